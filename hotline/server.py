@@ -1,0 +1,66 @@
+"""The HTTP service: health, metrics, and (as it grows) the call API and web pages."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+
+from hotline.config import Settings
+from hotline.runtime import LoadState, Runtime
+
+log = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+REGISTRY = web.AppKey("registry", CollectorRegistry)
+MODEL_GAUGE = web.AppKey("model_gauge", Gauge)
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Application:
+    app = web.Application(client_max_size=1 << 20)
+    rt = runtime or Runtime.from_settings(settings)
+    app[RUNTIME] = rt
+    registry = CollectorRegistry()
+    app[REGISTRY] = registry
+    # Refreshed from the runtime on each scrape.
+    app[MODEL_GAUGE] = Gauge("hotline_model_loaded", "1 when the model is loaded",
+                             ["role", "model"], registry=registry)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    if settings.load_models:
+        app.cleanup_ctx.append(_load_models)
+    return app
+
+
+async def _load_models(app: web.Application) -> AsyncIterator[None]:
+    # Loading runs in the background so /healthz answers ("starting") while models load.
+    task = asyncio.create_task(app[RUNTIME].load_all(), name="load-models")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def healthz(request: web.Request) -> web.Response:
+    healthy, body = request.app[RUNTIME].health()
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    gauge = request.app[MODEL_GAUGE]
+    for slot in request.app[RUNTIME].slots.values():
+        gauge.labels(slot.role, slot.name or "").set(1 if slot.state is LoadState.LOADED else 0)
+    body = generate_latest(request.app[REGISTRY])
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def serve(settings: Settings) -> None:
+    """Run the service until interrupted."""
+    app = create_app(settings)
+    log.info("Hotline 1999 on http://%s:%d/", settings.host, settings.port)
+    web.run_app(app, host=settings.host, port=settings.port, print=None,
+                access_log=None, handle_signals=True)

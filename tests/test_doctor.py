@@ -1,0 +1,58 @@
+"""`hotline doctor`: each check finds its problem and names the fix."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hotline.cli import app
+from hotline.config import Settings, load_settings
+from hotline.doctor import Level, check_cpu, check_database, check_models, check_port
+
+
+def test_port_in_use_is_a_failure_with_a_fix() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        check = check_port("127.0.0.1", port)
+    assert check.level is Level.FAIL and "in use" in check.detail
+    assert "HOTLINE_PORT" in check.fix
+    assert check_port("127.0.0.1", port).level is Level.OK
+
+
+def test_cpu_flags(tmp_path: Path) -> None:
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor: 0\nflags\t\t: fpu sse2 avx avx2 fma f16c\n")
+    assert check_cpu(info).level is Level.OK
+    info.write_text("processor: 0\nflags\t\t: fpu sse2\n")
+    old = check_cpu(info)
+    assert old.level is Level.WARN and "AVX2" in old.detail
+
+
+def test_database_writable_and_not(settings: Settings, clean_env: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ok = check_database(settings)
+    assert ok.level is Level.OK, ok.detail
+    blocker = clean_env / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", f"sqlite:///{blocker}/sub/hotline.db")
+    bad = check_database(load_settings())
+    assert bad.level is Level.FAIL and "HOTLINE_DATABASE_URL" in bad.fix
+
+
+def test_missing_models_fail_with_the_install_command(settings: Settings) -> None:
+    checks = check_models(settings)
+    assert {c.level for c in checks} == {Level.FAIL}
+    assert "hotline models install whisper-base" in {c.fix for c in checks}
+
+
+def test_doctor_command_exits_1_when_something_fails(clean_env: Path) -> None:
+    result = CliRunner().invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert "FAIL model whisper-base" in result.output
+    assert "fix: hotline models install whisper-base" in result.output
+    assert "OK   database" in result.output
