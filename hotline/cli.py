@@ -24,7 +24,7 @@ app.add_typer(models_app, name="models")
 
 # Wide tables even when piped: rich assumes 80 columns off a terminal.
 out = Console(width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings() -> Settings:

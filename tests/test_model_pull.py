@@ -151,3 +151,29 @@ def test_pull_from_a_folder(
     (src / "config.json").unlink()
     with pytest.raises(ModelError, match=r"config\.json not found"):
         make_store(tmp_path / "other", fake_package).pull("big-asr", str(src))
+
+
+def test_cli_pull_of_a_production_voice(
+    clean_env: Path, server: FileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from hotline.cli import app
+
+    files = {"zh_CN-huayan-medium.onnx": b"onnx" * 500, "zh_CN-huayan-medium.onnx.json": b"{}"}
+    server.files = files
+    onnx_hash = sha(files["zh_CN-huayan-medium.onnx"])
+    result = CliRunner().invoke(app, [
+        "models", "pull", "piper-zh_CN-huayan-medium", "--from", server.url,
+        "--sha256", f"zh_CN-huayan-medium.onnx={onnx_hash}",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "zh_CN-huayan-medium.onnx.json has no published hash" in result.output
+    folder = clean_env / "models" / "piper-zh_CN-huayan-medium"
+    assert (folder / "zh_CN-huayan-medium.onnx").read_bytes() == files["zh_CN-huayan-medium.onnx"]
+    listing = CliRunner().invoke(app, ["models", "list"]).output
+    assert "yes" in next(ln for ln in listing.splitlines() if "huayan" in ln)
+
+    bad = CliRunner().invoke(app, ["models", "pull", "whisper-small", "--from", server.url])
+    assert bad.exit_code == 1 and "HTTP 404" in bad.output
+    assert not (clean_env / "models" / "whisper-small").exists()
