@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +14,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dialog.cases import CaseStore
+from dialog.knowledge import KnowledgeError
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
+from hotline.db import make_engine
+from hotline.dialogs import DialogFactory, dialog_factory
+from hotline.simulate import Scenario, ScenarioError, check, dump, run_text, summary
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
@@ -21,6 +28,12 @@ app = typer.Typer(help="Hotline 1999: an on-premises voice bot for a city's citi
                   no_args_is_help=True, add_completion=False)
 models_app = typer.Typer(help="Install, verify and pull the models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+cases_app = typer.Typer(help="Cases filed by the bot and the agents.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+NoLLM = Annotated[bool, typer.Option("--no-llm", help="rules-only understanding")]
 
 # Wide tables even when piped: rich assumes 80 columns off a terminal.
 out = Console(width=None if sys.stdout.isatty() else 140)
@@ -213,6 +226,126 @@ def models_pull(
                   "its hash was recorded, not checked. Compare it with the publisher's "
                   "(hotline models verify shows it).[/yellow]", highlight=False)
     err.print(f"{name}: pulled into {store.cache_dir / name}", highlight=False)
+
+
+# ---- dialog ---------------------------------------------------------------------------------
+
+
+def _factory(use_llm: bool, scratch_db: bool) -> DialogFactory:
+    """Dialog managers; simulations file their cases in a throwaway database."""
+    settings = _settings()
+    _setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    url = None
+    if scratch_db:
+        scratch = Path(tempfile.mkdtemp(prefix="hotline-sim-"))
+        url = f"sqlite:///{scratch / 'cases.db'}"
+    try:
+        return dialog_factory(settings, url, use_llm=use_llm)
+    except KnowledgeError as exc:
+        err.print(f"[red]knowledge base: {exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def chat(no_llm: NoLLM = False) -> None:
+    """Talk to the bot by typing, as the caller. Cases go to the configured database."""
+    factory = _factory(not no_llm, scratch_db=False)
+    manager = factory.new()
+    out.print(f"[dim]({factory.mode}; empty line or Ctrl-D to hang up)[/]")
+    reply = manager.start()
+    while True:
+        out.print(f"[bold cyan]bot[/]: {reply.text}", highlight=False)
+        st = manager.state
+        out.print(f"[dim]  stage={st.stage} outcome={st.outcome} category={st.category} "
+                  f"slots={st.slots}[/]", highlight=False)
+        if reply.end_call:
+            break
+        try:
+            line = input("you> ")
+        except EOFError:
+            break
+        if not line.strip():
+            break
+        reply = manager.handle(line)
+    if manager.state.handoff:
+        out.print_json(data=manager.state.handoff.as_json())
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[Path, typer.Argument(help="scenario JSON file", exists=True,
+                                             dir_okay=False)],
+    no_llm: NoLLM = False,
+) -> None:
+    """Run one scripted call and print the result JSON on stdout."""
+    try:
+        sc = Scenario.load(scenario)
+    except ScenarioError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    run = run_text(sc, _factory(not no_llm, scratch_db=True))
+    sys.stdout.write(dump(run.result) + "\n")
+
+
+@bench_app.command("dialog")
+def bench_dialog(
+    folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
+    no_llm: NoLLM = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show each failure")] = False,
+) -> None:
+    """Run every scenario in text mode: pass/fail each, then totals and latency."""
+    paths = sorted(p for f in folder for p in (f.glob("*.json") if f.is_dir() else [f]))
+    if not paths:
+        err.print("no scenario files found")
+        raise typer.Exit(2)
+    factory = _factory(not no_llm, scratch_db=True)
+    out.print(f"mode: {factory.mode}", highlight=False)
+    checks, scenarios = [], {}
+    for path in paths:
+        try:
+            sc = Scenario.load(path)
+        except ScenarioError as exc:
+            err.print(f"[red]{exc}[/red]", highlight=False)
+            continue
+        scenarios[sc.id] = sc
+        result = check(sc, run_text(sc, factory))
+        checks.append(result)
+        mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
+        out.print(f"{mark} {sc.id}" + ("" if not result.failures else
+                                       "  " + "; ".join(result.failures)), highlight=False)
+        if verbose and result.failures:
+            for turn in result.run.result["turns"]:
+                out.print(f"    caller: {turn['caller'][:80]}\n    bot:    {turn['bot']}",
+                          highlight=False)
+    out.print_json(data=summary(checks, scenarios))
+    if any(c.failures for c in checks):
+        raise typer.Exit(1)
+
+
+@cases_app.command("list")
+def cases_list(
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 50,
+    category: Annotated[str | None, typer.Option(help="only this category code")] = None,
+) -> None:
+    """The newest cases."""
+    store = CaseStore(make_engine(_settings().db_url))
+    table = Table("number", "created", "category", "district", "address", "by", "review")
+    for c in store.list(limit, category):
+        table.add_row(c.number, f"{c.created_at:%Y-%m-%d %H:%M}", c.category, c.district or "",
+                      c.address or "", "bot" if c.created_by_bot else "agent", c.review_status)
+    out.print(table)
+
+
+@cases_app.command("show")
+def cases_show(number: Annotated[str, typer.Argument(help="case number 1999-YYYYMMDD-NNNN")]) -> None:
+    """One case in full, with its transcript."""
+    case = CaseStore(make_engine(_settings().db_url)).get(number)
+    if case is None:
+        err.print(f"[red]no case {number}[/red]", highlight=False)
+        raise typer.Exit(1)
+    data = dataclasses.asdict(case)
+    data["created_at"] = case.created_at.isoformat()
+    out.print_json(data=data)
 
 
 def main() -> None:

@@ -1,0 +1,128 @@
+"""Cases in a real database (SQLAlchemy): SQLite file by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, String, Text, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from dialog.domain import CATEGORIES
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    department: Mapped[str] = mapped_column(String(32))
+    district: Mapped[str | None] = mapped_column(String(8))
+    address: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    description: Mapped[str] = mapped_column(Text)
+    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    call_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_by_bot: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Unchecked AI output is never the sole basis of an administrative act: bot cases wait
+    # for a person to review them.
+    review_status: Mapped[str] = mapped_column(String(16), default="pending_review")
+
+
+@dataclass
+class CaseDraft:
+    category: str
+    district: str | None
+    address: str | None
+    description: str
+    details: dict[str, Any] = field(default_factory=dict)
+    transcript: list[dict[str, Any]] = field(default_factory=list)
+    language: str = "zh"
+    call_id: str | None = None
+    created_by_bot: bool = True
+
+    @property
+    def department(self) -> str:
+        return CATEGORIES[self.category].department
+
+
+@dataclass(frozen=True)
+class Case:
+    number: str
+    created_at: dt.datetime
+    category: str
+    department: str
+    district: str | None
+    address: str | None
+    details: dict[str, Any]
+    description: str
+    transcript: list[dict[str, Any]]
+    language: str
+    call_id: str | None
+    created_by_bot: bool
+    review_status: str
+
+    @classmethod
+    def of(cls, row: CaseRow) -> Case:
+        return cls(row.number, row.created_at, row.category, row.department, row.district,
+                   row.address, dict(row.details or {}), row.description,
+                   list(row.transcript or []), row.language, row.call_id, row.created_by_bot,
+                   row.review_status)
+
+
+class CaseStore:
+    """Files and reads cases. Numbers are ``1999-YYYYMMDD-NNNN``, counting per day."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        Base.metadata.create_all(engine)
+
+    def file(self, draft: CaseDraft, now: dt.datetime | None = None) -> Case:
+        when = now or dt.datetime.now(dt.UTC)
+        prefix = f"1999-{when.astimezone(_TAIPEI):%Y%m%d}-"
+        for _ in range(20):  # another process may take the same number: try the next
+            with Session(self.engine) as session:
+                last = session.scalar(
+                    select(func.max(CaseRow.number)).where(CaseRow.number.like(prefix + "%"))
+                )
+                seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+                row = CaseRow(
+                    number=f"{prefix}{seq:04d}", created_at=when, category=draft.category,
+                    department=draft.department, district=draft.district,
+                    address=draft.address, details=draft.details,
+                    description=draft.description, transcript=draft.transcript,
+                    language=draft.language, call_id=draft.call_id,
+                    created_by_bot=draft.created_by_bot,
+                )
+                session.add(row)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()
+                    continue
+                return Case.of(row)
+        raise RuntimeError("could not allocate a case number")
+
+    def get(self, number: str) -> Case | None:
+        with Session(self.engine) as session:
+            row = session.scalar(select(CaseRow).where(CaseRow.number == number))
+            return Case.of(row) if row else None
+
+    def list(self, limit: int = 50, category: str | None = None) -> list[Case]:
+        with Session(self.engine) as session:
+            query = select(CaseRow).order_by(CaseRow.id.desc()).limit(limit)
+            if category:
+                query = query.where(CaseRow.category == category)
+            return [Case.of(r) for r in session.scalars(query)]
+
+
+_TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")

@@ -1,0 +1,79 @@
+"""Hand-off to a person, as a value: reason, summary, fields so far, grounded reply suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialog.domain import EscalationReason
+from dialog.knowledge import KnowledgeBase
+from dialog.phrases import category_name
+
+_REASON_ZH = {
+    EscalationReason.CALLER_REQUEST: "來電者要求專人",
+    EscalationReason.REPEATED_FAILURE: "機器人多次無法取得資訊",
+    EscalationReason.LOW_CONFIDENCE: "語音辨識信心不足",
+    EscalationReason.OUT_OF_SCOPE: "非1999服務範圍，來電者需要協助",
+    EscalationReason.SENSITIVE: "敏感事項（檢舉、法律或人員問題）",
+    EscalationReason.CALLER_DISTRESS: "來電者情緒激動或需要關懷",
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    kb_id: str | None  # the knowledge entry it comes from; None only for procedural lines
+
+    def __str__(self) -> str:
+        return f"{self.text}（知識庫：{self.kb_id}）" if self.kb_id else self.text
+
+
+@dataclass(frozen=True)
+class Handoff:
+    reason: EscalationReason
+    summary: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    suggestions: tuple[Suggestion, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"reason": self.reason.value, "summary": self.summary,
+                "suggestions": [str(s) for s in self.suggestions]}
+
+
+def summarise(reason: EscalationReason, fields: dict[str, Any],
+              caller_lines: list[str]) -> str:
+    """A short zh-TW summary an agent can read in two seconds."""
+    parts = [_REASON_ZH[reason]]
+    category = fields.get("category")
+    if category:
+        parts.append(f"反映{category_name(category, 'zh')}")
+    place = "".join(str(fields[k]) for k in ("district", "address") if fields.get(k))
+    if place:
+        parts.append(f"地點{place}")
+    for key, label in (("lamp_number", "燈桿編號"), ("route", "公車路線"), ("time", "時間")):
+        if fields.get(key):
+            parts.append(f"{label}{fields[key]}")
+    if caller_lines:
+        last = caller_lines[-1]
+        parts.append(f"來電者最後說：「{last[:60]}{'…' if len(last) > 60 else ''}」")
+    return "；".join(parts) + "。"
+
+
+def suggest_replies(kb: KnowledgeBase, caller_lines: list[str], fields: dict[str, Any],
+                    k: int = 3) -> list[Suggestion]:
+    """2–3 replies an agent could give, each taken from a knowledge entry (id attached)."""
+    seen: dict[str, Suggestion] = {}
+    queries = list(reversed(caller_lines[-3:]))
+    if fields.get("category"):
+        queries.append(category_name(fields["category"], "zh"))
+    for query in queries:
+        for hit in kb.search(query, k=k):
+            if hit.entry.id not in seen and hit.coverage > 0:
+                seen[hit.entry.id] = Suggestion(hit.entry.answer, hit.entry.id)
+            if len(seen) == k:
+                return list(seen.values())
+    suggestions = list(seen.values())
+    if len(suggestions) < 2:
+        # Procedural, not factual: safe without a source.
+        suggestions.append(Suggestion("請問您方便留下聯絡電話，讓承辦單位回覆您嗎？", None))
+    return suggestions[:k]

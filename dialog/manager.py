@@ -1,0 +1,472 @@
+"""The dialog manager: one per call. Text in, what to say (and do) out.
+
+Each turn: emergency first, then a request for a person, sensitive matters, the answer to the
+question the bot asked, and only then open understanding (rules, knowledge base, LLM).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from dialog import phrases
+from dialog.cases import Case, CaseDraft
+from dialog.domain import CATEGORIES, EscalationReason, Outcome
+from dialog.emergency import detect
+from dialog.handoff import Handoff, suggest_replies, summarise
+from dialog.knowledge import KnowledgeBase
+from dialog.nlu_llm import LLMUnderstanding
+from dialog.rules import (
+    Intents,
+    best_category,
+    find_intents,
+    find_lamp_number,
+    find_phone,
+    find_place,
+    find_route,
+    find_time,
+)
+from dialog.text import language_of, mask_pii, normalise
+
+log = logging.getLogger(__name__)
+
+MAX_TURN_CHARS = 2000  # a longer turn is cut: nobody reports a pothole in 10,000 characters
+LOW_ASR_CONFIDENCE = 0.35
+
+
+class CaseSink(Protocol):
+    def file(self, draft: CaseDraft) -> Case: ...
+
+
+class Stage(StrEnum):
+    OPEN = "open"  # waiting for what the caller wants
+    COLLECT = "collect"  # a report: asking for what it still needs
+    CONFIRM = "confirm"  # read back, waiting for yes / a correction
+    CORRECT = "correct"  # the caller said no: waiting for the right value
+    OFFER_HUMAN = "offer_human"  # asked "shall I connect you to a person?"
+    AFTER = "after"  # asked "anything else?"
+    ESCALATED = "escalated"
+    EMERGENCY = "emergency"
+    ENDED = "ended"
+
+
+@dataclass
+class CallState:
+    call_id: str
+    lang: str = "zh"
+    stage: Stage = Stage.OPEN
+    category: str | None = None
+    category_score: int = 0
+    slots: dict[str, str] = field(default_factory=dict)
+    description: list[str] = field(default_factory=list)
+    pending: str | None = None  # the question the bot asked last
+    failures: dict[str, int] = field(default_factory=dict)
+    low_confidence_turns: int = 0
+    offer_reason: EscalationReason | None = None
+    emergency: str | None = None
+    handoff: Handoff | None = None
+    case: Case | None = None
+    answered: list[str] = field(default_factory=list)  # knowledge ids used
+    transcript: list[dict[str, Any]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.emergency:
+            return Outcome.EMERGENCY_REDIRECT
+        if self.handoff:
+            return Outcome.ESCALATED
+        if self.case:
+            return Outcome.CASE_FILED
+        if self.answered:
+            return Outcome.ANSWERED
+        return Outcome.UNRESOLVED
+
+    def fields(self) -> dict[str, Any]:
+        """What the bot has gathered, for a case form or an agent."""
+        out: dict[str, Any] = dict(self.slots)
+        if self.category:
+            out["category"] = self.category
+            out["department"] = CATEGORIES[self.category].department
+        if self.description:
+            out["description"] = " ".join(self.description)
+        return out
+
+    def caller_lines(self) -> list[str]:
+        return [t["text"] for t in self.transcript if t["who"] == "caller"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    sentences: tuple[str, ...]
+    lang: str
+    outcome: Outcome
+    end_call: bool = False
+    emergency: str | None = None
+    handoff: Handoff | None = None
+    case: Case | None = None
+    used_llm: bool = False
+    kb_ids: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return (" " if self.lang == "en" else "").join(self.sentences)
+
+
+class DialogManager:
+    """State and policy of one call."""
+
+    def __init__(self, kb: KnowledgeBase, cases: CaseSink, llm: LLMUnderstanding | None = None,
+                 call_id: str | None = None) -> None:
+        self.kb = kb
+        self.cases = cases
+        self.llm = llm
+        self.state = CallState(call_id or uuid.uuid4().hex)
+        self._used_llm = False
+
+    # ---- public -----------------------------------------------------------------------------
+
+    def start(self) -> Reply:
+        """The greeting, with the personal-data notice and the way to reach a person."""
+        text = [phrases.say("zh", "greeting"), phrases.say("zh", "greeting_en_hint")]
+        self.state.pending = "problem"
+        return self._reply(text)
+
+    def handle(self, text: str, asr_confidence: float | None = None) -> Reply:
+        """One caller turn. Never raises: a failure gives a spoken apology, the state kept."""
+        self._used_llm = False
+        try:
+            return self._handle(text, asr_confidence)
+        except Exception:
+            log.exception("dialog turn failed (call %s)", self.state.call_id)
+            return self._reply([phrases.say(self.state.lang, "fallback")])
+
+    # ---- one turn -----------------------------------------------------------------------------
+
+    def _handle(self, raw: str, asr_confidence: float | None) -> Reply:
+        st = self.state
+        text = normalise(raw or "")[:MAX_TURN_CHARS]
+        self._log("caller", text)
+        log.info("call %s caller: %s", st.call_id, mask_pii(text))
+        lang = language_of(text)
+        if lang and (len(text) >= 4 or lang == st.lang):
+            st.lang = lang
+
+        if st.stage is Stage.EMERGENCY and not detect(text):
+            return self._reply([phrases.say(st.lang, "emergency_repeat", number=st.emergency or "")])
+        if not lang:  # silence, noise, emoji, punctuation: nothing to understand
+            return self._not_understood()
+        if asr_confidence is not None and asr_confidence < LOW_ASR_CONFIDENCE:
+            st.low_confidence_turns += 1
+            if st.low_confidence_turns >= 2:
+                return self._escalate(EscalationReason.LOW_CONFIDENCE, "handoff_low_confidence")
+            return self._reply([phrases.say(st.lang, "repeat")])
+        st.low_confidence_turns = 0
+
+        emergency = detect(text)
+        if emergency:
+            st.emergency, st.stage = emergency.number, Stage.EMERGENCY
+            return self._reply([phrases.emergency_text(st.lang, emergency.kind, emergency.number,
+                                                       emergency.also)])
+        if st.stage is Stage.ESCALATED:
+            return self._reply([phrases.say(st.lang, "handoff")])
+        if st.stage is Stage.ENDED:
+            return self._reply([phrases.say(st.lang, "goodbye")], end=True)
+
+        intents = find_intents(text)
+        if intents.human:
+            return self._escalate(EscalationReason.CALLER_REQUEST, "handoff")
+        if intents.sensitive and st.stage not in (Stage.CONFIRM, Stage.CORRECT):
+            return self._escalate(EscalationReason.SENSITIVE, "handoff_sensitive")
+
+        if st.stage is Stage.OFFER_HUMAN:
+            if intents.yes:
+                return self._escalate(st.offer_reason or EscalationReason.OUT_OF_SCOPE, "handoff")
+            if intents.no:
+                st.stage = Stage.AFTER
+                return self._ask("anything_else", [phrases.say(st.lang, "no_problem")])
+        if st.stage in (Stage.CONFIRM, Stage.CORRECT):
+            return self._confirming(text, intents)
+        if st.stage is Stage.AFTER:
+            if intents.no or intents.done:
+                st.stage = Stage.ENDED
+                return self._reply([phrases.say(st.lang, "goodbye")], end=True)
+            self._new_request()
+        if st.stage is Stage.COLLECT:
+            return self._collect(text, intents)
+        return self._open(text, intents)
+
+    def _open(self, text: str, intents: Intents) -> Reply:
+        """Nothing in progress: a report, a question, or something else?"""
+        st = self.state
+        if is_preamble(text):  # 你好，我想請問一下: the request is still to come
+            return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
+        category, _conf, score = best_category(text)
+        hit = None
+        if score == 0 or (intents.question and not describes_problem(text)):
+            hit = self.kb.answer(text)
+        if hit is None and score >= 2 and category:
+            return self._begin_report(category, score, text)
+        if hit is not None:
+            st.answered.append(hit.entry.id)
+            st.stage = Stage.AFTER
+            st.pending = "anything_else"
+            return self._reply([hit.entry.answer_in(st.lang), phrases.say(st.lang, "kb_more")],
+                               kb_ids=(hit.entry.id,))
+        reading = self.llm.read(text) if self.llm and len(text) >= 4 else None
+        if reading is not None:
+            self._used_llm = True
+            if reading.district and not st.slots.get("district"):
+                st.slots["district"] = reading.district
+            if reading.category and reading.intent == "report":
+                return self._begin_report(reading.category, 2, text)
+        if category:  # a weak hint is better than nothing: the read-back lets the caller fix it
+            return self._begin_report(category, score, text)
+        if reading is not None and reading.category:
+            return self._begin_report(reading.category, 2, text)
+        if intents.out_of_scope:
+            return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
+        if self._take_slots(text):  # the place came first: keep it, ask what happened
+            return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
+        if intents.question or (reading is not None and reading.intent == "question"):
+            return self._offer_human(EscalationReason.OUT_OF_SCOPE, "not_in_kb")
+        return self._not_understood()
+
+    def _begin_report(self, category: str, score: int, text: str) -> Reply:
+        st = self.state
+        st.category, st.category_score, st.stage = category, score, Stage.COLLECT
+        st.failures.pop("problem", None)
+        return self._collect(text, find_intents(text), first=True)
+
+    def _collect(self, text: str, intents: Intents, first: bool = False) -> Reply:
+        """Take whatever the caller gave, then ask for the next thing still missing."""
+        st = self.state
+        asked = st.pending
+        gained = self._take_slots(text)
+        if first:
+            st.description.append(text)
+        question = self._next_question()
+        if question is None:
+            return self._read_back()
+        if question == asked and not gained:
+            if question == "bus_details":  # useful, not essential: asked once, then go on
+                st.slots["bus_details_unknown"] = "1"
+                return self._read_back()
+            st.failures[question] = st.failures.get(question, 0) + 1
+            if st.failures[question] >= 2:
+                return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
+            return self._ask(question, [phrases.say(st.lang, f"{question_key(question)}_again")]
+                             if question != "road" else [self._question_text(question)])
+        return self._ask(question, [self._question_text(question)])
+
+    def _take_slots(self, text: str, correcting: bool = False) -> bool:
+        """Merge what this turn says into the slots; newer values replace older ones."""
+        st = self.state
+        before = (dict(st.slots), st.category)
+        category, _conf, score = best_category(text)
+        if st.category and category and category != st.category and score >= 3 and (
+                correcting or st.category_score < 3):
+            st.category, st.category_score = category, score
+        place = find_place(text)
+        if place.district:
+            st.slots["district"] = place.district
+        if place.address:
+            st.slots["address"] = place.address
+        elif place.number and st.slots.get("address"):  # only the number was corrected
+            st.slots["address"] = re.sub(r"(\d+巷)?(\d+弄)?\d+號$", "",
+                                         st.slots["address"]) + place.number
+        if place.landmark:
+            st.slots["landmark"] = place.landmark
+        if st.category == "streetlight":
+            lamp = find_lamp_number(text, asked=st.pending in ("confirm", "lamp"))
+            if lamp:
+                st.slots["lamp_number"] = lamp
+        if st.category == "bus":
+            for key, finder in (("route", find_route), ("time", find_time)):
+                value = finder(text)
+                if value:
+                    st.slots[key] = value
+        phone = find_phone(text)
+        if phone:
+            st.slots["phone"] = phone
+        return (st.slots, st.category) != before
+
+    def _next_question(self) -> str | None:
+        st = self.state
+        has_place = bool(st.slots.get("address")) or bool(
+            st.slots.get("district") and st.slots.get("landmark"))
+        if not has_place:
+            return "road" if st.slots.get("district") else "location"
+        if st.category == "bus" and not st.slots.get("bus_details_unknown") and not (
+                st.slots.get("route") and st.slots.get("time")):
+            return "bus_details"
+        return None
+
+    def _question_text(self, question: str) -> str:
+        st = self.state
+        if question == "road":
+            return phrases.say(st.lang, "ask_road", district=st.slots.get("district", ""))
+        return phrases.say(st.lang, question_key(question))
+
+    def _read_back(self) -> Reply:
+        st = self.state
+        assert st.category is not None
+        place = self._place_text()
+        extra = ""
+        if st.slots.get("lamp_number"):
+            extra = (f", lamp post {st.slots['lamp_number']}" if st.lang == "en"
+                     else f"，燈桿編號{st.slots['lamp_number']}")
+        if st.slots.get("route"):
+            extra += (f", route {st.slots['route']}" if st.lang == "en"
+                      else f"，{st.slots['route']}路公車")
+        if st.slots.get("time"):
+            extra += f", {st.slots['time']}" if st.lang == "en" else f"，時間{st.slots['time']}"
+        sentences = [phrases.say(st.lang, "readback", place=place,
+                                 category=phrases.category_name(st.category, st.lang),
+                                 extra=extra)]
+        if st.category == "streetlight" and not st.slots.get("lamp_number"):
+            sentences.append(phrases.say(st.lang, "readback_lamp"))
+        sentences.append(phrases.say(st.lang, "confirm"))
+        st.stage = Stage.CONFIRM
+        return self._ask("confirm", sentences)
+
+    def _place_text(self) -> str:
+        s = self.state.slots
+        if self.state.lang == "en":
+            bits = [s.get("address") or "", s.get("landmark") or "", s.get("district") or ""]
+            return ", ".join(b for b in bits if b)
+        place = (s.get("district") or "") + (s.get("address") or "")
+        if s.get("landmark") and s["landmark"] not in place:
+            place += ("附近的" if place else "") + s["landmark"]
+        return place
+
+    def _confirming(self, text: str, intents: Intents) -> Reply:
+        st = self.state
+        changed = self._take_slots(text, correcting=intents.no or st.stage is Stage.CORRECT)
+        if changed:  # a correction (or more detail): read it back again
+            return self._read_back() if self._next_question() is None else self._collect(text,
+                                                                                          intents)
+        if intents.yes and not intents.no:
+            return self._file_case()
+        if intents.no:
+            st.stage = Stage.CORRECT
+            return self._ask("correction", [phrases.say(st.lang, "ask_correction")])
+        if st.stage is Stage.CONFIRM and st.category == "streetlight" and intents.dont_know:
+            return self._file_case()  # "看不到編號": fine, the case stands without it
+        key = st.pending or "confirm"
+        st.failures[key] = st.failures.get(key, 0) + 1
+        if st.failures[key] >= 2:
+            return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
+        return self._read_back()
+
+    def _file_case(self) -> Reply:
+        st = self.state
+        assert st.category is not None
+        details = {k: v for k, v in st.slots.items()
+                   if k in ("lamp_number", "route", "time", "landmark", "phone")}
+        draft = CaseDraft(
+            category=st.category, district=st.slots.get("district"),
+            address=st.slots.get("address") or st.slots.get("landmark"),
+            description=" ".join(st.description) or st.category, details=details,
+            transcript=list(st.transcript), language=st.lang, call_id=st.call_id,
+        )
+        st.case = self.cases.file(draft)
+        st.stage = Stage.AFTER
+        department = phrases.department_name(st.case.department, st.lang)
+        return self._ask("anything_else", [
+            phrases.say(st.lang, "filed", number=st.case.number, department=department),
+            phrases.say(st.lang, "anything_else"),
+        ])
+
+    def _new_request(self) -> None:
+        """After 'anything else?': a new matter starts from a clean report."""
+        st = self.state
+        st.category, st.category_score, st.stage = None, 0, Stage.OPEN
+        st.slots.clear()
+        st.description.clear()
+        st.failures.clear()
+
+    def _not_understood(self) -> Reply:
+        st = self.state
+        key = st.pending or "problem"
+        if st.stage is Stage.COLLECT and key in ("location", "road", "bus_details"):
+            st.failures[key] = st.failures.get(key, 0) + 1
+            if st.failures[key] >= 2:
+                return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
+            return self._ask(key, [phrases.say(st.lang, "repeat"), self._question_text(key)])
+        if st.stage in (Stage.CONFIRM, Stage.CORRECT, Stage.OFFER_HUMAN, Stage.AFTER):
+            return self._reply([phrases.say(st.lang, "repeat")])
+        misses = st.failures["problem"] = st.failures.get("problem", 0) + 1
+        if misses == 1:  # the first miss may be line noise
+            return self._ask("problem", [phrases.say(st.lang, "repeat"),
+                                         phrases.say(st.lang, "ask_problem")])
+        if misses == 2:
+            return self._ask("problem", [phrases.say(st.lang, "ask_problem_again")])
+        return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
+
+    def _offer_human(self, reason: EscalationReason, key: str) -> Reply:
+        st = self.state
+        st.stage, st.offer_reason = Stage.OFFER_HUMAN, reason
+        return self._ask("human_offer", [phrases.say(st.lang, key)])
+
+    def _escalate(self, reason: EscalationReason, key: str) -> Reply:
+        st = self.state
+        fields = st.fields()
+        lines = st.caller_lines()
+        st.handoff = Handoff(reason, summarise(reason, fields, lines), fields,
+                             tuple(suggest_replies(self.kb, lines, fields)))
+        st.stage = Stage.ESCALATED
+        st.pending = None
+        return self._reply([phrases.say(st.lang, key)])
+
+    # ---- plumbing -----------------------------------------------------------------------------
+
+    def _ask(self, pending: str, sentences: list[str]) -> Reply:
+        self.state.pending = pending
+        return self._reply(sentences)
+
+    def _reply(self, sentences: list[str], end: bool = False,
+               kb_ids: tuple[str, ...] = ()) -> Reply:
+        st = self.state
+        reply = Reply(tuple(s for s in sentences if s), st.lang, st.outcome, end_call=end,
+                      emergency=st.emergency, handoff=st.handoff, case=st.case,
+                      used_llm=self._used_llm, kb_ids=kb_ids)
+        self._log("bot", reply.text)
+        return reply
+
+    def _log(self, who: str, text: str) -> None:
+        st = self.state
+        st.transcript.append({"who": who, "text": text,
+                              "t": round(time.monotonic() - st.started, 3)})
+
+
+_PREAMBLE = re.compile(
+    r"你好|您好|喂|哈囉|嗨|小姐|先生|欸|那個|嗯|啊|請問一下|請問|我想請問|我想問|想問一下|想問|"
+    r"我要反映|我想反映|我要檢舉|我想檢舉|我要報案|我要申訴|一下|我想|我要|有事|有問題|"
+    r"\b(hello|hi|hey|good (morning|afternoon|evening)|i have a question|i want to report|"
+    r"i'?d like to (ask|report)( something)?|can you help( me)?|excuse me)\b|[\s,，。.!！?？~]",
+    re.IGNORECASE)
+_PROBLEM = re.compile(
+    r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
+    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|\b(broken|out|blocked|stuck|noisy|"
+    r"dumped|fallen|injured|flooded|damaged|leaking|parked|skipped)\b", re.IGNORECASE)
+
+
+def is_preamble(text: str) -> bool:
+    """Only greetings and 'I have a question': nothing to act on yet."""
+    return not _PREAMBLE.sub("", text).strip()
+
+
+def describes_problem(text: str) -> bool:
+    """Words that describe something wrong, which makes a question a report (路燈壞了要找誰)."""
+    return bool(_PROBLEM.search(text))
+
+
+def question_key(question: str) -> str:
+    return {"location": "ask_location", "road": "ask_road", "bus_details": "ask_bus_details",
+            "problem": "ask_problem"}.get(question, question)

@@ -1,0 +1,144 @@
+"""Everything the bot says, in zh-TW and English: short spoken sentences, fixed wording.
+
+Fixed wording is a policy choice: the bot never improvises facts, and a fixed prompt can be
+synthesised once and cached by the speech side.
+"""
+
+from __future__ import annotations
+
+from dialog.domain import CATEGORIES, DEPARTMENTS, EMERGENCY_NUMBERS
+
+_ZH = {
+    "greeting": (
+        "您好，這裡是臺中市1999市民專線智慧客服。"
+        "依個人資料保護法第八條告知：臺中市政府會記錄本通話，只用於處理您的陳情與諮詢。"
+        "您隨時可以說「轉真人」，由專人為您服務。請問有什麼需要幫忙的嗎？"
+    ),
+    "greeting_en_hint": "For English, please just speak English.",
+    "ask_problem": "請問您要反映什麼問題，或想詢問什麼呢？",
+    "ask_problem_again": "不好意思，我還不太清楚。請用一句話告訴我發生了什麼事，例如「路燈不亮」。",
+    "ask_location": "請問是在哪一區、哪一條路？有門牌或路口更好。",
+    "ask_location_again": "為了派人處理，需要知道地點。請告訴我路名，或附近的路口、明顯的地標。",
+    "ask_road": "請問是{district}的哪一條路，或附近有什麼地標？",
+    "ask_bus_details": "請問是幾路公車，大約什麼時間發生的？",
+    "ask_bus_details_again": "請告訴我公車的路線號碼，以及大概的時間。",
+    "readback": "跟您確認：{place}，{category}{extra}。",
+    "readback_lamp": "如果看得到燈桿上的編號，也可以告訴我。",
+    "confirm": "資料正確嗎？",
+    "ask_correction": "好的，請問哪裡需要更正？",
+    "filed": "已為您登記案件，案件編號是{number}。案件會轉給{department}處理，並由專人複核。",
+    "anything_else": "還有其他需要幫忙的嗎？",
+    "goodbye": "謝謝您的來電，祝您平安，再見。",
+    "kb_answer": "{answer}",
+    "kb_more": "還有其他問題嗎？",
+    "not_in_kb": "這個問題我目前沒有正確的資料可以回答，不想給您錯誤的資訊。需要幫您轉接專人嗎？",
+    "out_of_scope": "這不在1999市民專線的服務範圍內。需要幫您轉接專人嗎？",
+    "handoff": "好的，正在為您轉接專人，請稍候。我會把剛才的內容交給同仁，您不用再說一次。",
+    "handoff_sensitive": "這件事需要由專人處理，我現在為您轉接，請稍候。",
+    "handoff_failure": "不好意思，我一直沒能幫上忙。我為您轉接專人，請稍候。",
+    "handoff_low_confidence": "不好意思，我聽得不太清楚。我為您轉接專人，請稍候。",
+    "no_problem": "好的，沒問題。",
+    "repeat": "不好意思，我沒有聽清楚，可以請您再說一次嗎？",
+    "emergency": "{why}請立刻掛斷，撥打{number}{service}。",
+    "emergency_also": "也可以撥打{number}{service}。",
+    "emergency_repeat": "情況緊急，請馬上撥打{number}。",
+    "fallback": "不好意思，系統剛才出了點問題。請再說一次，或說「轉真人」。",
+}
+
+_EN = {
+    "greeting": (
+        "Hello, this is Taichung City's 1999 citizen hotline assistant. "
+        "Under article 8 of the Personal Data Protection Act: the city government records this "
+        "call only to handle your request. You can ask for a person at any time. "
+        "How can I help you?"
+    ),
+    "greeting_en_hint": "",
+    "ask_problem": "What would you like to report or ask about?",
+    "ask_problem_again": "Sorry, I am not sure yet. Please tell me in one sentence what happened, "
+                         "for example: the streetlight is out.",
+    "ask_location": "Where is it? Please tell me the district and the road, or the nearest crossing.",
+    "ask_location_again": "To send someone, I need the place. Please tell me the road name, "
+                          "a crossing, or a landmark nearby.",
+    "ask_road": "Which road in {district} is it, or what landmark is nearby?",
+    "ask_bus_details": "Which bus route was it, and about what time did it happen?",
+    "ask_bus_details_again": "Please tell me the bus route number and roughly when it happened.",
+    "readback": "Let me check: {category} at {place}{extra}.",
+    "readback_lamp": "If you can see the number on the lamp post, you can tell me.",
+    "confirm": "Is that correct?",
+    "ask_correction": "All right. What should I correct?",
+    "filed": "I have filed your case. The case number is {number}. It goes to the {department}, "
+             "and a staff member will review it.",
+    "anything_else": "Is there anything else I can help with?",
+    "goodbye": "Thank you for calling. Goodbye.",
+    "kb_answer": "{answer}",
+    "kb_more": "Do you have any other questions?",
+    "not_in_kb": "I don't have reliable information on that, and I don't want to guess. "
+                 "Shall I connect you to a person?",
+    "out_of_scope": "That is outside what the 1999 hotline handles. "
+                    "Shall I connect you to a person?",
+    "handoff": "All right, I am connecting you to a person. Please hold. "
+               "I will pass on what you told me, so you won't need to repeat it.",
+    "handoff_sensitive": "A staff member needs to handle this. I am connecting you now, "
+                         "please hold.",
+    "handoff_failure": "Sorry I could not help. I am connecting you to a person, please hold.",
+    "handoff_low_confidence": "Sorry, I could not hear you clearly. I am connecting you to a "
+                              "person, please hold.",
+    "no_problem": "All right.",
+    "repeat": "Sorry, I didn't catch that. Could you say it again?",
+    "emergency": "{why}Please hang up now and call {number} for {service}.",
+    "emergency_also": "You can also call {number}, {service}.",
+    "emergency_repeat": "This is urgent. Please call {number} right away.",
+    "fallback": "Sorry, something went wrong on my side. Please say that again, "
+                "or ask for a person.",
+}
+
+_EMERGENCY_WHY = {
+    "zh": {
+        "fire": "有火災或濃煙，要馬上由消防隊處理。",
+        "gas": "瓦斯外洩很危險，請不要開關電器或點火，先到室外。",
+        "medical": "有人受傷或身體不適，需要救護車。",
+        "crime": "這是正在發生的危險，需要警察馬上處理。",
+        "violence": "您現在有危險，需要警察馬上保護您。",
+        "child_abuse": "孩子可能正受到傷害，需要保護專線立刻處理。",
+        "suicide": "聽起來您現在很辛苦，有專業的人可以陪您談。",
+        "suicide_attempt": "這有生命危險，需要救護車馬上過去。",
+    },
+    "en": {
+        "fire": "A fire or heavy smoke needs the fire brigade right away. ",
+        "gas": "A gas leak is dangerous: do not touch switches or flames, and go outside. ",
+        "medical": "Someone is hurt or unwell and needs an ambulance. ",
+        "crime": "This is happening now and needs the police at once. ",
+        "violence": "You are in danger and the police can protect you now. ",
+        "child_abuse": "A child may be being harmed; the protection hotline acts at once. ",
+        "suicide": "It sounds like things are very hard right now; trained people can talk "
+                   "with you. ",
+        "suicide_attempt": "This is life-threatening and needs an ambulance now. ",
+    },
+}
+
+
+def say(lang: str, key: str, **values: str) -> str:
+    table = _EN if lang == "en" else _ZH
+    return table[key].format(**values)
+
+
+def category_name(code: str, lang: str) -> str:
+    category = CATEGORIES[code]
+    return category.en if lang == "en" else category.zh
+
+
+def department_name(code: str, lang: str) -> str:
+    zh, en = DEPARTMENTS[code]
+    return en if lang == "en" else zh
+
+
+def emergency_text(lang: str, kind: str, number: str, also: str | None) -> str:
+    service_zh, service_en = EMERGENCY_NUMBERS[number]
+    why = _EMERGENCY_WHY["en" if lang == "en" else "zh"][kind]
+    text = say(lang, "emergency", why=why, number=number,
+               service=service_en if lang == "en" else service_zh)
+    if also:
+        also_zh, also_en = EMERGENCY_NUMBERS[also]
+        text += say(lang, "emergency_also", number=also,
+                    service=also_en if lang == "en" else also_zh)
+    return text

@@ -1,0 +1,397 @@
+"""Deterministic understanding: categories, places, numbers and caller intents, by pattern.
+
+Fast (well under a millisecond a turn) and predictable; the LLM (``dialog/nlu_llm.py``) is
+asked only where these rules find nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dialog.domain import DISTRICTS, DISTRICTS_EN
+from dialog.text import CN_DIGITS, cn_number, spoken_numbers_to_digits
+
+# ---- categories -------------------------------------------------------------------------
+# (pattern, weight): 3 = says the category on its own, 2 = strong hint, 1 = weak hint.
+_CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
+    "road_damage": [
+        (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
+        (r"人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)", 3),
+        (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|hole in the road|road (is )?(damaged|broken|cracked)", 3),
+        (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
+    ],
+    "streetlight": [
+        (r"路燈|燈桿|電桿.{0,3}燈|街燈", 3),
+        (r"(燈|燈泡).{0,4}(不亮|沒亮|沒有亮|壞|閃|熄)|暗暗的|很暗|黑漆漆|烏漆抹黑", 2),
+        (r"street ?lights?|street ?lamps?|lamp ?posts?|light ?poles?", 3),
+        (r"\b(too )?dark\b", 1),
+    ],
+    "traffic_signal": [
+        (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
+        (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長)", 3),
+        (r"traffic ?(lights?|signals?)|(pedestrian|crossing) (light|signal)|stuck on (red|green)", 3),
+    ],
+    "illegal_parking": [
+        (r"違規停車|違停|亂停|併排|臨停", 3),
+        (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
+        (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?.{0,3}停", 3),
+        (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
+        (r"\b(車|汽車|機車|貨車|卡車)\b.{0,8}停", 1),
+        (r"illegal(ly)? park|double[- ]park|park(ed|ing) (car|vehicle|truck)|"
+         r"(car|truck|van|vehicle).{0,30}block", 3),
+        (r"\bparked\b|blocking (my|the) (driveway|garage|gate|exit)", 2),
+    ],
+    "noise": [
+        (r"噪音|擴音器|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響", 3),
+        (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
+         r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
+        (r"工地", 1),
+        (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker", 3),
+        (r"\bloud\b|\bmusic\b", 2),
+    ],
+    "sanitation": [
+        (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
+        (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
+        (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
+        (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b", 3),
+        (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
+    ],
+    "animal": [
+        (r"流浪(狗|貓|犬|動物)|野狗|浪浪|動物.{0,4}(受傷|救援|屍體)|(狗|貓|犬|鳥|動物).{0,8}(受傷|被車撞|撞到|死掉|屍體|卡住|不會動|咬人|追人)", 3),
+        (r"(有|一隻|一條|好幾隻).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂)|蛇|猴子|蜂窩|虎頭蜂", 3),
+        (r"(狗|貓|犬)", 1),
+        (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird).{0,20}(hit|injured|hurt|dead)|snake|beehive|hornet", 3),
+        (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
+    ],
+    "drainage": [
+        (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|排水|水退不掉|不退", 3),
+        (r"(堵塞|阻塞|堵住|塞住)", 1),
+        (r"drain|flood(ing|ed)?|standing water|sewer|gutter|water (is )?pooling", 3),
+    ],
+    "tree": [
+        (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹.{0,4}(倒|斷|擋|茂密|遮|壓)", 3),
+        (r"(?<![路行])樹", 1),
+        (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
+    ],
+    "park_facility": [
+        (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|涼亭|健身器材|體健設施|遊樂設施|地磚|步道.{0,4}(壞|破|翹)", 3),
+        (r"(公園|人行道|廣場).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|掉)|(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
+        (r"playground|\bslide\b|\bswings?\b|park bench|"
+         r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
+        (r"sidewalk|pavement", 1),
+        (r"公園|\bpark\b", 1),
+    ],
+    "bus": [
+        (r"公車|巴士|客運|過站不停|跳站|誤點|班次|站牌|公車站", 3),
+        (r"司機", 2),
+        (r"\bbus(es)?\b|bus stop|bus driver", 3),
+        (r"\bdriver\b", 1),
+    ],
+    "illegal_construction": [
+        (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔", 3),
+        (r"騎樓.{0,6}(堆|擺|放|占|佔|擋|圍)", 3),
+        (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop|"
+         r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)", 3),
+    ],
+}
+_CATEGORY_RES = {
+    code: [(re.compile(p, re.IGNORECASE), w) for p, w in pats]
+    for code, pats in _CATEGORY_PATTERNS.items()
+}
+
+
+def category_scores(text: str) -> dict[str, int]:
+    """Each category's score: the sum of the weights of its patterns found in ``text``."""
+    scores: dict[str, int] = {}
+    for code, patterns in _CATEGORY_RES.items():
+        score = sum(w for rx, w in patterns if rx.search(text))
+        if score:
+            scores[code] = score
+    return scores
+
+
+_DENIED = re.compile(r"(不是|並不是|而不是)[^，,。!?！？]{1,8}")
+
+
+def best_category(text: str) -> tuple[str | None, float, int]:
+    """(category, confidence 0..1, raw score) by the keyword rules."""
+    scores = category_scores(_DENIED.sub("", text))  # 是紅綠燈，不是路燈
+    if not scores:
+        return None, 0.0, 0
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    top, score = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    if score == second:
+        return None, 0.3, score  # a tie: let the LLM or a question decide
+    confidence = min(1.0, score / 3) * (1 - second / (score + 1))
+    return top, round(confidence, 2), score
+
+
+# ---- places -----------------------------------------------------------------------------
+
+_DISTRICT_RES = [(re.compile(d), d) for d in sorted(DISTRICTS, key=len, reverse=True)]
+# Two-character names are often said without 區 (北屯, 豐原); not when they start a road name.
+_DISTRICT_SHORT = [
+    (re.compile(d[:-1] + r"(?!區|路|街|大道|國|高|市場|里)"), d)
+    for d in DISTRICTS if len(d) == 3
+]
+_DISTRICT_EN = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(DISTRICTS_EN, key=len, reverse=True)) +
+    r")\b(\s+district)?", re.IGNORECASE)
+
+_GENERIC_ROADS = {
+    "馬路", "道路", "小路", "大路", "公路", "走路", "一路", "這條路", "那條路", "整條路",
+    "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
+    "柏油路", "水泥路", "石子路",
+}
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個上下裡旁邊前後近對面附]"
+_SECTION = r"[一二三四五六七八九十]段"
+_ROAD_RE = re.compile(
+    rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街))(?P<section>{_SECTION})?"
+    rf"(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?(?:(?P<number>\d+)號)?"
+    rf"(?:(?P<floor>\d+)樓)?"
+)
+# 路燈, 路樹, 路面 … are things, not roads; 中山路旁邊 is still a road.
+_AFTER_ROAD_NOT_PLACE = re.compile(r"^(燈|樹|面|況|人|過|段時間|線|霸|權|邊攤)")
+_INTERSECTION_RE = re.compile(r"(跟|和|與|及|、)")
+_LANDMARK_RE = re.compile(
+    r"(公園|國小|國中|高中|大學|學校|市場|車站|火車站|捷運站|公車站|醫院|廟|宮|教會|圖書館|"
+    r"便利商店|7-?11|全家|萊爾富|加油站|區公所|派出所|停車場|運動中心|夜市|百貨|社區|大樓|橋|"
+    r"圓環|交流道|賣場|家樂福|好市多)"
+)
+_EN_ROAD_RE = re.compile(
+    r"((?:[A-Z][a-z'’]+\s+){1,3}(?:Road|Rd\.?|Street|St\.?|Boulevard|Blvd\.?|Avenue|Ave\.?|Lane)"
+    r"(?:,?\s+(?:Section|Sec\.?)\s*\d+)?)"
+)
+_EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
+
+
+@dataclass
+class Place:
+    district: str | None = None
+    address: str | None = None
+    landmark: str | None = None
+    number: str | None = None  # a house number said alone (不對，是三百二十號): 320號
+
+    @property
+    def complete(self) -> bool:
+        """Enough to send someone: a road or address, or a landmark in a known district."""
+        return bool(self.address) or bool(self.district and self.landmark)
+
+
+_NOT_BEFORE = re.compile(r"(不是|不在|並非|錯了)[^，,。]{0,2}$")
+
+
+def find_district(text: str) -> str | None:
+    """The district meant: the last one named, skipping one the caller denies (不是太平區)."""
+    found: list[tuple[int, str]] = []
+    for rxs in (_DISTRICT_RES, _DISTRICT_SHORT):
+        for rx, name in rxs:
+            for m in rx.finditer(text):
+                if not _NOT_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
+                    found.append((m.start(), name))
+        if found:
+            return max(found)[1]
+    m = _DISTRICT_EN.search(text)
+    if m and (m.group(2) or m.group(1).lower() not in {"central", "east", "south", "west", "north"}):
+        return DISTRICTS_EN[m.group(1).lower()]
+    return None
+
+
+def _roads(text: str) -> list[re.Match[str]]:
+    found = []
+    for m in _ROAD_RE.finditer(text):
+        road = m.group("road")
+        for d in DISTRICTS:  # 西屯區台灣大道 → the district is not part of the road name
+            if d in road:
+                road = road.split(d, 1)[1]
+        if road in _GENERIC_ROADS or len(road) < 2 or not re.search("[\u4e00-\u9fff]", road[:-1]):
+            continue  # 55路 is a bus route, not a road
+        if not (m.group("section") or m.group("number") or m.group("lane")) and \
+                _AFTER_ROAD_NOT_PLACE.match(text[m.end():]):
+            continue
+        found.append(m)
+    return found
+
+
+def _format_road(m: re.Match[str]) -> str:
+    road = m.group("road")
+    for d in DISTRICTS:
+        if d in road:
+            road = road.split(d, 1)[1]
+    parts = [road, m.group("section") or ""]
+    for key, unit in (("lane", "巷"), ("alley", "弄"), ("number", "號"), ("floor", "樓")):
+        if m.group(key):
+            parts.append(f"{int(m.group(key))}{unit}")
+    return "".join(parts)
+
+
+def find_place(text: str) -> Place:
+    """District, address (road, section, lane, alley, number; or an intersection) and landmark."""
+    digits = spoken_numbers_to_digits(text)
+    place = Place(district=find_district(digits))
+    roads = _roads(digits)
+    if roads:
+        first = _format_road(roads[0])
+        if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
+            second = _format_road(roads[1])
+            place.address = f"{first}與{second}口"
+        else:
+            place.address = first
+    else:
+        en = _EN_ROAD_RE.findall(text)
+        if en:
+            roads_en = [r.strip() for r in en]
+            address = " and ".join(roads_en[:2])
+            number = _EN_NUMBER_RE.search(text)
+            if number and len(roads_en) == 1:
+                address = f"No. {number.group(1)}, {address}"
+            place.address = address
+    if not place.address:
+        alone = re.search(r"(?:(\d+)巷)?(?:(\d+)弄)?(\d+)號", digits)
+        if alone:
+            place.number = alone.group(0)
+    landmark = _LANDMARK_RE.search(digits)
+    if landmark:
+        start = max(0, landmark.start() - 6, *(r.end() for r in roads if r.end() <= landmark.start()))
+        phrase = re.split(r"[，,。在是的]|那個|這個|那間|這間|旁邊|附近", digits[start:landmark.end()])[-1]
+        for d in DISTRICTS:
+            phrase = phrase.replace(d, "")
+        place.landmark = phrase or landmark.group(1)
+    return place
+
+
+# ---- other slots --------------------------------------------------------------------------
+
+_LAMP_RE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\s?-?\s?\d{2,6}|\d{4,7})(?![0-9號巷弄])")
+_LAMP_CUE = re.compile(r"燈桿|編號|號碼|寫|貼|標|牌子|lamp|pole|number|tag", re.IGNORECASE)
+
+
+def find_lamp_number(text: str, asked: bool) -> str | None:
+    """A lamp-post number (A1234, 12-345): only when the caller talks of one or was asked."""
+    if not (asked or _LAMP_CUE.search(text)):
+        return None
+    spoken = re.sub(f"[{CN_DIGITS}]{{2,}}", lambda m: str(cn_number(m.group(0)) or m.group(0)),
+                    text)
+    m = _LAMP_RE.search(spoken)
+    return re.sub(r"[\s-]", "", m.group(1)).upper() if m else None
+
+
+_TIME_RE = re.compile(
+    r"(?P<day>今天|昨天|前天|剛剛|剛才|禮拜.|星期.|週.)?\s*"
+    r"(?P<part>早上|上午|中午|下午|傍晚|晚上|凌晨|半夜|清晨)?\s*"
+    r"(?P<clock>(\d{1,2}|[一二三四五六七八九十兩]{1,3})(點|時)(半|\d{1,2}分|多)?(左右)?)?"
+    r"|(?P<hm>\d{1,2}[:：]\d{2})"
+)
+_TIME_EN_RE = re.compile(
+    r"\b(this morning|this afternoon|this evening|tonight|yesterday( morning| afternoon| evening)?"
+    r"|just now|today)?(\s*(around|at|about)\s*\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'clock)?)?",
+    re.IGNORECASE)
+_ROUTE_RE = re.compile(
+    r"(?P<a>\d{1,4}|[一二三四五六七八九十百]+)\s*[路號](公車|巴士|客運)?(?=.{0,6}(公車|巴士|客運|車|司機))"
+    r"|(公車|巴士)\s*(?P<b>\d{1,4})"
+    r"|(?<!\d)(?P<c>\d{1,4})\s*路(?![\d一二三四五六七八九十]+段)"
+)
+_ROUTE_EN_RE = re.compile(
+    r"\b(?:bus|route)\s*(?:number|no\.?)?\s*(?P<a>\d{1,4})\b|\b(?P<b>\d{1,4})\s+bus\b",
+    re.IGNORECASE)
+
+
+def _longest(rx: re.Pattern[str], text: str) -> str | None:
+    found = [m.group(0).strip() for m in rx.finditer(text) if m.group(0).strip()]
+    return max(found, key=len) if found else None
+
+
+def find_time(text: str) -> str | None:
+    """When it happened, as said: 昨天晚上六點多, this morning around 8."""
+    return _longest(_TIME_RE, text) or _longest(_TIME_EN_RE, text)
+
+
+def find_route(text: str) -> str | None:
+    """A bus route number: 55路, 公車300, the 300 bus."""
+    m = _ROUTE_RE.search(text) or _ROUTE_EN_RE.search(text)
+    if not m:
+        return None
+    raw = next(v for v in m.groupdict().values() if v)
+    if not raw.isdigit():
+        value = cn_number(raw)
+        raw = str(value) if value is not None else raw
+    return raw
+
+
+_PHONE_RE = re.compile(r"(?<!\d)(09\d{2}-?\d{3}-?\d{3}|0\d{1,2}-?\d{6,8})(?!\d)")
+
+
+def find_phone(text: str) -> str | None:
+    m = _PHONE_RE.search(text.replace(" ", ""))
+    return m.group(1).replace("-", "") if m else None
+
+
+# ---- intents ------------------------------------------------------------------------------
+
+_HUMAN = re.compile(
+    r"真人|專人|人工|接線生|客服人員|承辦人員?聽|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
+    r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
+    r"\b(human|real person|live person|operator|an agent|representative|someone real|"
+    r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b",
+    re.IGNORECASE)
+_SENSITIVE = re.compile(
+    r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
+    r"(公務員|承辦|職員|員工|員警|警察|清潔隊員?|區公所的人|市府的人|里長|稽查員).{0,10}"
+    r"(態度|罵|兇|不理|刁難|擺爛|收錢|騷擾|歧視|失職|投訴|檢舉|不處理)|"
+    r"律師|訴訟|告我|提告|告他|告她|打官司|和解|調解|法院|法律|糾紛|押金|賠償|"
+    r"\b(bribe|bribery|corrupt(ion)?|lawyer|lawsuit|sue|suing|legal (dispute|advice|action)|"
+    r"court|compensation)\b",
+    re.IGNORECASE)
+_OUT_OF_SCOPE = re.compile(
+    r"訂票|訂位|高鐵|台鐵票|機票|計程車|叫車|天氣|股票|外送|笑話|唱歌給|彩券|樂透|算命|"
+    r"\b(weather|book (a|me)|ticket|taxi|uber|joke|stock|lottery|pizza|restaurant)\b",
+    re.IGNORECASE)
+_YES = re.compile(
+    r"^(對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
+    r"that'?s (right|correct)|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
+    r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
+    re.IGNORECASE)
+_NO = re.compile(
+    r"不對|不是|錯了|有錯|不正確|不要|不用|不需要|不必|沒有了|沒了|算了|"
+    r"^(no|nope|nah)\b|\b(wrong|incorrect|not right|no thanks|that'?s not)\b|^不",
+    re.IGNORECASE)
+_DONE = re.compile(r"沒有了|沒事了|沒問題了|就這樣|謝謝|再見|掰掰|\b(that'?s all|nothing else|bye|"
+                   r"thank you|thanks)\b", re.IGNORECASE)
+_QUESTION = re.compile(
+    r"[?？]|嗎|呢|怎麼|如何|哪裡|哪邊|要找誰|找誰|多少|幾點|幾號|什麼時候|請問|可不可以|能不能|"
+    r"要不要|是否|有沒有|怎樣|\b(how|what|where|when|who|which|can i|do i|is there|should i)\b",
+    re.IGNORECASE)
+_DONT_KNOW = re.compile(r"不知道|不清楚|不確定|忘了|看不到|看不清楚|沒看到|不記得|"
+                        r"\b(don'?t know|not sure|no idea|can'?t see|don'?t remember)\b",
+                        re.IGNORECASE)
+
+
+@dataclass
+class Intents:
+    human: bool = False
+    sensitive: bool = False
+    out_of_scope: bool = False
+    yes: bool = False
+    no: bool = False
+    done: bool = False
+    question: bool = False
+    dont_know: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def find_intents(text: str) -> Intents:
+    no = bool(_NO.search(text))
+    # 好/對 inside a longer sentence (我好害怕, 好幾天) is not an answer to a yes/no question.
+    yes = bool(_YES.match(text)) or (len(text) <= 10 and bool(_YES.search(text)))
+    return Intents(
+        human=bool(_HUMAN.search(text)),
+        sensitive=bool(_SENSITIVE.search(text)),
+        out_of_scope=bool(_OUT_OF_SCOPE.search(text)),
+        yes=yes and not no,
+        no=no,
+        done=bool(_DONE.search(text)),
+        question=bool(_QUESTION.search(text)),
+        dont_know=bool(_DONT_KNOW.search(text)),
+    )

@@ -1,0 +1,60 @@
+"""Builds dialog managers for calls: knowledge base, case store and (when installed) the LLM."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from dialog.cases import CaseStore
+from dialog.knowledge import KnowledgeBase
+from dialog.llm import LocalLLM
+from dialog.manager import DialogManager
+from dialog.nlu_llm import SYSTEM_PROMPT, LLMUnderstanding
+from hotline.config import Settings
+from hotline.db import make_engine
+from models.manifest import Role, builtin_manifest
+from models.store import ModelError, ModelStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DialogFactory:
+    kb: KnowledgeBase
+    cases: CaseStore
+    llm: LLMUnderstanding | None
+
+    def new(self, call_id: str | None = None) -> DialogManager:
+        return DialogManager(self.kb, self.cases, self.llm, call_id=call_id)
+
+    @property
+    def mode(self) -> str:
+        return "rules+llm" if self.llm else "rules-only"
+
+
+def load_llm(settings: Settings, llm: LocalLLM | None = None) -> LLMUnderstanding | None:
+    """The LLM understanding, warmed up; None (rules-only mode, logged) when no model."""
+    if llm is None:
+        store = ModelStore(settings.models_dir, builtin_manifest())
+        try:
+            entry = store.best(Role.LLM, "zh", settings.llm_model)
+        except ModelError as exc:
+            log.warning("rules-only mode: %s", exc)
+            return None
+        path = store.cache_dir / entry.name / entry.files[0].name
+        llm = LocalLLM(path, threads=settings.llm_threads, context=settings.llm_context)
+    llm.load()
+    # Evaluate the fixed system prompt once: every later call reuses its KV cache.
+    llm.warm([{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "你好"}])
+    log.info("dialog understanding: rules + LLM %s", llm.gguf_path.name)
+    return LLMUnderstanding(llm)
+
+
+def dialog_factory(settings: Settings, database_url: str | None = None,
+                   use_llm: bool = True, llm: LocalLLM | None = None) -> DialogFactory:
+    kb = KnowledgeBase.load()
+    cases = CaseStore(make_engine(database_url or settings.db_url))
+    understanding = load_llm(settings, llm) if use_llm else None
+    if not use_llm:
+        log.warning("rules-only mode: the LLM was switched off")
+    return DialogFactory(kb, cases, understanding)
