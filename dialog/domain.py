@@ -77,7 +77,8 @@ DISTRICTS_EN: dict[str, str] = {
     "dongshi": "東勢區", "dajia": "大甲區", "qingshui": "清水區", "shalu": "沙鹿區",
     "wuqi": "梧棲區", "houli": "后里區", "shengang": "神岡區", "tanzi": "潭子區", "daya": "大雅區",
     "xinshe": "新社區", "shigang": "石岡區", "waipu": "外埔區", "da'an": "大安區", "daan": "大安區",
-    "wuri": "烏日區", "dadu": "大肚區", "longjing": "龍井區", "wufeng": "霧峰區", "taiping": "太平區",
+    "wuri": "烏日區", "dadu": "大肚區", "longjing": "龍井區", "wufeng": "霧峰區",
+    "taiping": "太平區",
     "dali": "大里區", "heping": "和平區",
 }
 

@@ -45,7 +45,7 @@ class LocalLLM:
 
     @functools.lru_cache(maxsize=8)  # noqa: B019 (one LocalLLM per process; grammars are small)
     def _grammar(self, schema_json: str) -> Any:
-        from llama_cpp import LlamaGrammar
+        from llama_cpp.llama_grammar import LlamaGrammar
 
         return LlamaGrammar.from_json_schema(schema_json, verbose=False)
 

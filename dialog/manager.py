@@ -24,6 +24,7 @@ from dialog.nlu_llm import LLMUnderstanding
 from dialog.rules import (
     Intents,
     best_category,
+    category_scores,
     find_intents,
     find_lamp_number,
     find_phone,
@@ -158,7 +159,8 @@ class DialogManager:
             st.lang = lang
 
         if st.stage is Stage.EMERGENCY and not detect(text):
-            return self._reply([phrases.say(st.lang, "emergency_repeat", number=st.emergency or "")])
+            number = st.emergency or ""
+            return self._reply([phrases.say(st.lang, "emergency_repeat", number=number)])
         if not lang:  # silence, noise, emoji, punctuation: nothing to understand
             return self._not_understood()
         if asr_confidence is not None and asr_confidence < LOW_ASR_CONFIDENCE:
@@ -218,18 +220,17 @@ class DialogManager:
             st.pending = "anything_else"
             return self._reply([hit.entry.answer_in(st.lang), phrases.say(st.lang, "kb_more")],
                                kb_ids=(hit.entry.id,))
-        reading = self.llm.read(text) if self.llm and len(text) >= 4 else None
-        if reading is not None:
-            self._used_llm = True
-            if reading.district and not st.slots.get("district"):
-                st.slots["district"] = reading.district
-            if reading.category and reading.intent == "report":
-                return self._begin_report(reading.category, 2, text)
+        if intents.out_of_scope:
+            return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
+        # Merge by confidence: strong rules decided above; the LLM settles weak or tied ones.
+        reading = self.llm.read(text) if self.llm and has_content_beyond_place(text) else None
+        self._used_llm = reading is not None
+        hinted = category_scores(text)
+        if reading is not None and reading.category and (not hinted or reading.category in hinted):
+            return self._begin_report(reading.category, 2, text)
         if category:  # a weak hint is better than nothing: the read-back lets the caller fix it
             return self._begin_report(category, score, text)
-        if reading is not None and reading.category:
-            return self._begin_report(reading.category, 2, text)
-        if intents.out_of_scope:
+        if reading is not None and reading.intent == "out_of_scope":
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
         if self._take_slots(text):  # the place came first: keep it, ask what happened
             return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
@@ -453,8 +454,19 @@ _PREAMBLE = re.compile(
     re.IGNORECASE)
 _PROBLEM = re.compile(
     r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
-    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|\b(broken|out|blocked|stuck|noisy|"
+    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|\b(broken|out|blocked|stuck|noisy|"
     r"dumped|fallen|injured|flooded|damaged|leaking|parked|skipped)\b", re.IGNORECASE)
+
+
+def has_content_beyond_place(text: str) -> bool:
+    """Is there more than a place and pleasantries, worth asking the LLM about?"""
+    place = find_place(text)
+    rest = _PREAMBLE.sub("", text)
+    for part in (place.district, place.landmark, *(place.address or "").split("與")):
+        if part:
+            rest = rest.replace(part.removesuffix("口"), "")
+    rest = re.sub(r"[\d\s]|[在是的這那邊裡附近旁前後面對]|巷|弄|號|段|路口", "", rest)
+    return len(rest) >= 4
 
 
 def is_preamble(text: str) -> bool:

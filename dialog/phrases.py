@@ -56,7 +56,8 @@ _EN = {
     "ask_problem": "What would you like to report or ask about?",
     "ask_problem_again": "Sorry, I am not sure yet. Please tell me in one sentence what happened, "
                          "for example: the streetlight is out.",
-    "ask_location": "Where is it? Please tell me the district and the road, or the nearest crossing.",
+    "ask_location": "Where is it? Please tell me the district and the road, "
+                    "or the nearest crossing.",
     "ask_location_again": "To send someone, I need the place. Please tell me the road name, "
                           "a crossing, or a landmark nearby.",
     "ask_road": "Which road in {district} is it, or what landmark is nearby?",

@@ -75,7 +75,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
     ],
     "park_facility": [
-        (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|涼亭|健身器材|體健設施|遊樂設施|地磚|步道.{0,4}(壞|破|翹)", 3),
+        (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施|地磚|步道.{0,4}(壞|破|翹)", 3),
         (r"(公園|人行道|廣場).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|掉)|(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
         (r"playground|\bslide\b|\bswings?\b|park bench|"
          r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
@@ -145,7 +145,7 @@ _GENERIC_ROADS = {
     "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
     "柏油路", "水泥路", "石子路",
 }
-_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個上下裡旁邊前後近對面附]"
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個上下裡旁邊前後近對面附去帶看都也還說]"
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_RE = re.compile(
     rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街))(?P<section>{_SECTION})?"
@@ -193,9 +193,9 @@ def find_district(text: str) -> str | None:
                     found.append((m.start(), name))
         if found:
             return max(found)[1]
-    m = _DISTRICT_EN.search(text)
-    if m and (m.group(2) or m.group(1).lower() not in {"central", "east", "south", "west", "north"}):
-        return DISTRICTS_EN[m.group(1).lower()]
+    en = _DISTRICT_EN.search(text)
+    if en and (en.group(2) or en.group(1).lower() not in {"central", "east", "south", "west", "north"}):
+        return DISTRICTS_EN[en.group(1).lower()]
     return None
 
 
@@ -255,7 +255,8 @@ def find_place(text: str) -> Place:
     landmark = _LANDMARK_RE.search(digits)
     if landmark:
         start = max(0, landmark.start() - 6, *(r.end() for r in roads if r.end() <= landmark.start()))
-        phrase = re.split(r"[，,。在是的]|那個|這個|那間|這間|旁邊|附近", digits[start:landmark.end()])[-1]
+        prefix = re.search(f"{_NAME}{{0,4}}$", digits[start:landmark.start()])
+        phrase = (prefix.group(0) if prefix else "") + landmark.group(1)
         for d in DISTRICTS:
             phrase = phrase.replace(d, "")
         place.landmark = phrase or landmark.group(1)

@@ -32,9 +32,9 @@ def simplified_chars(text: str) -> set[str]:
     s2t, t2s = _converter("s2t"), _converter("t2s")
     found = set()
     for ch in set(text):
-        if "\u4e00" <= ch <= "\u9fff" and ch not in _TRADITIONAL_TOO:
-            if s2t.convert(ch) != ch and t2s.convert(ch) == ch:
-                found.add(ch)
+        if ("\u4e00" <= ch <= "\u9fff" and ch not in _TRADITIONAL_TOO
+                and s2t.convert(ch) != ch and t2s.convert(ch) == ch):
+            found.add(ch)
     return found
 
 
@@ -85,12 +85,13 @@ _LANDLINE = re.compile(r"(?<!\d)(0\d{1,2})[-\s)]?\d{3,4}[-\s]?\d{2}(\d{2})(?!\d)
 _CN_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{7,}")
 
 
+def _digits(numeral: str) -> str:
+    return "".join(str("零一二三四五六七八九".index(c)) for c in numeral.replace("〇", "零"))
+
+
 def mask_pii(text: str) -> str:
     """Mask national ID and phone numbers (also when spoken as Chinese digits) for logs."""
-    text = _CN_DIGIT_RUN.sub(
-        lambda m: "".join(str("零一二三四五六七八九".index(c.replace("〇", "零"))) for c in m.group(0)),
-        text,
-    )
+    text = _CN_DIGIT_RUN.sub(lambda m: _digits(m.group(0)), text)
     text = _NATIONAL_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}******{m.group(3)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}**-***-*{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****-**{m.group(2)}", text)

@@ -19,7 +19,7 @@ from dialog.knowledge import KnowledgeError
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
-from hotline.simulate import Scenario, ScenarioError, check, dump, run_text, summary
+from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
@@ -308,7 +308,7 @@ def bench_dialog(
             err.print(f"[red]{exc}[/red]", highlight=False)
             continue
         scenarios[sc.id] = sc
-        result = check(sc, run_text(sc, factory))
+        result = check_run(sc, run_text(sc, factory))
         checks.append(result)
         mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
         out.print(f"{mark} {sc.id}" + ("" if not result.failures else
@@ -337,7 +337,9 @@ def cases_list(
 
 
 @cases_app.command("show")
-def cases_show(number: Annotated[str, typer.Argument(help="case number 1999-YYYYMMDD-NNNN")]) -> None:
+def cases_show(
+    number: Annotated[str, typer.Argument(help="case number 1999-YYYYMMDD-NNNN")],
+) -> None:
     """One case in full, with its transcript."""
     case = CaseStore(make_engine(_settings().db_url)).get(number)
     if case is None:

@@ -102,7 +102,7 @@ class Check:
     run: Run
 
 
-def check(scenario: Scenario, run: Run) -> Check:
+def check_run(scenario: Scenario, run: Run) -> Check:
     """Compare a result with the scenario's ``expect`` block (shared/scenarios/README.md)."""
     exp, res = scenario.expect, run.result
     case = res.get("case") or {}
@@ -113,10 +113,11 @@ def check(scenario: Scenario, run: Run) -> Check:
     if "district" in exp and case.get("district") != exp["district"]:
         failures.append(f"district: expected {exp['district']!r}, got {case.get('district')!r}")
     if "emergency" in exp and res.get("emergency") not in exp["emergency"]:
-        failures.append(f"emergency: expected one of {exp['emergency']}, got {res.get('emergency')!r}")
-    if "handoff_reason" in exp and (res.get("handoff") or {}).get("reason") != exp["handoff_reason"]:
-        failures.append(f"handoff_reason: expected {exp['handoff_reason']!r}, "
-                        f"got {(res.get('handoff') or {}).get('reason')!r}")
+        failures.append(f"emergency: expected one of {exp['emergency']}, "
+                        f"got {res.get('emergency')!r}")
+    reason = (res.get("handoff") or {}).get("reason")
+    if "handoff_reason" in exp and reason != exp["handoff_reason"]:
+        failures.append(f"handoff_reason: expected {exp['handoff_reason']!r}, got {reason!r}")
     if "address_contains" in exp and exp["address_contains"] not in (case.get("address") or ""):
         failures.append(f"address: expected to contain {exp['address_contains']!r}, "
                         f"got {case.get('address')!r}")
