@@ -384,8 +384,8 @@ class Intents:
 
 def find_intents(text: str) -> Intents:
     no = bool(_NO.search(text))
-    # 好/對 inside a longer sentence (我好害怕, 好幾天) is not an answer to a yes/no question.
-    yes = bool(_YES.match(text)) or (len(text) <= 10 and bool(_YES.search(text)))
+    # 好/對 inside a sentence (我好害怕, 好幾天) is no answer to a yes/no question: only first.
+    yes = bool(_YES.match(text))
     return Intents(
         human=bool(_HUMAN.search(text)),
         sensitive=bool(_SENSITIVE.search(text)),

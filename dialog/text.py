@@ -79,7 +79,7 @@ def language_of(text: str) -> str | None:
     return "zh" if han * 3 >= latin else "en"
 
 
-_NATIONAL_ID = re.compile(r"\b([A-Z])([12892])\d{6}(\d{2})\b", re.IGNORECASE)
+_NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])([A-Z])([1289])\d{6}(\d{2})(?!\d)", re.IGNORECASE)
 _MOBILE = re.compile(r"(?<!\d)(09)\d{2}[-\s]?\d{3}[-\s]?\d(\d{2})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{1,2})[-\s)]?\d{3,4}[-\s]?\d{2}(\d{2})(?!\d)")
 _CN_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{7,}")

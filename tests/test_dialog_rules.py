@@ -1,0 +1,151 @@
+"""Deterministic understanding: places, spoken numbers, categories, intents, emergencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialog.emergency import detect
+from dialog.rules import (
+    best_category,
+    find_district,
+    find_intents,
+    find_lamp_number,
+    find_place,
+    find_route,
+    find_time,
+)
+from dialog.text import (
+    language_of,
+    mask_pii,
+    normalise,
+    simplified_chars,
+    spoken_numbers_to_digits,
+    to_traditional,
+)
+
+
+@pytest.mark.parametrize(("spoken", "written"), [
+    ("崇德路二段一百號", "崇德路二段100號"),
+    ("中正路一百二十號", "中正路120號"),
+    ("三百五十巷五弄七號", "350巷5弄7號"),
+    ("兩百三十號", "230號"),
+    ("一千零二十號", "1020號"),
+    ("大墩十街", "大墩十街"),  # a street name keeps its numeral
+    ("台灣大道三段", "台灣大道三段"),  # so does a road section
+])
+def test_spoken_numbers(spoken: str, written: str) -> None:
+    assert spoken_numbers_to_digits(spoken) == written
+
+
+@pytest.mark.parametrize(("text", "district", "address"), [
+    ("在北屯區崇德路二段一百號", "北屯區", "崇德路二段100號"),
+    ("西屯區台灣大道三段跟惠來路口有坑洞", "西屯區", "台灣大道三段與惠來路口"),
+    ("地址是北區三民路三段五十號", "北區", "三民路三段50號"),
+    ("南屯區大墩十街", "南屯區", "大墩十街"),
+    ("我住北屯，東山路一段三百五十巷", "北屯區", "東山路一段350巷"),
+    ("大安區中山南路旁邊", "大安區", "中山南路"),
+    ("Taiwan Boulevard and Wenxin Road in Xitun District", "西屯區",
+     "Taiwan Boulevard and Wenxin Road"),
+    ("我家門口的路燈壞了", None, None),  # 路燈 is not a road
+    ("馬路上有一個洞", None, None),
+])
+def test_places(text: str, district: str | None, address: str | None) -> None:
+    place = find_place(normalise(text))
+    assert (place.district, place.address) == (district, address)
+
+
+def test_denied_district_is_skipped() -> None:
+    assert find_district("不是太平區啦，是大里區") == "大里區"
+    assert find_district("北屯那邊") == "北屯區"
+    assert find_district("中山路") is None
+
+
+def test_landmark_without_road_completes_a_place_with_a_district() -> None:
+    place = find_place("在北屯區文心國小旁邊")
+    assert place.landmark == "文心國小" and place.complete
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("我家門口的路燈壞了，晚上都不會亮", "streetlight"),
+    ("有一台車一直停在我家車庫門口", "illegal_parking"),
+    ("隔壁工地早上六點就開始施工，吵到沒辦法睡", "noise"),
+    ("公園旁邊有人亂丟垃圾", "sanitation"),
+    ("路邊有一隻狗被車撞到了", "animal"),
+    ("是紅綠燈不會亮，不是路燈", "traffic_signal"),
+    ("the traffic light is stuck on red", "traffic_signal"),
+    ("Someone dumped old furniture and trash bags on the sidewalk", "sanitation"),
+])
+def test_categories(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+def test_no_category_in_small_talk() -> None:
+    assert best_category("你好，我想請問一下")[0] is None
+
+
+def test_lamp_route_time() -> None:
+    assert find_lamp_number("燈桿上面寫的是 A1234", asked=False) == "A1234"
+    assert find_lamp_number("在中正路100號", asked=False) is None
+    assert find_route("是55路，昨天晚上六點多") == "55"
+    assert find_time("是55路，昨天晚上六點多") == "昨天晚上六點多"
+    assert find_route("The number 300 bus drove past") == "300"
+
+
+@pytest.mark.parametrize(("text", "yes", "no"), [
+    ("對，沒錯", True, False), ("好", True, False), ("Yes, that's right", True, False),
+    ("不對，是南區", False, True), ("對不起我不知道", False, False),
+    ("我好害怕", False, False),
+])
+def test_yes_no(text: str, yes: bool, no: bool) -> None:
+    intents = find_intents(text)
+    assert (intents.yes, intents.no) == (yes, no)
+
+
+def test_human_and_sensitive() -> None:
+    assert find_intents("我不要跟機器講話，幫我轉真人").human
+    assert find_intents("Can I speak to a real person").human
+    assert find_intents("區公所的承辦人態度很差").sensitive
+    assert not find_intents("公車司機態度很差").sensitive  # that is a bus complaint
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("我家隔壁失火了，冒很多黑煙！", "119"),
+    ("我先生現在在打我，我好害怕", "110"),
+    ("我聞到很重的瓦斯味", "119"),
+    ("It smells really strongly of gas in the stairwell", "119"),
+    ("有個阿伯倒在地上沒有呼吸", "119"),
+    ("有人拿刀在搶劫超商", "110"),
+    ("鄰居一直在打他小孩，小孩在哭喊", "113"),
+    ("我真的不想活了", "1925"),
+    ("I want to kill myself", "1925"),
+])
+def test_emergencies(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    "路樹倒了，還好沒有人受傷",
+    "路邊有一隻狗被車撞到了，流很多血",
+    "no one is hurt, but the tree is blocking the road",
+    "火車站前面的路燈壞了",
+])
+def test_not_emergencies(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_text_helpers() -> None:
+    assert to_traditional("路灯坏了") == "路燈壞了"
+    assert simplified_chars("路灯坏了") == {"灯", "坏"}
+    assert simplified_chars("台灣大道、后里區、霧峰區") == set()
+    assert language_of("我家門口的 street light 壞了") == "zh"
+    assert language_of("The street light is out") == "en"
+    assert language_of("😀😀!!") is None
+    assert normalise("１２０號\u0000臺中") == "120號 台中"
+
+
+def test_masking() -> None:
+    masked = mask_pii("我是A123456789，電話0912-345-678，家裡04-22345678，手機零九一二三四五六七八")
+    assert "A123456789" not in masked and "A1******89" in masked
+    assert "345" not in masked.split("電話")[1][:12]
+    assert "0912345678" not in masked and "22345678" not in masked
