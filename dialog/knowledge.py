@@ -71,6 +71,7 @@ class Hit:
     entry: Entry
     score: float  # BM25 score of the best-matching question variant
     coverage: float  # share of that variant's words that the query has
+    matched: int  # how many of that variant's words the query has
 
 
 def tokens(text: str) -> list[str]:
@@ -151,8 +152,10 @@ class KnowledgeBase:
         for doc, score in zip(docs[0].tolist(), scores[0].tolist(), strict=True):
             if score <= 0:
                 continue
-            coverage = max(len(qset & v) / len(v) for v in self._variants[doc])
-            hits.append(Hit(self.entries[self._ids[doc]], float(np.float32(score)), coverage))
+            coverage, matched = max((len(qset & v) / len(v), len(qset & v))
+                                    for v in self._variants[doc])
+            hits.append(Hit(self.entries[self._ids[doc]], float(np.float32(score)), coverage,
+                            matched))
         return hits
 
     def answer(self, text: str) -> Hit | None:
@@ -161,7 +164,8 @@ class KnowledgeBase:
         if not hits:
             return None
         best = hits[0]
-        if best.coverage >= 0.99 and best.score >= 1.5:  # every word of a variant, e.g. 停電
+        # Every word of one phrasing: one rare word (停電), or several (印鑑 證明).
+        if best.coverage >= 0.99 and (best.score >= 1.5 or best.matched >= 2):
             return best
         if best.score >= 2.5 and best.coverage >= 0.5:
             return best

@@ -14,7 +14,7 @@ _CN_NUM = f"[{CN_DIGITS}]+"
 
 # Characters that OpenCC's s2t changes although Taiwan writes them as they are
 # (台灣, 大里區, 后里區, 了解, 系統, 只有, 干擾 …): not evidence of Simplified text.
-_TRADITIONAL_TOO = frozenset("台里干了后系面只余周范松冲征准制斗谷卷出占克布才朴咸借托于峰群床吃")
+_TRADITIONAL_TOO = frozenset("台里干了后系面只余周范松冲征准制斗谷卷出占克布才朴咸借托于峰群床吃雇")
 
 
 @cache

@@ -226,3 +226,13 @@ def test_low_asr_confidence_asks_again_then_hands_off(make: Make) -> None:
     assert "再說一次" in m.handle("路燈壞", asr_confidence=0.2).text
     reply = m.handle("路燈", asr_confidence=0.1)
     assert reply.handoff is not None and reply.handoff.reason is EscalationReason.LOW_CONFIDENCE
+
+
+def test_logs_mask_phone_and_id_numbers(make: Make, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="dialog.manager")
+    m = make()
+    talk(m, "我的電話是0912345678，身分證A123456789，北屯區崇德路二段的路燈壞了")
+    logged = caplog.text
+    assert "崇德路" in logged  # the turn was logged …
+    assert "0912345678" not in logged and "A123456789" not in logged  # … masked
+    assert m.state.slots["phone"] == "0912345678"  # while the case keeps the call-back number

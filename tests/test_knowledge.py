@@ -1,0 +1,86 @@
+"""The knowledge base: operator-editable files, validated; retrieval finds the right entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dialog.knowledge import KnowledgeBase, KnowledgeError
+from dialog.text import simplified_chars
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+def test_shipped_entries_are_many_sourced_and_traditional(kb: KnowledgeBase) -> None:
+    assert len(kb.entries) >= 40
+    for entry in kb.entries.values():
+        assert entry.source and entry.answer and len(entry.questions) >= 2, entry.id
+        assert not simplified_chars(entry.answer + "".join(entry.questions)), entry.id
+        assert entry.answer_en, entry.id
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("我家從早上就停水了，要找誰？", "water-outage"),
+    ("我們這一整排都停電了，要打去哪裡問？", "power-outage"),
+    ("我媽媽快六十五歲了，那個敬老卡要怎麼辦？", "senior-card"),
+    ("大型垃圾要怎麼預約來收？", "bulky-waste-pickup"),
+    ("我的車被拖吊了，要去哪裡領回來？", "towed-vehicle"),
+    ("How do I pay the roadside parking fee?", "roadside-parking-payment"),
+])
+def test_answers(kb: KnowledgeBase, question: str, entry: str) -> None:
+    hit = kb.answer(question)
+    assert hit is not None and hit.entry.id == entry
+
+
+@pytest.mark.parametrize("question", ["請問市長的生日是哪一天？", "你好，我想請問一下",
+                                      "今天天氣如何"])
+def test_no_answer_rather_than_a_wrong_one(kb: KnowledgeBase, question: str) -> None:
+    assert kb.answer(question) is None
+
+
+def _write(folder: Path, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "x.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+GOOD = """
+- id: a-topic
+  title: 印鑑證明
+  questions: [印鑑證明怎麼申請, 印鑑證明要去哪裡辦]
+  answer: 請帶身分證到戶政事務所申請。
+  source: 戶政事務所
+- id: b-topic
+  title: 路邊停車
+  questions: [停車費怎麼繳, 停車單遺失]
+  answer: 可以到便利商店繳費。
+  source: 交通局
+- id: c-topic
+  title: 疫苗接種
+  questions: [小孩打疫苗要去哪裡, 流感疫苗]
+  answer: 請到各區衛生所。
+  source: 衛生局
+"""
+
+
+def test_operator_files_load(tmp_path: Path) -> None:
+    kb = KnowledgeBase.load(_write(tmp_path / "kb", GOOD))
+    hit = kb.answer("我要辦印鑑證明，要去哪裡？")
+    assert hit is not None and hit.entry.id == "a-topic"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("- id: Bad Id\n  title: t\n  questions: [q]\n  answer: a\n  source: s\n", "Bad Id"),
+    ("- id: a\n  title: t\n  questions: [q]\n  answer: a\n", "source"),
+    ("- id: a\n  title: t\n  questions: [q]\n  answer: a\n  source: s\n  fee: 100\n", "fee"),
+    ("key: [unclosed\n", "not valid YAML"),
+    ("just a string\n", "list of entries"),
+    (GOOD + GOOD, "duplicate knowledge ids: a-topic, b-topic, c-topic"),
+])
+def test_malformed_files_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(KnowledgeError, match=message):
+        KnowledgeBase.load(_write(tmp_path / "kb", text))
