@@ -82,6 +82,15 @@ DISTRICTS_EN: dict[str, str] = {
     "dali": "大里區", "heping": "和平區",
 }
 
+
+def district_en(district: str) -> str:
+    """西屯區 → Xitun District, for English callers."""
+    for roman, name in DISTRICTS_EN.items():
+        if name == district and roman != "daan":
+            return ("Da'an" if roman == "da'an" else roman.capitalize()) + " District"
+    return district
+
+
 EMERGENCY_NUMBERS: dict[str, tuple[str, str]] = {
     # number: (how the bot says what it is for, in zh and en)
     "119": ("找消防救護", "fire and ambulance"),

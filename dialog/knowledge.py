@@ -27,7 +27,9 @@ _STOP = frozenset(
         "一下", "這", "那", "個", "欸", "那個", "就是", "a", "an", "the", "i",
         "you", "my", "me", "is", "are", "do", "does", "to", "of",
         "in", "on", "for", "it", "how", "what", "where", "who", "can",
-        "please", "when", "should", "there", "這一", "整排", "我要", "我家",
+        "please", "when", "should", "there", "and", "now", "s", "got", "go",
+        "get", "back", "hi", "hello", "near", "think", "be", "was", "這一", "整排", "我要",
+        "我家",
         "家裡", "早上", "晚上", "今天", "剛剛", "已經", "一直", "大概", "想要", "想問",
         "哪裡問", "哪裡查", "哪邊", "要去", "去哪裡", "打去", "一下", "這邊", "那邊", "我們",
         "他們", "因為", "所以", "如果", "現在",
@@ -74,9 +76,16 @@ class Hit:
     matched: int  # how many of that variant's words the query has
 
 
+# Everyday words for the same thing, folded onto the knowledge base's word.
+_SYNONYMS = (("沒電", "停電"), ("斷電", "停電"), ("沒水", "停水"), ("斷水", "停水"),
+             ("拖走", "拖吊"), ("吊走", "拖吊"), ("老人卡", "敬老卡"), ("大型家具", "大型垃圾"))
+
+
 def tokens(text: str) -> list[str]:
     """Content words: jieba's search-mode segmentation for Chinese, words for English."""
     out: list[str] = []
+    for word, canonical in _SYNONYMS:
+        text = text.replace(word, canonical)
     for chunk in _WORD.findall(text.lower()):
         if chunk[0].isascii():
             words = [chunk]

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from dialog import phrases
 from dialog.cases import Case, CaseDraft
-from dialog.domain import CATEGORIES, EscalationReason, Outcome
+from dialog.domain import CATEGORIES, EscalationReason, Outcome, district_en
 from dialog.emergency import detect
 from dialog.handoff import Handoff, suggest_replies, summarise
 from dialog.knowledge import KnowledgeBase
@@ -209,9 +209,14 @@ class DialogManager:
         if is_preamble(text):  # 你好，我想請問一下: the request is still to come
             return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
         category, _conf, score = best_category(text)
-        hit = None
-        if score == 0 or (intents.question and not describes_problem(text)):
-            hit = self.kb.answer(text)
+        # The knowledge base answers questions; a report that happens to share words with an
+        # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
+        hit = self.kb.answer(text) if intents.question or score < 3 else None
+        if hit is not None and describes_problem(text) and (score >= 2 or not intents.question):
+            hit = None
+        if hit is not None and not intents.question and score > 0 and not (
+                hit.score >= 5 and hit.coverage >= 0.5):
+            hit = None  # only a clear match answers what was not asked as a question
         if hit is None and score >= 2 and category:
             return self._begin_report(category, score, text)
         if hit is not None:
@@ -311,7 +316,10 @@ class DialogManager:
     def _question_text(self, question: str) -> str:
         st = self.state
         if question == "road":
-            return phrases.say(st.lang, "ask_road", district=st.slots.get("district", ""))
+            district = st.slots.get("district", "")
+            if st.lang == "en":
+                district = district_en(district)
+            return phrases.say(st.lang, "ask_road", district=district)
         return phrases.say(st.lang, question_key(question))
 
     def _read_back(self) -> Reply:
@@ -339,7 +347,8 @@ class DialogManager:
     def _place_text(self) -> str:
         s = self.state.slots
         if self.state.lang == "en":
-            bits = [s.get("address") or "", s.get("landmark") or "", s.get("district") or ""]
+            district = district_en(s["district"]) if s.get("district") else ""
+            bits = [s.get("address") or "", s.get("landmark") or "", district]
             return ", ".join(b for b in bits if b)
         place = (s.get("district") or "") + (s.get("address") or "")
         if s.get("landmark") and s["landmark"] not in place:
@@ -449,13 +458,14 @@ class DialogManager:
 _PREAMBLE = re.compile(
     r"你好|您好|喂|哈囉|嗨|小姐|先生|欸|那個|嗯|啊|請問一下|請問|我想請問|我想問|想問一下|想問|"
     r"我要反映|我想反映|我要檢舉|我想檢舉|我要報案|我要申訴|一下|我想|我要|有事|有問題|"
+    r"不好意思|打擾|一件事情?|事情|反映|請教|麻煩你|麻煩妳|"
     r"\b(hello|hi|hey|good (morning|afternoon|evening)|i have a question|i want to report|"
     r"i'?d like to (ask|report)( something)?|can you help( me)?|excuse me)\b|[\s,，。.!！?？~]",
     re.IGNORECASE)
 _PROBLEM = re.compile(
     r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
     r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|\b(broken|out|blocked|stuck|noisy|"
-    r"dumped|fallen|injured|flooded|damaged|leaking|parked|skipped)\b", re.IGNORECASE)
+    r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
 
 
 def has_content_beyond_place(text: str) -> bool:

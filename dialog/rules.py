@@ -18,32 +18,36 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "road_damage": [
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
         (r"人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)", 3),
-        (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|hole in the road|road (is )?(damaged|broken|cracked)", 3),
+        (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
     "streetlight": [
-        (r"路燈|燈桿|電桿.{0,3}燈|街燈", 3),
-        (r"(燈|燈泡).{0,4}(不亮|沒亮|沒有亮|壞|閃|熄)|暗暗的|很暗|黑漆漆|烏漆抹黑", 2),
+        (r"路燈|燈桿|燈柱|電火柱|電火|電線桿.{0,4}燈|電桿.{0,3}燈|街燈|水銀燈", 3),
+        (r"(燈|燈泡).{0,6}(不亮|沒亮|沒有亮|壞|閃|熄|黑|暗|歹去)|暗暗的|很暗|黑漆漆|烏漆抹黑|暗摸摸|暗嘛嘛|黑嘛嘛|烏漆嘛黑|整片黑", 2),
         (r"street ?lights?|street ?lamps?|lamp ?posts?|light ?poles?", 3),
         (r"\b(too )?dark\b", 1),
     ],
     "traffic_signal": [
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長)", 3),
-        (r"traffic ?(lights?|signals?)|(pedestrian|crossing) (light|signal)|stuck on (red|green)", 3),
+        (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (light|signal)s?|"
+         r"green man|stuck on (red|green)", 3),
     ],
     "illegal_parking": [
         (r"違規停車|違停|亂停|併排|臨停", 3),
         (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
         (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?.{0,3}停", 3),
         (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
-        (r"\b(車|汽車|機車|貨車|卡車)\b.{0,8}停", 1),
+        (r"(車|汽車|機車|貨車|卡車|砂石車|遊覽車).{0,8}(停|放).{0,6}(好幾|整天|幾天|很久|沒動|不走|不動)", 3),
+        (r"(車|汽車|機車|貨車|卡車|砂石車).{0,8}停", 1),
         (r"illegal(ly)? park|double[- ]park|park(ed|ing) (car|vehicle|truck)|"
          r"(car|truck|van|vehicle).{0,30}block", 3),
-        (r"\bparked\b|blocking (my|the) (driveway|garage|gate|exit)", 2),
+        (r"\b(someone|somebody|a car|a truck|a van|a scooter|they|people|cars|trucks)\s+(has |have |is |are |keeps? )?(been )?(parked|parking)\b|blocking (my|the) (driveway|garage|gate|exit)", 3),
+        (r"\bparked\b", 2),
     ],
     "noise": [
-        (r"噪音|擴音器|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響", 3),
+        (r"噪音|擴音器|大聲公|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響|廣播車", 3),
+        (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟)|(叫|吵)到.{0,4}(睡|休息)", 2),
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
@@ -53,19 +57,21 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "sanitation": [
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
+        (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
         (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
     ],
     "animal": [
         (r"流浪(狗|貓|犬|動物)|野狗|浪浪|動物.{0,4}(受傷|救援|屍體)|(狗|貓|犬|鳥|動物).{0,8}(受傷|被車撞|撞到|死掉|屍體|卡住|不會動|咬人|追人)", 3),
-        (r"(有|一隻|一條|好幾隻).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂)|蛇|猴子|蜂窩|虎頭蜂", 3),
+        (r"(有|一隻|一條|好幾隻).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂)|蛇|猴子|蜂窩|虎頭蜂|鴿子|麻雀|松鼠|烏龜|白鷺鷥|野鳥", 3),
+        (r"(狗|貓|犬).{0,12}(綁|關|餓|虐|沒水|沒有水|曬|鏈)", 3),
         (r"(狗|貓|犬)", 1),
-        (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird).{0,20}(hit|injured|hurt|dead)|snake|beehive|hornet", 3),
+        (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
     ],
     "drainage": [
-        (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|排水|水退不掉|不退", 3),
+        (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
         (r"(堵塞|阻塞|堵住|塞住)", 1),
         (r"drain|flood(ing|ed)?|standing water|sewer|gutter|water (is )?pooling", 3),
     ],
@@ -83,16 +89,17 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"公園|\bpark\b", 1),
     ],
     "bus": [
-        (r"公車|巴士|客運|過站不停|跳站|誤點|班次|站牌|公車站", 3),
+        (r"公車|巴士|客運|過站不停|跳站|誤點|班次", 3),
+        (r"站牌|公車站", 1),
         (r"司機", 2),
         (r"\bbus(es)?\b|bus stop|bus driver", 3),
         (r"\bdriver\b", 1),
     ],
     "illegal_construction": [
         (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔", 3),
-        (r"騎樓.{0,6}(堆|擺|放|占|佔|擋|圍)", 3),
-        (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop|"
-         r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)", 3),
+        (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
+        (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop (addition|extension|structure)", 3),
+        (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
     ],
 }
 _CATEGORY_RES = {
@@ -145,7 +152,7 @@ _GENERIC_ROADS = {
     "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
     "柏油路", "水泥路", "石子路",
 }
-_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個上下裡旁邊前後近對面附去帶看都也還說]"
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個上下裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_RE = re.compile(
     rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街))(?P<section>{_SECTION})?"
@@ -165,6 +172,11 @@ _EN_ROAD_RE = re.compile(
     r"(?:,?\s+(?:Section|Sec\.?)\s*\d+)?)"
 )
 _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
+_EN_LANDMARK_RE = re.compile(
+    r"\b((?:[A-Z][a-z'’]+\s+){1,3}(?i:bus stop|stop|station|park|school|night market|market|"
+    r"temple|hospital|mall|bridge|library|plaza|square|university))\b|"
+    r"\b(?:near|outside|in front of|next to|behind)\s+(?:the\s+)?((?:[A-Z0-9][\w'’-]*\s*){1,4}"
+    r"(?i:night market|market|station|stop|park|temple|school)?)")
 
 
 @dataclass
@@ -180,7 +192,8 @@ class Place:
         return bool(self.address) or bool(self.district and self.landmark)
 
 
-_NOT_BEFORE = re.compile(r"(不是|不在|並非|錯了)[^，,。]{0,2}$")
+_NOT_BEFORE = re.compile(r"(不是|不在|並非|錯了)[^，,。]{0,2}$|\b(not|isn'?t|wasn'?t)\s+(in\s+)?$",
+                         re.IGNORECASE)
 
 
 def find_district(text: str) -> str | None:
@@ -193,10 +206,12 @@ def find_district(text: str) -> str | None:
                     found.append((m.start(), name))
         if found:
             return max(found)[1]
-    en = _DISTRICT_EN.search(text)
-    if en and (en.group(2) or en.group(1).lower() not in {"central", "east", "south", "west", "north"}):
-        return DISTRICTS_EN[en.group(1).lower()]
-    return None
+    named = [
+        m for m in _DISTRICT_EN.finditer(text)
+        if (m.group(2) or m.group(1).lower() not in {"central", "east", "south", "west", "north"})
+        and not _NOT_BEFORE.search(text[max(0, m.start() - 8):m.start()])
+    ]
+    return DISTRICTS_EN[named[-1].group(1).lower()] if named else None
 
 
 def _roads(text: str) -> list[re.Match[str]]:
@@ -206,7 +221,8 @@ def _roads(text: str) -> list[re.Match[str]]:
         for d in DISTRICTS:  # 西屯區台灣大道 → the district is not part of the road name
             if d in road:
                 road = road.split(d, 1)[1]
-        if road in _GENERIC_ROADS or len(road) < 2 or not re.search("[\u4e00-\u9fff]", road[:-1]):
+        if (road in _GENERIC_ROADS or road.endswith("馬路") or len(road) < 2
+                or not re.search("[\u4e00-\u9fff]", road[:-1])):
             continue  # 55路 is a bus route, not a road
         if not (m.group("section") or m.group("number") or m.group("lane")) and \
                 _AFTER_ROAD_NOT_PLACE.match(text[m.end():]):
@@ -230,10 +246,17 @@ def _format_road(m: re.Match[str]) -> str:
 def find_place(text: str) -> Place:
     """District, address (road, section, lane, alley, number; or an intersection) and landmark."""
     digits = spoken_numbers_to_digits(text)
+    # 文心路四段，255巷 → 文心路四段255巷
+    digits = re.sub(r"(段|路|街|大道)[，,、\s]+(?=\d+[巷弄號])", r"\1", digits)
     place = Place(district=find_district(digits))
     roads = _roads(digits)
     if roads:
         first = _format_road(roads[0])
+        if not (roads[0].group("number") or roads[0].group("lane")):
+            # 中山路二段，差不多在三百號前面: the number said a little later
+            later = re.search(r"^[^。！？!?]{0,12}?(?<!\d)(\d+號)", digits[roads[0].end():])
+            if later and not _NOT_BEFORE.search(digits[:roads[0].end() + later.start(1)][-4:]):
+                first += later.group(1)
         if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
             second = _format_road(roads[1])
             place.address = f"{first}與{second}口"
@@ -249,9 +272,13 @@ def find_place(text: str) -> Place:
                 address = f"No. {number.group(1)}, {address}"
             place.address = address
     if not place.address:
-        alone = re.search(r"(?:(\d+)巷)?(?:(\d+)弄)?(\d+)號", digits)
-        if alone:
-            place.number = alone.group(0)
+        numbers = [m for m in re.finditer(r"(?:\d+巷)?(?:\d+弄)?\d+號", digits)
+                   if not _NOT_BEFORE.search(digits[max(0, m.start() - 4):m.start()])]
+        if numbers:
+            place.number = numbers[-1].group(0)
+    en_landmark = _EN_LANDMARK_RE.search(text)
+    if en_landmark:
+        place.landmark = (en_landmark.group(1) or en_landmark.group(2) or "").strip()
     landmark = _LANDMARK_RE.search(digits)
     if landmark:
         start = max(0, landmark.start() - 6, *(r.end() for r in roads if r.end() <= landmark.start()))
@@ -283,11 +310,11 @@ _TIME_RE = re.compile(
     r"(?P<day>今天|昨天|前天|剛剛|剛才|禮拜.|星期.|週.)?\s*"
     r"(?P<part>早上|上午|中午|下午|傍晚|晚上|凌晨|半夜|清晨)?\s*"
     r"(?P<clock>(\d{1,2}|[一二三四五六七八九十兩]{1,3})(點|時)(半|\d{1,2}分|多)?(左右)?)?"
-    r"|(?P<hm>\d{1,2}[:：]\d{2})"
+    r"|(?P<hm>\d{1,2}[:：]\d{2})|(?P<ago>([一二三四五六七八九十兩半幾\d]+)(分鐘|個?小時|個?鐘頭)前)"
 )
 _TIME_EN_RE = re.compile(
-    r"\b(this morning|this afternoon|this evening|tonight|yesterday( morning| afternoon| evening)?"
-    r"|just now|today)?(\s*(around|at|about)\s*\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'clock)?)?",
+    r"\b(this morning|this afternoon|this evening|tonight|last night|yesterday( morning| afternoon| evening)?"
+    r"|just now|today|(about |around )?(\w+|\d+|an?) (minutes?|hours?) ago)?(\s*(around|at|about)\s*\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'clock)?)?",
     re.IGNORECASE)
 _ROUTE_RE = re.compile(
     r"(?P<a>\d{1,4}|[一二三四五六七八九十百]+)\s*[路號](公車|巴士|客運)?(?=.{0,6}(公車|巴士|客運|車|司機))"
@@ -332,15 +359,16 @@ def find_phone(text: str) -> str | None:
 # ---- intents ------------------------------------------------------------------------------
 
 _HUMAN = re.compile(
-    r"真人|專人|人工|接線生|客服人員|承辦人員?聽|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
+    r"真人|真的人|活人|專人|人工|接線生|客服人員|承辦人員?聽|轉給承辦|找承辦|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
     r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
-    r"\b(human|real person|live person|operator|an agent|representative|someone real|"
+    r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
     r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b",
     re.IGNORECASE)
 _SENSITIVE = re.compile(
     r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
-    r"(公務員|承辦|職員|員工|員警|警察|清潔隊員?|區公所的人|市府的人|里長|稽查員).{0,10}"
-    r"(態度|罵|兇|不理|刁難|擺爛|收錢|騷擾|歧視|失職|投訴|檢舉|不處理)|"
+    r"投訴.{0,12}(區公所|公所|市府|市政府|局處|人員|員工|公務員)|"
+    r"(公務員|承辦|職員|員工|員警|警察|清潔隊員?|區公所的人|市府的人|里長|稽查員|櫃台人員|櫃檯人員|辦事員|公務人員).{0,10}"
+    r"(態度|罵|兇|嗆|不理|刁難|擺爛|收錢|騷擾|歧視|失職|投訴|檢舉|不處理)|"
     r"律師|訴訟|告我|提告|告他|告她|打官司|和解|調解|法院|法律|糾紛|押金|賠償|"
     r"\b(bribe|bribery|corrupt(ion)?|lawyer|lawsuit|sue|suing|legal (dispute|advice|action)|"
     r"court|compensation)\b",
