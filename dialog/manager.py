@@ -20,7 +20,7 @@ from dialog.domain import CATEGORIES, EscalationReason, Outcome, district_en
 from dialog.emergency import detect
 from dialog.handoff import Handoff, suggest_replies, summarise
 from dialog.knowledge import KnowledgeBase
-from dialog.nlu_llm import LLMUnderstanding
+from dialog.nlu_llm import LLMReading, LLMUnderstanding
 from dialog.rules import (
     Intents,
     best_category,
@@ -123,10 +123,12 @@ class DialogManager:
     """State and policy of one call."""
 
     def __init__(self, kb: KnowledgeBase, cases: CaseSink, llm: LLMUnderstanding | None = None,
-                 call_id: str | None = None) -> None:
+                 call_id: str | None = None, always_consult_llm: bool = False) -> None:
         self.kb = kb
         self.cases = cases
         self.llm = llm
+        # For the latency benchmark: ask the LLM on every open turn, even when rules are sure.
+        self.always_consult_llm = always_consult_llm
         self.state = CallState(call_id or uuid.uuid4().hex)
         self._used_llm = False
 
@@ -208,6 +210,10 @@ class DialogManager:
         st = self.state
         if is_preamble(text):  # 你好，我想請問一下: the request is still to come
             return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
+        early = None
+        if self.always_consult_llm and self.llm:
+            early = self.llm.read(text)
+            self._used_llm = True
         category, _conf, score = best_category(text)
         # The knowledge base answers questions; a report that happens to share words with an
         # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
@@ -228,8 +234,10 @@ class DialogManager:
         if intents.out_of_scope:
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
         # Merge by confidence: strong rules decided above; the LLM settles weak or tied ones.
-        reading = self.llm.read(text) if self.llm and has_content_beyond_place(text) else None
-        self._used_llm = reading is not None
+        reading: LLMReading | None = None
+        if self.llm is not None and has_content_beyond_place(text):
+            reading = early if self.always_consult_llm else self.llm.read(text)
+        self._used_llm = self._used_llm or reading is not None
         hinted = category_scores(text)
         if reading is not None and reading.category and (not hinted or reading.category in hinted):
             return self._begin_report(reading.category, 2, text)

@@ -292,6 +292,8 @@ def bench_dialog(
     folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
     no_llm: NoLLM = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show each failure")] = False,
+    llm_every_turn: Annotated[bool, typer.Option(
+        "--llm-every-turn", help="ask the LLM on every open turn (worst-case latency)")] = False,
 ) -> None:
     """Run every scenario in text mode: pass/fail each, then totals and latency."""
     paths = sorted(p for f in folder for p in (f.glob("*.json") if f.is_dir() else [f]))
@@ -299,7 +301,9 @@ def bench_dialog(
         err.print("no scenario files found")
         raise typer.Exit(2)
     factory = _factory(not no_llm, scratch_db=True)
-    out.print(f"mode: {factory.mode}", highlight=False)
+    factory.always_consult_llm = llm_every_turn
+    out.print(f"mode: {factory.mode}" + (", LLM on every open turn" if llm_every_turn else ""),
+              highlight=False)
     checks, scenarios = [], {}
     for path in paths:
         try:

@@ -23,9 +23,11 @@ class DialogFactory:
     kb: KnowledgeBase
     cases: CaseStore
     llm: LLMUnderstanding | None
+    always_consult_llm: bool = False  # benchmark only: an LLM call on every open turn
 
     def new(self, call_id: str | None = None) -> DialogManager:
-        return DialogManager(self.kb, self.cases, self.llm, call_id=call_id)
+        return DialogManager(self.kb, self.cases, self.llm, call_id=call_id,
+                             always_consult_llm=self.always_consult_llm)
 
     @property
     def mode(self) -> str:
