@@ -37,7 +37,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"家暴|家庭暴力|(先生|老公|太太|老婆|爸爸|媽媽|男友|女友|前夫|兒子|家人|他|她|鄰居).{0,6}(在打我|打我|要殺我|拿刀|動手打)|"
      r"被打|打我|打死我|殺死我|要殺|性侵|強暴|喊救命|在喊救命|救命啊|"
      r"\b(hitting me|beating me|beat me|domestic violence|wants to kill me|going to kill me|"
-     r"attack(ed|ing) me|rap(e|ed)|screaming for help|help me)\b"),
+     r"attack(ed|ing) me|rap(e|ed)|screaming for help)\b"),
     ("crime", "110",
      r"搶劫|搶匪|搶錢|有小偷|小偷.{0,4}(在|進)|闖(入|進)|破門|拿刀|持刀|砍人|有槍|開槍|綁架|打群架|鬥毆|"
      r"有人.{0,4}(打架|鬧事|偷東西|撬門)|"

@@ -209,7 +209,9 @@ class DialogManager:
         """Nothing in progress: a report, a question, or something else?"""
         st = self.state
         if is_preamble(text):  # 你好，我想請問一下: the request is still to come
-            return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
+            if announces_request(text):
+                return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
+            return self._not_understood()  # 嗯……那個……: nothing yet, and that counts
         early = None
         if self.always_consult_llm and self.llm:
             early = self.llm.read(text)
@@ -290,6 +292,8 @@ class DialogManager:
         if place.district:
             st.slots["district"] = place.district
         if place.address:
+            if not place.landmark:  # a landmark goes with the address it was said with
+                st.slots.pop("landmark", None)
             st.slots["address"] = place.address
         elif place.number and st.slots.get("address"):  # only the number was corrected
             st.slots["address"] = re.sub(r"(\d+巷)?(\d+弄)?\d+號$", "",
@@ -301,10 +305,11 @@ class DialogManager:
             if lamp:
                 st.slots["lamp_number"] = lamp
         if st.category == "bus":
-            for key, finder in (("route", find_route), ("time", find_time)):
-                value = finder(text)
-                if value:
-                    st.slots[key] = value
+            route, when = find_route(text, bus_context=True), find_time(text)
+            if route:
+                st.slots["route"] = route
+            if when:
+                st.slots["time"] = when
         phone = find_phone(text)
         if phone:
             st.slots["phone"] = phone
@@ -466,7 +471,8 @@ class DialogManager:
 _PREAMBLE = re.compile(
     r"你好|您好|喂|哈囉|嗨|小姐|先生|欸|那個|嗯|啊|請問一下|請問|我想請問|我想問|想問一下|想問|"
     r"我要反映|我想反映|我要檢舉|我想檢舉|我要報案|我要申訴|一下|我想|我要|有事|有問題|"
-    r"不好意思|打擾|一件事情?|事情|反映|請教|麻煩你|麻煩妳|"
+    r"不好意思|打擾|一件事情?|事情|反映|請教|麻煩你|麻煩妳|就是|你知道嗎?|唉|呃|喔|哦|"
+    r"怎麼講|怎麼說|我也不知道|…|\.\.\.|"
     r"\b(hello|hi|hey|good (morning|afternoon|evening)|i have a question|i want to report|"
     r"i'?d like to (ask|report)( something)?|can you help( me)?|excuse me)\b|[\s,，。.!！?？~]",
     re.IGNORECASE)
@@ -485,6 +491,16 @@ def has_content_beyond_place(text: str) -> bool:
             rest = rest.replace(part.removesuffix("口"), "")
     rest = re.sub(r"[\d\s]|[在是的這那邊裡附近旁前後面對]|巷|弄|號|段|路口", "", rest)
     return len(rest) >= 4
+
+
+_ANNOUNCE = re.compile(
+    r"請問|想問|問一下|反映|檢舉|報案|申訴|報修|請教|有事|有問題|你好|您好|喂|"
+    r"\b(question|report|hello|hi|help)\b", re.IGNORECASE)
+
+
+def announces_request(text: str) -> bool:
+    """A greeting or 'I have something to report': the bot should simply ask what it is."""
+    return bool(_ANNOUNCE.search(text))
 
 
 def is_preamble(text: str) -> bool:

@@ -17,7 +17,7 @@ from dialog.text import CN_DIGITS, cn_number, spoken_numbers_to_digits
 _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "road_damage": [
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
-        (r"人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)", 3),
+        (r"人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
         (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
@@ -34,7 +34,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"green man|stuck on (red|green)", 3),
     ],
     "illegal_parking": [
-        (r"違規停車|違停|亂停|併排|臨停", 3),
+        (r"違規停車|違停|亂停|併排|並排|臨停", 3),
         (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
         (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?.{0,3}停", 3),
         (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
@@ -66,6 +66,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"流浪(狗|貓|犬|動物)|野狗|浪浪|動物.{0,4}(受傷|救援|屍體)|(狗|貓|犬|鳥|動物).{0,8}(受傷|被車撞|撞到|死掉|屍體|卡住|不會動|咬人|追人)", 3),
         (r"(有|一隻|一條|好幾隻).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂)|蛇|猴子|蜂窩|虎頭蜂|鴿子|麻雀|松鼠|烏龜|白鷺鷥|野鳥", 3),
         (r"(狗|貓|犬).{0,12}(綁|關|餓|虐|沒水|沒有水|曬|鏈)", 3),
+        (r"(狗|貓|犬|鳥|小狗|小貓).{0,8}(卡在|困在|掉進|跌進|爬不出來|出不來)|"
+         r"(puppy|dog|cat|kitten|bird)s?\b.{0,20}(stuck|trapped|can'?t (climb|get) out)", 2),
         (r"(狗|貓|犬)", 1),
         (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
@@ -73,7 +75,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "drainage": [
         (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
         (r"(堵塞|阻塞|堵住|塞住)", 1),
-        (r"drain|flood(ing|ed)?|standing water|sewer|gutter|water (is )?pooling", 3),
+        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|flood(ing|ed)?|standing water|water (is )?pooling", 3),
+        (r"drain\w*|sewer|gutter|ditch", 2),
     ],
     "tree": [
         (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹.{0,4}(倒|斷|擋|茂密|遮|壓)", 3),
@@ -108,10 +111,19 @@ _CATEGORY_RES = {
 }
 
 
+# A power cut darkens lamps too, but it is Taipower's (1911), not a broken streetlight.
+_SUPPRESS = {
+    code: re.compile(r"停電|沒電|斷電|跳電|power (cut|outage)|blackout|no power", re.IGNORECASE)
+    for code in ("streetlight", "traffic_signal")
+}
+
+
 def category_scores(text: str) -> dict[str, int]:
     """Each category's score: the sum of the weights of its patterns found in ``text``."""
     scores: dict[str, int] = {}
     for code, patterns in _CATEGORY_RES.items():
+        if code in _SUPPRESS and _SUPPRESS[code].search(text):
+            continue
         score = sum(w for rx, w in patterns if rx.search(text))
         if score:
             scores[code] = score
@@ -119,6 +131,11 @@ def category_scores(text: str) -> dict[str, int]:
 
 
 _DENIED = re.compile(r"(不是|並不是|而不是)[^，,。!?！？]{1,8}")
+
+
+def _first_match(code: str, text: str) -> int:
+    starts = [m.start() for rx, _w in _CATEGORY_RES[code] if (m := rx.search(text))]
+    return min(starts, default=len(text))
 
 
 def best_category(text: str) -> tuple[str | None, float, int]:
@@ -130,7 +147,10 @@ def best_category(text: str) -> tuple[str | None, float, int]:
     top, score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0
     if score == second:
-        return None, 0.3, score  # a tie: let the LLM or a question decide
+        # A tie: the thing named first is usually the subject (a puppy stuck in a drain).
+        tied = [code for code, s in ranked if s == score]
+        first = min(tied, key=lambda code: _first_match(code, text))
+        return first, 0.3, score
     confidence = min(1.0, score / 3) * (1 - second / (score + 1))
     return top, round(confidence, 2), score
 
@@ -152,7 +172,7 @@ _GENERIC_ROADS = {
     "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
     "柏油路", "水泥路", "石子路",
 }
-_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個上下裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_RE = re.compile(
     rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街))(?P<section>{_SECTION})?"
@@ -168,7 +188,7 @@ _LANDMARK_RE = re.compile(
     r"圓環|交流道|賣場|家樂福|好市多)"
 )
 _EN_ROAD_RE = re.compile(
-    r"((?:[A-Z][a-z'’]+\s+){1,3}(?:Road|Rd\.?|Street|St\.?|Boulevard|Blvd\.?|Avenue|Ave\.?|Lane)"
+    r"((?:[A-Z][a-z'’]+\s+){1,3}(?:\d+(?:st|nd|rd|th)\s+)?(?:Road|Rd\.?|Street|St\.?|Boulevard|Blvd\.?|Avenue|Ave\.?|Lane)"
     r"(?:,?\s+(?:Section|Sec\.?)\s*\d+)?)"
 )
 _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
@@ -249,14 +269,16 @@ def find_place(text: str) -> Place:
     # 文心路四段，255巷 → 文心路四段255巷
     digits = re.sub(r"(段|路|街|大道)[，,、\s]+(?=\d+[巷弄號])", r"\1", digits)
     place = Place(district=find_district(digits))
-    roads = _roads(digits)
+    roads = [r for r in _roads(digits)
+             if not _NOT_BEFORE.search(digits[max(0, r.start() - 4):r.start()])]
     if roads:
         first = _format_road(roads[0])
         if not (roads[0].group("number") or roads[0].group("lane")):
             # 中山路二段，差不多在三百號前面: the number said a little later
-            later = re.search(r"^[^。！？!?]{0,12}?(?<!\d)(\d+號)", digits[roads[0].end():])
-            if later and not _NOT_BEFORE.search(digits[:roads[0].end() + later.start(1)][-4:]):
-                first += later.group(1)
+            later = re.search(r"^[，,\s]*(差不多|大概|大約|應該)?(是|在)?(?<!\d)(?P<number>\d+號)",
+                              digits[roads[0].end():])
+            if later:
+                first += later.group("number")
         if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
             second = _format_road(roads[1])
             place.address = f"{first}與{second}口"
@@ -317,7 +339,7 @@ _TIME_EN_RE = re.compile(
     r"|just now|today|(about |around )?(\w+|\d+|an?) (minutes?|hours?) ago)?(\s*(around|at|about)\s*\d{1,2}(:\d{2})?\s*(am|pm|a\.m\.|p\.m\.|o'clock)?)?",
     re.IGNORECASE)
 _ROUTE_RE = re.compile(
-    r"(?P<a>\d{1,4}|[一二三四五六七八九十百]+)\s*[路號](公車|巴士|客運)?(?=.{0,6}(公車|巴士|客運|車|司機))"
+    r"(?P<a>\d{1,4}|[一二三四五六七八九十百]+)\s*(路(?=.{0,6}(公車|巴士|客運|司機))|號(?=公車|巴士))"
     r"|(公車|巴士)\s*(?P<b>\d{1,4})"
     r"|(?<!\d)(?P<c>\d{1,4})\s*路(?![\d一二三四五六七八九十]+段)"
 )
@@ -336,9 +358,14 @@ def find_time(text: str) -> str | None:
     return _longest(_TIME_RE, text) or _longest(_TIME_EN_RE, text)
 
 
-def find_route(text: str) -> str | None:
-    """A bus route number: 55路, 公車300, the 300 bus."""
-    m = _ROUTE_RE.search(text) or _ROUTE_EN_RE.search(text)
+_ROUTE_BUS_CONTEXT = re.compile(
+    r"(^\W{0,2}(是|坐|搭)?|等|搭|坐)(?P<a>\d{1,4}|[一二三四五六七八九十百]+)\s*[號路](?![\d一二三四五六七八九十]+段)")
+
+
+def find_route(text: str, bus_context: bool = False) -> str | None:
+    """A bus route number: 55路, 公車300, the 300 bus; in a bus report also 等三百號."""
+    m = (_ROUTE_RE.search(text) or _ROUTE_EN_RE.search(text)
+         or (_ROUTE_BUS_CONTEXT.search(text) if bus_context else None))
     if not m:
         return None
     raw = next(v for v in m.groupdict().values() if v)
@@ -367,6 +394,7 @@ _HUMAN = re.compile(
 _SENSITIVE = re.compile(
     r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
     r"投訴.{0,12}(區公所|公所|市府|市政府|局處|人員|員工|公務員)|"
+    r"(公所|市府|市政府|戶政|稅務|監理|清潔隊|警察局|派出所).{0,20}(態度|罵|兇|嗆|刁難|擺爛|不理人)|"
     r"(公務員|承辦|職員|員工|員警|警察|清潔隊員?|區公所的人|市府的人|里長|稽查員|櫃台人員|櫃檯人員|辦事員|公務人員).{0,10}"
     r"(態度|罵|兇|嗆|不理|刁難|擺爛|收錢|騷擾|歧視|失職|投訴|檢舉|不處理)|"
     r"律師|訴訟|告我|提告|告他|告她|打官司|和解|調解|法院|法律|糾紛|押金|賠償|"

@@ -236,3 +236,24 @@ def test_logs_mask_phone_and_id_numbers(make: Make, caplog: pytest.LogCaptureFix
     assert "崇德路" in logged  # the turn was logged …
     assert "0912345678" not in logged and "A123456789" not in logged  # … masked
     assert m.state.slots["phone"] == "0912345678"  # while the case keeps the call-back number
+
+
+def test_no_internal_error_on_any_scenario_line_in_any_order(make: Make) -> None:
+    """Every caller line of every scenario, shuffled, plus noise: never the apology path."""
+    import json
+
+    from dialog import phrases
+
+    here = Path(__file__).resolve().parent
+    lines = [t["say"] for f in sorted(here.glob("scenarios*/*.json"))
+             for t in json.loads(f.read_text())["turns"]]
+    rng = random.Random(1999)
+    rng.shuffle(lines)
+    lines += ["".join(rng.choice("路燈壞了號巷弄段區0123456789一二三百，。?!ab ") for _ in range(40))
+              for _ in range(200)]
+    apologies = {phrases.say("zh", "fallback"), phrases.say("en", "fallback")}
+    for start in range(0, len(lines), 6):
+        m = make()
+        m.start()
+        for line in lines[start:start + 6]:
+            assert m.handle(line).text not in apologies, line

@@ -14,7 +14,8 @@ from hotline.simulate import Scenario, check_run, run_text, summary
 pytestmark = pytest.mark.models
 
 HERE = Path(__file__).resolve().parent
-FOLDERS = [HERE / "scenarios", HERE.parents[1] / "shared" / "scenarios" / "dev"]
+FOLDERS = [HERE / "scenarios", HERE / "scenarios_heldout", HERE / "scenarios_blind",
+           HERE.parents[1] / "shared" / "scenarios" / "dev"]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_scenarios_meet_the_quality_targets(factory: DialogFactory) -> None:
     figures = summary(checks, scenarios)
     print(json.dumps(figures, indent=1))  # the benchmark figures, in the test log
     failed = {c.scenario: c.failures for c in checks if c.failures}
-    assert len(checks) >= 92
+    assert len(checks) >= 250
     assert figures["emergency"]["rate"] == 1.0, failed
     assert figures["category"]["rate"] >= 0.95, failed
     assert figures["district"]["rate"] >= 0.95, failed
