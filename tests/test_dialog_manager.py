@@ -249,8 +249,8 @@ def test_no_internal_error_on_any_scenario_line_in_any_order(make: Make) -> None
              for t in json.loads(f.read_text())["turns"]]
     rng = random.Random(1999)
     rng.shuffle(lines)
-    lines += ["".join(rng.choice("路燈壞了號巷弄段區0123456789一二三百，。?!ab ") for _ in range(40))
-              for _ in range(200)]
+    alphabet = "路燈壞了號巷弄段區0123456789一二三百，。?!ab "
+    lines += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(200)]
     apologies = {phrases.say("zh", "fallback"), phrases.say("en", "fallback")}
     for start in range(0, len(lines), 6):
         m = make()
