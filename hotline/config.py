@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     asr_model: str | None = Field(None, description="ASR model name; unset = best installed")
     llm_model: str | None = Field(None, description="LLM model name; unset = best installed")
     tts_voice_en: str | None = Field(None, description="English piper voice; unset = best")
+    tts_voice_zh: str | None = Field(
+        None, description="Mandarin piper voice; unset = best installed, else espeak-ng")
     load_models: bool = Field(True, description="load the models when the service starts")
     llm_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for the LLM"

@@ -15,7 +15,7 @@ from hotline.config import Settings
 from models.manifest import Role, builtin_manifest
 from models.store import ModelError, ModelStore
 from voice.asr import WhisperASR
-from voice.tts import PiperTTS
+from voice.tts import EspeakMandarinTTS, PiperTTS, VoiceBox
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,13 @@ class Runtime:
     asr: WhisperASR | None = None
     llm: LocalLLM | None = None
     tts_en: PiperTTS | None = None
+    tts_zh: PiperTTS | EspeakMandarinTTS | None = None
     slots: dict[str, Slot] = field(default_factory=dict)
+
+    def voices(self) -> VoiceBox:
+        """The voice for each language; Mandarin falls back to espeak-ng."""
+        zh = self.tts_zh or EspeakMandarinTTS()
+        return VoiceBox({"zh": zh, "en": self.tts_en or zh})
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -71,11 +77,16 @@ class Runtime:
                  lambda p, n: LocalLLM(p / _single_file(rt.store, n), threads=settings.llm_threads,
                                        context=settings.llm_context))
         rt._pick("tts_en", Role.TTS, "en", settings.tts_voice_en,
-                 lambda p, n: PiperTTS(p / _onnx_file(rt.store, n)))
-        asr, llm, tts = (rt.slots[k].engine for k in ("asr", "llm", "tts_en"))
+                 lambda p, n: PiperTTS(p / _onnx_file(rt.store, n), "en"))
+        rt._pick("tts_zh", Role.TTS, "zh", settings.tts_voice_zh,
+                 lambda p, n: PiperTTS(p / _onnx_file(rt.store, n), "zh"))
+        if rt.slots["tts_zh"].engine is None:  # no Mandarin piper voice: espeak-ng instead
+            rt.slots["tts_zh"] = Slot("tts_zh", "espeak-ng cmn-latn-pinyin", EspeakMandarinTTS())
+        asr, llm, en, zh = (rt.slots[k].engine for k in ("asr", "llm", "tts_en", "tts_zh"))
         rt.asr = asr if isinstance(asr, WhisperASR) else None
         rt.llm = llm if isinstance(llm, LocalLLM) else None
-        rt.tts_en = tts if isinstance(tts, PiperTTS) else None
+        rt.tts_en = en if isinstance(en, PiperTTS) else None
+        rt.tts_zh = zh if isinstance(zh, PiperTTS | EspeakMandarinTTS) else None
         return rt
 
     def _pick(self, key: str, role: Role, language: str, name: str | None, make: _Maker) -> None:

@@ -3,29 +3,56 @@
 from __future__ import annotations
 
 import math
+import re
+import zlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import opencc
 
 from models.loading import Lazy
 
 SAMPLE_RATE = 16_000
+
+# Whisper's well-known inventions on silence and noise (subtitle credits, outros).
+_HALLUCINATIONS = re.compile(
+    r"請不吝點贊|點贊|訂閱|轉發|打賞|字幕由|字幕製作|字幕組|中文字幕|感謝收看|感謝觀看|謝謝觀看|"
+    r"謝謝大家收看|歡迎訂閱|明鏡|點點欄目|優優獨播|Amara|"
+    r"thank you for watching|thanks for watching|"
+    r"subtitles by|please subscribe|like and subscribe", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Transcript:
     text: str
     language: str
-    confidence: float  # 0..1, from the mean token log-probability
+    confidence: float  # 0..1: token probability, discounted by the no-speech probability
+
+
+class Recognizer(Protocol):
+    """What the pipeline needs of an ASR engine (blocking: run it in a worker thread)."""
+
+    def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript: ...
+
+
+@cache
+def _s2twp() -> opencc.OpenCC:
+    return opencc.OpenCC("s2twp")
+
+
+def compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / max(1, len(zlib.compress(data)))
 
 
 class WhisperASR:
     """faster-whisper on the CPU (int8). ``transcribe`` blocks: call it from a worker thread."""
 
-    def __init__(self, model_dir: Path, threads: int = 2, max_new_tokens: int = 128) -> None:
+    def __init__(self, model_dir: Path, threads: int = 2, max_new_tokens: int = 96) -> None:
         self.model_dir = model_dir
         self.max_new_tokens = max_new_tokens
         self._model: Lazy[Any] = Lazy(lambda: _load(model_dir, threads))
@@ -38,23 +65,44 @@ class WhisperASR:
         self._model.get()
 
     def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript:
-        """Transcribe 16 kHz mono s16 audio; segments are collected here, in the caller's thread."""
+        """16 kHz mono s16 in; Traditional Chinese or English text out, or "" for no speech.
+
+        ``language`` is the caller's language so far (default zh). Detecting it on every
+        utterance would double the time (a second encoder pass), so the other language is
+        tried only when the expected one finds nothing credible.
+        """
+        first = self._decode(pcm, language or "zh")
+        if first.confidence >= 0.3 or len(pcm) < SAMPLE_RATE // 2:
+            return first
+        second = self._decode(pcm, "en" if first.language == "zh" else "zh")
+        return second if second.confidence >= max(0.5, first.confidence + 0.2) else first
+
+    def _decode(self, pcm: npt.NDArray[np.int16], language: str) -> Transcript:
+        """Segments are collected here, in the worker thread: faster-whisper decodes lazily."""
+        if len(pcm) < SAMPLE_RATE // 10:
+            return Transcript("", language, 0.0)
         audio = pcm.astype(np.float32) / 32768.0
-        segments, info = self._model.get().transcribe(
-            audio,
-            language=language,
-            beam_size=1,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            max_new_tokens=self.max_new_tokens,
-            vad_filter=False,
+        segments, _info = self._model.get().transcribe(
+            audio, language=language, beam_size=1, temperature=0.0,
+            condition_on_previous_text=False, max_new_tokens=self.max_new_tokens,
+            vad_filter=False, without_timestamps=True,
         )
-        texts, logprobs = [], []
-        for seg in segments:  # decoding happens lazily while iterating
-            texts.append(seg.text.strip())
-            logprobs.append(seg.avg_logprob)
-        confidence = math.exp(sum(logprobs) / len(logprobs)) if logprobs else 0.0
-        return Transcript(" ".join(t for t in texts if t), info.language, confidence)
+        texts, scores = [], []
+        for seg in segments:
+            text = seg.text.strip()
+            if not text or _HALLUCINATIONS.search(text):
+                continue
+            if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
+                continue  # silence or noise decoded into words
+            if compression_ratio(text) > 2.4:
+                continue  # the same phrase over and over
+            texts.append(text)
+            scores.append(math.exp(seg.avg_logprob) * (1.0 - seg.no_speech_prob))
+        joined = ("" if language == "zh" else " ").join(texts).strip()
+        if language == "zh":
+            joined = str(_s2twp().convert(joined))
+        confidence = sum(scores) / len(scores) if scores else 0.0
+        return Transcript(joined, language, round(confidence, 3))
 
 
 def _load(model_dir: Path, threads: int) -> Any:

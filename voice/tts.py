@@ -1,29 +1,63 @@
-"""Speech synthesis with piper, from a local ONNX voice."""
+"""Speech synthesis: piper voices, and espeak-ng for Mandarin when no Mandarin voice is installed.
+
+Every engine returns 16 kHz mono s16, the pipeline's one format. ``synthesize`` blocks: call it
+from a worker thread, one sentence at a time so a barge-in can stop between sentences.
+"""
 
 from __future__ import annotations
 
+import io
+import shutil
+import subprocess
+import threading
+import wave
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from pypinyin import Style, lazy_pinyin
 
 from models.loading import Lazy
+from voice.audio import convert
+from voice.frames import SAMPLE_RATE
+from voice.speech_text import speakable_en, speakable_zh
 
 
 @dataclass(frozen=True)
 class Speech:
-    pcm: npt.NDArray[np.int16]
-    sample_rate: int
+    pcm: npt.NDArray[np.int16]  # 16 kHz mono
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / self.sample_rate
+
+
+class Synthesizer(Protocol):
+    language: str
+
+    @property
+    def loaded(self) -> bool: ...
+
+    def load(self) -> None: ...
+
+    def synthesize(self, text: str) -> Speech: ...
+
+
+class TTSError(RuntimeError):
+    """Synthesis failed; the message says which engine and why."""
 
 
 class PiperTTS:
-    """A piper voice on the CPU. ``synthesize`` blocks: call it from a worker thread."""
+    """A piper ONNX voice on the CPU."""
 
-    def __init__(self, onnx_path: Path) -> None:
+    def __init__(self, onnx_path: Path, language: str = "en") -> None:
         self.onnx_path = onnx_path
-        self._voice: Lazy[Any] = Lazy(lambda: _load(onnx_path))
+        self.language = language
+        self._voice: Lazy[Any] = Lazy(lambda: _load_piper(onnx_path))
 
     @property
     def loaded(self) -> bool:
@@ -34,14 +68,97 @@ class PiperTTS:
 
     def synthesize(self, text: str) -> Speech:
         voice = self._voice.get()
-        chunks = [c.audio_int16_array for c in voice.synthesize(text)]
-        rate = int(voice.config.sample_rate)
-        pcm = np.concatenate(chunks).astype(np.int16) if chunks else np.zeros(0, np.int16)
-        return Speech(pcm, rate)
+        spoken = speakable_en(text) if self.language == "en" else speakable_zh(text)
+        chunks = [c.audio_int16_array for c in voice.synthesize(spoken)]
+        if not chunks:
+            return Speech(np.zeros(0, np.int16))
+        return Speech(convert(np.concatenate(chunks), int(voice.config.sample_rate)))
 
 
-def _load(onnx_path: Path) -> Any:
+def _load_piper(onnx_path: Path) -> Any:
     from piper import PiperVoice
 
-    # download_dir only matters for voices needing extra resources; keep it beside the voice.
+    # download_dir only matters for voices that need extra resources; keep it beside the voice.
     return PiperVoice.load(onnx_path, download_dir=onnx_path.parent)
+
+
+class EspeakMandarinTTS:
+    """espeak-ng's Mandarin, fed Hanyu Pinyin with tone numbers (the cmn-latn-pinyin voice).
+
+    Formant speech: intelligible, not pleasant. It stands in until an operator installs a
+    Mandarin piper voice.
+    """
+
+    language = "zh"
+
+    def __init__(self, speed_wpm: int = 165, executable: str | None = None) -> None:
+        self.speed_wpm = speed_wpm
+        self._exe = executable or shutil.which("espeak-ng")
+
+    @property
+    def loaded(self) -> bool:
+        return self._exe is not None
+
+    def load(self) -> None:
+        if self._exe is None:
+            raise TTSError("espeak-ng is not installed (sudo apt-get install espeak-ng)")
+
+    @staticmethod
+    def to_pinyin(text: str) -> str:
+        """漢字 → 'han4 zi4', punctuation kept as pauses; Latin words pass through."""
+        syllables = lazy_pinyin(speakable_zh(text), style=Style.TONE3,
+                                neutral_tone_with_five=True, errors="default")
+        out = []
+        for s in syllables:
+            s = s.strip()
+            if not s:
+                continue
+            out.append("," if all(ch in "，、；：,;:" for ch in s) else
+                       "." if all(ch in "。！？!?." for ch in s) else s)
+        return " ".join(out)
+
+    def synthesize(self, text: str) -> Speech:
+        self.load()
+        assert self._exe is not None
+        pinyin = self.to_pinyin(text)
+        if not pinyin.strip(" ,."):
+            return Speech(np.zeros(0, np.int16))
+        result = subprocess.run(
+            [self._exe, "-v", "cmn-latn-pinyin", "-s", str(self.speed_wpm), "--stdout", pinyin],
+            capture_output=True, check=False, timeout=30,
+        )
+        if result.returncode != 0 or not result.stdout:
+            raise TTSError(f"espeak-ng failed: {result.stderr.decode(errors='replace')[:200]}")
+        with wave.open(io.BytesIO(result.stdout)) as wav:
+            rate = wav.getframerate()
+            raw = wav.readframes(wav.getnframes())
+        return Speech(convert(np.frombuffer(raw, dtype="<i2"), rate))
+
+
+class VoiceBox:
+    """The voice for each language, with a cache of the fixed prompts (greeting, questions)."""
+
+    def __init__(self, voices: dict[str, Synthesizer], cache_size: int = 128) -> None:
+        self.voices = voices
+        self._cache: OrderedDict[tuple[str, str], Speech] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def synthesize(self, text: str, language: str) -> Speech:
+        voice = self.voices.get(language) or self.voices["zh"]
+        key = (language, text)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        speech = voice.synthesize(text)
+        with self._lock:
+            self._cache[key] = speech
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return speech
+
+    def warm(self, phrases: list[tuple[str, str]]) -> None:
+        """Synthesise fixed prompts ahead of the first call."""
+        for text, language in phrases:
+            self.synthesize(text, language)
