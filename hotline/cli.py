@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import os
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -16,13 +18,18 @@ from rich.table import Table
 
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
+from hotline.audio_sim import AudioRun, run_audio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
+from hotline.runtime import Runtime
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
+from voice.asr import WhisperASR
+from voice.audio import AudioFormatError
+from voice.tts import VoiceBox
 
 app = typer.Typer(help="Hotline 1999: an on-premises voice bot for a city's citizen hotline.",
                   no_args_is_help=True, add_completion=False)
@@ -275,6 +282,11 @@ def chat(no_llm: NoLLM = False) -> None:
 def simulate(
     scenario: Annotated[Path, typer.Argument(help="scenario JSON file", exists=True,
                                              dir_okay=False)],
+    audio: Annotated[bool, typer.Option(
+        "--audio", help="speak each line (its wav, else synthesised) through VAD and ASR")] = False,
+    wav: Annotated[Path | None, typer.Option(
+        "--wav", help="with --audio: write the call as a stereo WAV (caller left, bot right)")
+    ] = None,
     no_llm: NoLLM = False,
 ) -> None:
     """Run one scripted call and print the result JSON on stdout."""
@@ -283,8 +295,86 @@ def simulate(
     except ScenarioError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
-    run = run_text(sc, _factory(not no_llm, scratch_db=True))
-    sys.stdout.write(dump(run.result) + "\n")
+    if not audio:
+        run = run_text(sc, _factory(not no_llm, scratch_db=True))
+        sys.stdout.write(dump(run.result) + "\n")
+        return
+    speech = _speech_stack(not no_llm)
+    try:
+        arun = run_audio(sc, scenario.parent, speech.factory, speech.asr, speech.voices)
+    except AudioFormatError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    if wav is not None:
+        write_call(arun, wav)
+    sys.stdout.write(dump(arun.result) + "\n")
+
+
+@dataclasses.dataclass
+class _SpeechStack:
+    factory: DialogFactory
+    asr: WhisperASR
+    voices: VoiceBox
+
+
+def _speech_stack(use_llm: bool) -> _SpeechStack:
+    """All models loaded once: ASR, LLM (shared with the dialog), voices (prompts cached)."""
+    settings = _settings()
+    _setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    runtime = Runtime.from_settings(settings)
+    missing = {k: s.error for k, s in runtime.slots.items() if s.engine is None}
+    if runtime.asr is None or missing.get("tts_en"):
+        err.print(f"[red]models missing: {missing} (hotline models install)[/red]")
+        raise typer.Exit(2)
+    asyncio.run(runtime.load_all())
+    scratch = Path(tempfile.mkdtemp(prefix="hotline-sim-"))
+    factory = dialog_factory(settings, f"sqlite:///{scratch / 'cases.db'}",
+                             use_llm=use_llm and runtime.llm is not None, llm=runtime.llm)
+    return _SpeechStack(factory, runtime.asr, runtime.voices())
+
+
+@bench_app.command("speech")
+def bench_speech(
+    folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
+    concurrency: Annotated[int, typer.Option(help="calls at once", min=1)] = 1,
+    no_llm: NoLLM = False,
+) -> None:
+    """Run scenarios in audio mode; print p50/p95 per stage, voice-to-voice, RTFs, peak RSS."""
+    paths = sorted(p for f in folder for p in (f.glob("*.json") if f.is_dir() else [f]))
+    if not paths:
+        err.print("no scenario files found")
+        raise typer.Exit(2)
+    speech = _speech_stack(not no_llm)
+    rss_loaded = _rss_mb()
+    scenarios = [(Scenario.load(p), p.parent) for p in paths]
+
+    def one(item: tuple[Scenario, Path]) -> tuple[Scenario, AudioRun]:
+        sc, base = item
+        return sc, run_audio(sc, base, speech.factory, speech.asr, speech.voices)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(one, scenarios))
+    checks = []
+    for sc, arun in results:
+        result = check_run(sc, arun)
+        checks.append(result)
+        mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
+        v2v = [round(f.voice_to_voice_ms) for f in arun.figures]
+        out.print(f"{mark} {sc.id}  v2v ms {v2v}" + ("" if not result.failures else
+                  "  " + "; ".join(result.failures)), highlight=False)
+    figures = stage_summary([r for _s, r in results])
+    figures["concurrency"] = concurrency
+    figures["passed"] = sum(1 for c in checks if not c.failures)
+    figures["scenarios"] = len(checks)
+    figures["rss_mb_models_loaded"] = rss_loaded
+    figures["rss_mb_peak"] = _rss_mb()
+    out.print_json(data=figures)
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @bench_app.command("dialog")

@@ -44,6 +44,20 @@ def _s2twp() -> opencc.OpenCC:
     return opencc.OpenCC("s2twp")
 
 
+_REPEATS = re.compile(r"(.{1,4}?)\1{3,}")
+
+
+def suspicious(t: Transcript) -> bool:
+    """Signs that the audio was in the other language: Whisper forced into the wrong language
+    translates (是的,那是吧 for "yes, that's right") or loops (鉛鉛鉛鉛)."""
+    if not t.text:
+        return True
+    latin = sum(ch.isascii() and ch.isalpha() for ch in t.text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in t.text)
+    wrong_script = (latin > han) if t.language == "zh" else (han > 0)
+    return t.confidence < 0.45 or wrong_script or bool(_REPEATS.search(t.text))
+
+
 def compression_ratio(text: str) -> float:
     data = text.encode("utf-8")
     return len(data) / max(1, len(zlib.compress(data)))
@@ -72,10 +86,12 @@ class WhisperASR:
         tried only when the expected one finds nothing credible.
         """
         first = self._decode(pcm, language or "zh")
-        if first.confidence >= 0.3 or len(pcm) < SAMPLE_RATE // 2:
+        if not suspicious(first) or len(pcm) < SAMPLE_RATE // 2:
             return first
         second = self._decode(pcm, "en" if first.language == "zh" else "zh")
-        return second if second.confidence >= max(0.5, first.confidence + 0.2) else first
+        if suspicious(second) and not suspicious(first):
+            return first
+        return second if second.confidence > first.confidence - 0.05 else first
 
     def _decode(self, pcm: npt.NDArray[np.int16], language: str) -> Transcript:
         """Segments are collected here, in the worker thread: faster-whisper decodes lazily."""
