@@ -149,6 +149,16 @@ class DialogManager:
             log.exception("dialog turn failed (call %s)", self.state.call_id)
             return self._reply([phrases.say(self.state.lang, "fallback")])
 
+    def heard(self, text: str, interrupted: bool) -> None:
+        """What the caller actually heard of the bot's last turn: after a barge-in, only the
+        part played goes into the history (marked interrupted)."""
+        for entry in reversed(self.state.transcript):
+            if entry["who"] == "bot":
+                entry["text"] = text
+                if interrupted:
+                    entry["interrupted"] = True
+                return
+
     # ---- one turn -----------------------------------------------------------------------------
 
     def _handle(self, raw: str, asr_confidence: float | None) -> Reply:

@@ -1,0 +1,164 @@
+"""The real-time call loop with fakes on a scaled clock: turn-taking, barge-in, silence."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from voice.asr import Transcript
+from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
+from voice.pipeline import BotTurn, CallPipeline, PipelineConfig, feed_timeline
+from voice.tts import Speech, VoiceBox
+
+SCALE = 0.1  # the call clock runs 10× faster than the wall clock
+
+
+def vowel(seconds: float, level: float = 8000) -> Pcm:
+    """A voiced, speech-like sound (harmonics of 150 Hz, slowly modulated)."""
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    wave = sum(np.sin(2 * np.pi * f * t) * a
+               for f, a in [(150, 1), (300, .8), (450, .6), (700, .5), (1100, .4), (2400, .2)])
+    wave = wave / np.abs(wave).max() * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    return np.asarray(wave * level, dtype=np.int16)
+
+
+def silence(seconds: float) -> Pcm:
+    return np.zeros(int(seconds * SAMPLE_RATE), np.int16)
+
+
+class FakeASR:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
+        self.calls += 1
+        seconds = len(pcm) / SAMPLE_RATE
+        return Transcript(f"說了{seconds:.1f}秒" if seconds > 0.3 else "", language or "zh", 0.9)
+
+
+class FakeVoice:
+    """Each character lasts 0.1 s of a quiet buzz."""
+
+    language = "zh"
+    loaded = True
+
+    def load(self) -> None:
+        pass
+
+    def synthesize(self, text: str) -> Speech:
+        return Speech(vowel(0.1 * len(text), level=2000))
+
+
+class FakeBrain:
+    def __init__(self, replies: list[BotTurn]) -> None:
+        self.replies = replies
+        self.heard_log: list[tuple[str, bool]] = []
+        self.asked: list[str] = []
+
+    def greet(self) -> BotTurn:
+        return BotTurn(("您好請說",), "zh")
+
+    def respond(self, text: str, confidence: float) -> BotTurn:
+        self.asked.append(text)
+        return self.replies.pop(0) if self.replies else BotTurn(("好的",), "zh")
+
+    def heard(self, text: str, interrupted: bool) -> None:
+        self.heard_log.append((text, interrupted))
+
+
+class FakeSink:
+    def __init__(self, pipeline_clock: list[CallPipeline]) -> None:
+        self.frames: list[float] = []
+        self.clears = 0
+        self._p = pipeline_clock
+
+    async def play(self, pcm: Pcm) -> None:
+        self.frames.append(self._p[0].now())
+
+    def clear(self) -> None:
+        self.clears += 1
+
+
+def make(replies: list[BotTurn], **cfg: float) -> tuple[CallPipeline, FakeBrain, FakeSink, FakeASR]:
+    brain, asr = FakeBrain(replies), FakeASR()
+    holder: list[CallPipeline] = []
+    sink = FakeSink(holder)
+    config = PipelineConfig(time_scale=SCALE, **cfg)  # type: ignore[arg-type]
+    pipeline = CallPipeline(brain, asr, VoiceBox({"zh": FakeVoice()}), sink, config)
+    holder.append(pipeline)
+    return pipeline, brain, sink, asr
+
+
+async def run_with(pipeline: CallPipeline, audio: Pcm, hang_up: bool = True) -> None:
+    runner = asyncio.create_task(pipeline.run())
+    await feed_timeline(pipeline, audio)
+    if hang_up:
+        await pipeline.end_of_input()
+    await asyncio.wait_for(runner, timeout=30)
+
+
+async def test_greeting_then_a_turn_then_hang_up() -> None:
+    pipeline, brain, _sink, _asr = make([BotTurn(("請問在哪裡",), "zh")])
+    await run_with(pipeline, np.concatenate([silence(1.5), vowel(1.5), silence(3.0)]))
+    stats = pipeline.stats
+    assert stats.first_audio[0] < 0.3  # the greeting starts at once
+    assert len(brain.asked) == 1  # one utterance, recognised once it ended, all of it
+    assert 1.5 <= float(brain.asked[0].strip("說了秒")) <= 1.9
+    assert stats.played[:2] == ["您好請說", "請問在哪裡"]
+    assert stats.first_audio[1] - 3.0 < 1.0  # answered soon after the caller stopped (at 3.0 s)
+    assert stats.hangup_reason == "caller_hung_up"
+    assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+
+async def test_barge_in_stops_playback_and_keeps_only_what_was_heard() -> None:
+    long_turn = BotTurn(("第一句話說完了", "第二句話很長很長很長很長很長很長", "第三句"), "zh")
+    pipeline, brain, sink, _asr = make([long_turn, BotTurn(("好",), "zh")])
+    # caller: speaks 1.0–2.0 s; the bot answers ~2.7 s; the caller talks over it at 4.2 s
+    audio = np.concatenate([silence(1.0), vowel(1.0), silence(2.2), vowel(1.2), silence(3.0)])
+    await run_with(pipeline, audio)
+    stats = pipeline.stats
+    assert len(stats.interruptions) == 1 and sink.clears == 1
+    assert stats.stop_latency_ms and max(stats.stop_latency_ms) < 200
+    text, interrupted = brain.heard_log[1]
+    assert interrupted and text.startswith("第一句話說完了")
+    assert "第三句" not in text and len(text) < len("".join(long_turn.sentences))
+    assert stats.played[1].endswith("…")
+    assert brain.asked[-1].startswith("說了")  # the interruption was heard and answered
+
+
+async def test_silence_prompts_then_goodbye() -> None:
+    pipeline, _brain, _sink, _asr = make([], silence_prompt_s=2.0, max_silence_prompts=2)
+    runner = asyncio.create_task(pipeline.run())
+    await feed_timeline(pipeline, silence(12.0), on_frame=None)
+    await asyncio.wait_for(runner, timeout=30)
+    stats = pipeline.stats
+    assert stats.played[1:3] == ["請問您還在線上嗎？", "請問您還在線上嗎？"]
+    assert "結束通話" in stats.played[3]
+    assert stats.hangup_reason == "silence"
+
+
+async def test_time_limit_ends_the_call_politely() -> None:
+    pipeline, _brain, _sink, _asr = make([], max_call_s=3.0, silence_prompt_s=60.0)
+    runner = asyncio.create_task(pipeline.run())
+    await feed_timeline(pipeline, silence(8.0))
+    await asyncio.wait_for(runner, timeout=30)
+    assert pipeline.stats.hangup_reason == "max_call_length"
+    assert "上限" in pipeline.stats.played[-1]
+
+
+async def test_quiet_echo_of_the_bot_is_not_a_barge_in() -> None:
+    pipeline, _brain, sink, _asr = make([BotTurn(("這是一段很長很長很長很長的回答",), "zh")])
+    # the caller's line picks up the bot at a low level while it speaks
+    audio = np.concatenate([silence(1.0), vowel(1.0), silence(1.0), vowel(2.0, level=300),
+                            silence(2.0)])
+    await run_with(pipeline, audio)
+    assert pipeline.stats.interruptions == [] and sink.clears == 0
+
+
+@pytest.mark.parametrize("frames", [FRAME_SAMPLES - 1, 10])
+async def test_partial_frames_are_ignored_not_crashing(frames: int) -> None:
+    pipeline, _brain, _sink, _asr = make([])
+    await pipeline.push(np.zeros(frames, np.int16))
+    assert pipeline._frames.qsize() == 0

@@ -1,0 +1,316 @@
+"""One call's real-time speech loop: listen, recognise, think, speak — and stop when interrupted.
+
+Stages are asyncio tasks joined by bounded queues; model work runs in worker threads. A
+barge-in is one mechanism: cancel the bot's turn (thinking, synthesis, playback), flush what
+was queued for it, clear the output, and record only what the caller actually heard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from voice.asr import Recognizer, Transcript
+from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted
+from voice.frames import SpeechStopped as Stopped
+from voice.tts import VoiceBox
+from voice.vad import Endpointer, VadConfig, dbfs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    sentences: tuple[str, ...]
+    language: str
+    end_call: bool = False
+
+
+class Brain(Protocol):
+    """The dialog side, as the speech side sees it (joined in hotline/, never imported here)."""
+
+    def greet(self) -> BotTurn: ...
+
+    def respond(self, text: str, confidence: float) -> BotTurn: ...
+
+    def heard(self, text: str, interrupted: bool) -> None:
+        """What the caller actually heard of the last turn (all of it, or up to a barge-in)."""
+
+
+class AudioSink(Protocol):
+    async def play(self, pcm: Pcm) -> None:
+        """Accept 20 ms of bot audio (16 kHz mono s16); pacing is the pipeline's job."""
+
+    def clear(self) -> None:
+        """Drop anything buffered but not yet played (a barge-in)."""
+
+
+@dataclass
+class PipelineConfig:
+    vad: VadConfig = field(default_factory=VadConfig)
+    barge_in_ms: int = 160  # voiced caller audio over the bot that stops it
+    leak_margin_db: float = 6.0  # caller must be this much louder than the bot's echo
+    silence_prompt_s: float = 8.0
+    max_silence_prompts: int = 2
+    max_call_s: float = 20 * 60.0
+    time_scale: float = 1.0  # < 1 runs faster than real time (tests)
+
+
+@dataclass
+class Phrases:
+    """What the speech side itself says (not dialog policy: line keeping)."""
+
+    still_there: dict[str, str] = field(default_factory=lambda: {
+        "zh": "請問您還在線上嗎？", "en": "Are you still there?"})
+    goodbye_silent: dict[str, str] = field(default_factory=lambda: {
+        "zh": "我們沒有聽到您的聲音，先為您結束通話，已記錄的案件都會保留。再見。",
+        "en": "We cannot hear you, so we will end the call now. Anything recorded is kept. "
+              "Goodbye."})
+    goodbye_long: dict[str, str] = field(default_factory=lambda: {
+        "zh": "通話時間已到上限，謝謝您的來電，再見。",
+        "en": "This call has reached its time limit. Thank you for calling. Goodbye."})
+
+
+@dataclass
+class Stats:
+    """What happened, for tests and metrics."""
+
+    transcripts: list[Transcript] = field(default_factory=list)
+    played: list[str] = field(default_factory=list)  # what the caller heard, turn by turn
+    interruptions: list[float] = field(default_factory=list)  # call time of each barge-in
+    stop_latency_ms: list[float] = field(default_factory=list)  # barge-in → playback stopped
+    first_audio: list[float] = field(default_factory=list)  # call time of each turn's audio
+    hangup_reason: str | None = None
+
+
+class CallPipeline:
+    """Feed caller audio with ``push``; bot audio goes to ``sink``; ``run`` until the call ends."""
+
+    def __init__(self, brain: Brain, asr: Recognizer, voices: VoiceBox, sink: AudioSink,
+                 config: PipelineConfig | None = None, phrases: Phrases | None = None) -> None:
+        self.brain = brain
+        self.asr = asr
+        self.voices = voices
+        self.sink = sink
+        self.cfg = config or PipelineConfig()
+        self.phrases = phrases or Phrases()
+        self.stats = Stats()
+        self._frames: asyncio.Queue[Pcm | None] = asyncio.Queue(maxsize=500)  # 10 s
+        self._turns: asyncio.Queue[Transcript] = asyncio.Queue(maxsize=4)
+        self._endpointer = Endpointer(self.cfg.vad)
+        self._t_audio = 0.0  # call time of the caller audio, in seconds
+        self._speaking: asyncio.Task[None] | None = None
+        self._bot_level = -90.0  # dBFS of the bot audio now playing (echo estimate)
+        self._over_bot_ms = 0
+        self._language = "zh"
+        self._last_activity = 0.0
+        self._prompts = 0
+        self._ended = asyncio.Event()
+        self._started = time.monotonic()
+
+    # ---- transport side ------------------------------------------------------------------
+
+    async def push(self, pcm: Pcm) -> None:
+        """16 kHz mono s16 caller audio, any length (already converted at the edge)."""
+        for start in range(0, len(pcm) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+            await self._frames.put(pcm[start:start + FRAME_SAMPLES])
+
+    async def end_of_input(self) -> None:
+        await self._frames.put(None)
+
+    def now(self) -> float:
+        """Call time in seconds (scaled in tests)."""
+        return (time.monotonic() - self._started) / self.cfg.time_scale
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds * self.cfg.time_scale)
+
+    # ---- the call -------------------------------------------------------------------------
+
+    async def run(self) -> Stats:
+        """Greet, then listen and answer until hang-up, silence or the time limit."""
+        tasks = [asyncio.create_task(self._listen(), name="listen"),
+                 asyncio.create_task(self._think(), name="think"),
+                 asyncio.create_task(self._watch(), name="watch")]
+        greeting = await asyncio.to_thread(self.brain.greet)
+        self._start_speaking(greeting)
+        try:
+            await self._ended.wait()
+        finally:
+            for task in [*tasks, self._speaking]:
+                if task is not None:
+                    task.cancel()
+            for task in [*tasks, self._speaking]:
+                if task is not None:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+        return self.stats
+
+    def hang_up(self, reason: str) -> None:
+        self.stats.hangup_reason = self.stats.hangup_reason or reason
+        self._ended.set()
+
+    async def _listen(self) -> None:
+        speculation: tuple[int, asyncio.Task[Transcript]] | None = None
+        while True:
+            frame = await self._frames.get()
+            if frame is None:
+                for event in self._endpointer.flush(self._t_audio):
+                    if isinstance(event, Stopped) and len(event.audio):
+                        await self._turns.put(await self._recognise(event.audio))
+                self.hang_up("caller_hung_up")
+                return
+            t = self._t_audio
+            self._t_audio += FRAME_MS / 1000
+            self._check_barge_in(frame)
+            for event in self._endpointer.push(frame, t):
+                if isinstance(event, SpeechStarted):
+                    self._last_activity = self.now()
+                elif isinstance(event, SpeechPaused):
+                    if speculation is not None:
+                        speculation[1].cancel()
+                    # recognise now; used if the caller stays silent until the hangover ends
+                    speculation = (len(event.audio), asyncio.create_task(
+                        self._recognise(event.audio), name="speculative-asr"))
+                elif isinstance(event, Stopped):
+                    self._last_activity = self.now()
+                    if speculation is not None and speculation[0] >= len(event.audio) - 6 * 320:
+                        text = await speculation[1]
+                    else:
+                        if speculation is not None:
+                            speculation[1].cancel()
+                        text = await self._recognise(event.audio)
+                    speculation = None
+                    if text.text:
+                        self.stats.transcripts.append(text)
+                        await self._turns.put(text)
+
+    async def _recognise(self, audio: Pcm) -> Transcript:
+        return await asyncio.to_thread(self.asr.transcribe, audio, self._language)
+
+    def _check_barge_in(self, frame: Pcm) -> None:
+        """Caller speech over the bot: voiced, long enough, louder than the bot's echo."""
+        if self._speaking is None or self._speaking.done():
+            self._over_bot_ms = 0
+            return
+        loud = dbfs(frame) > self._bot_level + self.cfg.leak_margin_db
+        if loud and self._endpointer.is_voiced(frame):
+            self._over_bot_ms += FRAME_MS
+        else:
+            self._over_bot_ms = max(0, self._over_bot_ms - FRAME_MS)
+        if self._over_bot_ms >= self.cfg.barge_in_ms:
+            self._interrupt()
+
+    def _interrupt(self) -> None:
+        if self._speaking is not None and not self._speaking.done():
+            self.stats.interruptions.append(self.now())
+            self._speaking.cancel()
+            self.sink.clear()
+        self._over_bot_ms = 0
+
+    async def _think(self) -> None:
+        while True:
+            heard = await self._turns.get()
+            self._prompts = 0
+            turn = await asyncio.to_thread(self.brain.respond, heard.text, heard.confidence)
+            self._start_speaking(turn)
+
+    def _start_speaking(self, turn: BotTurn) -> None:
+        if self._speaking is not None and not self._speaking.done():
+            self._speaking.cancel()
+        self._language = turn.language
+        self._speaking = asyncio.create_task(self._speak(turn), name="speak")
+
+    async def _speak(self, turn: BotTurn) -> None:
+        """Synthesise sentence by sentence, the first played while the rest is made."""
+        played: list[str] = []
+        interrupted = False
+        first = True
+        try:
+            for sentence in turn.sentences:
+                speech = await asyncio.to_thread(self.voices.synthesize, sentence, turn.language)
+                if first:
+                    self.stats.first_audio.append(self.now())
+                    first = False
+                done = await self._play(speech.pcm)
+                played.append(sentence if done >= len(speech.pcm) else
+                              sentence[: int(len(sentence) * done / max(1, len(speech.pcm)))])
+            self._last_activity = self.now()
+        except asyncio.CancelledError:
+            interrupted = True
+            raise
+        finally:
+            self._bot_level = -90.0
+            heard = ("" if turn.language == "zh" else " ").join(p for p in played if p)
+            self.stats.played.append(heard + ("…" if interrupted else ""))
+            self.brain.heard(heard, interrupted)
+            if turn.end_call and not interrupted:
+                self.hang_up("bot_ended")
+
+    async def _play(self, pcm: Pcm) -> int:
+        """Play in 20 ms frames, paced in real time; returns the samples played."""
+        start = self.now()
+        played = 0
+        try:
+            for i in range(0, len(pcm), FRAME_SAMPLES):
+                frame = pcm[i:i + FRAME_SAMPLES]
+                self._bot_level = dbfs(frame)
+                await self.sink.play(frame)
+                played = i + len(frame)
+                due = start + played / SAMPLE_RATE
+                await self.sleep(max(0.0, due - self.now()))
+        except asyncio.CancelledError:
+            if self.stats.interruptions:
+                self.stats.stop_latency_ms.append((self.now() - self.stats.interruptions[-1])
+                                                  * 1000)
+            raise
+        return played
+
+    async def _watch(self) -> None:
+        """Silence prompts, and the call's time limit."""
+        while True:
+            await self.sleep(0.25)
+            now = self.now()
+            if now >= self.cfg.max_call_s:
+                await self._say_and_end(self.phrases.goodbye_long, "max_call_length")
+                return
+            busy = (self._speaking is not None and not self._speaking.done()) or \
+                self._endpointer.in_speech or not self._turns.empty()
+            if busy:
+                continue
+            if now - self._last_activity >= self.cfg.silence_prompt_s:
+                if self._prompts >= self.cfg.max_silence_prompts:
+                    await self._say_and_end(self.phrases.goodbye_silent, "silence")
+                    return
+                self._prompts += 1
+                self._last_activity = now
+                self._start_speaking(BotTurn((self.phrases.still_there[self._language],),
+                                             self._language))
+
+    async def _say_and_end(self, text: dict[str, str], reason: str) -> None:
+        self.stats.hangup_reason = reason
+        self._start_speaking(BotTurn((text[self._language],), self._language, end_call=True))
+        if self._speaking is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._speaking
+
+
+async def feed_timeline(pipeline: CallPipeline, audio: Pcm,
+                        on_frame: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Push audio as a live transport would: 20 ms at a time, paced on the call clock."""
+    for i in range(0, len(audio), FRAME_SAMPLES):
+        frame = audio[i:i + FRAME_SAMPLES]
+        if len(frame) < FRAME_SAMPLES:
+            frame = np.concatenate([frame, np.zeros(FRAME_SAMPLES - len(frame), np.int16)])
+        await pipeline.push(frame)
+        due = (i + FRAME_SAMPLES) / SAMPLE_RATE
+        await pipeline.sleep(max(0.0, due - pipeline.now()))
+        if on_frame is not None:
+            await on_frame()
