@@ -18,11 +18,11 @@ from hotline.cli import app
 from hotline.config import load_settings
 from hotline.runtime import Runtime
 from voice.audio import read_audio
-from voice.frames import SAMPLE_RATE
+from voice.frames import SAMPLE_RATE, Pcm
 
 pytestmark = pytest.mark.models
 
-CLIPS = Path(list(pytest_audioeval.__path__)[0]) / "samples" / "audio"
+CLIPS = Path(next(iter(pytest_audioeval.__path__))) / "samples" / "audio"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "scenarios" / "dev"
 
 
@@ -85,7 +85,7 @@ def test_english_from_piper_has_a_low_word_error_rate(runtime: Runtime) -> None:
     assert error <= 0.10
 
 
-def _tone(freqs: tuple[float, ...], seconds: float, level: float = 8000) -> np.ndarray:
+def _tone(freqs: tuple[float, ...], seconds: float, level: float = 8000) -> Pcm:
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
     return np.asarray(sum(np.sin(2 * np.pi * f * t) for f in freqs) / len(freqs) * level,
                       dtype=np.int16)
