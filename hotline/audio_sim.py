@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from dialog.domain import CATEGORIES
 from dialog.text import language_of
 from hotline.dialogs import DialogFactory
-from hotline.simulate import Run, Scenario, TurnTiming
+from hotline.simulate import Run, Scenario, TurnTiming, result_json
 from voice.asr import Recognizer, Transcript
 from voice.audio import frames, read_audio, write_wav
 from voice.frames import FRAME_MS, SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted, SpeechStopped
@@ -138,18 +137,7 @@ def run_audio(scenario: Scenario, base: Path, factory: DialogFactory, asr: Recog
         clock = end
         if reply.end_call:
             break
-    st = manager.state
-    category = st.case.category if st.case else st.category
-    run.result = {
-        "id": scenario.id, "outcome": st.outcome.value, "category": category,
-        "department": CATEGORIES[category].department if category else None,
-        "emergency": st.emergency,
-        "case": None if st.case is None else {
-            "number": st.case.number, "district": st.case.district,
-            "address": st.case.address, "summary": st.case.description},
-        "handoff": st.handoff.as_json() if st.handoff else None,
-        "turns": turns,
-    }
+    run.result = result_json(scenario.id, manager.state, turns)
     run.stereo = track.render()
     return run
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dialog.domain import CATEGORIES
+from dialog.manager import CallState
 from dialog.text import simplified_chars
 from hotline.dialogs import DialogFactory
 
@@ -76,14 +77,19 @@ def run_text(scenario: Scenario, factory: DialogFactory) -> Run:
                              "voice_to_voice": None}})
         if reply.end_call:
             break
-    st = manager.state
+    run.result = result_json(scenario.id, manager.state, turns)
+    return run
+
+
+def result_json(scenario_id: str, st: CallState, turns: list[dict[str, Any]]) -> dict[str, Any]:
+    """DESIGN.md's result JSON for a finished call."""
     case = None
     if st.case is not None:
         case = {"number": st.case.number, "district": st.case.district,
                 "address": st.case.address, "summary": st.case.description}
     category = st.case.category if st.case else st.category
-    run.result = {
-        "id": scenario.id,
+    return {
+        "id": scenario_id,
         "outcome": st.outcome.value,
         "category": category,
         "department": CATEGORIES[category].department if category else None,
@@ -92,7 +98,6 @@ def run_text(scenario: Scenario, factory: DialogFactory) -> Run:
         "handoff": st.handoff.as_json() if st.handoff else None,
         "turns": turns,
     }
-    return run
 
 
 @dataclass

@@ -1,8 +1,6 @@
-"""Every event that flows through a call's speech pipeline, in one place.
+"""The pipeline's audio format, and the events the endpointer emits.
 
 Audio inside the pipeline is always 16 kHz mono signed 16-bit (converted once, at the edge).
-On a barge-in, data events (audio, text) still queued for the bot's turn are dropped; control
-events (speech started/stopped, interrupt, hang-up) are never dropped.
 """
 
 from __future__ import annotations
@@ -25,21 +23,10 @@ class Event:
 
     t: float
 
-    @property
-    def control(self) -> bool:
-        """Control events survive an interruption; data events are flushed."""
-        return False
-
-
-@dataclass(frozen=True)
-class AudioFrame(Event):
-    """20 ms of caller audio, 16 kHz mono s16."""
-
-    pcm: Pcm = field(repr=False, default_factory=lambda: np.zeros(FRAME_SAMPLES, np.int16))
-
 
 @dataclass(frozen=True)
 class SpeechStarted(Event):
+    """Enough voiced audio to say the caller is speaking (``t`` includes the pre-roll)."""
     @property
     def control(self) -> bool:
         return True
@@ -51,10 +38,6 @@ class SpeechPaused(Event):
 
     audio: Pcm = field(repr=False, default_factory=lambda: np.zeros(0, np.int16))
 
-    @property
-    def control(self) -> bool:
-        return True
-
 
 @dataclass(frozen=True)
 class SpeechStopped(Event):
@@ -62,48 +45,3 @@ class SpeechStopped(Event):
 
     audio: Pcm = field(repr=False, default_factory=lambda: np.zeros(0, np.int16))
     speech_end: float = 0.0
-
-    @property
-    def control(self) -> bool:
-        return True
-
-
-@dataclass(frozen=True)
-class Transcript(Event):
-    text: str = ""
-    language: str = "zh"
-    confidence: float = 0.0
-
-
-@dataclass(frozen=True)
-class BotText(Event):
-    """One sentence the bot is to say."""
-
-    text: str = ""
-    language: str = "zh"
-
-
-@dataclass(frozen=True)
-class BotAudio(Event):
-    """Synthesised audio of one sentence (16 kHz mono s16)."""
-
-    text: str = ""
-    pcm: Pcm = field(repr=False, default_factory=lambda: np.zeros(0, np.int16))
-
-
-@dataclass(frozen=True)
-class Interrupt(Event):
-    """The caller spoke over the bot: stop its turn now."""
-
-    @property
-    def control(self) -> bool:
-        return True
-
-
-@dataclass(frozen=True)
-class HangUp(Event):
-    reason: str = ""
-
-    @property
-    def control(self) -> bool:
-        return True
