@@ -47,15 +47,26 @@ def _s2twp() -> opencc.OpenCC:
 _REPEATS = re.compile(r"(.{1,4}?)\1{3,}")
 
 
+def script_language(text: str) -> str | None:
+    """zh or en by the script the text is written in; None for anything else (kana, hangul…)."""
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    other = sum(ch.isalpha() and not ch.isascii() and not "\u4e00" <= ch <= "\u9fff"
+                for ch in text)
+    if other > max(latin, han):
+        return None
+    if not latin and not han:
+        return None
+    return "zh" if han * 2 >= latin else "en"
+
+
 def suspicious(t: Transcript) -> bool:
-    """Signs that the audio was in the other language: Whisper forced into the wrong language
-    translates (是的,那是吧 for "yes, that's right") or loops (鉛鉛鉛鉛)."""
+    """Signs the decode went wrong: a script that is neither Chinese nor Latin, or a loop
+    (鉛鉛鉛鉛, what Whisper does when it decodes speech in the wrong language)."""
     if not t.text:
-        return True
-    latin = sum(ch.isascii() and ch.isalpha() for ch in t.text)
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in t.text)
-    wrong_script = (latin > han) if t.language == "zh" else (han > 0)
-    return t.confidence < 0.45 or wrong_script or bool(_REPEATS.search(t.text))
+        return False  # nothing heard is an answer, not a reason to decode again
+    written = script_language(t.text)
+    return written is None or written != t.language or bool(_REPEATS.search(t.text))
 
 
 def compression_ratio(text: str) -> float:
@@ -81,25 +92,27 @@ class WhisperASR:
     def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript:
         """16 kHz mono s16 in; Traditional Chinese or English text out, or "" for no speech.
 
-        ``language`` is the caller's language so far (default zh). Detecting it on every
-        utterance would double the time (a second encoder pass), so the other language is
-        tried only when the expected one finds nothing credible.
+        ``language`` is the caller's language so far (default zh). Whisper picks the language
+        from the same encoder pass it decodes with (a separate detection would cost a second
+        pass); only when the result is in neither zh nor en, or loops, is it decoded again with
+        the expected language forced.
         """
-        first = self._decode(pcm, language or "zh")
+        expected = language or "zh"
+        first = self._decode(pcm, expected, detect=True)
         if not suspicious(first) or len(pcm) < SAMPLE_RATE // 2:
             return first
-        second = self._decode(pcm, "en" if first.language == "zh" else "zh")
+        second = self._decode(pcm, expected, detect=False)
         if suspicious(second) and not suspicious(first):
             return first
         return second if second.confidence > first.confidence - 0.05 else first
 
-    def _decode(self, pcm: npt.NDArray[np.int16], language: str) -> Transcript:
+    def _decode(self, pcm: npt.NDArray[np.int16], language: str, detect: bool) -> Transcript:
         """Segments are collected here, in the worker thread: faster-whisper decodes lazily."""
         if len(pcm) < SAMPLE_RATE // 10:
             return Transcript("", language, 0.0)
         audio = pcm.astype(np.float32) / 32768.0
         segments, _info = self._model.get().transcribe(
-            audio, language=language, beam_size=1, temperature=0.0,
+            audio, language=language, multilingual=detect, beam_size=1, temperature=0.0,
             condition_on_previous_text=False, max_new_tokens=self.max_new_tokens,
             vad_filter=False, without_timestamps=True,
         )
@@ -114,6 +127,7 @@ class WhisperASR:
                 continue  # the same phrase over and over
             texts.append(text)
             scores.append(math.exp(seg.avg_logprob) * (1.0 - seg.no_speech_prob))
+        language = script_language(" ".join(texts)) or language if detect else language
         joined = ("" if language == "zh" else " ").join(texts).strip()
         if language == "zh":
             joined = str(_s2twp().convert(joined))

@@ -25,7 +25,7 @@ class VadConfig:
     aggressiveness: int = 2  # webrtcvad 0–3: higher rejects more noise
     start_ms: int = 120  # voiced audio within start_window_ms that starts an utterance
     start_window_ms: int = 240
-    pause_ms: int = 240  # a pause this long inside speech: recognise early (speculation)
+    pause_ms: int = 160  # a pause this long inside speech: recognise early (speculation)
     hangover_ms: int = 700  # silence this long ends the utterance
     preroll_ms: int = 240  # audio kept from before the start
     max_utterance_s: float = 30.0  # a monologue is cut into pieces this long
