@@ -56,7 +56,8 @@ class AudioSink(Protocol):
 class PipelineConfig:
     vad: VadConfig = field(default_factory=VadConfig)
     barge_in_ms: int = 160  # voiced caller audio over the bot that stops it
-    leak_margin_db: float = 6.0  # caller must be this much louder than the bot's echo
+    echo_return_loss_db: float = 18.0  # how much quieter the bot's echo comes back than it went
+    leak_margin_db: float = 6.0  # caller must be this much louder than that echo
     silence_prompt_s: float = 8.0
     max_silence_prompts: int = 2
     max_call_s: float = 20 * 60.0
@@ -200,7 +201,8 @@ class CallPipeline:
         if self._speaking is None or self._speaking.done():
             self._over_bot_ms = 0
             return
-        loud = dbfs(frame) > self._bot_level + self.cfg.leak_margin_db
+        echo = self._bot_level - self.cfg.echo_return_loss_db
+        loud = dbfs(frame) > echo + self.cfg.leak_margin_db
         if loud and self._endpointer.is_voiced(frame):
             self._over_bot_ms += FRAME_MS
         else:
