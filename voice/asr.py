@@ -17,6 +17,8 @@ import opencc
 from models.loading import Lazy
 
 SAMPLE_RATE = 16_000
+SHORT_S = 28  # utterances up to this long are decoded in one short window
+ENCODE_MARGIN = 100  # mel frames (1 s) of padding after the utterance
 
 # Whisper's well-known inventions on silence and noise (subtitle credits, outros).
 _HALLUCINATIONS = re.compile(
@@ -45,6 +47,7 @@ def _s2twp() -> opencc.OpenCC:
 
 
 _REPEATS = re.compile(r"(.{1,4}?)\1{3,}")
+_LOOP_TAIL = re.compile(r"(.{5,}?)(?:[,，。 ]*\1)+[,，。 ]*$")
 
 
 def script_language(text: str) -> str | None:
@@ -107,26 +110,73 @@ class WhisperASR:
         return second if second.confidence > first.confidence - 0.05 else first
 
     def _decode(self, pcm: npt.NDArray[np.int16], language: str, detect: bool) -> Transcript:
-        """Segments are collected here, in the worker thread: faster-whisper decodes lazily."""
         if len(pcm) < SAMPLE_RATE // 10:
             return Transcript("", language, 0.0)
+        if len(pcm) <= SHORT_S * SAMPLE_RATE:
+            return self._decode_short(pcm, language, detect)
+        return self._decode_long(pcm, language, detect)
+
+    def _decode_short(self, pcm: npt.NDArray[np.int16], language: str,
+                      detect: bool) -> Transcript:
+        """One utterance in one window, encoding only its own length (plus a margin).
+
+        Whisper pads every input to 30 s; CTranslate2's encoder takes shorter inputs, and a
+        3-second utterance then encodes in ~0.1 s instead of ~0.8 s on two cores.
+        """
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        model = self._model.get()
+        features = model.feature_extractor(pcm.astype(np.float32) / 32768.0)
+        frames = min(3000, -(-(features.shape[1] + ENCODE_MARGIN) // 100) * 100)
+        window = np.zeros((features.shape[0], frames), np.float32)
+        window[:, : min(frames, features.shape[1])] = features[:, :frames]
+        encoded = model.model.encode(ctranslate2.StorageView.from_array(window[None]))
+        if detect:
+            probs = dict(model.model.detect_language(encoded)[0])
+            # The hotline's callers speak Mandarin or English: choose between the two.
+            language = "en" if probs.get("<|en|>", 0.0) > probs.get("<|zh|>", 0.0) else "zh"
+        tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=language)
+        prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        result = model.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + self.max_new_tokens,
+            return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        text = tokenizer.decode(tokens).strip()
+        n = len(tokens)
+        avg_logprob = result.scores[0] * n / (n + 1) if n else -10.0
+        return self._finish([(text, avg_logprob, result.no_speech_prob)], language, detect)
+
+    def _decode_long(self, pcm: npt.NDArray[np.int16], language: str,
+                     detect: bool) -> Transcript:
+        """Segments are collected here, in the worker thread: faster-whisper decodes lazily."""
         audio = pcm.astype(np.float32) / 32768.0
         segments, _info = self._model.get().transcribe(
             audio, language=language, multilingual=detect, beam_size=1, temperature=0.0,
             condition_on_previous_text=False, max_new_tokens=self.max_new_tokens,
             vad_filter=False, without_timestamps=True,
         )
+        return self._finish([(s.text.strip(), s.avg_logprob, s.no_speech_prob) for s in segments],
+                            language, detect)
+
+    @staticmethod
+    def _finish(segments: list[tuple[str, float, float]], language: str,
+                detect: bool) -> Transcript:
+        """Drop Whisper's inventions, convert to Traditional, score what is left."""
         texts, scores = [], []
-        for seg in segments:
-            text = seg.text.strip()
+        for raw, avg_logprob, no_speech_prob in segments:
+            text = _LOOP_TAIL.sub(r"\1", raw)  # 一二三…十一二三…十: said once, decoded twice
             if not text or _HALLUCINATIONS.search(text):
                 continue
-            if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
+            if no_speech_prob > 0.6 and avg_logprob < -0.8:
                 continue  # silence or noise decoded into words
             if compression_ratio(text) > 2.4:
                 continue  # the same phrase over and over
             texts.append(text)
-            scores.append(math.exp(seg.avg_logprob) * (1.0 - seg.no_speech_prob))
+            scores.append(math.exp(avg_logprob) * (1.0 - no_speech_prob))
         language = script_language(" ".join(texts)) or language if detect else language
         joined = ("" if language == "zh" else " ").join(texts).strip()
         if language == "zh":
