@@ -91,6 +91,16 @@ def _tone(freqs: tuple[float, ...], seconds: float, level: float = 8000) -> Pcm:
                       dtype=np.int16)
 
 
+def test_a_thirty_second_piece_of_a_monologue_decodes(runtime: Runtime) -> None:
+    """The longest piece the endpointer hands over goes through the long-audio path."""
+    assert runtime.asr is not None
+    assert runtime.tts_en is not None
+    line = runtime.tts_en.synthesize("The streetlight is broken again. " * 18).pcm
+    assert len(line) > 28 * SAMPLE_RATE
+    text = runtime.asr.transcribe(line[: 30 * SAMPLE_RATE], "en").text
+    assert "streetlight" in text.lower().replace(" ", "")
+
+
 @pytest.mark.parametrize("name", ["silence", "white_noise", "dtmf", "clipped_hum"])
 def test_no_invented_transcript_for_non_speech(runtime: Runtime, name: str) -> None:
     assert runtime.asr is not None
