@@ -1,4 +1,4 @@
-"""The real-time call loop with fakes on a scaled clock: turn-taking, barge-in, silence."""
+"""The real-time call loop with fakes on a virtual clock: turn-taking, barge-in, silence."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from voice.asr import Transcript
+from voice.clock import VirtualClock
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
 from voice.pipeline import BotTurn, CallPipeline, PipelineConfig, feed_timeline
 from voice.tts import Speech, VoiceBox
-
-SCALE = 0.1  # the call clock runs 10× faster than the wall clock
 
 
 def vowel(seconds: float, level: float = 8000) -> Pcm:
@@ -85,18 +84,22 @@ def make(replies: list[BotTurn], **cfg: float) -> tuple[CallPipeline, FakeBrain,
     brain, asr = FakeBrain(replies), FakeASR()
     holder: list[CallPipeline] = []
     sink = FakeSink(holder)
-    config = PipelineConfig(time_scale=SCALE, **cfg)  # type: ignore[arg-type]
-    pipeline = CallPipeline(brain, asr, VoiceBox({"zh": FakeVoice()}), sink, config)
+    config = PipelineConfig(**cfg)  # type: ignore[arg-type]
+    pipeline = CallPipeline(brain, asr, VoiceBox({"zh": FakeVoice()}), sink, config,
+                            clock=VirtualClock())
     holder.append(pipeline)
     return pipeline, brain, sink, asr
 
 
 async def run_with(pipeline: CallPipeline, audio: Pcm, hang_up: bool = True) -> None:
-    runner = asyncio.create_task(pipeline.run())
-    await feed_timeline(pipeline, audio)
-    if hang_up:
-        await pipeline.end_of_input()
-    await asyncio.wait_for(runner, timeout=30)
+    """The caller's audio, in real time on the call's (virtual) clock; then hang up."""
+    assert isinstance(pipeline.clock, VirtualClock)
+    async with pipeline.clock.driving():
+        runner = asyncio.create_task(pipeline.run())
+        await feed_timeline(pipeline, audio)
+        if hang_up:
+            await pipeline.end_of_input()
+        await asyncio.wait_for(runner, timeout=30)
 
 
 async def test_greeting_then_a_turn_then_hang_up() -> None:
@@ -129,10 +132,8 @@ async def test_barge_in_stops_playback_and_keeps_only_what_was_heard() -> None:
 
 
 async def test_silence_prompts_then_goodbye() -> None:
-    pipeline, _brain, _sink, _asr = make([], silence_prompt_s=2.0, max_silence_prompts=2)
-    runner = asyncio.create_task(pipeline.run())
-    await feed_timeline(pipeline, silence(12.0), on_frame=None)
-    await asyncio.wait_for(runner, timeout=30)
+    pipeline, _brain, _sink, _asr = make([])  # the defaults: a prompt after 8 s, twice
+    await run_with(pipeline, silence(40.0), hang_up=False)
     stats = pipeline.stats
     assert stats.played[1:3] == ["請問您還在線上嗎？", "請問您還在線上嗎？"]
     assert "結束通話" in stats.played[3]
@@ -141,9 +142,7 @@ async def test_silence_prompts_then_goodbye() -> None:
 
 async def test_time_limit_ends_the_call_politely() -> None:
     pipeline, _brain, _sink, _asr = make([], max_call_s=3.0, silence_prompt_s=60.0)
-    runner = asyncio.create_task(pipeline.run())
-    await feed_timeline(pipeline, silence(8.0))
-    await asyncio.wait_for(runner, timeout=30)
+    await run_with(pipeline, silence(8.0), hang_up=False)
     assert pipeline.stats.hangup_reason == "max_call_length"
     assert "上限" in pipeline.stats.played[-1]
 

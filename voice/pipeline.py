@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -18,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from voice.asr import Recognizer, Transcript
+from voice.clock import Clock, WallClock
 from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted
 from voice.frames import SpeechStopped as Stopped
 from voice.tts import VoiceBox
@@ -61,7 +61,6 @@ class PipelineConfig:
     silence_prompt_s: float = 8.0
     max_silence_prompts: int = 2
     max_call_s: float = 20 * 60.0
-    time_scale: float = 1.0  # < 1 runs faster than real time (tests)
 
 
 @dataclass
@@ -95,7 +94,9 @@ class CallPipeline:
     """Feed caller audio with ``push``; bot audio goes to ``sink``; ``run`` until the call ends."""
 
     def __init__(self, brain: Brain, asr: Recognizer, voices: VoiceBox, sink: AudioSink,
-                 config: PipelineConfig | None = None, phrases: Phrases | None = None) -> None:
+                 config: PipelineConfig | None = None, phrases: Phrases | None = None,
+                 clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or WallClock()
         self.brain = brain
         self.asr = asr
         self.voices = voices
@@ -114,24 +115,33 @@ class CallPipeline:
         self._last_activity = 0.0
         self._prompts = 0
         self._ended = asyncio.Event()
-        self._started = time.monotonic()
 
     # ---- transport side ------------------------------------------------------------------
 
+    @property
+    def ended(self) -> bool:
+        return self._ended.is_set()
+
     async def push(self, pcm: Pcm) -> None:
-        """16 kHz mono s16 caller audio, any length (already converted at the edge)."""
+        """16 kHz mono s16 caller audio, any length (already converted at the edge).
+
+        After the call has ended, audio is dropped (nobody is listening any more).
+        """
         for start in range(0, len(pcm) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+            if self.ended:
+                return
             await self._frames.put(pcm[start:start + FRAME_SAMPLES])
 
     async def end_of_input(self) -> None:
-        await self._frames.put(None)
+        if not self.ended:
+            await self._frames.put(None)
 
     def now(self) -> float:
-        """Call time in seconds (scaled in tests)."""
-        return (time.monotonic() - self._started) / self.cfg.time_scale
+        """Call time in seconds."""
+        return self.clock.now()
 
     async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds * self.cfg.time_scale)
+        await self.clock.sleep(seconds)
 
     # ---- the call -------------------------------------------------------------------------
 
@@ -140,7 +150,7 @@ class CallPipeline:
         tasks = [asyncio.create_task(self._listen(), name="listen"),
                  asyncio.create_task(self._think(), name="think"),
                  asyncio.create_task(self._watch(), name="watch")]
-        greeting = await asyncio.to_thread(self.brain.greet)
+        greeting = await self.clock.run(self.brain.greet)
         self._start_speaking(greeting)
         try:
             await self._ended.wait()
@@ -194,7 +204,7 @@ class CallPipeline:
                         await self._turns.put(text)
 
     async def _recognise(self, audio: Pcm) -> Transcript:
-        return await asyncio.to_thread(self.asr.transcribe, audio, self._language)
+        return await self.clock.run(self.asr.transcribe, audio, self._language)
 
     def _check_barge_in(self, frame: Pcm) -> None:
         """Caller speech over the bot: voiced, long enough, louder than the bot's echo."""
@@ -221,7 +231,7 @@ class CallPipeline:
         while True:
             heard = await self._turns.get()
             self._prompts = 0
-            turn = await asyncio.to_thread(self.brain.respond, heard.text, heard.confidence)
+            turn = await self.clock.run(self.brain.respond, heard.text, heard.confidence)
             self._start_speaking(turn)
 
     def _start_speaking(self, turn: BotTurn) -> None:
@@ -237,7 +247,7 @@ class CallPipeline:
         first = True
         try:
             for sentence in turn.sentences:
-                speech = await asyncio.to_thread(self.voices.synthesize, sentence, turn.language)
+                speech = await self.clock.run(self.voices.synthesize, sentence, turn.language)
                 if first:
                     self.stats.first_audio.append(self.now())
                     first = False
@@ -308,6 +318,8 @@ async def feed_timeline(pipeline: CallPipeline, audio: Pcm,
                         on_frame: Callable[[], Awaitable[None]] | None = None) -> None:
     """Push audio as a live transport would: 20 ms at a time, paced on the call clock."""
     for i in range(0, len(audio), FRAME_SAMPLES):
+        if pipeline.ended:
+            return
         frame = audio[i:i + FRAME_SAMPLES]
         if len(frame) < FRAME_SAMPLES:
             frame = np.concatenate([frame, np.zeros(FRAME_SAMPLES - len(frame), np.int16)])
