@@ -12,7 +12,7 @@ from tests.test_pipeline import silence, vowel
 from voice.audio import AudioFormatError, StreamConverter, convert, frames, read_audio, write_wav
 from voice.frames import SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted, SpeechStopped
 from voice.speech_text import speakable_en, speakable_zh, split_sentences
-from voice.tts import EspeakMandarinTTS
+from voice.tts import EspeakMandarinTTS, Speech, VoiceBox
 from voice.vad import Endpointer, VadConfig
 
 
@@ -106,3 +106,26 @@ def test_espeak_mandarin_fallback_speaks() -> None:
     assert speech.sample_rate == SAMPLE_RATE and speech.seconds > 1.0
     assert np.abs(speech.pcm).max() > 1000
     assert tts.synthesize("。。").seconds == 0
+
+
+class _Recorder:
+    loaded = True
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.said: list[str] = []
+
+    def load(self) -> None:
+        pass
+
+    def synthesize(self, text: str) -> Speech:
+        self.said.append(text)
+        return Speech(np.zeros(1600, np.int16))
+
+
+def test_voicebox_routes_english_lines_and_caches_prompts() -> None:
+    zh, en = _Recorder("zh"), _Recorder("en")
+    box = VoiceBox({"zh": zh, "en": en})
+    box.warm([("您好。", "zh"), ("For English, please just speak English.", "zh")])
+    box.synthesize("您好。", "zh")  # cached: not synthesised again
+    assert zh.said == ["您好。"] and en.said == ["For English, please just speak English."]

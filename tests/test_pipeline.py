@@ -161,3 +161,20 @@ async def test_partial_frames_are_ignored_not_crashing(frames: int) -> None:
     pipeline, _brain, _sink, _asr = make([])
     await pipeline.push(np.zeros(frames, np.int16))
     assert pipeline._frames.qsize() == 0
+
+
+class BrokenASR(FakeASR):
+    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("decoder crashed")
+        return super().transcribe(pcm, language)
+
+
+async def test_a_failing_model_loses_one_utterance_not_the_call() -> None:
+    pipeline, brain, _sink, _asr = make([BotTurn(("請說",), "zh")])
+    pipeline.asr = BrokenASR()
+    audio = np.concatenate([silence(1.0), vowel(1.0), silence(2.0), vowel(1.0), silence(3.0)])
+    await run_with(pipeline, audio)
+    assert len(brain.asked) == 1  # the first utterance was lost, the second answered
+    assert pipeline.stats.hangup_reason == "caller_hung_up"

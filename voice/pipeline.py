@@ -204,7 +204,11 @@ class CallPipeline:
                         await self._turns.put(text)
 
     async def _recognise(self, audio: Pcm) -> Transcript:
-        return await self.clock.run(self.asr.transcribe, audio, self._language)
+        try:
+            return await self.clock.run(self.asr.transcribe, audio, self._language)
+        except Exception:  # a failed decode loses one utterance, never the call
+            log.exception("speech recognition failed")
+            return Transcript("", self._language, 0.0)
 
     def _check_barge_in(self, frame: Pcm) -> None:
         """Caller speech over the bot: voiced, long enough, louder than the bot's echo."""
@@ -231,7 +235,11 @@ class CallPipeline:
         while True:
             heard = await self._turns.get()
             self._prompts = 0
-            turn = await self.clock.run(self.brain.respond, heard.text, heard.confidence)
+            try:
+                turn = await self.clock.run(self.brain.respond, heard.text, heard.confidence)
+            except Exception:
+                log.exception("the dialog failed on a turn")
+                continue
             self._start_speaking(turn)
 
     def _start_speaking(self, turn: BotTurn) -> None:
@@ -247,7 +255,12 @@ class CallPipeline:
         first = True
         try:
             for sentence in turn.sentences:
-                speech = await self.clock.run(self.voices.synthesize, sentence, turn.language)
+                try:
+                    speech = await self.clock.run(self.voices.synthesize, sentence,
+                                                  turn.language)
+                except Exception:  # say the rest rather than nothing
+                    log.exception("speech synthesis failed: %.40r", sentence)
+                    continue
                 if first:
                     self.stats.first_audio.append(self.now())
                     first = False

@@ -135,6 +135,11 @@ class EspeakMandarinTTS:
         return Speech(convert(np.frombuffer(raw, dtype="<i2"), rate))
 
 
+def _latin_only(text: str) -> bool:
+    return any(ch.isascii() and ch.isalpha() for ch in text) and not any(
+        "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 class VoiceBox:
     """The voice for each language, with a cache of the fixed prompts (greeting, questions)."""
 
@@ -145,6 +150,8 @@ class VoiceBox:
         self._lock = threading.Lock()
 
     def synthesize(self, text: str, language: str) -> Speech:
+        if language == "zh" and "en" in self.voices and _latin_only(text):
+            language = "en"  # the greeting's "For English, …" line, in an English voice
         voice = self.voices.get(language) or self.voices["zh"]
         key = (language, text)
         with self._lock:
