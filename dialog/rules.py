@@ -6,6 +6,7 @@ asked only where these rules find nothing.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -212,6 +213,7 @@ class Place:
         return bool(self.address) or bool(self.district and self.landmark)
 
 
+_ANY_DISTRICT_EN = re.compile(r"\b([A-Za-z']{3,})\s+district\b", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(不是|不在|並非|錯了)[^，,。]{0,2}$|\b(not|isn'?t|wasn'?t)\s+(in\s+)?$",
                          re.IGNORECASE)
 
@@ -231,7 +233,14 @@ def find_district(text: str) -> str | None:
         if (m.group(2) or m.group(1).lower() not in {"central", "east", "south", "west", "north"})
         and not _NOT_BEFORE.search(text[max(0, m.start() - 8):m.start()])
     ]
-    return DISTRICTS_EN[named[-1].group(1).lower()] if named else None
+    if named:
+        return DISTRICTS_EN[named[-1].group(1).lower()]
+    # Speech recognition spells Taichung's names loosely ("Zitun District" for Xitun).
+    for m in reversed(list(_ANY_DISTRICT_EN.finditer(text))):
+        close = difflib.get_close_matches(m.group(1).lower(), DISTRICTS_EN, n=1, cutoff=0.75)
+        if close and not _NOT_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
+            return DISTRICTS_EN[close[0]]
+    return None
 
 
 def _roads(text: str) -> list[re.Match[str]]:

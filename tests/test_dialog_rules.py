@@ -54,6 +54,12 @@ def test_places(text: str, district: str | None, address: str | None) -> None:
     assert (place.district, place.address) == (district, address)
 
 
+def test_loosely_spelt_english_districts() -> None:
+    assert find_district("a big pothole on gony road in zitun district") == "西屯區"
+    assert find_district("taping district taping road") == "太平區"
+    assert find_district("in the school district") is None
+
+
 def test_denied_district_is_skipped() -> None:
     assert find_district("不是太平區啦，是大里區") == "大里區"
     assert find_district("北屯那邊") == "北屯區"
