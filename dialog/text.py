@@ -22,11 +22,6 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def to_traditional(text: str) -> str:
-    """Simplified → Traditional with Taiwan wording (for LLM and ASR output)."""
-    return str(_converter("s2twp").convert(text))
-
-
 def simplified_chars(text: str) -> set[str]:
     """Characters in ``text`` that only Simplified Chinese uses."""
     s2t, t2s = _converter("s2t"), _converter("t2s")
@@ -95,9 +90,3 @@ def mask_pii(text: str) -> str:
     text = _NATIONAL_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}******{m.group(3)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}**-***-*{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****-**{m.group(2)}", text)
-
-
-def sentences(text: str) -> list[str]:
-    """Split a reply into spoken sentences (。！？!? and '. ')."""
-    parts = re.split(r"(?<=[。！？!?])\s*|(?<=\.)\s+", text.strip())
-    return [p.strip() for p in parts if p and p.strip()]

@@ -20,7 +20,6 @@ from dialog.text import (
     normalise,
     simplified_chars,
     spoken_numbers_to_digits,
-    to_traditional,
 )
 
 
@@ -141,7 +140,6 @@ def test_not_emergencies(text: str) -> None:
 
 
 def test_text_helpers() -> None:
-    assert to_traditional("路灯坏了") == "路燈壞了"
     assert simplified_chars("路灯坏了") == {"灯", "坏"}
     assert simplified_chars("台灣大道、后里區、霧峰區") == set()
     assert language_of("我家門口的 street light 壞了") == "zh"
