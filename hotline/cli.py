@@ -16,13 +16,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dialog import phrases
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
 from hotline.audio_sim import AudioRun, run_audio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
+from hotline.prompts import fixed_prompts
 from hotline.runtime import Runtime
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
@@ -30,7 +30,6 @@ from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
 from voice.asr import WhisperASR
 from voice.audio import AudioFormatError
-from voice.speech_text import split_sentences
 from voice.tts import VoiceBox
 
 app = typer.Typer(help="Hotline 1999: an on-premises voice bot for a city's citizen hotline.",
@@ -373,14 +372,6 @@ def bench_speech(
     figures["rss_mb_models_loaded"] = rss_loaded
     figures["rss_mb_peak"] = _rss_mb()
     out.print_json(data=figures)
-
-
-def fixed_prompts() -> list[tuple[str, str]]:
-    """The bot's fixed sentences (greeting, its questions), to synthesise before any call."""
-    keys = ("greeting", "greeting_en_hint", "ask_problem", "ask_location", "confirm",
-            "anything_else", "repeat", "goodbye")
-    return [(sentence, lang) for lang in ("zh", "en") for key in keys
-            for sentence in split_sentences(phrases.say(lang, key)) if sentence]
 
 
 def _rss_mb() -> float:

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     tts_voice_zh: str | None = Field(
         None, description="Mandarin piper voice; unset = best installed, else espeak-ng")
     load_models: bool = Field(True, description="load the models when the service starts")
+    max_calls: int = Field(8, ge=1, description="live calls at once; more hear 'lines are busy'")
+    ice_servers: list[str] = Field(
+        default_factory=list, description="STUN/TURN URLs; empty = host candidates only")
     llm_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for the LLM"
     )

@@ -10,12 +10,17 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 
+from hotline.calls import CallService, get_call, post_call
 from hotline.config import Settings
+from hotline.dialogs import dialog_factory
+from hotline.prompts import fixed_prompts
 from hotline.runtime import LoadState, Runtime
 
 log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
+SETTINGS = web.AppKey("settings", Settings)
+CALLS = web.AppKey("calls", dict)
 REGISTRY = web.AppKey("registry", CollectorRegistry)
 MODEL_GAUGE = web.AppKey("model_gauge", Gauge)
 
@@ -24,6 +29,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app = web.Application(client_max_size=1 << 20)
     rt = runtime or Runtime.from_settings(settings)
     app[RUNTIME] = rt
+    app[SETTINGS] = settings
+    app[CALLS] = {}
     registry = CollectorRegistry()
     app[REGISTRY] = registry
     # Refreshed from the runtime on each scrape.
@@ -31,6 +38,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
                              ["role", "model"], registry=registry)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_post("/api/calls", post_call_route)
+    app.router.add_get("/api/calls/{call_id}", get_call_route)
     if settings.load_models:
         app.cleanup_ctx.append(_load_models)
     return app
@@ -38,11 +47,45 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
 
 async def _load_models(app: web.Application) -> AsyncIterator[None]:
     # Loading runs in the background so /healthz answers ("starting") while models load.
-    task = asyncio.create_task(app[RUNTIME].load_all(), name="load-models")
+    task = asyncio.create_task(_start_calls(app), name="load-models")
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    service = app[CALLS].get("service")
+    if service is not None:
+        await service.close()
+
+
+async def _start_calls(app: web.Application) -> None:
+    """Load the models, then open the lines."""
+    rt, settings = app[RUNTIME], app[SETTINGS]
+    await rt.load_all()
+    if rt.asr is None:
+        log.error("no ASR model: calls cannot be answered")
+        return
+    factory = await asyncio.to_thread(
+        dialog_factory, settings, None, rt.llm is not None, rt.llm)
+    voices = rt.voices()
+    await asyncio.to_thread(voices.warm, fixed_prompts())
+    app[CALLS]["service"] = CallService(factory, rt.asr, voices, settings.ice_servers,
+                                        settings.max_calls)
+    log.info("lines open (%s)", factory.mode)
+
+
+async def post_call_route(request: web.Request) -> web.Response:
+    service = request.app[CALLS].get("service")
+    if service is None:
+        return web.json_response({"error": "the service is starting; try again shortly"},
+                                 status=503)
+    return await post_call(request, service)
+
+
+async def get_call_route(request: web.Request) -> web.Response:
+    service = request.app[CALLS].get("service")
+    if service is None:
+        return web.json_response({"error": "no such call"}, status=404)
+    return await get_call(request, service)
 
 
 async def healthz(request: web.Request) -> web.Response:
