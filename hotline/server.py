@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("runtime", Runtime)
 SETTINGS = web.AppKey("settings", Settings)
 CALLS = web.AppKey("calls", dict)
+LINES_OPEN = web.AppKey("lines_open", asyncio.Event)
 REGISTRY = web.AppKey("registry", CollectorRegistry)
 MODEL_GAUGE = web.AppKey("model_gauge", Gauge)
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app[RUNTIME] = rt
     app[SETTINGS] = settings
     app[CALLS] = {}
+    app[LINES_OPEN] = asyncio.Event()
     registry = CollectorRegistry()
     app[REGISTRY] = registry
     # Refreshed from the runtime on each scrape.
@@ -70,6 +72,7 @@ async def _start_calls(app: web.Application) -> None:
     await asyncio.to_thread(voices.warm, fixed_prompts())
     app[CALLS]["service"] = CallService(factory, rt.asr, voices, settings.ice_servers,
                                         settings.max_calls)
+    app[LINES_OPEN].set()
     log.info("lines open (%s)", factory.mode)
 
 

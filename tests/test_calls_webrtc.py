@@ -18,7 +18,7 @@ from av import AudioFrame
 
 from hotline.config import load_settings
 from hotline.runtime import Runtime
-from hotline.server import CALLS, create_app
+from hotline.server import CALLS, LINES_OPEN, create_app
 from voice.audio import write_wav
 from voice.frames import SAMPLE_RATE
 
@@ -27,9 +27,7 @@ pytestmark = pytest.mark.models
 
 async def _ready(app: web.Application) -> None:
     """Models load in the background; the lines open after."""
-    async with asyncio.timeout(120):
-        while "service" not in app[CALLS]:
-            await asyncio.sleep(0.2)
+    await asyncio.wait_for(app[LINES_OPEN].wait(), 120)
 
 
 async def _receive(track: MediaStreamTrack, heard: dict[str, Any]) -> None:
