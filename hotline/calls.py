@@ -83,7 +83,11 @@ class Call:
     out: BotAudioTrack
     started: float = field(default_factory=time.monotonic)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-    ended: bool = False
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def ended(self) -> bool:
+        return self.finished.is_set()
 
     @property
     def state(self) -> str:
@@ -166,11 +170,11 @@ class CallService:
         try:
             await call.pipeline.run()
         finally:
-            call.ended = True
+            call.finished.set()
             await call.pc.close()
 
     async def end(self, call: Call) -> None:
-        call.ended = True
+        call.finished.set()
         await call.pipeline.end_of_input()
         await call.pc.close()
         for task in list(call.tasks):
@@ -209,10 +213,25 @@ async def post_call(request: web.Request, service: CallService) -> web.Response:
                               "token": call.token})
 
 
-async def get_call(request: web.Request, service: CallService) -> web.Response:
+def _authorised(request: web.Request, service: CallService) -> Call | web.Response:
     call = service.calls.get(request.match_info["call_id"])
     auth = request.headers.get("Authorization", "")
-    if call is None or not hmac.compare_digest(auth, f"Bearer {call.token}"):
-        return _error(404 if call is None else 401, "no such call" if call is None
-                      else "a valid Bearer token is needed")
+    if call is None:
+        return _error(404, "no such call")
+    if not hmac.compare_digest(auth, f"Bearer {call.token}"):
+        return _error(401, "a valid Bearer token is needed")
+    return call
+
+
+async def get_call(request: web.Request, service: CallService) -> web.Response:
+    call = _authorised(request, service)
+    return call if isinstance(call, web.Response) else web.json_response(call.as_json())
+
+
+async def delete_call(request: web.Request, service: CallService) -> web.Response:
+    """The caller hangs up (the page sends this when it closes)."""
+    call = _authorised(request, service)
+    if isinstance(call, web.Response):
+        return call
+    await service.end(call)
     return web.json_response(call.as_json())

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 
-from hotline.calls import CallService, get_call, post_call
+from hotline.calls import CallService, delete_call, get_call, post_call
 from hotline.config import Settings
 from hotline.dialogs import dialog_factory
 from hotline.prompts import fixed_prompts
@@ -18,6 +19,7 @@ from hotline.runtime import LoadState, Runtime
 
 log = logging.getLogger(__name__)
 
+STATIC = Path(__file__).parent / "static"
 RUNTIME = web.AppKey("runtime", Runtime)
 SETTINGS = web.AppKey("settings", Settings)
 CALLS = web.AppKey("calls", dict)
@@ -40,8 +42,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
                              ["role", "model"], registry=registry)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_get("/", index)
+    app.router.add_static("/static/", STATIC, follow_symlinks=False)
     app.router.add_post("/api/calls", post_call_route)
     app.router.add_get("/api/calls/{call_id}", get_call_route)
+    app.router.add_delete("/api/calls/{call_id}", delete_call_route)
     if settings.load_models:
         app.cleanup_ctx.append(_load_models)
     return app
@@ -89,6 +94,17 @@ async def get_call_route(request: web.Request) -> web.Response:
     if service is None:
         return web.json_response({"error": "no such call"}, status=404)
     return await get_call(request, service)
+
+
+async def delete_call_route(request: web.Request) -> web.Response:
+    service = request.app[CALLS].get("service")
+    if service is None:
+        return web.json_response({"error": "no such call"}, status=404)
+    return await delete_call(request, service)
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
 
 
 async def healthz(request: web.Request) -> web.Response:
