@@ -35,6 +35,8 @@ from voice.tts import VoiceBox
 log = logging.getLogger(__name__)
 
 MAX_SDP_BYTES = 64 * 1024
+BUSY = (("目前線路忙碌中，請稍後再撥，謝謝。", "zh"),
+        ("All our lines are busy. Please call again later.", "en"))
 
 
 class BotAudioTrack(AudioStreamTrack):
@@ -52,6 +54,11 @@ class BotAudioTrack(AudioStreamTrack):
 
     def clear(self) -> None:
         self._frames.clear()
+
+    @property
+    def pending_seconds(self) -> float:
+        """Audio queued but not yet sent."""
+        return len(self._frames) * FRAME_SAMPLES / SAMPLE_RATE
 
     async def recv(self) -> AudioFrame:
         if self.readyState != "live":
@@ -124,7 +131,26 @@ class CallService:
     def live(self) -> int:
         return sum(1 for c in self.calls.values() if not c.ended)
 
-    async def answer(self, offer: RTCSessionDescription) -> Call:
+    async def answer_busy(self, offer: RTCSessionDescription) -> Call:
+        """At capacity: answer, say the lines are busy, hang up — never a dead line."""
+        call = await self.answer(offer, listen=False)
+        call.tasks.add(asyncio.create_task(self._busy(call), name="busy"))
+        return call
+
+    async def _busy(self, call: Call) -> None:
+        try:
+            for text, lang in BUSY:
+                speech = await asyncio.to_thread(self.voices.synthesize, text, lang)
+                for start in range(0, len(speech.pcm), FRAME_SAMPLES):
+                    await call.out.play(speech.pcm[start:start + FRAME_SAMPLES])
+                call.manager.state.transcript.append(
+                    {"who": "bot", "text": text, "t": round(time.monotonic() - call.started, 3)})
+            await asyncio.sleep(call.out.pending_seconds + 0.5)  # until it has been played
+        finally:
+            call.finished.set()
+            await call.pc.close()
+
+    async def answer(self, offer: RTCSessionDescription, listen: bool = True) -> Call:
         config = RTCConfiguration([RTCIceServer(u) for u in self.ice_servers])
         pc = RTCPeerConnection(config)
         call_id = secrets.token_hex(8)
@@ -138,7 +164,7 @@ class CallService:
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
-            if track.kind == "audio" and not call.tasks:
+            if listen and track.kind == "audio" and not call.tasks:
                 call.tasks.add(asyncio.create_task(self._listen(call, track), name="rx"))
                 call.tasks.add(asyncio.create_task(self._run(call), name="call"))
 
@@ -202,10 +228,10 @@ async def post_call(request: web.Request, service: CallService) -> web.Response:
     if not isinstance(body, dict) or body.get("type") != "offer" or not isinstance(
             body.get("sdp"), str) or "m=audio" not in body["sdp"]:
         return _error(400, "expected {\"sdp\": <an SDP offer with audio>, \"type\": \"offer\"}")
-    if service.live >= service.max_calls:
-        return _error(503, "all lines are busy")
+    busy = service.live >= service.max_calls
     try:
-        call = await service.answer(RTCSessionDescription(sdp=body["sdp"], type="offer"))
+        offer = RTCSessionDescription(sdp=body["sdp"], type="offer")
+        call = await (service.answer_busy(offer) if busy else service.answer(offer))
     except (ValueError, AttributeError) as exc:
         return _error(400, f"malformed SDP: {exc}")
     local = call.pc.localDescription

@@ -114,3 +114,33 @@ async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
         assert all(t.done() for t in call.tasks)
         for task in tasks:
             task.cancel()
+
+
+async def test_at_capacity_the_caller_hears_lines_are_busy(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "data", max_calls=1)
+    app = create_app(settings, Runtime.from_settings(settings))
+    async with TestServer(app, host="127.0.0.1") as server, ClientSession() as http:
+        await _ready(app)
+        url = str(server.make_url("/api/calls"))
+        answers: list[dict[str, Any]] = []
+        pcs: list[RTCPeerConnection] = []
+        heard: list[dict[str, Any]] = [{}, {}]
+        for i in range(2):
+            pc = RTCPeerConnection()
+            pc.addTransceiver("audio", direction="sendrecv")
+            pc.on("track", lambda track, i=i: asyncio.ensure_future(_receive(track, heard[i])))
+            await pc.setLocalDescription(await pc.createOffer())
+            async with http.post(url, json={"sdp": pc.localDescription.sdp,
+                                            "type": "offer"}) as resp:
+                assert resp.status == 200  # never a dead line
+                answers.append(await resp.json())
+            await pc.setRemoteDescription(RTCSessionDescription(answers[-1]["sdp"], "answer"))
+            pcs.append(pc)
+        busy = app[CALLS]["service"].calls[answers[1]["call_id"]]
+        await asyncio.wait_for(busy.finished.wait(), 30)
+        assert heard[1].get("frames", 0) > 50  # the busy message was heard
+        said = [t["text"] for t in busy.manager.state.transcript if t["who"] == "bot"]
+        assert any("忙碌" in s for s in said) and any("busy" in s for s in said)
+        assert not app[CALLS]["service"].calls[answers[0]["call_id"]].ended
+        for pc in pcs:
+            await pc.close()
