@@ -69,7 +69,8 @@ async function call() {
   });
   const body = await resp.json();
   if (!resp.ok) {
-    setStatus((resp.status === 503 ? "忙線中，請稍後再撥 / Lines are busy: " : "錯誤 / Error: ") + body.error);
+    setStatus((resp.status === 503 ? "系統啟動中，請稍後再撥 / Please call again shortly: "
+                                   : "錯誤 / Error: ") + body.error);
     hangUp();
     return;
   }
