@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import fractions
 import hmac
 import logging
@@ -26,6 +27,7 @@ from av import AudioFrame
 from dialog.manager import DialogManager
 from hotline.brain import DialogBrain
 from hotline.dialogs import DialogFactory
+from hotline.records import CallRecord, CallRecords
 from voice.asr import Recognizer
 from voice.audio import AudioFormatError, StreamConverter
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
@@ -89,7 +91,9 @@ class Call:
     pipeline: CallPipeline
     out: BotAudioTrack
     started: float = field(default_factory=time.monotonic)
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    recorded: bool = False
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -119,8 +123,10 @@ class CallService:
     """Every live call of this process."""
 
     def __init__(self, factory: DialogFactory, asr: Recognizer, voices: VoiceBox,
-                 ice_servers: list[str], max_calls: int) -> None:
+                 ice_servers: list[str], max_calls: int,
+                 records: CallRecords | None = None) -> None:
         self.factory = factory
+        self.records = records
         self.asr = asr
         self.voices = voices
         self.ice_servers = ice_servers
@@ -147,8 +153,23 @@ class CallService:
                     {"who": "bot", "text": text, "t": round(time.monotonic() - call.started, 3)})
             await asyncio.sleep(call.out.pending_seconds + 0.5)  # until it has been played
         finally:
-            call.finished.set()
-            await call.pc.close()
+            await self._finish(call)
+
+    async def _finish(self, call: Call) -> None:
+        """The call is over: keep its record (once), then show it ended and close it."""
+        if self.records is not None and not call.recorded:
+            call.recorded = True
+            st = call.manager.state
+            record = CallRecord(
+                call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
+                st.case.number if st.case else None, st.emergency,
+                st.handoff.reason.value if st.handoff else None, "bot", list(st.transcript))
+            try:
+                await asyncio.to_thread(self.records.save, record)
+            except Exception:  # the call is over either way; say so loudly
+                log.exception("could not save the record of call %s", call.call_id)
+        call.finished.set()
+        await call.pc.close()
 
     async def answer(self, offer: RTCSessionDescription, listen: bool = True) -> Call:
         config = RTCConfiguration([RTCIceServer(u) for u in self.ice_servers])
@@ -196,13 +217,11 @@ class CallService:
         try:
             await call.pipeline.run()
         finally:
-            call.finished.set()
-            await call.pc.close()
+            await self._finish(call)
 
     async def end(self, call: Call) -> None:
-        call.finished.set()
         await call.pipeline.end_of_input()
-        await call.pc.close()
+        await self._finish(call)
         for task in list(call.tasks):
             if task is not asyncio.current_task():
                 task.cancel()

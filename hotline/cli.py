@@ -23,6 +23,7 @@ from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
 from hotline.prompts import fixed_prompts
+from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
@@ -40,6 +41,8 @@ cases_app = typer.Typer(help="Cases filed by the bot and the agents.", no_args_i
 app.add_typer(cases_app, name="cases")
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+calls_app = typer.Typer(help="Records of calls.", no_args_is_help=True)
+app.add_typer(calls_app, name="calls")
 
 NoLLM = Annotated[bool, typer.Option("--no-llm", help="rules-only understanding")]
 
@@ -417,6 +420,18 @@ def bench_dialog(
     out.print_json(data=summary(checks, scenarios))
     if any(c.failures for c in checks):
         raise typer.Exit(1)
+
+
+@calls_app.command("purge")
+def calls_purge(
+    older_than: Annotated[int | None, typer.Option(
+        "--older-than", min=1, help="days (default: HOTLINE_RETENTION_DAYS)")] = None,
+) -> None:
+    """Delete call records (transcripts) older than the retention period."""
+    settings = _settings()
+    days = older_than or settings.retention_days
+    removed = CallRecords(make_engine(settings.db_url)).purge(days)
+    out.print(f"removed {removed} call record(s) older than {days} days", highlight=False)
 
 
 @cases_app.command("list")

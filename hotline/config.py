@@ -63,6 +63,8 @@ class Settings(BaseSettings):
         None, description="Mandarin piper voice; unset = best installed, else espeak-ng")
     load_models: bool = Field(True, description="load the models when the service starts")
     max_calls: int = Field(8, ge=1, description="live calls at once; more hear 'lines are busy'")
+    retention_days: int = Field(
+        365, ge=1, description="days call records are kept (hotline calls purge)")
     ice_servers: list[str] = Field(
         default_factory=list, description="STUN/TURN URLs; empty = host candidates only")
     llm_threads: int = Field(

@@ -15,6 +15,7 @@ from hotline.calls import CallService, delete_call, get_call, post_call
 from hotline.config import Settings
 from hotline.dialogs import dialog_factory
 from hotline.prompts import fixed_prompts
+from hotline.records import CallRecords
 from hotline.runtime import LoadState, Runtime
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ async def _start_calls(app: web.Application) -> None:
     voices = rt.voices()
     await asyncio.to_thread(voices.warm, fixed_prompts())
     app[CALLS]["service"] = CallService(factory, rt.asr, voices, settings.ice_servers,
-                                        settings.max_calls)
+                                        settings.max_calls, CallRecords(factory.cases.engine))
     app[LINES_OPEN].set()
     log.info("lines open (%s)", factory.mode)
 

@@ -12,6 +12,8 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import async_playwright
 
 from hotline.config import load_settings
+from hotline.db import make_engine
+from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app
 from voice.audio import write_wav
@@ -62,3 +64,6 @@ async def test_browser_call_reaches_a_person(tmp_path: Path) -> None:
         call = next(iter(service.calls.values()))
         await asyncio.wait_for(call.finished.wait(), 20)
         assert call.manager.state.handoff is not None
+        kept = CallRecords(make_engine(settings.db_url)).get(call.call_id)
+        assert kept is not None and kept.outcome == "escalated"
+        assert any("person" in t["text"].lower() for t in kept.transcript if t["who"] == "caller")

@@ -17,6 +17,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
 from hotline.config import load_settings
+from hotline.db import make_engine
+from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app
 from voice.audio import write_wav
@@ -114,6 +116,12 @@ async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
         assert all(t.done() for t in call.tasks)
         for task in tasks:
             task.cancel()
+        # the call's record is in the database: both sides, with timestamps
+        kept = CallRecords(make_engine(settings.db_url)).get(answer["call_id"])
+        assert kept is not None and kept.outcome == "escalated"
+        assert kept.handoff_reason == "caller_request" and kept.handled_by == "bot"
+        assert {t["who"] for t in kept.transcript} == {"bot", "caller"}
+        assert all(isinstance(t["t"], float) for t in kept.transcript)
 
 
 async def test_at_capacity_the_caller_hears_lines_are_busy(tmp_path: Path) -> None:

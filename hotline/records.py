@@ -1,0 +1,70 @@
+"""Call records: every call's transcript (both sides, timestamps), outcome, case and handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Engine, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from dialog.cases import Base  # one metadata: cases and calls live in one database
+
+
+class CallRow(Base):
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(32))
+    case_number: Mapped[str | None] = mapped_column(String(20))
+    emergency: Mapped[str | None] = mapped_column(String(8))
+    handoff_reason: Mapped[str | None] = mapped_column(String(32))
+    handled_by: Mapped[str] = mapped_column(String(64), default="bot")
+    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    call_id: str
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    outcome: str
+    case_number: str | None
+    emergency: str | None
+    handoff_reason: str | None
+    handled_by: str
+    transcript: list[dict[str, Any]]
+
+
+class CallRecords:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        Base.metadata.create_all(engine)
+
+    def save(self, record: CallRecord) -> None:
+        with Session(self.engine) as session:
+            session.add(CallRow(**record.__dict__))
+            session.commit()
+
+    def get(self, call_id: str) -> CallRecord | None:
+        with Session(self.engine) as session:
+            row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
+            return None if row is None else _record(row)
+
+    def purge(self, older_than_days: int, now: dt.datetime | None = None) -> int:
+        """Delete calls that started more than ``older_than_days`` ago; returns how many."""
+        cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=older_than_days)
+        with Session(self.engine) as session:
+            result = session.execute(delete(CallRow).where(CallRow.started_at < cutoff))
+            session.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _record(row: CallRow) -> CallRecord:
+    return CallRecord(row.call_id, row.started_at, row.ended_at, row.outcome, row.case_number,
+                      row.emergency, row.handoff_reason, row.handled_by,
+                      list(row.transcript or []))

@@ -1,0 +1,42 @@
+"""Call records in the database, and the retention purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hotline.cli import app
+from hotline.config import Settings
+from hotline.db import make_engine
+from hotline.records import CallRecord, CallRecords
+
+
+def record(call_id: str, days_ago: int) -> CallRecord:
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+    return CallRecord(call_id, start, start + dt.timedelta(minutes=2), "case_filed",
+                      "1999-20260101-0001", None, None, "bot",
+                      [{"who": "bot", "text": "您好", "t": 0.0},
+                       {"who": "caller", "text": "路燈壞了", "t": 3.2}])
+
+
+def test_save_get_and_purge(tmp_path: Path) -> None:
+    records = CallRecords(make_engine(f"sqlite:///{tmp_path / 'r.db'}"))
+    records.save(record("old", 400))
+    records.save(record("new", 3))
+    got = records.get("new")
+    assert got is not None and got.transcript[1] == {"who": "caller", "text": "路燈壞了", "t": 3.2}
+    assert records.purge(365) == 1
+    assert records.get("old") is None and records.get("new") is not None
+
+
+def test_purge_command_uses_the_retention_setting(settings: Settings) -> None:
+    records = CallRecords(make_engine(settings.db_url))
+    records.save(record("a", 500))
+    records.save(record("b", 10))
+    runner = CliRunner()
+    result = runner.invoke(app, ["calls", "purge"])
+    assert result.exit_code == 0 and "removed 1 call record(s) older than 365 days" in result.output
+    result = runner.invoke(app, ["calls", "purge", "--older-than", "5"])
+    assert "removed 1 call record(s)" in result.output
