@@ -93,7 +93,7 @@ class Call:
     started: float = field(default_factory=time.monotonic)
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-    recorded: bool = False
+    closing: asyncio.Task[None] | None = None
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -156,9 +156,15 @@ class CallService:
             await self._finish(call)
 
     async def _finish(self, call: Call) -> None:
-        """The call is over: keep its record (once), then show it ended and close it."""
-        if self.records is not None and not call.recorded:
-            call.recorded = True
+        """The call is over (hang-up, pipeline end or shutdown, whichever comes first):
+        every path waits for the one closing, so none reports "ended" before the record."""
+        if call.closing is None:
+            call.closing = asyncio.create_task(self._close(call), name="close-call")
+        await asyncio.shield(call.closing)
+
+    async def _close(self, call: Call) -> None:
+        """Keep the call's record, then show it ended and close the connection."""
+        if self.records is not None:
             st = call.manager.state
             record = CallRecord(
                 call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
