@@ -49,7 +49,6 @@ class BotAudioTrack(AudioStreamTrack):
         self._frames: deque[Pcm] = deque()
         self._t0: float | None = None
         self._sent = 0
-        self.first_audio_at: float | None = None
 
     async def play(self, pcm: Pcm) -> None:
         self._frames.append(pcm)
@@ -72,8 +71,6 @@ class BotAudioTrack(AudioStreamTrack):
         pcm = self._frames.popleft() if self._frames else np.zeros(FRAME_SAMPLES, np.int16)
         if len(pcm) < FRAME_SAMPLES:
             pcm = np.concatenate([pcm, np.zeros(FRAME_SAMPLES - len(pcm), np.int16)])
-        if self.first_audio_at is None and np.abs(pcm).max() > 0:
-            self.first_audio_at = time.time()
         frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE
         frame.pts = self._sent * FRAME_SAMPLES

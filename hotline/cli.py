@@ -22,16 +22,13 @@ from hotline.audio_sim import AudioRun, run_audio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
-from hotline.prompts import fixed_prompts
 from hotline.records import CallRecords
-from hotline.runtime import Runtime
+from hotline.runtime import Runtime, SpeechStack, speech_stack
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
-from voice.asr import WhisperASR
 from voice.audio import AudioFormatError
-from voice.tts import VoiceBox
 
 app = typer.Typer(help="Hotline 1999: an on-premises voice bot for a city's citizen hotline.",
                   no_args_is_help=True, add_completion=False)
@@ -314,14 +311,7 @@ def simulate(
     sys.stdout.write(dump(arun.result) + "\n")
 
 
-@dataclasses.dataclass
-class _SpeechStack:
-    factory: DialogFactory
-    asr: WhisperASR
-    voices: VoiceBox
-
-
-def _speech_stack(use_llm: bool) -> _SpeechStack:
+def _speech_stack(use_llm: bool) -> SpeechStack:
     """All models loaded once: ASR, LLM (shared with the dialog), voices (prompts cached)."""
     settings = _settings()
     _setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
@@ -331,12 +321,8 @@ def _speech_stack(use_llm: bool) -> _SpeechStack:
         err.print(f"[red]models missing: {missing} (hotline models install)[/red]")
         raise typer.Exit(2)
     asyncio.run(runtime.load_all())
-    scratch = Path(tempfile.mkdtemp(prefix="hotline-sim-"))
-    factory = dialog_factory(settings, f"sqlite:///{scratch / 'cases.db'}",
-                             use_llm=use_llm and runtime.llm is not None, llm=runtime.llm)
-    voices = runtime.voices()
-    voices.warm(fixed_prompts())
-    return _SpeechStack(factory, runtime.asr, voices)
+    scratch = Path(tempfile.mkdtemp(prefix="hotline-sim-"))  # simulations file no real cases
+    return speech_stack(settings, runtime, f"sqlite:///{scratch / 'cases.db'}", use_llm)
 
 
 @bench_app.command("speech")

@@ -12,6 +12,8 @@ from typing import Protocol
 
 from dialog.llm import LocalLLM
 from hotline.config import Settings
+from hotline.dialogs import DialogFactory, dialog_factory
+from hotline.prompts import fixed_prompts
 from models.manifest import Role, builtin_manifest
 from models.store import ModelError, ModelStore
 from voice.asr import WhisperASR
@@ -136,3 +138,25 @@ def _single_file(store: ModelStore, name: str) -> str:
 
 def _onnx_file(store: ModelStore, name: str) -> str:
     return next(f.name for f in store.manifest.get(name).files if f.name.endswith(".onnx"))
+
+
+@dataclass
+class SpeechStack:
+    """What a call needs once the models are loaded."""
+
+    factory: DialogFactory
+    asr: WhisperASR
+    voices: VoiceBox
+
+
+def speech_stack(settings: Settings, runtime: Runtime, database_url: str | None = None,
+                 use_llm: bool = True) -> SpeechStack:
+    """Dialogs sharing the runtime's LLM, its recogniser, and voices with the fixed prompts
+    already synthesised. Blocking (knowledge base, prompts): call from a worker thread."""
+    if runtime.asr is None:
+        raise ModelError("no ASR model is loaded: calls cannot be answered")
+    factory = dialog_factory(settings, database_url, use_llm=use_llm and runtime.llm is not None,
+                             llm=runtime.llm)
+    voices = runtime.voices()
+    voices.warm(fixed_prompts())
+    return SpeechStack(factory, runtime.asr, voices)

@@ -13,10 +13,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 
 from hotline.calls import CallService, delete_call, get_call, post_call
 from hotline.config import Settings
-from hotline.dialogs import dialog_factory
-from hotline.prompts import fixed_prompts
 from hotline.records import CallRecords
-from hotline.runtime import LoadState, Runtime
+from hotline.runtime import LoadState, Runtime, speech_stack
+from models.store import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +68,16 @@ async def _start_calls(app: web.Application) -> None:
     """Load the models, then open the lines."""
     rt, settings = app[RUNTIME], app[SETTINGS]
     await rt.load_all()
-    if rt.asr is None:
-        log.error("no ASR model: calls cannot be answered")
+    try:
+        stack = await asyncio.to_thread(speech_stack, settings, rt)
+    except ModelError as exc:
+        log.error("%s", exc)
         return
-    factory = await asyncio.to_thread(
-        dialog_factory, settings, None, rt.llm is not None, rt.llm)
-    voices = rt.voices()
-    await asyncio.to_thread(voices.warm, fixed_prompts())
-    app[CALLS]["service"] = CallService(factory, rt.asr, voices, settings.ice_servers,
-                                        settings.max_calls, CallRecords(factory.cases.engine))
+    app[CALLS]["service"] = CallService(
+        stack.factory, stack.asr, stack.voices, settings.ice_servers, settings.max_calls,
+        CallRecords(stack.factory.cases.engine))
     app[LINES_OPEN].set()
-    log.info("lines open (%s)", factory.mode)
+    log.info("lines open (%s)", stack.factory.mode)
 
 
 async def post_call_route(request: web.Request) -> web.Response:
