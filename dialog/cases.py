@@ -23,8 +23,9 @@ class CaseRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    category: Mapped[str] = mapped_column(String(32), index=True)
-    department: Mapped[str] = mapped_column(String(32))
+    # Empty only for a call-back request taken before the matter was clear.
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
+    department: Mapped[str | None] = mapped_column(String(32))
     district: Mapped[str | None] = mapped_column(String(8))
     address: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -40,7 +41,7 @@ class CaseRow(Base):
 
 @dataclass
 class CaseDraft:
-    category: str
+    category: str | None
     district: str | None
     address: str | None
     description: str
@@ -51,16 +52,21 @@ class CaseDraft:
     created_by_bot: bool = True
 
     @property
-    def department(self) -> str:
-        return CATEGORIES[self.category].department
+    def department(self) -> str | None:
+        return CATEGORIES[self.category].department if self.category else None
+
+    @property
+    def review_status(self) -> str:
+        # A person filed it: no AI output to check.
+        return "pending_review" if self.created_by_bot else "filed_by_agent"
 
 
 @dataclass(frozen=True)
 class Case:
     number: str
     created_at: dt.datetime
-    category: str
-    department: str
+    category: str | None
+    department: str | None
     district: str | None
     address: str | None
     details: dict[str, Any]
@@ -101,7 +107,7 @@ class CaseStore:
                     address=draft.address, details=draft.details,
                     description=draft.description, transcript=draft.transcript,
                     language=draft.language, call_id=draft.call_id,
-                    created_by_bot=draft.created_by_bot,
+                    created_by_bot=draft.created_by_bot, review_status=draft.review_status,
                 )
                 session.add(row)
                 try:

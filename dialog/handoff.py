@@ -60,20 +60,29 @@ def summarise(reason: EscalationReason, fields: dict[str, Any],
 
 
 def suggest_replies(kb: KnowledgeBase, caller_lines: list[str], fields: dict[str, Any],
-                    k: int = 3) -> list[Suggestion]:
-    """2–3 replies an agent could give, each taken from a knowledge entry (id attached)."""
+                    k: int = 3, lang: str = "zh") -> list[Suggestion]:
+    """2–3 replies an agent could give, each taken from a knowledge entry (id attached), in
+    the caller's language: first for the matter the bot recognised, then for what the caller
+    said last. A loose match on free speech is left out (no suggestion beats a wrong one)."""
     seen: dict[str, Suggestion] = {}
-    queries = list(reversed(caller_lines[-3:]))
+    queries: list[tuple[str, bool]] = []
     if fields.get("category"):
-        queries.append(category_name(fields["category"], "zh"))
-    for query in queries:
+        queries.append((category_name(fields["category"], "zh"), False))
+    queries += [(line, True) for line in reversed(caller_lines[-3:])]
+    for query, strict in queries:
         for hit in kb.search(query, k=k):
-            if hit.entry.id not in seen and hit.coverage > 0:
-                seen[hit.entry.id] = Suggestion(hit.entry.answer, hit.entry.id)
+            relevant = hit.coverage > 0 and (
+                not strict or hit.coverage >= 0.5 or (hit.score >= 3.0 and hit.matched >= 2))
+            if relevant and hit.entry.id not in seen:
+                seen[hit.entry.id] = Suggestion(hit.entry.answer_in(lang), hit.entry.id)
             if len(seen) == k:
                 return list(seen.values())
     suggestions = list(seen.values())
     if len(suggestions) < 2:
         # Procedural, not factual: safe without a source.
-        suggestions.append(Suggestion("請問您方便留下聯絡電話，讓承辦單位回覆您嗎？", None))
+        suggestions.append(Suggestion(_ASK_PHONE["en" if lang == "en" else "zh"], None))
     return suggestions[:k]
+
+
+_ASK_PHONE = {"zh": "請問您方便留下聯絡電話，讓承辦單位回覆您嗎？",
+              "en": "Could you leave a phone number so that the department can get back to you?"}

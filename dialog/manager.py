@@ -52,6 +52,8 @@ class Stage(StrEnum):
     OFFER_HUMAN = "offer_human"  # asked "shall I connect you to a person?"
     AFTER = "after"  # asked "anything else?"
     ESCALATED = "escalated"
+    OFFER_CALLBACK = "offer_callback"  # no agent came: "shall a person call you back?"
+    CALLBACK_PHONE = "callback_phone"  # yes: waiting for the number to call back
     EMERGENCY = "emergency"
     ENDED = "ended"
 
@@ -134,9 +136,12 @@ class DialogManager:
 
     # ---- public -----------------------------------------------------------------------------
 
-    def start(self) -> Reply:
-        """The greeting, with the personal-data notice and the way to reach a person."""
+    def start(self, recording: bool = False) -> Reply:
+        """The greeting, with the personal-data notice (and, when the audio is kept, that
+        the call is recorded) and the way to reach a person."""
         text = [phrases.say("zh", "greeting"), phrases.say("zh", "greeting_en_hint")]
+        if recording:  # first, as hotlines do, before anything is said
+            text.insert(0, phrases.say("zh", "recording_notice"))
         self.state.pending = "problem"
         return self._reply(text)
 
@@ -148,6 +153,34 @@ class DialogManager:
         except Exception:
             log.exception("dialog turn failed (call %s)", self.state.call_id)
             return self._reply([phrases.say(self.state.lang, "fallback")])
+
+    def hold(self, position: int, wait_minutes: int) -> Reply:
+        """What a caller waiting for an agent hears now and then."""
+        st = self.state
+        if position <= 1:
+            return self._reply([phrases.say(st.lang, "hold_next")])
+        return self._reply([phrases.say(st.lang, "hold", minutes=str(max(1, wait_minutes)))])
+
+    def offer_callback(self) -> Reply:
+        """No agent accepted in time: offer a case with a call-back instead."""
+        self.state.stage = Stage.OFFER_CALLBACK
+        return self._ask("callback", [phrases.say(self.state.lang, "callback_offer")])
+
+    def record(self, who: str, text: str) -> None:
+        """A line said while an agent has the call: kept in the transcript, and what the
+        caller says still fills the case form (the agent sees it, the bot says nothing)."""
+        text = normalise(text or "")[:MAX_TURN_CHARS]
+        if not text:
+            return
+        self._log(who, text)
+        if who == "caller":
+            st = self.state
+            if st.category is None:  # rules only: the form is a draft the agent corrects
+                category, _conf, score = best_category(text)
+                if category and score >= 2:
+                    st.category, st.category_score = category, score
+            self._take_slots(text, correcting=False)
+            st.description.append(text)
 
     def heard(self, text: str, interrupted: bool) -> None:
         """What the caller actually heard of the bot's last turn: after a barge-in, only the
@@ -189,6 +222,8 @@ class DialogManager:
                                                        emergency.also)])
         if st.stage is Stage.ESCALATED:
             return self._reply([phrases.say(st.lang, "handoff")])
+        if st.stage in (Stage.OFFER_CALLBACK, Stage.CALLBACK_PHONE):
+            return self._callback(text, find_intents(text))
         if st.stage is Stage.ENDED:
             return self._reply([phrases.say(st.lang, "goodbye")], end=True)
 
@@ -397,6 +432,43 @@ class DialogManager:
             return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
         return self._read_back()
 
+    def _callback(self, text: str, intents: Intents) -> Reply:
+        st = self.state
+        phone = find_phone(text)
+        if phone:
+            st.slots["phone"] = phone
+        if st.stage is Stage.OFFER_CALLBACK:
+            if intents.no and not intents.yes:
+                st.stage = Stage.ENDED
+                return self._reply([phrases.say(st.lang, "goodbye")], end=True)
+            if not (intents.yes or phone):
+                return self._reply([phrases.say(st.lang, "repeat"),
+                                    phrases.say(st.lang, "callback_offer")])
+            st.stage = Stage.CALLBACK_PHONE
+        if "phone" not in st.slots:
+            misses = st.failures["phone"] = st.failures.get("phone", -1) + 1
+            if misses >= 2:
+                st.stage = Stage.ENDED
+                return self._reply([phrases.say(st.lang, "callback_no_phone")], end=True)
+            return self._ask("phone", [phrases.say(st.lang, "callback_ask_phone")])
+        fields = st.fields()
+        details = {k: v for k, v in fields.items() if k not in ("category", "department",
+                                                                "district", "address",
+                                                                "description")}
+        details["callback"] = True
+        if st.handoff:
+            details["handoff_reason"] = st.handoff.reason.value
+        st.case = self.cases.file(CaseDraft(
+            category=st.category, district=st.slots.get("district"),
+            address=st.slots.get("address") or st.slots.get("landmark"),
+            description=" ".join(st.description) or (st.handoff.summary if st.handoff else ""),
+            details=details, transcript=list(st.transcript), language=st.lang,
+            call_id=st.call_id,
+        ))
+        st.stage = Stage.ENDED
+        return self._reply([phrases.say(st.lang, "callback_filed", number=st.case.number,
+                                        phone=st.slots["phone"])], end=True)
+
     def _file_case(self) -> Reply:
         st = self.state
         assert st.category is not None
@@ -410,6 +482,7 @@ class DialogManager:
         )
         st.case = self.cases.file(draft)
         st.stage = Stage.AFTER
+        assert st.case.department is not None
         department = phrases.department_name(st.case.department, st.lang)
         return self._ask("anything_else", [
             phrases.say(st.lang, "filed", number=st.case.number, department=department),
@@ -452,7 +525,7 @@ class DialogManager:
         fields = st.fields()
         lines = st.caller_lines()
         st.handoff = Handoff(reason, summarise(reason, fields, lines), fields,
-                             tuple(suggest_replies(self.kb, lines, fields)))
+                             tuple(suggest_replies(self.kb, lines, fields, lang=st.lang)))
         st.stage = Stage.ESCALATED
         st.pending = None
         return self._reply([phrases.say(st.lang, key)])

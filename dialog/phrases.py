@@ -43,6 +43,14 @@ _ZH = {
     "emergency_also": "也可以撥打{number}{service}。",
     "emergency_repeat": "情況緊急，請馬上撥打{number}。",
     "fallback": "不好意思，系統剛才出了點問題。請再說一次，或說「轉真人」。",
+    "hold": "正在為您轉接專人，請稍候。預計等候約{minutes}分鐘。",
+    "hold_next": "正在為您轉接專人，您是下一位，請稍候。",
+    "callback_offer": "不好意思，目前專人都在忙線中。需要為您登記案件，由專人回電給您嗎？",
+    "callback_ask_phone": "好的，請告訴我您的聯絡電話。",
+    "callback_filed": "已為您登記，案件編號是{number}，專人會盡快打{phone}回電給您。"
+                      "謝謝您的來電，再見。",
+    "callback_no_phone": "沒有電話號碼就無法回電，請您稍後再撥1999。謝謝您的來電，再見。",
+    "recording_notice": "本通話將全程錄音。",
 }
 
 _EN = {
@@ -91,6 +99,17 @@ _EN = {
     "emergency_repeat": "This is urgent. Please call {number} right away.",
     "fallback": "Sorry, something went wrong on my side. Please say that again, "
                 "or ask for a person.",
+    "hold": "I am connecting you to a person, please hold. The expected wait is about "
+            "{minutes} minutes.",
+    "hold_next": "I am connecting you to a person. You are next in line, please hold.",
+    "callback_offer": "Sorry, all our staff are busy. Shall I file your case so that a staff "
+                      "member calls you back?",
+    "callback_ask_phone": "All right. What number can we call you back on?",
+    "callback_filed": "Done. Your case number is {number}. A staff member will call you back "
+                      "on {phone} as soon as possible. Thank you for calling. Goodbye.",
+    "callback_no_phone": "Without a phone number we cannot call you back. Please call 1999 "
+                         "again later. Thank you for calling. Goodbye.",
+    "recording_notice": "This call is recorded.",
 }
 
 _EMERGENCY_WHY = {

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from dialog.domain import DISTRICTS, DISTRICTS_EN
-from dialog.text import CN_DIGITS, cn_number, spoken_numbers_to_digits
+from dialog.text import CN_DIGITS, cn_number, spoken_digit_runs, spoken_numbers_to_digits
 
 # ---- categories -------------------------------------------------------------------------
 # (pattern, weight): 3 = says the category on its own, 2 = strong hint, 1 = weak hint.
@@ -388,7 +388,7 @@ _PHONE_RE = re.compile(r"(?<!\d)(09\d{2}-?\d{3}-?\d{3}|0\d{1,2}-?\d{6,8})(?!\d)"
 
 
 def find_phone(text: str) -> str | None:
-    m = _PHONE_RE.search(text.replace(" ", ""))
+    m = _PHONE_RE.search(spoken_digit_runs(text).replace(" ", ""))
     return m.group(1).replace("-", "") if m else None
 
 

@@ -77,16 +77,22 @@ def language_of(text: str) -> str | None:
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])([A-Z])([1289])\d{6}(\d{2})(?!\d)", re.IGNORECASE)
 _MOBILE = re.compile(r"(?<!\d)(09)\d{2}[-\s]?\d{3}[-\s]?\d(\d{2})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{1,2})[-\s)]?\d{3,4}[-\s]?\d{2}(\d{2})(?!\d)")
-_CN_DIGIT_RUN = re.compile("[零〇一二三四五六七八九]{7,}")
+_CN_DIGIT_RUN = re.compile("[零〇一幺二三四五六七八九]{7,}")
 
 
 def _digits(numeral: str) -> str:
-    return "".join(str("零一二三四五六七八九".index(c)) for c in numeral.replace("〇", "零"))
+    numeral = numeral.replace("〇", "零").replace("幺", "一")  # 幺 is "one" in phone numbers
+    return "".join(str("零一二三四五六七八九".index(c)) for c in numeral)
+
+
+def spoken_digit_runs(text: str) -> str:
+    """Phone-like runs of spoken digits become digits: 零九一二… → 0912…"""
+    return _CN_DIGIT_RUN.sub(lambda m: _digits(m.group(0)), text)
 
 
 def mask_pii(text: str) -> str:
     """Mask national ID and phone numbers (also when spoken as Chinese digits) for logs."""
-    text = _CN_DIGIT_RUN.sub(lambda m: _digits(m.group(0)), text)
+    text = spoken_digit_runs(text)
     text = _NATIONAL_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}******{m.group(3)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}**-***-*{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}-****-**{m.group(2)}", text)

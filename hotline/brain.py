@@ -2,25 +2,55 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from dialog.manager import DialogManager, Reply
 from voice.pipeline import BotTurn
 from voice.speech_text import split_sentences
 
 
 class DialogBrain:
-    """The voice side's ``Brain``, backed by one call's dialog manager."""
+    """The voice side's ``Brain``, backed by one call's dialog manager.
 
-    def __init__(self, manager: DialogManager) -> None:
+    Turns arrive on worker threads while the call's attendant (hold messages, an agent's
+    lines) acts from the event loop: one lock keeps the manager's state consistent.
+    """
+
+    def __init__(self, manager: DialogManager, recording: bool = False) -> None:
         self.manager = manager
+        self.recording = recording  # the call's audio is kept: the greeting says so
+        self.lock = threading.Lock()
+        # Set when a person has the call: caller lines are recorded, the bot says nothing.
+        self.with_agent: Callable[[str], None] | None = None
 
     def greet(self) -> BotTurn:
-        return _turn(self.manager.start())
+        with self.lock:
+            return _turn(self.manager.start(recording=self.recording))
 
     def respond(self, text: str, confidence: float) -> BotTurn:
-        return _turn(self.manager.handle(text, asr_confidence=confidence))
+        with self.lock:
+            if self.with_agent is None:
+                return _turn(self.manager.handle(text, asr_confidence=confidence))
+            self.manager.record("caller", text)
+        self.with_agent(text)
+        return BotTurn((), self.manager.state.lang)
 
     def heard(self, text: str, interrupted: bool) -> None:
-        self.manager.heard(text, interrupted)
+        with self.lock:
+            self.manager.heard(text, interrupted)
+
+    def hold(self, position: int, wait_minutes: int) -> BotTurn:
+        with self.lock:
+            return _turn(self.manager.hold(position, wait_minutes))
+
+    def offer_callback(self) -> BotTurn:
+        with self.lock:
+            return _turn(self.manager.offer_callback())
+
+    def record(self, who: str, text: str) -> None:
+        with self.lock:
+            self.manager.record(who, text)
 
 
 def _turn(reply: Reply) -> BotTurn:

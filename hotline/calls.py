@@ -15,8 +15,10 @@ import logging
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 from aiohttp import web
@@ -24,15 +26,22 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
+from dialog.cases import CaseDraft
+from dialog.domain import CATEGORIES, DISTRICTS
+from dialog.handoff import Suggestion, suggest_replies
 from dialog.manager import DialogManager
+from hotline.accounts import Agent
+from hotline.audio_recorder import CallRecorder
+from hotline.auth import RateLimiter, client_address
 from hotline.brain import DialogBrain
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecord, CallRecords
 from voice.asr import Recognizer
 from voice.audio import AudioFormatError, StreamConverter
-from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
+from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm, SpeechStopped
 from voice.pipeline import CallPipeline, PipelineConfig
 from voice.tts import VoiceBox
+from voice.vad import Endpointer
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +51,33 @@ BUSY = (("目前線路忙碌中，請稍後再撥，謝謝。", "zh"),
 
 
 class BotAudioTrack(AudioStreamTrack):
-    """The bot's voice as a WebRTC track; also the pipeline's ``AudioSink``."""
+    """Outgoing audio as a WebRTC track: the bot's voice (the pipeline's ``AudioSink``), an
+    agent's voice to the caller, or the caller's voice to the agent.
 
-    def __init__(self) -> None:
+    ``max_frames`` bounds the backlog for relayed live audio: when the sender runs ahead,
+    the oldest audio goes, so the delay between two people never grows.
+    """
+
+    def __init__(self, max_frames: int | None = None,
+                 tap: Callable[[Pcm], None] | None = None) -> None:
         super().__init__()
-        self._frames: deque[Pcm] = deque()
+        self._frames: deque[Pcm] = deque(maxlen=max_frames)
+        self.tap = tap  # sees every frame as it is sent (the call recording)
+        self._partial: Pcm = np.zeros(0, np.int16)
         self._t0: float | None = None
         self._sent = 0
 
     async def play(self, pcm: Pcm) -> None:
         self._frames.append(pcm)
+
+    def relay(self, pcm: Pcm) -> None:
+        """Live audio of any length, cut into 20 ms frames."""
+        if len(self._partial):
+            pcm = cast(Pcm, np.concatenate([self._partial, pcm]))
+        whole = len(pcm) - len(pcm) % FRAME_SAMPLES
+        for start in range(0, whole, FRAME_SAMPLES):
+            self._frames.append(pcm[start:start + FRAME_SAMPLES])
+        self._partial = pcm[whole:]
 
     def clear(self) -> None:
         self._frames.clear()
@@ -71,6 +97,8 @@ class BotAudioTrack(AudioStreamTrack):
         pcm = self._frames.popleft() if self._frames else np.zeros(FRAME_SAMPLES, np.int16)
         if len(pcm) < FRAME_SAMPLES:
             pcm = np.concatenate([pcm, np.zeros(FRAME_SAMPLES - len(pcm), np.int16)])
+        if self.tap is not None:
+            self.tap(pcm)
         frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE
         frame.pts = self._sent * FRAME_SAMPLES
@@ -85,6 +113,7 @@ class Call:
     token: str
     pc: RTCPeerConnection
     manager: DialogManager
+    brain: DialogBrain
     pipeline: CallPipeline
     out: BotAudioTrack
     started: float = field(default_factory=time.monotonic)
@@ -92,16 +121,33 @@ class Call:
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     closing: asyncio.Task[None] | None = None
     finished: asyncio.Event = field(default_factory=asyncio.Event)
+    # the hand-off: queued, then a person's
+    waiting_since: float | None = None
+    last_hold: float = 0.0
+    callback_offered: bool = False
+    agent: Agent | None = None
+    accepted_at: float | None = None
+    agent_pc: RTCPeerConnection | None = None
+    to_agent: BotAudioTrack | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    suggest_ms: list[float] = field(default_factory=list)  # caller's speech end → suggestions
+    recorder: CallRecorder | None = None
 
     @property
     def ended(self) -> bool:
         return self.finished.is_set()
 
     @property
+    def queued(self) -> bool:
+        return not self.ended and self.agent is None and self.waiting_since is not None
+
+    @property
     def state(self) -> str:
         if self.ended:
             return "ended"
-        if self.manager.state.handoff is not None:
+        if self.agent is not None:
+            return "agent"
+        if self.queued or (self.manager.state.handoff is not None and not self.callback_offered):
             return "waiting_agent"
         return "bot" if self.tasks else "ringing"
 
@@ -116,23 +162,187 @@ class Call:
         }
 
 
+@dataclass
+class CallPolicy:
+    """How the service treats callers: capacity, waiting for a person, abuse limits."""
+
+    max_calls: int = 8
+    agent_wait_s: float = 180.0
+    hold_message_s: float = 30.0
+    calls_per_minute_per_ip: int = 10
+    typical_agent_call_s: float = 180.0  # for the wait a caller is told, before any is measured
+    recordings: Path | None = None  # a folder: call audio is kept there (off when None)
+
+
+class CallConflict(Exception):
+    """The call cannot do that now (already taken, over, not waiting)."""
+
+
 class CallService:
-    """Every live call of this process."""
+    """Every live call of this process, and the queue of calls waiting for a person."""
 
     def __init__(self, factory: DialogFactory, asr: Recognizer, voices: VoiceBox,
-                 ice_servers: list[str], max_calls: int,
+                 ice_servers: list[str], policy: CallPolicy | None = None,
                  records: CallRecords | None = None) -> None:
         self.factory = factory
         self.records = records
         self.asr = asr
         self.voices = voices
         self.ice_servers = ice_servers
-        self.max_calls = max_calls
+        self.policy = policy or CallPolicy()
         self.calls: dict[str, Call] = {}
+        self.new_calls = RateLimiter(self.policy.calls_per_minute_per_ip, 60.0)
+        self._agent_call_s: deque[float] = deque(maxlen=20)
+        self._changed = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def max_calls(self) -> int:
+        return self.policy.max_calls
 
     @property
     def live(self) -> int:
         return sum(1 for c in self.calls.values() if not c.ended)
+
+    # ---- changes, for the agents' live views ------------------------------------------------
+
+    def notify(self) -> None:
+        """Something agents see changed: wake every live view."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def notify_threadsafe(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.notify)
+
+    async def changed(self) -> None:
+        """Return at the next change (callers bound the wait: waiting times tick on)."""
+        await self._changed.wait()
+
+    # ---- the queue --------------------------------------------------------------------------
+
+    def queue(self) -> list[Call]:
+        """Waiting calls, emergencies first, then the longest waiting."""
+        waiting = [c for c in self.calls.values() if c.queued]
+        return sorted(waiting, key=lambda c: (c.manager.state.emergency is None,
+                                              c.waiting_since or 0.0))
+
+    def expected_wait(self, call: Call) -> tuple[int, int]:
+        """(place in the queue from 1, expected wait in whole minutes)."""
+        queue = self.queue()
+        position = queue.index(call) + 1 if call in queue else 1
+        typical = (sum(self._agent_call_s) / len(self._agent_call_s) if self._agent_call_s
+                   else self.policy.typical_agent_call_s)
+        agents_busy = max(1, sum(1 for c in self.calls.values() if c.agent and not c.ended))
+        return position, max(1, round(position * typical / agents_busy / 60))
+
+    async def _attend(self, call: Call) -> None:
+        """While a call waits for a person: queue it, say 'please hold' with the expected
+        wait now and then, and after the configured time offer a call-back instead."""
+        while not call.ended and call.agent is None:
+            await asyncio.sleep(0.5)
+            now = time.monotonic()
+            handoff = call.manager.state.handoff
+            if call.waiting_since is None:
+                if handoff is None or call.callback_offered:
+                    continue
+                call.waiting_since = call.last_hold = now
+                call.suggestions = list(handoff.suggestions)
+                call.pipeline.on_hold = True
+                log.info("call %s waits for an agent (%s)", call.call_id, handoff.reason.value)
+                self.notify()
+            elif call.pipeline.speaking:
+                continue  # never cut a message short (what was heard goes on record)
+            elif now - call.waiting_since >= self.policy.agent_wait_s:
+                call.waiting_since = None
+                call.callback_offered = True
+                call.pipeline.on_hold = False
+                call.pipeline.say(call.brain.offer_callback())
+                log.info("call %s: no agent in time, call-back offered", call.call_id)
+                self.notify()
+            elif now - call.last_hold >= self.policy.hold_message_s:
+                call.last_hold = now
+                call.pipeline.say(call.brain.hold(*self.expected_wait(call)))
+
+    async def accept(self, call: Call, agent: Agent, offer: RTCSessionDescription) -> None:
+        """An agent takes a waiting call: audio is bridged both ways, the bot falls silent
+        and keeps transcribing; the agent's own speech is transcribed too."""
+        if not call.queued:
+            raise CallConflict("this call is not waiting for an agent (taken or over)")
+        call.agent, call.accepted_at, call.waiting_since = agent, time.monotonic(), None
+        pc = RTCPeerConnection(RTCConfiguration([RTCIceServer(u) for u in self.ice_servers]))
+        call.agent_pc = pc
+        call.to_agent = BotAudioTrack(max_frames=15)  # ≤ 300 ms behind the caller
+        pc.addTrack(call.to_agent)
+
+        @pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            if track.kind == "audio":
+                call.tasks.add(asyncio.create_task(self._listen_agent(call, track),
+                                                   name="agent-rx"))
+
+        @pc.on("connectionstatechange")
+        async def on_state() -> None:
+            # The agent's line dropped: nobody can speak to the caller any more.
+            if pc.connectionState in ("failed", "closed"):
+                await self.end(call)
+
+        def caller_said(_text: str) -> None:  # on a worker thread, after each utterance
+            _suggest(call)
+            call.suggest_ms.append(round(call.pipeline.since_speech_end() * 1000))
+            self.notify_threadsafe()
+
+        _suggest(call)
+        call.brain.with_agent = caller_said
+        call.pipeline.hand_over()
+        call.out.clear()
+        await pc.setRemoteDescription(offer)
+        await pc.setLocalDescription(await pc.createAnswer())
+        log.info("call %s accepted by %s", call.call_id, agent.name)
+        self.notify()
+
+    async def _listen_agent(self, call: Call, track: MediaStreamTrack) -> None:
+        """The agent's voice: to the caller as it comes, and into the transcript."""
+        converter = StreamConverter()
+        endpointer = Endpointer()
+        t = 0.0
+        try:
+            while True:
+                frame = await track.recv()
+                if not isinstance(frame, AudioFrame):
+                    continue
+                pcm = converter.push(frame.to_ndarray().reshape(-1), frame.sample_rate,
+                                     len(frame.layout.channels))
+                call.out.relay(pcm)
+                for start in range(0, len(pcm) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+                    for event in endpointer.push(pcm[start:start + FRAME_SAMPLES], t):
+                        if isinstance(event, SpeechStopped):
+                            await self._transcribe_agent(call, event.audio)
+                    t += FRAME_SAMPLES / SAMPLE_RATE
+        except (MediaStreamError, AudioFormatError) as exc:
+            log.info("call %s: agent audio ended (%s)", call.call_id, type(exc).__name__)
+
+    async def _transcribe_agent(self, call: Call, audio: Pcm) -> None:
+        try:
+            text = await asyncio.to_thread(self.asr.transcribe, audio,
+                                           call.manager.state.lang)
+        except Exception:  # one lost line of the agent's, never the call
+            log.exception("call %s: agent speech recognition failed", call.call_id)
+            return
+        if text.text:
+            call.brain.record("agent", text.text)
+            self.notify()
+
+    def submit_case(self, call: Call, agent: Agent, form: dict[str, Any]) -> str:
+        """The agent files the call's case from the (edited) form; returns its number."""
+        if call.agent is None or call.agent.name != agent.name:
+            raise CallConflict("only the agent on the call can file its case")
+        draft = case_draft(form, call, agent)
+        case = self.factory.cases.file(draft)
+        with call.brain.lock:
+            call.manager.state.case = case
+        self.notify_threadsafe()  # filed from a worker thread
+        return case.number
 
     async def answer_busy(self, offer: RTCSessionDescription) -> Call:
         """At capacity: answer, say the lines are busy, hang up — never a dead line."""
@@ -161,28 +371,41 @@ class CallService:
 
     async def _close(self, call: Call) -> None:
         """Keep the call's record, then show it ended and close the connection."""
+        if call.accepted_at is not None:
+            self._agent_call_s.append(time.monotonic() - call.accepted_at)
         if self.records is not None:
             st = call.manager.state
             record = CallRecord(
                 call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
                 st.case.number if st.case else None, st.emergency,
-                st.handoff.reason.value if st.handoff else None, "bot", list(st.transcript))
+                st.handoff.reason.value if st.handoff else None,
+                call.agent.name if call.agent else "bot", list(st.transcript))
             try:
                 await asyncio.to_thread(self.records.save, record)
             except Exception:  # the call is over either way; say so loudly
                 log.exception("could not save the record of call %s", call.call_id)
+        if call.recorder is not None:
+            call.recorder.close()
         call.finished.set()
+        self.notify()
         await call.pc.close()
+        if call.agent_pc is not None:
+            await call.agent_pc.close()
 
     async def answer(self, offer: RTCSessionDescription, listen: bool = True) -> Call:
+        self._loop = asyncio.get_running_loop()
         config = RTCConfiguration([RTCIceServer(u) for u in self.ice_servers])
         pc = RTCPeerConnection(config)
         call_id = secrets.token_hex(8)
         manager = self.factory.new(call_id)
         out = BotAudioTrack()
-        pipeline = CallPipeline(DialogBrain(manager), self.asr, self.voices, out,
-                                PipelineConfig())
-        call = Call(call_id, secrets.token_urlsafe(24), pc, manager, pipeline, out)
+        recording = self.policy.recordings is not None and listen
+        brain = DialogBrain(manager, recording=recording)
+        pipeline = CallPipeline(brain, self.asr, self.voices, out, PipelineConfig())
+        call = Call(call_id, secrets.token_urlsafe(24), pc, manager, brain, pipeline, out)
+        if recording and self.policy.recordings is not None:
+            call.recorder = CallRecorder(self.policy.recordings, call_id)
+            out.tap = call.recorder.line
         self.calls[call_id] = call
         pc.addTrack(out)
 
@@ -191,6 +414,7 @@ class CallService:
             if listen and track.kind == "audio" and not call.tasks:
                 call.tasks.add(asyncio.create_task(self._listen(call, track), name="rx"))
                 call.tasks.add(asyncio.create_task(self._run(call), name="call"))
+                call.tasks.add(asyncio.create_task(self._attend(call), name="attend"))
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:
@@ -210,7 +434,12 @@ class CallService:
                     continue
                 samples = frame.to_ndarray().reshape(-1)
                 channels = len(frame.layout.channels)
-                await call.pipeline.push(converter.push(samples, frame.sample_rate, channels))
+                pcm = converter.push(samples, frame.sample_rate, channels)
+                if call.recorder is not None:
+                    call.recorder.caller(pcm)
+                if call.to_agent is not None:
+                    call.to_agent.relay(pcm)
+                await call.pipeline.push(pcm)
         except (MediaStreamError, AudioFormatError) as exc:
             log.info("call %s: caller audio ended (%s)", call.call_id, type(exc).__name__)
         finally:
@@ -236,11 +465,47 @@ class CallService:
             await self.end(call)
 
 
+def _suggest(call: Call) -> None:
+    """Replies for the agent, from the knowledge base, for the conversation so far."""
+    with call.brain.lock:
+        st = call.manager.state
+        lines, fields, lang = st.caller_lines(), st.fields(), st.lang
+    call.suggestions = suggest_replies(call.manager.kb, lines, fields, lang=lang)
+
+
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
+    """A case from the agent's form; ValueError names the first bad field."""
+    category = form.get("category") or None
+    if category is not None and category not in CATEGORIES:
+        raise ValueError("category: not a 1999 category code")
+    district = form.get("district") or None
+    if district is not None and district not in DISTRICTS:
+        raise ValueError("district: not a Taichung district")
+    text: dict[str, str] = {}
+    for key, limit in (("address", 200), ("description", 2000), ("phone", 20)):
+        value = form.get(key) or ""
+        if not isinstance(value, str) or len(value) > limit:
+            raise ValueError(f"{key}: text of at most {limit} characters")
+        text[key] = value.strip()
+    if category is None:
+        raise ValueError("category: choose one")
+    st = call.manager.state
+    details: dict[str, Any] = {"handled_by": agent.name}
+    if text["phone"]:
+        details["phone"] = text["phone"]
+    return CaseDraft(category=category, district=district, address=text["address"] or None,
+                     description=text["description"] or category, details=details,
+                     transcript=list(st.transcript), language=st.lang, call_id=call.call_id,
+                     created_by_bot=False)
+
+
 async def post_call(request: web.Request, service: CallService) -> web.Response:
+    if not service.new_calls.allow(client_address(request)):
+        return _error(429, "too many new calls from this address; try again in a minute")
     if request.content_length is not None and request.content_length > MAX_SDP_BYTES:
         return _error(413, "offer too large")
     try:

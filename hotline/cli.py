@@ -18,6 +18,8 @@ from rich.table import Table
 
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
+from hotline.accounts import AccountError, Accounts, Role
+from hotline.audio_recorder import purge_recordings
 from hotline.audio_sim import AudioRun, run_audio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
@@ -40,6 +42,8 @@ bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=T
 app.add_typer(bench_app, name="bench")
 calls_app = typer.Typer(help="Records of calls.", no_args_is_help=True)
 app.add_typer(calls_app, name="calls")
+agents_app = typer.Typer(help="Accounts of the agents and supervisors.", no_args_is_help=True)
+app.add_typer(agents_app, name="agents")
 
 NoLLM = Annotated[bool, typer.Option("--no-llm", help="rules-only understanding")]
 
@@ -93,7 +97,10 @@ def serve() -> None:
 @app.command("config")
 def show_config() -> None:
     """Print the configuration in effect (secrets masked)."""
-    table = Table("setting", "env var", "value", "meaning")
+    table = Table()
+    for column in ("setting", "env var", "value"):
+        table.add_column(column, no_wrap=True)  # copied into scripts: never broken
+    table.add_column("meaning")
     for name, env, value, doc in _settings().effective():
         table.add_row(name, env, value, doc)
     out.print(table)
@@ -417,7 +424,73 @@ def calls_purge(
     settings = _settings()
     days = older_than or settings.retention_days
     removed = CallRecords(make_engine(settings.db_url)).purge(days)
-    out.print(f"removed {removed} call record(s) older than {days} days", highlight=False)
+    files = purge_recordings(settings.recordings_dir, days)
+    out.print(f"removed {removed} call record(s) and {files} recording file(s) older than "
+              f"{days} days", highlight=False)
+
+
+def _accounts() -> Accounts:
+    return Accounts(make_engine(_settings().db_url))
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:  # for scripts: one line on standard input, never on the command line
+        return sys.stdin.readline().rstrip("\n")
+    first = typer.prompt("password", hide_input=True)
+    if typer.prompt("again", hide_input=True) != first:
+        err.print("[red]the two passwords differ[/red]")
+        raise typer.Exit(2)
+    return str(first)
+
+
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin", help="read the password from standard input")]
+
+
+@agents_app.command("add")
+def agents_add(
+    name: Annotated[str, typer.Argument(help="login name")],
+    role: Annotated[Role, typer.Option(help="agent or supervisor")] = Role.AGENT,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Create an account for the agent console (/agent)."""
+    try:
+        agent = _accounts().add(name, _new_password(password_stdin), role)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    out.print(f"added {agent.role.value} {agent.name}", highlight=False)
+
+
+@agents_app.command("passwd")
+def agents_passwd(name: str, password_stdin: PasswordStdin = False) -> None:
+    """Set a new password."""
+    try:
+        _accounts().set_password(name, _new_password(password_stdin))
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    out.print(f"password of {name} changed", highlight=False)
+
+
+@agents_app.command("disable")
+def agents_disable(name: str) -> None:
+    """Stop an account from logging in (its history stays)."""
+    try:
+        _accounts().deactivate(name)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    out.print(f"{name} can no longer log in", highlight=False)
+
+
+@agents_app.command("list")
+def agents_list() -> None:
+    """Every account, with its role."""
+    table = Table("name", "role", "active")
+    for agent, active in _accounts().list():
+        table.add_row(agent.name, agent.role.value, "yes" if active else "no")
+    out.print(table)
 
 
 @cases_app.command("list")
@@ -429,8 +502,9 @@ def cases_list(
     store = CaseStore(make_engine(_settings().db_url))
     table = Table("number", "created", "category", "district", "address", "by", "review")
     for c in store.list(limit, category):
-        table.add_row(c.number, f"{c.created_at:%Y-%m-%d %H:%M}", c.category, c.district or "",
-                      c.address or "", "bot" if c.created_by_bot else "agent", c.review_status)
+        table.add_row(c.number, f"{c.created_at:%Y-%m-%d %H:%M}", c.category or "-",
+                      c.district or "", c.address or "",
+                      "bot" if c.created_by_bot else "agent", c.review_status)
     out.print(table)
 
 

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
         None, description="Mandarin piper voice; unset = best installed, else espeak-ng")
     load_models: bool = Field(True, description="load the models when the service starts")
     max_calls: int = Field(8, ge=1, description="live calls at once; more hear 'lines are busy'")
+    agent_wait_s: float = Field(
+        180.0, gt=0, description="seconds a caller waits for an agent before a call-back offer")
+    hold_message_s: float = Field(
+        30.0, gt=0, description="seconds between 'please hold' messages while waiting")
+    calls_per_minute_per_ip: int = Field(
+        10, ge=1, description="new calls one client address may start per minute")
+    login_attempts_per_minute: int = Field(
+        5, ge=1, description="agent logins one client address may try per minute")
+    secure_cookies: bool = Field(
+        False, description="mark session cookies Secure (set when served over HTTPS)")
+    record_audio: bool = Field(
+        False, description="keep each call's audio in data_dir/recordings (callers are told)")
     retention_days: int = Field(
         365, ge=1, description="days call records are kept (hotline calls purge)")
     ice_servers: list[str] = Field(
@@ -113,6 +125,10 @@ class Settings(BaseSettings):
         """The database URL in effect (SQLite in data_dir unless configured)."""
         url = self.database_url.get_secret_value()
         return url or f"sqlite:///{self.data_dir / 'hotline.db'}"
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
 
     def effective(self) -> list[tuple[str, str, str, str]]:
         """(field, env var, value with secrets masked, description) for every field."""

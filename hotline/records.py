@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Integer, String, delete, select
+from sqlalchemy import JSON, DateTime, Engine, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dialog.cases import Base  # one metadata: cases and calls live in one database
@@ -54,6 +54,13 @@ class CallRecords:
         with Session(self.engine) as session:
             row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
             return None if row is None else _record(row)
+
+    def outcomes_since(self, since: dt.datetime) -> dict[str, int]:
+        """How many calls that started at or after ``since`` ended with each outcome."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(CallRow.outcome, func.count()).where(
+                CallRow.started_at >= since).group_by(CallRow.outcome))
+            return {outcome: int(n) for outcome, n in rows}
 
     def purge(self, older_than_days: int, now: dt.datetime | None = None) -> int:
         """Delete calls that started more than ``older_than_days`` ago; returns how many."""

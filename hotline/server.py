@@ -11,8 +11,12 @@ from pathlib import Path
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 
-from hotline.calls import CallService, delete_call, get_call, post_call
+from hotline.accounts import Accounts
+from hotline.agent_api import AgentDesk, add_routes
+from hotline.auth import RateLimiter, Sessions
+from hotline.calls import CallPolicy, CallService, delete_call, get_call, post_call
 from hotline.config import Settings
+from hotline.db import make_engine
 from hotline.records import CallRecords
 from hotline.runtime import LoadState, Runtime, speech_stack
 from models.store import ModelError
@@ -47,6 +51,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app.router.add_post("/api/calls", post_call_route)
     app.router.add_get("/api/calls/{call_id}", get_call_route)
     app.router.add_delete("/api/calls/{call_id}", delete_call_route)
+    app.router.add_get("/agent", agent_page)
+    engine = make_engine(settings.db_url)
+    add_routes(app, AgentDesk(
+        Accounts(engine), Sessions(), RateLimiter(settings.login_attempts_per_minute, 60.0),
+        CallRecords(engine), settings.secure_cookies, app[CALLS]))
     if settings.load_models:
         app.cleanup_ctx.append(_load_models)
     return app
@@ -73,8 +82,11 @@ async def _start_calls(app: web.Application) -> None:
     except ModelError as exc:
         log.error("%s", exc)
         return
+    policy = CallPolicy(settings.max_calls, settings.agent_wait_s, settings.hold_message_s,
+                        settings.calls_per_minute_per_ip,
+                        recordings=settings.recordings_dir if settings.record_audio else None)
     app[CALLS]["service"] = CallService(
-        stack.factory, stack.asr, stack.voices, settings.ice_servers, settings.max_calls,
+        stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
         CallRecords(stack.factory.cases.engine))
     app[LINES_OPEN].set()
     log.info("lines open (%s)", stack.factory.mode)
@@ -104,6 +116,10 @@ async def delete_call_route(request: web.Request) -> web.Response:
 
 async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
+
+
+async def agent_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "agent.html")
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -16,12 +15,11 @@ from hotline.db import make_engine
 from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app
+from tests.browser import chromium
 from voice.audio import write_wav
 from voice.frames import SAMPLE_RATE
 
 pytestmark = [pytest.mark.models, pytest.mark.browser]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 async def test_browser_call_reaches_a_person(tmp_path: Path) -> None:
@@ -38,12 +36,7 @@ async def test_browser_call_reaches_a_person(tmp_path: Path) -> None:
         import asyncio
 
         await asyncio.wait_for(app[LINES_OPEN].wait(), 120)
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={mic}",
-            "--autoplay-policy=no-user-gesture-required",
-        ])
+        browser = await chromium(pw, mic)
         page = await browser.new_page()
         await page.goto(str(server.make_url("/")))
         assert "1999" in await page.title()

@@ -40,6 +40,8 @@ def talk(manager: DialogManager, *lines: str) -> list[Reply]:
 def test_greeting_gives_the_data_notice_and_the_way_to_a_person(make: Make) -> None:
     text = make().start().text
     assert "個人資料保護法第八條" in text and "轉真人" in text and "1999" in text
+    assert "錄音" not in text  # audio recording is off unless the operator turns it on
+    assert "本通話將全程錄音" in make().start(recording=True).text
 
 
 def test_streetlight_case_with_lamp_number_read_back_and_case_number(make: Make) -> None:
@@ -257,3 +259,58 @@ def test_no_internal_error_on_any_scenario_line_in_any_order(make: Make) -> None
         m.start()
         for line in lines[start:start + 6]:
             assert m.handle(line).text not in apologies, line
+
+
+def test_no_agent_in_time_a_call_back_case_with_the_callers_number(make: Make) -> None:
+    manager = make()
+    talk(manager, "我家門口的路燈壞了，在北屯區崇德路二段", "我要找真人")
+    assert manager.state.stage is Stage.ESCALATED
+    assert "分鐘" in manager.hold(3, 6).text and "下一位" in manager.hold(1, 1).text
+    assert "回電" in manager.offer_callback().text
+    ask = manager.handle("好啊")
+    assert "電話" in ask.text and not ask.end_call
+    done = manager.handle("零九一二三四五六七八")
+    case = manager.state.case
+    assert done.end_call and case is not None and case.number in done.text
+    assert case.details["callback"] is True and case.details["phone"] == "0912345678"
+    assert case.category == "streetlight" and case.district == "北屯區"
+    assert case.details["handoff_reason"] == "caller_request"
+
+
+def test_a_call_back_before_the_matter_is_known_files_without_a_category(make: Make) -> None:
+    manager = make()
+    talk(manager, "我要找真人")
+    manager.offer_callback()
+    reply = manager.handle("好，我的電話是0423456789")  # yes and the number at once
+    case = manager.state.case
+    assert reply.end_call and case is not None
+    assert case.category is None and case.department is None
+    assert case.details["phone"] == "0423456789"
+
+
+def test_a_call_back_declined_or_without_a_number_ends_politely(make: Make) -> None:
+    declined = make()
+    talk(declined, "我要找真人")
+    declined.offer_callback()
+    reply = declined.handle("不用了")
+    assert reply.end_call and declined.state.case is None
+    no_number = make()
+    talk(no_number, "我要找真人")
+    no_number.offer_callback()
+    replies = [no_number.handle(line) for line in ("好", "我不知道", "不記得")]
+    assert [r.end_call for r in replies] == [False, False, True]
+    assert no_number.state.case is None and "1999" in replies[-1].text
+
+
+def test_with_an_agent_lines_are_recorded_and_fill_the_form(make: Make) -> None:
+    manager = make()
+    talk(manager, "我要找真人")
+    manager.record("agent", "您好，我是專人，請問什麼事？")
+    manager.record("caller", "南屯區公益路二段有一個大坑洞")
+    manager.record("caller", "")
+    whos = [t["who"] for t in manager.state.transcript]
+    assert whos[-2:] == ["agent", "caller"]
+    assert manager.state.slots.get("district") == "南屯區"
+    assert "公益路二段" in manager.state.slots.get("address", "")
+    fields = manager.state.fields()  # the agent's form, drafted from what the caller said
+    assert fields["category"] == "road_damage" and "坑洞" in fields["description"]

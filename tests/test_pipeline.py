@@ -111,6 +111,8 @@ async def test_greeting_then_a_turn_then_hang_up() -> None:
     assert 1.5 <= float(brain.asked[0].strip("說了秒")) <= 1.9
     assert stats.played[:2] == ["您好請說", "請問在哪裡"]
     assert stats.first_audio[1] - 3.0 < 1.0  # answered soon after the caller stopped (at 3.0 s)
+    assert len(stats.voice_to_voice_ms) == 1  # one answer (the greeting answers nobody)
+    assert abs(stats.voice_to_voice_ms[0] - (stats.first_audio[1] - 3.0) * 1000) < 60
     assert stats.hangup_reason == "caller_hung_up"
     assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
@@ -178,3 +180,39 @@ async def test_a_failing_model_loses_one_utterance_not_the_call() -> None:
     await run_with(pipeline, audio)
     assert len(brain.asked) == 1  # the first utterance was lost, the second answered
     assert pipeline.stats.hangup_reason == "caller_hung_up"
+
+
+async def test_on_hold_there_is_no_are_you_still_there() -> None:
+    pipeline, _brain, _sink, _asr = make([])
+    pipeline.on_hold = True  # waiting for a person: the caller waits for us, not we for them
+    await run_with(pipeline, silence(30.0))
+    assert "請問您還在線上嗎？" not in pipeline.stats.played
+    assert pipeline.stats.hangup_reason == "caller_hung_up"
+
+
+async def test_handed_over_the_bot_falls_silent_and_keeps_listening() -> None:
+    long_turn = BotTurn(("這是一段很長很長很長很長很長很長很長很長的回答",), "zh")
+    pipeline, brain, sink, _asr = make([long_turn, BotTurn(("不該說出來",), "zh")],
+                                       max_call_s=5.0)
+    audio = np.concatenate([silence(1.0), vowel(1.0), silence(1.5), silence(2.0), vowel(1.0),
+                            silence(12.0)])
+    assert isinstance(pipeline.clock, VirtualClock)
+    async with pipeline.clock.driving():
+        runner = asyncio.create_task(pipeline.run())
+
+        async def take_over() -> None:  # a person accepts while the bot is answering
+            await pipeline.sleep(3.5)
+            assert pipeline.speaking
+            pipeline.hand_over()
+
+        taker = asyncio.create_task(take_over())
+        await feed_timeline(pipeline, audio)
+        await pipeline.end_of_input()
+        await asyncio.wait_for(runner, timeout=30)
+        await taker
+    stats = pipeline.stats
+    assert sink.clears >= 1 and not pipeline.speaking
+    assert len(brain.asked) == 2  # the caller's second line still reached the brain
+    assert "不該說出來" not in stats.played  # … but the bot said nothing more
+    assert stats.hangup_reason == "caller_hung_up"  # no time limit (5 s) with a person on
+    assert all(p != "請問您還在線上嗎？" for p in stats.played)

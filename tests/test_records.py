@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -35,8 +37,16 @@ def test_purge_command_uses_the_retention_setting(settings: Settings) -> None:
     records = CallRecords(make_engine(settings.db_url))
     records.save(record("a", 500))
     records.save(record("b", 10))
+    folder = settings.recordings_dir
+    folder.mkdir(parents=True)
+    for name, age_days in (("a-caller.wav", 500), ("b-caller.wav", 10)):
+        (folder / name).write_bytes(b"RIFF")
+        stamp = time.time() - age_days * 86400
+        os.utime(folder / name, (stamp, stamp))
     runner = CliRunner()
     result = runner.invoke(app, ["calls", "purge"])
-    assert result.exit_code == 0 and "removed 1 call record(s) older than 365 days" in result.output
+    assert result.exit_code == 0
+    assert "removed 1 call record(s) and 1 recording file(s) older than 365 days" in result.output
+    assert not (folder / "a-caller.wav").exists() and (folder / "b-caller.wav").exists()
     result = runner.invoke(app, ["calls", "purge", "--older-than", "5"])
-    assert "removed 1 call record(s)" in result.output
+    assert "removed 1 call record(s) and 1 recording file(s)" in result.output

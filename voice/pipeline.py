@@ -87,6 +87,8 @@ class Stats:
     interruptions: list[float] = field(default_factory=list)  # call time of each barge-in
     stop_latency_ms: list[float] = field(default_factory=list)  # barge-in → playback stopped
     first_audio: list[float] = field(default_factory=list)  # call time of each turn's audio
+    # the caller stopped speaking → the answer's first audio, for each answer (live calls)
+    voice_to_voice_ms: list[float] = field(default_factory=list)
     hangup_reason: str | None = None
 
 
@@ -115,6 +117,9 @@ class CallPipeline:
         self._last_activity = 0.0
         self._prompts = 0
         self._ended = asyncio.Event()
+        self._speech_end = 0.0  # call time the caller's last utterance ended
+        self.on_hold = False  # waiting for a person: no "are you still there?"
+        self.handed_over = False  # a person has the call: the bot is silent for good
 
     # ---- transport side ------------------------------------------------------------------
 
@@ -164,6 +169,27 @@ class CallPipeline:
                         await task
         return self.stats
 
+    def say(self, turn: BotTurn) -> None:
+        """Speak a turn the call's owner decided on (a hold message, a call-back offer)."""
+        self._start_speaking(turn)
+
+    def hand_over(self) -> None:
+        """A person takes the call: stop speaking now and stay silent; keep recognising the
+        caller (the brain still gets every utterance) and no silence prompts or time limit."""
+        self.handed_over = True
+        self.on_hold = False
+        if self._speaking is not None and not self._speaking.done():
+            self._speaking.cancel()
+        self.sink.clear()
+
+    @property
+    def speaking(self) -> bool:
+        return self._speaking is not None and not self._speaking.done()
+
+    def since_speech_end(self) -> float:
+        """Seconds since the caller's last utterance ended (the true end, not the VAD's)."""
+        return self.now() - self._speech_end
+
     def hang_up(self, reason: str) -> None:
         self.stats.hangup_reason = self.stats.hangup_reason or reason
         self._ended.set()
@@ -192,6 +218,8 @@ class CallPipeline:
                         self._recognise(event.audio), name="speculative-asr"))
                 elif isinstance(event, Stopped):
                     self._last_activity = self.now()
+                    # on the call clock: the endpointer saw the end (event.t) a hangover ago
+                    self._speech_end = self.now() - (event.t - event.speech_end)
                     if speculation is not None and speculation[0] >= len(event.audio) - 6 * 320:
                         text = await speculation[1]
                     else:
@@ -240,15 +268,18 @@ class CallPipeline:
             except Exception:
                 log.exception("the dialog failed on a turn")
                 continue
-            self._start_speaking(turn)
+            if turn.sentences:
+                self._start_speaking(turn, reply_to=self._speech_end)
 
-    def _start_speaking(self, turn: BotTurn) -> None:
+    def _start_speaking(self, turn: BotTurn, reply_to: float | None = None) -> None:
+        if self.handed_over:
+            return
         if self._speaking is not None and not self._speaking.done():
             self._speaking.cancel()
         self._language = turn.language
-        self._speaking = asyncio.create_task(self._speak(turn), name="speak")
+        self._speaking = asyncio.create_task(self._speak(turn, reply_to), name="speak")
 
-    async def _speak(self, turn: BotTurn) -> None:
+    async def _speak(self, turn: BotTurn, reply_to: float | None = None) -> None:
         """Synthesise sentence by sentence, the first played while the rest is made."""
         played: list[str] = []
         interrupted = False
@@ -263,10 +294,16 @@ class CallPipeline:
                     continue
                 if first:
                     self.stats.first_audio.append(self.now())
+                    if reply_to is not None:
+                        self.stats.voice_to_voice_ms.append((self.now() - reply_to) * 1000)
                     first = False
-                done = await self._play(speech.pcm)
-                played.append(sentence if done >= len(speech.pcm) else
-                              sentence[: int(len(sentence) * done / max(1, len(speech.pcm)))])
+                progress = [0]
+                try:
+                    await self._play(speech.pcm, progress)
+                finally:  # cut short: the part played, by its share of the audio
+                    share = progress[0] / max(1, len(speech.pcm))
+                    played.append(sentence if share >= 1 else sentence[: int(len(sentence) *
+                                                                             share)])
             self._last_activity = self.now()
         except asyncio.CancelledError:
             interrupted = True
@@ -279,8 +316,8 @@ class CallPipeline:
             if turn.end_call and not interrupted:
                 self.hang_up("bot_ended")
 
-    async def _play(self, pcm: Pcm) -> int:
-        """Play in 20 ms frames, paced in real time; returns the samples played."""
+    async def _play(self, pcm: Pcm, progress: list[int]) -> None:
+        """Play in 20 ms frames, paced in real time; ``progress[0]``: the samples played."""
         start = self.now()
         played = 0
         try:
@@ -288,7 +325,7 @@ class CallPipeline:
                 frame = pcm[i:i + FRAME_SAMPLES]
                 self._bot_level = dbfs(frame)
                 await self.sink.play(frame)
-                played = i + len(frame)
+                played = progress[0] = i + len(frame)
                 due = start + played / SAMPLE_RATE
                 await self.sleep(max(0.0, due - self.now()))
         except asyncio.CancelledError:
@@ -296,19 +333,22 @@ class CallPipeline:
                 self.stats.stop_latency_ms.append((self.now() - self.stats.interruptions[-1])
                                                   * 1000)
             raise
-        return played
 
     async def _watch(self) -> None:
         """Silence prompts, and the call's time limit."""
         while True:
             await self.sleep(0.25)
             now = self.now()
+            if self.handed_over:
+                continue  # the person on the line decides when it ends
             if now >= self.cfg.max_call_s:
                 await self._say_and_end(self.phrases.goodbye_long, "max_call_length")
                 return
             busy = (self._speaking is not None and not self._speaking.done()) or \
                 self._endpointer.in_speech or not self._turns.empty()
-            if busy:
+            if busy or self.on_hold:
+                if self.on_hold:
+                    self._last_activity = now
                 continue
             if now - self._last_activity >= self.cfg.silence_prompt_s:
                 if self._prompts >= self.cfg.max_silence_prompts:

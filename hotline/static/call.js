@@ -2,7 +2,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const state = { pc: null, stream: null, callId: null, token: null, poll: null };
-window.hotline = { greetingHeardMs: null, connectedAt: null, state: "idle" };
+window.hotline = { greetingHeardMs: null, connectedAt: null, state: "idle", agentHeardAt: null };
 
 const LABEL = {
   ringing: "接通中 / Connecting", bot: "通話中 / Connected",
@@ -12,30 +12,17 @@ const LABEL = {
 
 function setStatus(text) { $("status").textContent = text; }
 
-function iceComplete(pc) {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise((resolve) => {
-    const check = () => { if (pc.iceGatheringState === "complete") resolve(); };
-    pc.addEventListener("icegatheringstatechange", check);
-    setTimeout(resolve, 2000);  // host candidates come at once; do not wait forever
-  });
-}
-
 function watchLevel(stream) {
   // Measures when the bot's first audio reaches this page (the greeting).
-  const ctx = new AudioContext();
-  const analyser = ctx.createAnalyser();
-  ctx.createMediaStreamSource(stream).connect(analyser);
-  const data = new Float32Array(analyser.fftSize);
-  const tick = () => {
-    analyser.getFloatTimeDomainData(data);
-    const peak = data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  watchPeaks(stream, (peak) => {
     if (peak > 0.02 && window.hotline.greetingHeardMs === null && window.hotline.connectedAt) {
       window.hotline.greetingHeardMs = performance.now() - window.hotline.connectedAt;
     }
-    if (state.pc) requestAnimationFrame(tick);
-  };
-  tick();
+    // After an agent took the call, what this page hears is the agent's voice.
+    if (peak > 0.02 && window.hotline.state === "agent" && window.hotline.agentHeardAt === null) {
+      window.hotline.agentHeardAt = performance.now();
+    }
+  }, () => state.pc !== null);
 }
 
 async function call() {

@@ -1,0 +1,289 @@
+"""The agent console's API: login, the live queue (server-sent events), accept, case, end,
+and the supervisor's overview. Every route needs a session; state changes need its CSRF token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiortc import RTCSessionDescription
+
+from dialog.domain import CATEGORIES, DISTRICTS
+from dialog.phrases import category_name
+from hotline.accounts import Accounts, Role
+from hotline.auth import (
+    COOKIE,
+    AgentSession,
+    RateLimiter,
+    Sessions,
+    authorise,
+    client_address,
+    json_error,
+    set_session_cookie,
+)
+from hotline.calls import MAX_SDP_BYTES, Call, CallConflict, CallService
+from hotline.records import CallRecords
+
+log = logging.getLogger(__name__)
+
+TICK_S = 1.0  # waiting times in the queue move on even when nothing else changes
+_TAIPEI = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass
+class AgentDesk:
+    accounts: Accounts
+    sessions: Sessions
+    logins: RateLimiter
+    records: CallRecords
+    secure_cookies: bool = False
+    calls: dict[str, CallService] = field(default_factory=dict)  # "service" once lines open
+    _today: tuple[float, dict[str, int]] = (0.0, {})
+
+    @property
+    def service(self) -> CallService | None:
+        return self.calls.get("service")
+
+    async def outcomes_today(self) -> dict[str, int]:
+        """Outcomes of today's ended calls (Taipei time), re-read at most every 5 s."""
+        at, counts = self._today
+        if time.monotonic() - at > 5:
+            midnight = dt.datetime.now(_TAIPEI).replace(hour=0, minute=0, second=0,
+                                                        microsecond=0)
+            counts = await asyncio.to_thread(self.records.outcomes_since, midnight)
+            self._today = (time.monotonic(), counts)
+        return counts
+
+
+DESK = web.AppKey("agent_desk", AgentDesk)
+
+
+def add_routes(app: web.Application, desk: AgentDesk) -> None:
+    app[DESK] = desk
+    app.router.add_post("/api/agent/login", login)
+    app.router.add_post("/api/agent/logout", logout)
+    app.router.add_get("/api/agent/me", me)
+    app.router.add_get("/api/agent/events", events)
+    app.router.add_get("/api/agent/overview", overview)
+    app.router.add_post("/api/agent/calls/{call_id}/accept", accept)
+    app.router.add_post("/api/agent/calls/{call_id}/case", submit_case)
+    app.router.add_post("/api/agent/calls/{call_id}/end", end_call)
+
+
+async def _json_body(request: web.Request, limit: int = 16 * 1024) -> dict[str, Any] | None:
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _whoami(session: AgentSession) -> dict[str, Any]:
+    return {
+        "name": session.agent.name, "role": session.agent.role.value, "csrf": session.csrf,
+        "categories": [{"code": c, "name": category_name(c, "zh")} for c in CATEGORIES],
+        "districts": list(DISTRICTS),
+    }
+
+
+async def login(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    address = client_address(request)
+    if not desk.logins.allow(address):
+        log.warning("agent login rate limit hit from %s", address)
+        return json_error(429, "too many login attempts; wait a minute")
+    body = await _json_body(request)
+    if body is None or not isinstance(body.get("name"), str) or \
+            not isinstance(body.get("password"), str):
+        return json_error(400, 'expected {"name": "…", "password": "…"}')
+    agent = await asyncio.to_thread(desk.accounts.verify, body["name"], body["password"])
+    if agent is None:
+        log.info("failed agent login from %s", address)  # never the name or password typed
+        return json_error(401, "wrong name or password")
+    desk.logins.reset(address)
+    token, session = desk.sessions.open(agent)
+    log.info("agent %s logged in", agent.name)
+    response = web.json_response(_whoami(session))
+    set_session_cookie(response, token, desk.secure_cookies)
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    session = authorise(request, desk.sessions)
+    if isinstance(session, web.Response):
+        return session
+    desk.sessions.close(request.cookies.get(COOKIE))
+    response = web.json_response({"ok": True})
+    response.del_cookie(COOKIE, path="/")
+    return response
+
+
+async def me(request: web.Request) -> web.Response:
+    session = authorise(request, request.app[DESK].sessions)
+    return session if isinstance(session, web.Response) else web.json_response(_whoami(session))
+
+
+def _elapsed(since: float | None) -> int:
+    return round(time.monotonic() - since) if since is not None else 0
+
+
+def queue_entry(call: Call, position: int) -> dict[str, Any]:
+    st = call.manager.state
+    handoff = st.handoff
+    return {
+        "call_id": call.call_id, "position": position, "waiting_s": _elapsed(call.waiting_since),
+        "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
+        "summary": handoff.summary if handoff else "", "fields": st.fields(), "lang": st.lang,
+    }
+
+
+def call_view(call: Call) -> dict[str, Any]:
+    """What the agent on a call sees: transcript, form as the bot filled it, suggestions."""
+    st = call.manager.state
+    return {
+        **queue_entry(call, 0),
+        "state": call.state, "seconds": _elapsed(call.started),
+        "transcript": [{"who": t["who"], "text": t["text"], "t": t["t"]}
+                       for t in st.transcript if t["text"]],
+        "suggestions": [{"text": s.text, "kb_id": s.kb_id} for s in call.suggestions],
+        "case_number": st.case.number if st.case else None,
+    }
+
+
+async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
+    service = desk.service
+    if service is None:
+        return {"starting": True, "queue": [], "mine": []}
+    queue = service.queue()
+    mine = [c for c in service.calls.values()
+            if c.agent is not None and c.agent.name == session.agent.name and not c.ended]
+    data: dict[str, Any] = {
+        "starting": False,
+        "queue": [queue_entry(c, i + 1) for i, c in enumerate(queue)],
+        "mine": [call_view(c) for c in mine],
+    }
+    if session.agent.role is Role.SUPERVISOR:
+        data["overview"] = await _overview(desk, service)
+    return data
+
+
+async def _overview(desk: AgentDesk, service: CallService) -> dict[str, Any]:
+    live = [c for c in service.calls.values() if not c.ended]
+    waits = [_elapsed(c.waiting_since) for c in service.queue()]
+    return {
+        "live_calls": [{"call_id": c.call_id, "state": c.state, "seconds": _elapsed(c.started),
+                        "agent": c.agent.name if c.agent else None,
+                        "emergency": c.manager.state.emergency} for c in live],
+        "queue_length": len(waits), "longest_wait_s": max(waits, default=0),
+        "outcomes_today": await desk.outcomes_today(),
+    }
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: a full snapshot at every change, and at least once a second."""
+    desk = request.app[DESK]
+    session = authorise(request, desk.sessions)
+    if isinstance(session, web.Response):
+        return session
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-store"})
+    await response.prepare(request)
+    token = request.cookies.get(COOKIE)
+    try:
+        while desk.sessions.get(token) is session:  # logged out or expired: stop
+            data = json.dumps(await snapshot(desk, session), ensure_ascii=False)
+            await response.write(f"data: {data}\n\n".encode())
+            service = desk.service
+            if service is None:
+                await asyncio.sleep(TICK_S)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(service.changed(), TICK_S)
+    except ConnectionResetError:
+        pass  # the console closed
+    return response
+
+
+async def overview(request: web.Request) -> web.Response:
+    desk = request.app[DESK]
+    session = authorise(request, desk.sessions, Role.SUPERVISOR)
+    if isinstance(session, web.Response):
+        return session
+    if desk.service is None:
+        return json_error(503, "the service is starting")
+    return web.json_response(await _overview(desk, desk.service))
+
+
+def _call_for(request: web.Request, role: Role | None = None
+              ) -> tuple[AgentSession, CallService, Call] | web.Response:
+    desk = request.app[DESK]
+    session = authorise(request, desk.sessions, role)
+    if isinstance(session, web.Response):
+        return session
+    service = desk.service
+    call = service.calls.get(request.match_info["call_id"]) if service else None
+    if service is None or call is None:
+        return json_error(404, "no such call")
+    return session, service, call
+
+
+async def accept(request: web.Request) -> web.Response:
+    found = _call_for(request)
+    if isinstance(found, web.Response):
+        return found
+    session, service, call = found
+    body = await _json_body(request, MAX_SDP_BYTES)
+    if body is None or body.get("type") != "offer" or not isinstance(body.get("sdp"), str) \
+            or "m=audio" not in body["sdp"]:
+        return json_error(400, 'expected {"sdp": <an SDP offer with audio>, "type": "offer"}')
+    try:
+        await service.accept(call, session.agent,
+                             RTCSessionDescription(sdp=body["sdp"], type="offer"))
+    except CallConflict as exc:
+        return json_error(409, str(exc))
+    except (ValueError, AttributeError) as exc:
+        return json_error(400, f"malformed SDP: {exc}")
+    local = call.agent_pc.localDescription if call.agent_pc else None
+    if local is None:
+        return json_error(500, "no answer")
+    return web.json_response({"sdp": local.sdp, "type": local.type, "call": call_view(call)})
+
+
+async def submit_case(request: web.Request) -> web.Response:
+    found = _call_for(request)
+    if isinstance(found, web.Response):
+        return found
+    session, service, call = found
+    form = await _json_body(request)
+    if form is None:
+        return json_error(400, "expected the case form as a JSON object")
+    try:
+        number = await asyncio.to_thread(service.submit_case, call, session.agent, form)
+    except CallConflict as exc:
+        return json_error(409, str(exc))
+    except ValueError as exc:
+        return json_error(400, str(exc))
+    log.info("call %s: case %s filed by %s", call.call_id, number, session.agent.name)
+    return web.json_response({"case_number": number})
+
+
+async def end_call(request: web.Request) -> web.Response:
+    found = _call_for(request)
+    if isinstance(found, web.Response):
+        return found
+    session, service, call = found
+    if call.agent is None or call.agent.name != session.agent.name:
+        return json_error(409, "only the agent on the call can end it")
+    await service.end(call)
+    return web.json_response({"state": call.state})

@@ -1,0 +1,283 @@
+"""The agent console's API with fakes for the models: sessions, CSRF, limits, the queue,
+accept (a real aiortc offer on loopback), the agent's case, the supervisor's view."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from aiortc import RTCPeerConnection
+from aiortc.mediastreams import AudioStreamTrack
+
+from dialog.cases import CaseStore
+from dialog.knowledge import KnowledgeBase
+from dialog.manager import Stage
+from hotline.accounts import Accounts, Role
+from hotline.brain import DialogBrain
+from hotline.calls import BotAudioTrack, Call, CallPolicy, CallService
+from hotline.config import Settings, load_settings
+from hotline.db import make_engine
+from hotline.dialogs import DialogFactory
+from hotline.records import CallRecords
+from hotline.server import CALLS, create_app
+from tests.test_pipeline import FakeASR, FakeVoice
+from voice.pipeline import CallPipeline
+from voice.tts import VoiceBox
+
+Client = TestClient[web.Request, web.Application]
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@dataclass
+class Desk:
+    client: Client
+    service: CallService
+    settings: Settings
+
+
+@pytest.fixture
+async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
+    settings = load_settings(load_models=False, login_attempts_per_minute=5)
+    engine = make_engine(settings.db_url)
+    accounts = Accounts(engine)
+    accounts.add("alice", PASSWORD)
+    accounts.add("sue", PASSWORD, Role.SUPERVISOR)
+    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
+                          VoiceBox({"zh": FakeVoice()}), [],
+                          CallPolicy(calls_per_minute_per_ip=3), CallRecords(engine))
+    app = create_app(settings)
+    app[CALLS]["service"] = service
+    async with TestClient(TestServer(app)) as client:
+        yield Desk(client, service, settings)
+        await service.close()
+
+
+def waiting_call(service: CallService, *lines: str, waited: float = 0.0) -> Call:
+    """A call the bot has handed off (its lines said as text), queued ``waited`` s ago."""
+    manager = service.factory.new()
+    manager.start()
+    for line in lines:
+        manager.handle(line)
+    assert manager.state.handoff is not None or manager.state.emergency
+    brain = DialogBrain(manager)
+    out = BotAudioTrack()
+    call = Call(manager.state.call_id, "token", RTCPeerConnection(), manager, brain,
+                CallPipeline(brain, service.asr, service.voices, out), out)
+    call.waiting_since = time.monotonic() - waited
+    service.calls[call.call_id] = call
+    return call
+
+
+async def login(client: Client, name: str = "alice") -> dict[str, Any]:
+    resp = await client.post("/api/agent/login", json={"name": name, "password": PASSWORD})
+    assert resp.status == 200, await resp.text()
+    body: dict[str, Any] = await resp.json()
+    return body
+
+
+async def first_event(client: Client) -> dict[str, Any]:
+    resp = await client.get("/api/agent/events")
+    assert resp.status == 200 and resp.headers["Content-Type"] == "text/event-stream"
+    line = await asyncio.wait_for(resp.content.readline(), 5)
+    resp.close()
+    assert line.startswith(b"data: ")
+    data: dict[str, Any] = json.loads(line[6:])
+    return data
+
+
+ROUTES = [("GET", "/api/agent/me"), ("GET", "/api/agent/events"),
+          ("GET", "/api/agent/overview"), ("POST", "/api/agent/logout"),
+          ("POST", "/api/agent/calls/x/accept"), ("POST", "/api/agent/calls/x/case"),
+          ("POST", "/api/agent/calls/x/end")]
+
+
+async def test_every_agent_route_needs_a_session(desk: Desk) -> None:
+    for method, path in ROUTES:
+        resp = await desk.client.request(method, path, json={})
+        assert resp.status == 401, (method, path)
+        assert "error" in await resp.json()
+    forged = {"Cookie": "hotline_session=not-a-session"}
+    assert (await desk.client.get("/api/agent/me", headers=forged)).status == 401
+
+
+async def test_login_cookie_is_httponly_strict_and_changes_need_the_csrf_token(
+        desk: Desk) -> None:
+    resp = await desk.client.post("/api/agent/login",
+                                  json={"name": "alice", "password": "wrong password!"})
+    assert resp.status == 401
+    resp = await desk.client.post("/api/agent/login", json={"name": "alice",
+                                                            "password": PASSWORD})
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    me = await resp.json()
+    assert me["role"] == "agent" and me["csrf"] and PASSWORD not in json.dumps(me)
+    assert (await desk.client.get("/api/agent/me")).status == 200
+    call = waiting_call(desk.service, "我要找真人")
+    url = f"/api/agent/calls/{call.call_id}/end"
+    assert (await desk.client.post(url, json={})).status == 403
+    assert (await desk.client.post(url, json={}, headers={"X-CSRF-Token": "x"})).status == 403
+    resp = await desk.client.post("/api/agent/logout", json={},
+                                  headers={"X-CSRF-Token": me["csrf"]})
+    assert resp.status == 200
+    assert (await desk.client.get("/api/agent/me")).status == 401
+
+
+async def test_logins_are_rate_limited_per_address(desk: Desk) -> None:
+    for _ in range(5):
+        resp = await desk.client.post("/api/agent/login",
+                                      json={"name": "alice", "password": "guess guess"})
+        assert resp.status == 401
+    resp = await desk.client.post("/api/agent/login", json={"name": "alice",
+                                                            "password": PASSWORD})
+    assert resp.status == 429  # even the right password, until the minute is over
+    assert (await desk.client.post("/api/agent/login", data=b"{")).status == 429
+
+
+async def test_bad_login_bodies_are_400(desk: Desk) -> None:
+    for body in (b"not json", b"[1]", b'{"name": 1, "password": "x"}'):
+        resp = await desk.client.post("/api/agent/login", data=body)
+        assert resp.status == 400 and "error" in await resp.json()
+
+
+async def test_the_queue_shows_emergencies_first_then_the_longest_wait(desk: Desk) -> None:
+    long_wait = waiting_call(desk.service, "南屯區公益路二段有坑洞", "我要找真人", waited=90)
+    newer = waiting_call(desk.service, "我要找真人", waited=10)
+    urgent = waiting_call(desk.service, "我爸爸昏倒了沒有呼吸", waited=1)
+    await login(desk.client)
+    event = await first_event(desk.client)
+    order = [c["call_id"] for c in event["queue"]]
+    assert order == [urgent.call_id, long_wait.call_id, newer.call_id]
+    entry = event["queue"][1]
+    assert entry["reason"] == "caller_request" and entry["waiting_s"] >= 90
+    assert entry["fields"]["district"] == "南屯區" and "坑洞" in entry["summary"] + \
+        json.dumps(entry["fields"], ensure_ascii=False)
+    assert event["queue"][0]["emergency"] == "119"
+    assert "overview" not in event  # agents do not get the supervisor's view
+
+
+async def test_accept_file_a_case_and_end(desk: Desk, tmp_path: Path) -> None:
+    call = waiting_call(desk.service, "我家門口的路燈壞了，在北屯區崇德路二段", "我要找真人")
+    me = await login(desk.client)
+    csrf = {"X-CSRF-Token": me["csrf"]}
+    agent_pc = RTCPeerConnection()
+    agent_pc.addTrack(AudioStreamTrack())
+    await agent_pc.setLocalDescription(await agent_pc.createOffer())
+    offer = {"sdp": agent_pc.localDescription.sdp, "type": "offer"}
+    base = f"/api/agent/calls/{call.call_id}"
+    assert (await desk.client.post(base + "/accept", json={"sdp": "v=0"},
+                                   headers=csrf)).status == 400
+    resp = await desk.client.post(base + "/accept", json=offer, headers=csrf)
+    assert resp.status == 200, await resp.text()
+    body = await resp.json()
+    assert body["type"] == "answer" and "m=audio" in body["sdp"]
+    assert body["call"]["state"] == "agent"
+    assert body["call"]["suggestions"] and all("text" in s for s in body["call"]["suggestions"])
+    assert call.pipeline.handed_over and call.state == "agent"
+    again = await desk.client.post(base + "/accept", json=offer, headers=csrf)
+    assert again.status == 409  # taken
+    event = await first_event(desk.client)
+    assert event["queue"] == [] and event["mine"][0]["call_id"] == call.call_id
+    bad = await desk.client.post(base + "/case", json={"category": "ufo"}, headers=csrf)
+    assert bad.status == 400 and "category" in (await bad.json())["error"]
+    form = {"category": "streetlight", "district": "北屯區", "address": "崇德路二段100號",
+            "description": "路燈不亮三天", "phone": "0912345678"}
+    resp = await desk.client.post(base + "/case", json=form, headers=csrf)
+    assert resp.status == 200
+    number = (await resp.json())["case_number"]
+    case = desk.service.factory.cases.get(number)
+    assert case is not None and not case.created_by_bot
+    assert case.review_status == "filed_by_agent" and case.details["handled_by"] == "alice"
+    assert case.address == "崇德路二段100號" and case.transcript
+    resp = await desk.client.post(base + "/end", json={}, headers=csrf)
+    assert (await resp.json())["state"] == "ended"
+    record = CallRecords(make_engine(desk.settings.db_url)).get(call.call_id)
+    assert record is not None and record.handled_by == "alice"
+    assert record.case_number == number
+    await agent_pc.close()
+
+
+async def test_only_supervisors_get_the_overview(desk: Desk) -> None:
+    waiting_call(desk.service, "我要找真人", waited=30)
+    await login(desk.client)
+    assert (await desk.client.get("/api/agent/overview")).status == 403
+    await login(desk.client, "sue")
+    resp = await desk.client.get("/api/agent/overview")
+    view = await resp.json()
+    assert view["queue_length"] == 1 and view["longest_wait_s"] >= 30
+    assert len(view["live_calls"]) == 1 and "outcomes_today" in view
+    assert "overview" in await first_event(desk.client)
+
+
+async def test_new_calls_are_rate_limited_per_address(desk: Desk) -> None:
+    statuses = [(await desk.client.post("/api/calls", data=b"{bad")).status for _ in range(4)]
+    assert statuses == [400, 400, 400, 429]
+
+
+async def test_a_caller_nobody_accepts_hears_hold_messages_then_a_call_back_offer(
+        desk: Desk) -> None:
+    desk.service.policy.agent_wait_s = 1.6
+    desk.service.policy.hold_message_s = 0.6
+    call = waiting_call(desk.service, "我要找真人")
+    call.waiting_since = None  # as the bot has just handed off: the attendant queues it
+    attendant = asyncio.create_task(desk.service._attend(call))
+    await asyncio.sleep(0.8)
+    assert call.queued and call.pipeline.on_hold and call.state == "waiting_agent"
+    for _ in range(60):  # the offer waits for the hold message to end
+        await asyncio.sleep(0.1)
+        if call.callback_offered:
+            break
+    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
+    assert any("請稍候" in s for s in said[2:])  # a hold message after the hand-off line
+    assert call.callback_offered and not call.queued and not call.pipeline.on_hold
+    assert call.manager.state.stage is Stage.OFFER_CALLBACK and "回電" in said[-1]
+    assert call.state != "waiting_agent"  # the bot has the call again
+    await desk.service.end(call)
+    attendant.cancel()
+
+
+async def test_with_recording_on_the_caller_is_told_and_both_sides_are_kept(
+        desk: Desk, tmp_path: Path) -> None:
+    import wave
+
+    from aiortc import RTCSessionDescription
+    from aiortc.contrib.media import MediaPlayer
+
+    from tests.test_pipeline import vowel
+    from voice.audio import write_wav
+
+    desk.service.policy.recordings = tmp_path / "recordings"
+    mic = tmp_path / "mic.wav"
+    write_wav(mic, vowel(3.0))
+    citizen = RTCPeerConnection()
+    player = MediaPlayer(str(mic))
+    assert player.audio is not None
+    citizen.addTrack(player.audio)
+    await citizen.setLocalDescription(await citizen.createOffer())
+    call = await desk.service.answer(RTCSessionDescription(citizen.localDescription.sdp,
+                                                           "offer"))
+    await citizen.setRemoteDescription(call.pc.localDescription)
+    await asyncio.sleep(4.0)
+    await desk.service.end(call)
+    await citizen.close()
+    assert call.brain.recording  # the greeting says so (tested with the dialog manager)
+    assert call.recorder is not None
+    caller_wav, line_wav = call.recorder.paths
+    for path in (caller_wav, line_wav):
+        with wave.open(str(path)) as wav:
+            assert wav.getframerate() == 16000 and wav.getnframes() > 16000, path
+    with wave.open(str(caller_wav)) as wav:
+        assert np.abs(np.frombuffer(wav.readframes(wav.getnframes()), np.int16)).max() > 1000
