@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialog.domain import EscalationReason
-from dialog.knowledge import KnowledgeBase
+from dialog.knowledge import KnowledgeBase, trusted
 from dialog.phrases import category_name
 
 _REASON_ZH = {
@@ -71,8 +71,9 @@ def suggest_replies(kb: KnowledgeBase, caller_lines: list[str], fields: dict[str
     queries += [(line, True) for line in reversed(caller_lines[-3:])]
     for query, strict in queries:
         for hit in kb.search(query, k=k):
-            relevant = hit.coverage > 0 and (
-                not strict or hit.coverage >= 0.5 or (hit.score >= 3.0 and hit.matched >= 2))
+            # the category's own entry may match its name loosely; free speech must match
+            # as well as an answer the bot would say itself
+            relevant = trusted(hit) if strict else hit.coverage >= 0.25
             if relevant and hit.entry.id not in seen:
                 seen[hit.entry.id] = Suggestion(hit.entry.answer_in(lang), hit.entry.id)
             if len(seen) == k:

@@ -172,12 +172,13 @@ class KnowledgeBase:
         hits = self.search(text, k=2)
         if not hits:
             return None
-        best = hits[0]
-        # Every word of one phrasing: one rare word (停電), or several (印鑑 證明).
-        if best.coverage >= 0.99 and (best.score >= 1.5 or best.matched >= 2):
-            return best
-        if best.score >= 2.5 and best.coverage >= 0.5:
-            return best
-        if best.score >= 4.0 and best.coverage >= 0.34:
-            return best
-        return None
+        return hits[0] if trusted(hits[0]) else None
+
+
+def trusted(hit: Hit) -> bool:
+    """Does the hit match well enough to be said to a caller?"""
+    # Every word of one phrasing: one rare word (停電), or several (印鑑 證明).
+    if hit.coverage >= 0.99 and (hit.score >= 1.5 or hit.matched >= 2):
+        return True
+    return (hit.score >= 2.5 and hit.coverage >= 0.5) or (hit.score >= 4.0 and
+                                                          hit.coverage >= 0.34)

@@ -36,8 +36,9 @@ from hotline.auth import RateLimiter, client_address
 from hotline.brain import DialogBrain
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecord, CallRecords
-from voice.asr import Recognizer
+from voice.asr import Recognizer, Transcript
 from voice.audio import AudioFormatError, StreamConverter
+from voice.decode_gate import DecodeGate
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm, SpeechStopped
 from voice.pipeline import CallPipeline, PipelineConfig
 from voice.tts import VoiceBox
@@ -192,6 +193,7 @@ class CallService:
         self.policy = policy or CallPolicy()
         self.calls: dict[str, Call] = {}
         self.new_calls = RateLimiter(self.policy.calls_per_minute_per_ip, 60.0)
+        self.gate = DecodeGate()  # every call's decodes take turns on the one recogniser
         self._agent_call_s: deque[float] = deque(maxlen=20)
         self._changed = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -323,9 +325,12 @@ class CallService:
             log.info("call %s: agent audio ended (%s)", call.call_id, type(exc).__name__)
 
     async def _transcribe_agent(self, call: Call, audio: Pcm) -> None:
+        def decode() -> Transcript:
+            with self.gate.turn(final=True):
+                return self.asr.transcribe(audio, call.manager.state.lang)
+
         try:
-            text = await asyncio.to_thread(self.asr.transcribe, audio,
-                                           call.manager.state.lang)
+            text = await asyncio.to_thread(decode)
         except Exception:  # one lost line of the agent's, never the call
             log.exception("call %s: agent speech recognition failed", call.call_id)
             return
@@ -401,7 +406,8 @@ class CallService:
         out = BotAudioTrack()
         recording = self.policy.recordings is not None and listen
         brain = DialogBrain(manager, recording=recording)
-        pipeline = CallPipeline(brain, self.asr, self.voices, out, PipelineConfig())
+        pipeline = CallPipeline(brain, self.asr, self.voices, out, PipelineConfig(),
+                                gate=self.gate)
         call = Call(call_id, secrets.token_urlsafe(24), pc, manager, brain, pipeline, out)
         if recording and self.policy.recordings is not None:
             call.recorder = CallRecorder(self.policy.recordings, call_id)
@@ -507,7 +513,7 @@ async def post_call(request: web.Request, service: CallService) -> web.Response:
     if not service.new_calls.allow(client_address(request)):
         return _error(429, "too many new calls from this address; try again in a minute")
     if request.content_length is not None and request.content_length > MAX_SDP_BYTES:
-        return _error(413, "offer too large")
+        return _error(400, f"offer too large (at most {MAX_SDP_BYTES} bytes)")
     try:
         body = await request.json()
     except ValueError:

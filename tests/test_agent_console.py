@@ -281,3 +281,13 @@ async def test_with_recording_on_the_caller_is_told_and_both_sides_are_kept(
             assert wav.getframerate() == 16000 and wav.getnframes() > 16000, path
     with wave.open(str(caller_wav)) as wav:
         assert np.abs(np.frombuffer(wav.readframes(wav.getnframes()), np.int16)).max() > 1000
+
+
+async def test_oversized_or_unknown_requests_get_json_errors(desk: Desk) -> None:
+    big = b"{" + b" " * (2 << 20) + b"}"
+    for path in ("/api/calls", "/api/agent/login"):
+        resp = await desk.client.post(path, data=big)
+        assert resp.status == 400 and "error" in await resp.json(), path
+    resp = await desk.client.get("/api/nothing-here")
+    assert resp.status == 404 and "error" in await resp.json()
+    assert (await desk.client.get("/healthz")).status in (200, 503)  # still serving

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,19 @@ def test_operator_files_load(tmp_path: Path) -> None:
 def test_malformed_files_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(KnowledgeError, match=message):
         KnowledgeBase.load(_write(tmp_path / "kb", text))
+
+
+def test_agent_suggestions_follow_the_matter_in_the_callers_language() -> None:
+    from dialog.handoff import suggest_replies
+
+    kb = KnowledgeBase.load()
+    said = ["The street light in front of my house is broken."]
+    english = suggest_replies(kb, said, {"category": "streetlight"}, lang="en")
+    assert english[0].kb_id == "streetlight-repair-procedure"
+    assert not re.search("[\u4e00-\u9fff]", english[0].text)  # read to an English caller
+    assert all(s.kb_id != "dead-animal-on-road" for s in english)  # "in front of my house"
+    chinese = suggest_replies(kb, ["我家門口的路燈不亮"], {"category": "streetlight"})
+    assert chinese[0].kb_id == "streetlight-repair-procedure" and "路燈" in chinese[0].text
+    nothing = suggest_replies(kb, ["嗯"], {}, lang="en")
+    assert [s.kb_id for s in nothing] == [None]  # no loose guesses; a procedural line only
+    assert "phone" in nothing[0].text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -18,6 +19,7 @@ import numpy as np
 
 from voice.asr import Recognizer, Transcript
 from voice.clock import Clock, WallClock
+from voice.decode_gate import DecodeGate
 from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted
 from voice.frames import SpeechStopped as Stopped
 from voice.tts import VoiceBox
@@ -97,10 +99,11 @@ class CallPipeline:
 
     def __init__(self, brain: Brain, asr: Recognizer, voices: VoiceBox, sink: AudioSink,
                  config: PipelineConfig | None = None, phrases: Phrases | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, gate: DecodeGate | None = None) -> None:
         self.clock: Clock = clock or WallClock()
         self.brain = brain
         self.asr = asr
+        self.gate = gate  # shared with the other calls on the same recogniser
         self.voices = voices
         self.sink = sink
         self.cfg = config or PipelineConfig()
@@ -215,7 +218,7 @@ class CallPipeline:
                         speculation[1].cancel()
                     # recognise now; used if the caller stays silent until the hangover ends
                     speculation = (len(event.audio), asyncio.create_task(
-                        self._recognise(event.audio), name="speculative-asr"))
+                        self._recognise(event.audio, final=False), name="speculative-asr"))
                 elif isinstance(event, Stopped):
                     self._last_activity = self.now()
                     # on the call clock: the endpointer saw the end (event.t) a hangover ago
@@ -231,12 +234,27 @@ class CallPipeline:
                         self.stats.transcripts.append(text)
                         await self._turns.put(text)
 
-    async def _recognise(self, audio: Pcm) -> Transcript:
+    async def _recognise(self, audio: Pcm, final: bool = True) -> Transcript:
+        language = self._language
+        wanted = threading.Event()
+        wanted.set()
+
+        def decode() -> Transcript:
+            if self.gate is None:
+                return self.asr.transcribe(audio, language)
+            with self.gate.turn(final):
+                if not wanted.is_set():  # a guess overtaken while it waited
+                    return Transcript("", language, 0.0)
+                return self.asr.transcribe(audio, language)
+
         try:
-            return await self.clock.run(self.asr.transcribe, audio, self._language)
+            return await self.clock.run(decode)
+        except asyncio.CancelledError:
+            wanted.clear()
+            raise
         except Exception:  # a failed decode loses one utterance, never the call
             log.exception("speech recognition failed")
-            return Transcript("", self._language, 0.0)
+            return Transcript("", language, 0.0)
 
     def _check_barge_in(self, frame: Pcm) -> None:
         """Caller speech over the bot: voiced, long enough, louder than the bot's echo."""
