@@ -169,7 +169,7 @@ class DialogManager:
     def record(self, who: str, text: str) -> None:
         """A line said while an agent has the call: kept in the transcript, and what the
         caller says still fills the case form (the agent sees it, the bot says nothing)."""
-        text = normalise(text or "")[:MAX_TURN_CHARS]
+        text = (text or "") if who == "bot" else normalise(text or "")[:MAX_TURN_CHARS]
         if not text:
             return
         self._log(who, text)
@@ -182,15 +182,15 @@ class DialogManager:
             self._take_slots(text, correcting=False)
             st.description.append(text)
 
-    def heard(self, text: str, interrupted: bool) -> None:
-        """What the caller actually heard of the bot's last turn: after a barge-in, only the
-        part played goes into the history (marked interrupted)."""
-        for entry in reversed(self.state.transcript):
-            if entry["who"] == "bot":
-                entry["text"] = text
-                if interrupted:
-                    entry["interrupted"] = True
-                return
+    def heard(self, text: str, interrupted: bool, entry: dict[str, Any] | None = None) -> None:
+        """What the caller actually heard of a bot turn (``entry``, its transcript line; by
+        default the last): after a barge-in, only the part played stays (marked interrupted)."""
+        if entry is None:
+            entry = next((e for e in reversed(self.state.transcript) if e["who"] == "bot"), None)
+        if entry is not None:
+            entry["text"] = text
+            if interrupted:
+                entry["interrupted"] = True
 
     # ---- one turn -----------------------------------------------------------------------------
 

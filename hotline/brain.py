@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from dialog.manager import DialogManager, Reply
 from voice.pipeline import BotTurn
@@ -23,30 +24,45 @@ class DialogBrain:
         self.lock = threading.Lock()
         # Set when a person has the call: caller lines are recorded, the bot says nothing.
         self.with_agent: Callable[[str], None] | None = None
+        # Each turn handed to the speech side, with its line in the transcript: what was
+        # heard of it goes on that line, even when a newer turn was logged meanwhile.
+        self._lines: dict[int, tuple[BotTurn, dict[str, Any]]] = {}
 
     def greet(self) -> BotTurn:
         with self.lock:
-            return _turn(self.manager.start(recording=self.recording))
+            return self._turn(self.manager.start(recording=self.recording))
 
     def respond(self, text: str, confidence: float) -> BotTurn:
         with self.lock:
             if self.with_agent is None:
-                return _turn(self.manager.handle(text, asr_confidence=confidence))
+                return self._turn(self.manager.handle(text, asr_confidence=confidence))
             self.manager.record("caller", text)
         self.with_agent(text)
         return BotTurn((), self.manager.state.lang)
 
-    def heard(self, text: str, interrupted: bool) -> None:
+    def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         with self.lock:
-            self.manager.heard(text, interrupted)
+            known = self._lines.pop(id(turn), None)
+            if known is None:  # the speech side's own line ("are you still there?")
+                self.manager.record("bot", text)
+            else:
+                self.manager.heard(text, interrupted, entry=known[1])
 
     def hold(self, position: int, wait_minutes: int) -> BotTurn:
         with self.lock:
-            return _turn(self.manager.hold(position, wait_minutes))
+            return self._turn(self.manager.hold(position, wait_minutes))
 
     def offer_callback(self) -> BotTurn:
         with self.lock:
-            return _turn(self.manager.offer_callback())
+            return self._turn(self.manager.offer_callback())
+
+    def _turn(self, reply: Reply) -> BotTurn:
+        turn = _turn(reply)
+        line = next((t for t in reversed(self.manager.state.transcript) if t["who"] == "bot"),
+                    None)
+        if line is not None:
+            self._lines[id(turn)] = (turn, line)  # the turn kept alive: its id stays unique
+        return turn
 
     def record(self, who: str, text: str) -> None:
         with self.lock:

@@ -63,7 +63,7 @@ class FakeBrain:
         self.asked.append(text)
         return self.replies.pop(0) if self.replies else BotTurn(("好的",), "zh")
 
-    def heard(self, text: str, interrupted: bool) -> None:
+    def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         self.heard_log.append((text, interrupted))
 
 

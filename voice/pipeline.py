@@ -42,8 +42,8 @@ class Brain(Protocol):
 
     def respond(self, text: str, confidence: float) -> BotTurn: ...
 
-    def heard(self, text: str, interrupted: bool) -> None:
-        """What the caller actually heard of the last turn (all of it, or up to a barge-in)."""
+    def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
+        """What the caller actually heard of ``turn`` (all of it, or up to a barge-in)."""
 
 
 class AudioSink(Protocol):
@@ -330,7 +330,7 @@ class CallPipeline:
             self._bot_level = -90.0
             heard = ("" if turn.language == "zh" else " ").join(p for p in played if p)
             self.stats.played.append(heard + ("…" if interrupted else ""))
-            self.brain.heard(heard, interrupted)
+            self.brain.heard(turn, heard, interrupted)
             if turn.end_call and not interrupted:
                 self.hang_up("bot_ended")
 
