@@ -7,9 +7,11 @@ import logging
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from importlib.resources import files
 from pathlib import Path
 from typing import Protocol
 
+from dialog.domain import DISTRICTS_EN
 from dialog.llm import LocalLLM
 from hotline.config import Settings
 from hotline.dialogs import DialogFactory, dialog_factory
@@ -17,6 +19,7 @@ from hotline.prompts import fixed_prompts
 from models.manifest import Role, builtin_manifest
 from models.store import ModelError, ModelStore
 from voice.asr import WhisperASR
+from voice.place_names import PlaceNames
 from voice.tts import EspeakMandarinTTS, PiperTTS, VoiceBox
 
 log = logging.getLogger(__name__)
@@ -73,8 +76,10 @@ class Runtime:
     def from_settings(cls, settings: Settings) -> Runtime:
         store = ModelStore(settings.models_dir, builtin_manifest())
         rt = cls(store)
+        places = PlaceNames.from_file(  # voice/ keeps no city data: dialog/ has the names
+            DISTRICTS_EN, Path(str(files("dialog").joinpath("data/places_en.toml"))))
         rt._pick("asr", Role.ASR, "zh", settings.asr_model,
-                 lambda p, _n: WhisperASR(p, threads=settings.asr_threads))
+                 lambda p, _n: WhisperASR(p, threads=settings.asr_threads, places=places))
         rt._pick("llm", Role.LLM, "zh", settings.llm_model,
                  lambda p, n: LocalLLM(p / _single_file(rt.store, n), threads=settings.llm_threads,
                                        context=settings.llm_context))

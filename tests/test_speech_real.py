@@ -64,9 +64,31 @@ ENGLISH = [
 ]
 
 
+# Numbers as digits on both sides of the WER, the standard way (Whisper's English normaliser).
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen")
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_ORDINAL = "first second third fourth fifth sixth seventh eighth ninth tenth"
+_NUMBERS = {w: str(n) for n, w in enumerate(_UNITS.split())}
+_DECADES = {str(10 * n) for n in range(2, 10)}
+_NUMBERS |= {w: str(10 * n) for n, w in enumerate(_TENS.split(), start=2)}
+_NUMBERS |= {w: f"{n}{'stndrd'[2 * n - 2: 2 * n] if n < 4 else 'th'}"
+             for n, w in enumerate(_ORDINAL.split(), start=1)}
+
+
 def _words(text: str) -> str:
+    """Lower case, no punctuation, and numbers written as digits on both sides ("twenty" and
+    "20", "tenth" and "10th", "2am" and "2 am" are the same words), as Whisper's own English
+    normaliser does for WER; number words say nothing about how well speech was heard."""
     text = text.lower().replace("-", " ").replace("street light", "streetlight")  # spelling
-    return re.sub(r"[^a-z0-9 ]", "", text).strip()
+    text = re.sub(r"(\d)(am|pm)\b", r"\1 \2", re.sub(r"[^a-z0-9 ]", "", text))
+    words: list[str] = []
+    for word in (_NUMBERS.get(w, w) for w in text.split()):
+        if words and words[-1] in _DECADES and word in set("123456789"):
+            words[-1] = str(int(words[-1]) + int(word))  # twenty one: 21
+        else:
+            words.append(word)
+    return " ".join(words)
 
 
 def english_lines() -> list[str]:
@@ -92,10 +114,11 @@ def test_english_from_piper_has_a_low_word_error_rate(runtime: Runtime) -> None:
     for ref, hyp in zip(refs, hyps, strict=True):
         if ref != hyp:
             print(f"  {ref!r} -> {hyp!r}")
-    # The issue's target is 5 %; Whisper base measures ~8 % on these lines, most of it on
-    # Taichung's place names (see the closing note). This guards against regressions.
+    # The issue's target is 5 %; Whisper base measures ~9-10 % on these lines, half of it on
+    # Taichung's place names, and 5.5-7.6 % once voice/place_names.py has put the names it
+    # can right. This guards against regressions, with ~2 points for piper's random sampling.
     assert len(refs) >= 100
-    assert error <= 0.12
+    assert error <= 0.095
 
 
 def _tone(freqs: tuple[float, ...], seconds: float, level: float = 8000) -> Pcm:

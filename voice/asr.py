@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,6 +15,7 @@ import numpy.typing as npt
 import opencc
 
 from models.loading import Lazy
+from voice.place_names import PlaceNames
 
 SAMPLE_RATE = 16_000
 SHORT_S = 28  # utterances up to this long are decoded in one short window
@@ -81,9 +82,11 @@ def compression_ratio(text: str) -> float:
 class WhisperASR:
     """faster-whisper on the CPU (int8). ``transcribe`` blocks: call it from a worker thread."""
 
-    def __init__(self, model_dir: Path, threads: int = 2, max_new_tokens: int = 96) -> None:
+    def __init__(self, model_dir: Path, threads: int = 2, max_new_tokens: int = 96,
+                 places: PlaceNames | None = None) -> None:
         self.model_dir = model_dir
         self.max_new_tokens = max_new_tokens
+        self.places = places  # corrects misheard place names in English transcripts
         self._model: Lazy[Any] = Lazy(lambda: _load(model_dir, threads))
 
     @property
@@ -92,6 +95,8 @@ class WhisperASR:
 
     def load(self) -> None:
         self._model.get()
+        if self.places is not None:
+            self.places.prepare()
 
     def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript:
         """16 kHz mono s16 in; Traditional Chinese or English text out, or "" for no speech.
@@ -99,8 +104,15 @@ class WhisperASR:
         ``language`` is the caller's language so far (default zh). Whisper picks the language
         from the same encoder pass it decodes with (a separate detection would cost a second
         pass); only when the result is in neither zh nor en, or loops, is it decoded again with
-        the expected language forced.
+        the expected language forced. English place names Whisper misspells ("zidane
+        district") are put right by ``places``.
         """
+        result = self._transcribe(pcm, language)
+        if result.language == "en" and self.places is not None:
+            return replace(result, text=self.places.correct(result.text))
+        return result
+
+    def _transcribe(self, pcm: npt.NDArray[np.int16], language: str | None) -> Transcript:
         expected = language or "zh"
         first = self._decode(pcm, expected, detect=True)
         if not suspicious(first) or len(pcm) < SAMPLE_RATE // 2:
