@@ -62,5 +62,9 @@ async def test_three_simultaneous_browser_calls(tmp_path: Path) -> None:
     p50, p95 = np.percentile(v2v, 50), np.percentile(v2v, 95)
     print(f"\n3 simultaneous browser calls: voice-to-voice n={len(v2v)} p50 {p50:.0f} ms, "
           f"p95 {p95:.0f} ms, max {max(v2v):.0f} ms; outcomes {outcomes}")
+    for stage in ("asr_wait_ms", "dialog_ms", "tts_first_ms"):
+        values = [ms for c in calls for ms in getattr(c.pipeline.stats, stage)]
+        print(f"  {stage}: p50 {np.percentile(values, 50):.0f}, "
+              f"p95 {np.percentile(values, 95):.0f}, n={len(values)}")
     for call in calls:
         assert len(call.pipeline.stats.voice_to_voice_ms) >= 3, call.manager.state.transcript

@@ -91,6 +91,10 @@ class Stats:
     first_audio: list[float] = field(default_factory=list)  # call time of each turn's audio
     # the caller stopped speaking → the answer's first audio, for each answer (live calls)
     voice_to_voice_ms: list[float] = field(default_factory=list)
+    # where that time goes: end of speech seen → text, text → reply, reply → first audio
+    asr_wait_ms: list[float] = field(default_factory=list)
+    dialog_ms: list[float] = field(default_factory=list)
+    tts_first_ms: list[float] = field(default_factory=list)
     hangup_reason: str | None = None
 
 
@@ -220,7 +224,7 @@ class CallPipeline:
                     speculation = (len(event.audio), asyncio.create_task(
                         self._recognise(event.audio, final=False), name="speculative-asr"))
                 elif isinstance(event, Stopped):
-                    self._last_activity = self.now()
+                    stopped = self._last_activity = self.now()
                     # on the call clock: the endpointer saw the end (event.t) a hangover ago
                     self._speech_end = self.now() - (event.t - event.speech_end)
                     if speculation is not None and speculation[0] >= len(event.audio) - 6 * 320:
@@ -230,6 +234,7 @@ class CallPipeline:
                             speculation[1].cancel()
                         text = await self._recognise(event.audio)
                     speculation = None
+                    self.stats.asr_wait_ms.append((self.now() - stopped) * 1000)
                     if text.text:
                         self.stats.transcripts.append(text)
                         await self._turns.put(text)
@@ -281,11 +286,13 @@ class CallPipeline:
         while True:
             heard = await self._turns.get()
             self._prompts = 0
+            started = self.now()
             try:
                 turn = await self.clock.run(self.brain.respond, heard.text, heard.confidence)
             except Exception:
                 log.exception("the dialog failed on a turn")
                 continue
+            self.stats.dialog_ms.append((self.now() - started) * 1000)
             if turn.sentences:
                 self._start_speaking(turn, reply_to=self._speech_end)
 
@@ -304,6 +311,7 @@ class CallPipeline:
         first = True
         try:
             for sentence in turn.sentences:
+                started = self.now()
                 try:
                     speech = await self.clock.run(self.voices.synthesize, sentence,
                                                   turn.language)
@@ -312,6 +320,7 @@ class CallPipeline:
                     continue
                 if first:
                     self.stats.first_audio.append(self.now())
+                    self.stats.tts_first_ms.append((self.now() - started) * 1000)
                     if reply_to is not None:
                         self.stats.voice_to_voice_ms.append((self.now() - reply_to) * 1000)
                     first = False
