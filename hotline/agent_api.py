@@ -202,14 +202,15 @@ async def events(request: web.Request) -> web.StreamResponse:
     token = request.cookies.get(COOKIE)
     try:
         while desk.sessions.get(token) is session:  # logged out or expired: stop
+            service = desk.service
+            seen = service.version if service else 0
             data = json.dumps(await snapshot(desk, session), ensure_ascii=False)
             await response.write(f"data: {data}\n\n".encode())
-            service = desk.service
             if service is None:
                 await asyncio.sleep(TICK_S)
             else:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(service.changed(), TICK_S)
+                    await asyncio.wait_for(service.changed(seen), TICK_S)
     except ConnectionResetError:
         pass  # the console closed
     return response

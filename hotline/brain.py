@@ -27,6 +27,8 @@ class DialogBrain:
         # Each turn handed to the speech side, with its line in the transcript: what was
         # heard of it goes on that line, even when a newer turn was logged meanwhile.
         self._lines: dict[int, tuple[BotTurn, dict[str, Any]]] = {}
+        # Told (from any thread) whenever the transcript changed: live views update at once.
+        self.on_change: Callable[[], None] = lambda: None
 
     def greet(self) -> BotTurn:
         with self.lock:
@@ -37,6 +39,7 @@ class DialogBrain:
             if self.with_agent is None:
                 return self._turn(self.manager.handle(text, asr_confidence=confidence))
             self.manager.record("caller", text)
+        self.on_change()
         self.with_agent(text)
         return BotTurn((), self.manager.state.lang)
 
@@ -47,6 +50,7 @@ class DialogBrain:
                 self.manager.record("bot", text)
             else:
                 self.manager.heard(text, interrupted, entry=known[1])
+        self.on_change()
 
     def hold(self, position: int, wait_minutes: int) -> BotTurn:
         with self.lock:
@@ -57,6 +61,8 @@ class DialogBrain:
             return self._turn(self.manager.offer_callback())
 
     def _turn(self, reply: Reply) -> BotTurn:
+        """Called with the lock held, after the manager logged the reply."""
+        self.on_change()
         turn = _turn(reply)
         line = next((t for t in reversed(self.manager.state.transcript) if t["who"] == "bot"),
                     None)
@@ -67,6 +73,7 @@ class DialogBrain:
     def record(self, who: str, text: str) -> None:
         with self.lock:
             self.manager.record(who, text)
+        self.on_change()
 
 
 def _turn(reply: Reply) -> BotTurn:

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import fractions
 import hmac
+import json
 import logging
 import secrets
 import time
@@ -196,6 +197,7 @@ class CallService:
         self.gate = DecodeGate()  # every call's decodes take turns on the one recogniser
         self._agent_call_s: deque[float] = deque(maxlen=20)
         self._changed = asyncio.Event()
+        self.version = 0  # counts changes
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -209,7 +211,8 @@ class CallService:
     # ---- changes, for the agents' live views ------------------------------------------------
 
     def notify(self) -> None:
-        """Something agents see changed: wake every live view."""
+        """Something a live view shows changed: wake them all."""
+        self.version += 1
         self._changed.set()
         self._changed = asyncio.Event()
 
@@ -217,9 +220,11 @@ class CallService:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self.notify)
 
-    async def changed(self) -> None:
-        """Return at the next change (callers bound the wait: waiting times tick on)."""
-        await self._changed.wait()
+    async def changed(self, seen: int) -> None:
+        """Return once anything changed after ``version`` was ``seen`` (read it before
+        building what is sent, so no change slips in between); callers bound the wait."""
+        if self.version == seen:
+            await self._changed.wait()
 
     # ---- the queue --------------------------------------------------------------------------
 
@@ -409,6 +414,7 @@ class CallService:
         pipeline = CallPipeline(brain, self.asr, self.voices, out, PipelineConfig(),
                                 gate=self.gate)
         call = Call(call_id, secrets.token_urlsafe(24), pc, manager, brain, pipeline, out)
+        brain.on_change = self.notify_threadsafe
         if recording and self.policy.recordings is not None:
             call.recorder = CallRecorder(self.policy.recordings, call_id)
             out.tap = call.recorder.line
@@ -545,6 +551,32 @@ def _authorised(request: web.Request, service: CallService) -> Call | web.Respon
 async def get_call(request: web.Request, service: CallService) -> web.Response:
     call = _authorised(request, service)
     return call if isinstance(call, web.Response) else web.json_response(call.as_json())
+
+
+async def call_events(request: web.Request, service: CallService) -> web.StreamResponse:
+    """The call's state and captions as server-sent events, pushed at every change (the
+    same JSON as ``GET /api/calls/{id}``; the stream ends after the call has)."""
+    call = _authorised(request, service)
+    if isinstance(call, web.Response):
+        return call
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-store"})
+    await response.prepare(request)
+    sent = ""
+    try:
+        while True:
+            seen = service.version
+            data = json.dumps(call.as_json(), ensure_ascii=False)
+            if data != sent:
+                await response.write(f"data: {data}\n\n".encode())
+                sent = data
+            if call.ended:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(service.changed(seen), 5.0)
+    except ConnectionResetError:
+        pass  # the page went away
+    return response
 
 
 async def delete_call(request: web.Request, service: CallService) -> web.Response:

@@ -15,7 +15,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, gen
 from hotline.accounts import Accounts
 from hotline.agent_api import AgentDesk, add_routes
 from hotline.auth import RateLimiter, Sessions
-from hotline.calls import CallPolicy, CallService, delete_call, get_call, post_call
+from hotline.calls import (
+    CallPolicy,
+    CallService,
+    call_events,
+    delete_call,
+    get_call,
+    post_call,
+)
 from hotline.config import Settings
 from hotline.db import make_engine
 from hotline.records import CallRecords
@@ -70,6 +77,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app.router.add_post("/api/calls", post_call_route)
     app.router.add_get("/api/calls/{call_id}", get_call_route)
     app.router.add_delete("/api/calls/{call_id}", delete_call_route)
+    app.router.add_get("/api/calls/{call_id}/events", call_events_route)
     app.router.add_get("/agent", agent_page)
     engine = make_engine(settings.db_url)
     add_routes(app, AgentDesk(
@@ -124,6 +132,13 @@ async def get_call_route(request: web.Request) -> web.Response:
     if service is None:
         return web.json_response({"error": "no such call"}, status=404)
     return await get_call(request, service)
+
+
+async def call_events_route(request: web.Request) -> web.StreamResponse:
+    service = request.app[CALLS].get("service")
+    if service is None:
+        return web.json_response({"error": "no such call"}, status=404)
+    return await call_events(request, service)
 
 
 async def delete_call_route(request: web.Request) -> web.Response:

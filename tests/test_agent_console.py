@@ -291,3 +291,30 @@ async def test_oversized_or_unknown_requests_get_json_errors(desk: Desk) -> None
     resp = await desk.client.get("/api/nothing-here")
     assert resp.status == 404 and "error" in await resp.json()
     assert (await desk.client.get("/healthz")).status in (200, 503)  # still serving
+
+
+async def test_captions_are_pushed_to_the_callers_page_as_they_change(desk: Desk) -> None:
+    call = waiting_call(desk.service, "我要找真人")
+    call.brain.on_change = desk.service.notify
+    url = f"/api/calls/{call.call_id}/events"
+    assert (await desk.client.get(url)).status == 401
+    resp = await desk.client.get(url, headers={"Authorization": "Bearer token"})
+    assert resp.headers["Content-Type"] == "text/event-stream"
+
+    async def next_event() -> dict[str, Any]:
+        line = b""
+        while not line.startswith(b"data: "):
+            line = await asyncio.wait_for(resp.content.readline(), 2.0)  # < the 5 s tick
+        event: dict[str, Any] = json.loads(line[6:])
+        return event
+
+    first = await next_event()
+    assert first["state"] == "waiting_agent"
+    call.brain.record("agent", "您好，我是專人")
+    pushed = await next_event()  # at once: right after the first event was sent
+    assert pushed["transcript"][-1]["who"] == "agent"
+    assert pushed["transcript"][-1]["text"].replace(",", "，") == "您好，我是專人"
+    await desk.service.end(call)
+    assert (await next_event())["state"] == "ended"
+    rest = await asyncio.wait_for(resp.content.read(), 2.0)  # to the end of the stream
+    assert rest.strip() == b""

@@ -1,7 +1,7 @@
 // The citizen's call page: microphone → WebRTC → the hotline; captions of both sides.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const state = { pc: null, stream: null, callId: null, token: null, poll: null };
+const state = { pc: null, stream: null, callId: null, token: null };
 window.hotline = { greetingHeardMs: null, connectedAt: null, state: "idle", agentHeardAt: null };
 
 const LABEL = {
@@ -65,15 +65,37 @@ async function call() {
   state.token = body.token;
   await pc.setRemoteDescription({ sdp: body.sdp, type: body.type });
   $("hangup").disabled = false;
-  state.poll = setInterval(refresh, 500);
+  follow();
 }
 
-async function refresh() {
-  if (!state.callId) return;
-  const resp = await fetch("/api/calls/" + state.callId,
-                           { headers: { Authorization: "Bearer " + state.token } });
-  if (!resp.ok) return;
-  const call = await resp.json();
+async function follow() {
+  // Server-sent events over fetch (EventSource cannot send the Bearer token).
+  const callId = state.callId;
+  try {
+    const resp = await fetch(`/api/calls/${callId}/events`,
+                             { headers: { Authorization: "Bearer " + state.token } });
+    if (!resp.ok) return;
+    const reader = resp.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (event.startsWith("data: ")) show(JSON.parse(event.slice(6)));
+      }
+    }
+  } catch (err) {
+    // the stream broke (network): try again below while the call is on
+  }
+  if (state.callId === callId && window.hotline.state !== "ended") setTimeout(follow, 1000);
+}
+
+function show(call) {
   window.hotline.state = call.state;
   setStatus(LABEL[call.state] || call.state);
   const list = $("captions");
@@ -93,8 +115,6 @@ function hangUp() {
       headers: { Authorization: "Bearer " + state.token } }).catch(() => {});
     window.hotline.state = "ended";
   }
-  if (state.poll) clearInterval(state.poll);
-  state.poll = null;
   if (state.pc) state.pc.close();
   state.pc = null;
   if (state.stream) state.stream.getTracks().forEach((t) => t.stop());
