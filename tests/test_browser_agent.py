@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from aiohttp.test_utils import TestServer
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from hotline.accounts import Accounts
@@ -72,9 +73,14 @@ async def test_agent_console_takes_a_call_in_a_real_browser(tmp_path: Path) -> N
         await citizen.wait_for_function("window.hotline.agentHeardAt !== null", timeout=20_000)
         await agent.wait_for_function("window.agentConsole.callerHeardAt !== null",
                                       timeout=30_000)
-        await agent.wait_for_function(
-            "window.agentConsole.transcript.some(t => t.who === 'caller' && "
-            "t.text.toLowerCase().replace(/ /g, '').includes('streetlight'))", timeout=30_000)
+        try:
+            await agent.wait_for_function(
+                "window.agentConsole.transcript.some(t => t.who === 'caller' && "
+                "t.text.toLowerCase().replace(/ /g, '').includes('streetlight'))",
+                timeout=30_000)
+        except PlaywrightTimeout as exc:  # say what the pane showed instead
+            shown = await agent.evaluate("window.agentConsole.transcript")
+            raise AssertionError(f"no streetlight line in the assist pane: {shown}") from exc
         await agent.wait_for_function(
             "window.agentConsole.transcript.some(t => t.who === 'agent')", timeout=20_000)
         suggestions = await agent.inner_text("#suggestions")
