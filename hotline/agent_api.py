@@ -141,10 +141,15 @@ def _elapsed(since: float | None) -> int:
 def queue_entry(call: Call, position: int) -> dict[str, Any]:
     st = call.manager.state
     handoff = st.handoff
+    if handoff is not None:
+        summary = handoff.summary
+    else:  # an emergency the bot redirected: what the caller said is the summary
+        lines = st.caller_lines()
+        summary = f"已請來電者撥打{st.emergency}；來電者說：「{lines[-1] if lines else ''}」"
     return {
         "call_id": call.call_id, "position": position, "waiting_s": _elapsed(call.waiting_since),
         "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
-        "summary": handoff.summary if handoff else "", "fields": st.fields(), "lang": st.lang,
+        "summary": summary, "fields": st.fields(), "lang": st.lang,
     }
 
 

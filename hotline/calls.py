@@ -149,7 +149,8 @@ class Call:
             return "ended"
         if self.agent is not None:
             return "agent"
-        if self.queued or (self.manager.state.handoff is not None and not self.callback_offered):
+        handoff = self.manager.state.handoff
+        if handoff is not None and not self.callback_offered:
             return "waiting_agent"
         return "bot" if self.tasks else "ringing"
 
@@ -245,19 +246,27 @@ class CallService:
 
     async def _attend(self, call: Call) -> None:
         """While a call waits for a person: queue it, say 'please hold' with the expected
-        wait now and then, and after the configured time offer a call-back instead."""
+        wait now and then, and after the configured time offer a call-back instead.
+
+        An emergency the bot redirected (110, 119, …) is flagged to the agents too, first in
+        the queue, in case the caller stays on the line; the bot keeps the call meanwhile.
+        """
         while not call.ended and call.agent is None:
             await asyncio.sleep(0.5)
             now = time.monotonic()
-            handoff = call.manager.state.handoff
+            st = call.manager.state
             if call.waiting_since is None:
-                if handoff is None or call.callback_offered:
+                if call.callback_offered or (st.handoff is None and not st.emergency):
                     continue
                 call.waiting_since = call.last_hold = now
-                call.suggestions = list(handoff.suggestions)
-                call.pipeline.on_hold = True
-                log.info("call %s waits for an agent (%s)", call.call_id, handoff.reason.value)
+                if st.handoff is not None:
+                    call.suggestions = list(st.handoff.suggestions)
+                    call.pipeline.on_hold = True
+                log.info("call %s waits for an agent (%s)", call.call_id,
+                         st.handoff.reason.value if st.handoff else f"emergency {st.emergency}")
                 self.notify()
+            elif st.handoff is None:
+                continue  # an emergency: the caller was told to call for help, not to hold
             elif call.pipeline.speaking:
                 continue  # never cut a message short (what was heard goes on record)
             elif now - call.waiting_since >= self.policy.agent_wait_s:

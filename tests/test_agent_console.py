@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -134,6 +135,17 @@ async def test_login_cookie_is_httponly_strict_and_changes_need_the_csrf_token(
                                   headers={"X-CSRF-Token": me["csrf"]})
     assert resp.status == 200
     assert (await desk.client.get("/api/agent/me")).status == 401
+
+
+async def test_no_password_or_session_in_the_logs(desk: Desk,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    await desk.client.post("/api/agent/login", json={"name": "alice", "password": "typo pw 1"})
+    resp = await desk.client.post("/api/agent/login", json={"name": "alice",
+                                                            "password": PASSWORD})
+    token = resp.cookies["hotline_session"].value
+    assert "typo pw 1" not in caplog.text and PASSWORD not in caplog.text
+    assert token not in caplog.text and "logged in" in caplog.text
 
 
 async def test_logins_are_rate_limited_per_address(desk: Desk) -> None:
@@ -318,3 +330,21 @@ async def test_captions_are_pushed_to_the_callers_page_as_they_change(desk: Desk
     assert (await next_event())["state"] == "ended"
     rest = await asyncio.wait_for(resp.content.read(), 2.0)  # to the end of the stream
     assert rest.strip() == b""
+
+
+async def test_an_emergency_is_flagged_to_agents_without_hold_messages(desk: Desk) -> None:
+    desk.service.policy.hold_message_s = 0.3
+    desk.service.policy.agent_wait_s = 0.6
+    call = waiting_call(desk.service, "我爸爸昏倒了沒有呼吸")
+    call.waiting_since = None
+    attendant = asyncio.create_task(desk.service._attend(call))
+    await asyncio.sleep(1.5)
+    assert call.queued and call.state != "waiting_agent"  # the caller was told to call 119
+    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
+    assert not any("請稍候" in s or "回電" in s for s in said) and not call.callback_offered
+    await login(desk.client)
+    entry = (await first_event(desk.client))["queue"][0]
+    assert entry["emergency"] == "119" and entry["reason"] is None
+    assert "119" in entry["summary"] and "昏倒" in entry["summary"]
+    await desk.service.end(call)
+    attendant.cancel()

@@ -56,6 +56,8 @@ async def test_browser_call_reaches_a_person(tmp_path: Path) -> None:
         service = app[CALLS]["service"]
         call = next(iter(service.calls.values()))
         await asyncio.wait_for(call.finished.wait(), 20)
+        await asyncio.sleep(0.5)
+        assert all(task.done() for task in call.tasks)  # nothing of the call left running
         assert call.manager.state.handoff is not None
         kept = CallRecords(make_engine(settings.db_url)).get(call.call_id)
         assert kept is not None and kept.outcome == "escalated"

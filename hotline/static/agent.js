@@ -80,7 +80,8 @@ function render(snap) {
     return el("li", { className: c.emergency ? "emergency" : "" },
       el("div", {},
         el("div", { className: "reason", textContent:
-          (c.emergency ? `⚠ 緊急 ${c.emergency}　` : "") + (REASONS[c.reason] || c.reason) }),
+          (c.emergency ? `⚠ 緊急 ${c.emergency}　` : "") +
+          (c.reason ? (REASONS[c.reason] || c.reason) : "機器人已轉介緊急專線") }),
         el("div", { textContent: c.summary }),
         el("div", { className: "fields", textContent: fieldsText(c.fields) })),
       el("div", {}, el("div", { className: "wait", textContent: `等候 ${minutes(c.waiting_s)}` }),
