@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.accounts import Accounts, Role
 from hotline.config import Settings
 from hotline.db import check_writable, make_engine
 from models.manifest import builtin_manifest
@@ -42,6 +43,7 @@ def run_checks(settings: Settings, cpuinfo: Path = Path("/proc/cpuinfo")) -> lis
         check_cpu(cpuinfo),
         check_port(settings.host, settings.port),
         check_database(settings),
+        check_agents(settings),
     ]
 
 
@@ -138,3 +140,20 @@ def check_database(settings: Settings) -> Check:
             engine.dispose()
     shown = settings.shown("database_url")
     return Check("database", Level.OK, f"{shown} writable")
+
+
+def check_agents(settings: Settings) -> Check:
+    """Escalated calls wait in vain without anyone to log in to /agent."""
+    engine = make_engine(settings.db_url)
+    try:
+        accounts = Accounts(engine).list()
+    except (SQLAlchemyError, OSError) as exc:
+        return Check("agents", Level.WARN, f"cannot read the accounts: {exc}")
+    finally:
+        engine.dispose()
+    active = [a for a, on in accounts if on]
+    if not active:
+        return Check("agents", Level.WARN, "no agent account: hand-offs reach nobody",
+                     "hotline agents add NAME (and --role supervisor for a supervisor)")
+    supervisors = sum(1 for a in active if a.role is Role.SUPERVISOR)
+    return Check("agents", Level.OK, f"{len(active)} active, {supervisors} supervisor(s)")

@@ -56,3 +56,15 @@ def test_doctor_command_exits_1_when_something_fails(clean_env: Path) -> None:
     assert "FAIL model whisper-base" in result.output
     assert "fix: hotline models install whisper-base" in result.output
     assert "OK   database" in result.output
+
+
+def test_agents_check_warns_until_someone_can_take_hand_offs(settings: Settings) -> None:
+    from hotline.accounts import Accounts, Role
+    from hotline.db import make_engine
+    from hotline.doctor import check_agents
+
+    check = check_agents(settings)
+    assert check.level is Level.WARN and "hotline agents add" in check.fix
+    Accounts(make_engine(settings.db_url)).add("sue", "long enough pw", Role.SUPERVISOR)
+    check = check_agents(settings)
+    assert check.level is Level.OK and "1 active, 1 supervisor" in check.detail
