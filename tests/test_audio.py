@@ -80,6 +80,20 @@ def test_endpointer_finds_start_pause_and_end() -> None:
     assert 1.4 <= len(stopped.audio) / SAMPLE_RATE <= 1.9  # the speech, a little context
 
 
+def test_a_short_answer_ends_sooner_than_a_long_description() -> None:
+    cfg = VadConfig()
+    short = [e for e in run_vad(np.concatenate([silence(1.0), vowel(0.5), silence(2.0)]))
+             if isinstance(e, SpeechStopped)]
+    long = [e for e in run_vad(np.concatenate([silence(1.0), vowel(2.0), silence(2.0)]))
+            if isinstance(e, SpeechStopped)]
+    assert abs(short[0].t - short[0].speech_end - cfg.short_hangover_ms / 1000) < 0.06
+    assert abs(long[0].t - long[0].speech_end - cfg.hangover_ms / 1000) < 0.06
+    # a long description with a thinking pause (600 ms) stays one utterance
+    paused = run_vad(np.concatenate([silence(1.0), vowel(1.5), silence(0.6), vowel(1.0),
+                                     silence(2.0)]))
+    assert len([e for e in paused if isinstance(e, SpeechStopped)]) == 1
+
+
 def test_clicks_do_not_start_speech() -> None:
     clicks = np.concatenate([np.concatenate([silence(0.5), vowel(0.06)]) for _ in range(6)])
     assert run_vad(clicks) == []

@@ -27,6 +27,10 @@ class VadConfig:
     start_window_ms: int = 240
     pause_ms: int = 160  # a pause this long inside speech: recognise early (speculation)
     hangover_ms: int = 700  # silence this long ends the utterance
+    # Adaptive: a short answer ("對", "yes", "no") ends sooner; people pause to think
+    # inside long descriptions, seldom inside a one-word reply.
+    short_utterance_ms: int = 1200  # speech (from its start to the last voiced frame)
+    short_hangover_ms: int = 450
     preroll_ms: int = 240  # audio kept from before the start
     max_utterance_s: float = 30.0  # a monologue is cut into pieces this long
     energy_floor_dbfs: float = -55.0  # quieter frames are silence whatever the VAD says
@@ -90,9 +94,14 @@ class Endpointer:
             self._paused = True
             events.append(SpeechPaused(t + FRAME_MS / 1000, self._audio(trim=True)))
         too_long = len(self._speech) * FRAME_MS >= cfg.max_utterance_s * 1000
-        if self._silence_ms >= cfg.hangover_ms or too_long:
+        if self._silence_ms >= self._hangover_ms() or too_long:
             events.append(self._stop(t + FRAME_MS / 1000))
         return events
+
+    def _hangover_ms(self) -> int:
+        cfg = self.config
+        spoken_ms = (self._last_voiced_t - self._start_t) * 1000 - cfg.preroll_ms
+        return cfg.short_hangover_ms if spoken_ms < cfg.short_utterance_ms else cfg.hangover_ms
 
     def flush(self, t: float) -> list[Event]:
         """The stream ended: close an utterance in progress."""
