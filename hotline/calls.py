@@ -199,6 +199,7 @@ class CallService:
         self._agent_call_s: deque[float] = deque(maxlen=20)
         self._changed = asyncio.Event()
         self.version = 0  # counts changes
+        self.on_call_ended: Callable[[Call], None] = lambda call: None  # metrics
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -405,6 +406,7 @@ class CallService:
                 log.exception("could not save the record of call %s", call.call_id)
         if call.recorder is not None:
             call.recorder.close()
+        self.on_call_ended(call)
         call.finished.set()
         self.notify()
         await call.pc.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from hotline.accounts import Accounts
 from hotline.agent_api import AgentDesk, add_routes
@@ -25,8 +25,9 @@ from hotline.calls import (
 )
 from hotline.config import Settings
 from hotline.db import make_engine
+from hotline.metrics import ServiceMetrics
 from hotline.records import CallRecords
-from hotline.runtime import LoadState, Runtime, speech_stack
+from hotline.runtime import Runtime, speech_stack
 from models.store import ModelError
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,7 @@ RUNTIME = web.AppKey("runtime", Runtime)
 SETTINGS = web.AppKey("settings", Settings)
 CALLS = web.AppKey("calls", dict)
 LINES_OPEN = web.AppKey("lines_open", asyncio.Event)
-REGISTRY = web.AppKey("registry", CollectorRegistry)
-MODEL_GAUGE = web.AppKey("model_gauge", Gauge)
+METRICS = web.AppKey("metrics", ServiceMetrics)
 
 
 @web.middleware
@@ -65,11 +65,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app[SETTINGS] = settings
     app[CALLS] = {}
     app[LINES_OPEN] = asyncio.Event()
-    registry = CollectorRegistry()
-    app[REGISTRY] = registry
-    # Refreshed from the runtime on each scrape.
-    app[MODEL_GAUGE] = Gauge("hotline_model_loaded", "1 when the model is loaded",
-                             ["role", "model"], registry=registry)
+    app[METRICS] = ServiceMetrics(CollectorRegistry())
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", index)
@@ -112,9 +108,10 @@ async def _start_calls(app: web.Application) -> None:
     policy = CallPolicy(settings.max_calls, settings.agent_wait_s, settings.hold_message_s,
                         settings.calls_per_minute_per_ip,
                         recordings=settings.recordings_dir if settings.record_audio else None)
-    app[CALLS]["service"] = CallService(
-        stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
-        CallRecords(stack.factory.cases.engine))
+    service = CallService(stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
+                          CallRecords(stack.factory.cases.engine))
+    service.on_call_ended = app[METRICS].call_ended
+    app[CALLS]["service"] = service
     app[LINES_OPEN].set()
     log.info("lines open (%s)", stack.factory.mode)
 
@@ -162,10 +159,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    gauge = request.app[MODEL_GAUGE]
-    for slot in request.app[RUNTIME].slots.values():
-        gauge.labels(slot.role, slot.name or "").set(1 if slot.state is LoadState.LOADED else 0)
-    body = generate_latest(request.app[REGISTRY])
+    figures = request.app[METRICS]
+    figures.scrape(request.app[RUNTIME], request.app[CALLS].get("service"))
+    body = generate_latest(figures.registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

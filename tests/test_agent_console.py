@@ -29,7 +29,7 @@ from hotline.config import Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
-from hotline.server import CALLS, create_app
+from hotline.server import CALLS, METRICS, create_app
 from tests.test_pipeline import FakeASR, FakeVoice
 from voice.pipeline import CallPipeline
 from voice.tts import VoiceBox
@@ -62,6 +62,7 @@ async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
                           CallPolicy(calls_per_minute_per_ip=3), CallRecords(engine))
     app = create_app(settings)
     app[CALLS]["service"] = service
+    service.on_call_ended = app[METRICS].call_ended  # as the server wires it
     async with TestClient(TestServer(app)) as client:
         yield Desk(client, service, settings)
         await service.close()
@@ -348,3 +349,20 @@ async def test_an_emergency_is_flagged_to_agents_without_hold_messages(desk: Des
     assert "119" in entry["summary"] and "昏倒" in entry["summary"]
     await desk.service.end(call)
     attendant.cancel()
+
+
+async def test_metrics_show_the_queue_and_ended_calls(desk: Desk) -> None:
+    import re
+
+    call = waiting_call(desk.service, "我要找真人", waited=42)
+    text = await (await desk.client.get("/metrics")).text()
+    assert "hotline_queue_length 1.0" in text
+    assert re.search(r"hotline_queue_longest_wait_seconds 4[2-9]", text)
+    assert 'hotline_calls_live{state="waiting_agent"} 1.0' in text
+    call.pipeline.stats.voice_to_voice_ms.append(800.0)
+    await desk.service.end(call)
+    text = await (await desk.client.get("/metrics")).text()
+    assert 'hotline_calls_ended_total{handled_by="bot",outcome="escalated"} 1.0' in text
+    assert "hotline_voice_to_voice_seconds_count 1.0" in text
+    assert "hotline_queue_length 0.0" in text
+    assert "我要找真人" not in text  # nothing about a caller
