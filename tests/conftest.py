@@ -15,6 +15,8 @@ from hotline.config import Settings, load_settings
 from models.manifest import Manifest
 from models.store import ModelStore, no_progress
 
+pytest_plugins = ["tests.agent_desk"]  # the desk and kb fixtures
+
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:

@@ -6,82 +6,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
-from dialog.cases import CaseStore
-from dialog.knowledge import KnowledgeBase
 from dialog.manager import Stage
-from hotline.accounts import Accounts, Role
-from hotline.brain import DialogBrain
-from hotline.calls import BotAudioTrack, Call, CallPolicy, CallService
-from hotline.config import Settings, load_settings
 from hotline.db import make_engine
-from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
-from hotline.server import CALLS, METRICS, create_app
-from tests.test_pipeline import FakeASR, FakeVoice
-from voice.pipeline import CallPipeline
-from voice.tts import VoiceBox
-
-Client = TestClient[web.Request, web.Application]
-PASSWORD = "a long enough password"
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.load()
-
-
-@dataclass
-class Desk:
-    client: Client
-    service: CallService
-    settings: Settings
-
-
-@pytest.fixture
-async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
-    settings = load_settings(load_models=False, login_attempts_per_minute=5)
-    engine = make_engine(settings.db_url)
-    accounts = Accounts(engine)
-    accounts.add("alice", PASSWORD)
-    accounts.add("sue", PASSWORD, Role.SUPERVISOR)
-    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
-                          VoiceBox({"zh": FakeVoice()}), [],
-                          CallPolicy(calls_per_minute_per_ip=3), CallRecords(engine))
-    app = create_app(settings)
-    app[CALLS]["service"] = service
-    service.on_call_ended = app[METRICS].call_ended  # as the server wires it
-    async with TestClient(TestServer(app)) as client:
-        yield Desk(client, service, settings)
-        await service.close()
-
-
-def waiting_call(service: CallService, *lines: str, waited: float = 0.0) -> Call:
-    """A call the bot has handed off (its lines said as text), queued ``waited`` s ago."""
-    manager = service.factory.new()
-    manager.start()
-    for line in lines:
-        manager.handle(line)
-    assert manager.state.handoff is not None or manager.state.emergency
-    brain = DialogBrain(manager)
-    out = BotAudioTrack()
-    call = Call(manager.state.call_id, "token", RTCPeerConnection(), manager, brain,
-                CallPipeline(brain, service.asr, service.voices, out), out)
-    call.waiting_since = time.monotonic() - waited
-    service.calls[call.call_id] = call
-    return call
+from tests.agent_desk import PASSWORD, Client, Desk, waiting_call
 
 
 async def login(client: Client, name: str = "alice") -> dict[str, Any]:
