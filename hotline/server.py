@@ -155,6 +155,8 @@ async def agent_page(request: web.Request) -> web.FileResponse:
 
 async def healthz(request: web.Request) -> web.Response:
     healthy, body = request.app[RUNTIME].health()
+    # Models load first, then the fixed prompts are synthesised: only then are calls taken.
+    body["lines_open"] = request.app[LINES_OPEN].is_set()
     return web.json_response(body, status=200 if healthy else 503)
 
 

@@ -59,6 +59,7 @@ async def test_healthz_starting_then_ok_and_metrics(settings: Settings, tmp_path
         gate.set()
         body = await wait_for(client, "ok")
         assert body["models"]["asr"]["state"] == "loaded"  # type: ignore[index]
+        assert body["lines_open"] is False  # (fake engines: no calls can be taken)
         metrics = await (await client.get("/metrics")).text()
         assert 'hotline_model_loaded{model="asr-model",role="asr"} 1.0' in metrics
 
