@@ -161,10 +161,13 @@ class DialogManager:
             return self._reply([phrases.say(st.lang, "hold_next")])
         return self._reply([phrases.say(st.lang, "hold", minutes=str(max(1, wait_minutes)))])
 
-    def offer_callback(self) -> Reply:
-        """No agent accepted in time: offer a case with a call-back instead."""
-        self.state.stage = Stage.OFFER_CALLBACK
-        return self._ask("callback", [phrases.say(self.state.lang, "callback_offer")])
+    def offer_callback(self, agent_lost: bool = False) -> Reply:
+        """No agent accepted in time (or the agent's line dropped): offer a case with a
+        call-back instead."""
+        st = self.state
+        st.stage = Stage.OFFER_CALLBACK
+        key = "callback_offer_agent_lost" if agent_lost else "callback_offer"
+        return self._ask("callback", [phrases.say(st.lang, key)])
 
     def record(self, who: str, text: str) -> None:
         """A line said while an agent has the call: kept in the transcript, and what the

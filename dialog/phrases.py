@@ -46,6 +46,7 @@ _ZH = {
     "hold": "正在為您轉接專人，請稍候。預計等候約{minutes}分鐘。",
     "hold_next": "正在為您轉接專人，您是下一位，請稍候。",
     "callback_offer": "不好意思，目前專人都在忙線中。需要為您登記案件，由專人回電給您嗎？",
+    "callback_offer_agent_lost": "不好意思，專人的連線中斷了。需要為您登記案件，由專人回電給您嗎？",
     "callback_ask_phone": "好的，請告訴我您的聯絡電話。",
     "callback_filed": "已為您登記，案件編號是{number}，專人會盡快打{phone}回電給您。"
                       "謝謝您的來電，再見。",
@@ -104,6 +105,8 @@ _EN = {
     "hold_next": "I am connecting you to a person. You are next in line, please hold.",
     "callback_offer": "Sorry, all our staff are busy. Shall I file your case so that a staff "
                       "member calls you back?",
+    "callback_offer_agent_lost": "Sorry, the line to our staff member dropped. Shall I file "
+                                 "your case so that a staff member calls you back?",
     "callback_ask_phone": "All right. What number can we call you back on?",
     "callback_filed": "Done. Your case number is {number}. A staff member will call you back "
                       "on {phone} as soon as possible. Thank you for calling. Goodbye.",

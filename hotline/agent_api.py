@@ -171,8 +171,8 @@ async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
     if service is None:
         return {"starting": True, "queue": [], "mine": []}
     queue = service.queue()
-    mine = [c for c in service.calls.values()
-            if c.agent is not None and c.agent.name == session.agent.name and not c.ended]
+    mine = [c for c in service.calls.values() if c.agent is not None and not c.agent_left
+            and c.agent.name == session.agent.name and not c.ended]
     data: dict[str, Any] = {
         "starting": False,
         "queue": [queue_entry(c, i + 1) for i, c in enumerate(queue)],

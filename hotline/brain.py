@@ -56,9 +56,9 @@ class DialogBrain:
         with self.lock:
             return self._turn(self.manager.hold(position, wait_minutes))
 
-    def offer_callback(self) -> BotTurn:
+    def offer_callback(self, agent_lost: bool = False) -> BotTurn:
         with self.lock:
-            return self._turn(self.manager.offer_callback())
+            return self._turn(self.manager.offer_callback(agent_lost))
 
     def _turn(self, reply: Reply) -> BotTurn:
         """Called with the lock held, after the manager logged the reply."""

@@ -130,6 +130,7 @@ class Call:
     agent: Agent | None = None
     accepted_at: float | None = None
     agent_pc: RTCPeerConnection | None = None
+    agent_left: bool = False  # the agent's line dropped: the bot has the call again
     to_agent: BotAudioTrack | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
     suggest_ms: list[float] = field(default_factory=list)  # caller's speech end → suggestions
@@ -147,7 +148,7 @@ class Call:
     def state(self) -> str:
         if self.ended:
             return "ended"
-        if self.agent is not None:
+        if self.agent is not None and not self.agent_left:
             return "agent"
         handoff = self.manager.state.handoff
         if handoff is not None and not self.callback_offered:
@@ -300,9 +301,8 @@ class CallService:
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:
-            # The agent's line dropped: nobody can speak to the caller any more.
             if pc.connectionState in ("failed", "closed"):
-                await self.end(call)
+                self.agent_left(call)
 
         def caller_said(_text: str) -> None:  # on a worker thread, after each utterance
             _suggest(call)
@@ -316,6 +316,21 @@ class CallService:
         await pc.setRemoteDescription(offer)
         await pc.setLocalDescription(await pc.createAnswer())
         log.info("call %s accepted by %s", call.call_id, agent.name)
+        self.notify()
+
+    def agent_left(self, call: Call) -> None:
+        """The agent's line dropped mid-call: the bot takes the call back, apologises and
+        offers a call-back, so the caller is not left in silence and nothing is lost."""
+        if call.ended or call.closing is not None or call.agent_left:
+            return  # the call is ending anyway (the agent pressed End, or it hung up)
+        call.agent_left = True
+        log.warning("call %s: the agent's line dropped; the bot takes the call back",
+                    call.call_id)
+        call.to_agent = None
+        call.brain.with_agent = None
+        call.callback_offered = True
+        call.pipeline.take_back()
+        call.pipeline.say(call.brain.offer_callback(agent_lost=True))
         self.notify()
 
     async def _listen_agent(self, call: Call, track: MediaStreamTrack) -> None:

@@ -302,3 +302,25 @@ async def test_metrics_show_the_queue_and_ended_calls(desk: Desk) -> None:
     assert "hotline_voice_to_voice_seconds_count 1.0" in text
     assert "hotline_queue_length 0.0" in text
     assert "我要找真人" not in text  # nothing about a caller
+
+
+async def test_when_the_agents_line_drops_the_bot_takes_the_call_back(desk: Desk) -> None:
+    call = waiting_call(desk.service, "我要找真人")
+    me = await login(desk.client)
+    agent_pc = RTCPeerConnection()
+    agent_pc.addTrack(AudioStreamTrack())
+    await agent_pc.setLocalDescription(await agent_pc.createOffer())
+    resp = await desk.client.post(f"/api/agent/calls/{call.call_id}/accept", json={
+        "sdp": agent_pc.localDescription.sdp, "type": "offer"},
+        headers={"X-CSRF-Token": me["csrf"]})
+    assert resp.status == 200 and call.pipeline.handed_over
+    desk.service.agent_left(call)  # as when the agent's connection fails
+    assert not call.pipeline.handed_over and call.brain.with_agent is None
+    assert call.state != "agent" and call.manager.state.stage is Stage.OFFER_CALLBACK
+    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
+    assert "連線中斷" in said[-1] and "回電" in said[-1]
+    assert (await first_event(desk.client))["mine"] == []  # off the agent's pane
+    await desk.service.end(call)
+    record = CallRecords(make_engine(desk.settings.db_url)).get(call.call_id)
+    assert record is not None and record.handled_by == "alice"  # who had it, for the record
+    await agent_pc.close()

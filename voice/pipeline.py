@@ -189,6 +189,11 @@ class CallPipeline:
             self._speaking.cancel()
         self.sink.clear()
 
+    def take_back(self) -> None:
+        """The person left the call: the bot speaks again (silence prompts, time limit)."""
+        self.handed_over = False
+        self._last_activity = self.now()
+
     @property
     def speaking(self) -> bool:
         return self._speaking is not None and not self._speaking.done()
