@@ -48,6 +48,7 @@ from voice.vad import Endpointer
 log = logging.getLogger(__name__)
 
 MAX_SDP_BYTES = 64 * 1024
+KEEP_ENDED_S = 600.0  # an ended call stays in memory this long (then: the database record)
 BUSY = (("目前線路忙碌中，請稍後再撥，謝謝。", "zh"),
         ("All our lines are busy. Please call again later.", "en"))
 
@@ -424,6 +425,8 @@ class CallService:
         self.on_call_ended(call)
         call.finished.set()
         self.notify()
+        # The caller's page may still ask how it ended; after that only the record remains.
+        asyncio.get_running_loop().call_later(KEEP_ENDED_S, self.calls.pop, call.call_id, None)
         await call.pc.close()
         if call.agent_pc is not None:
             await call.agent_pc.close()

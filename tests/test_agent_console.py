@@ -153,6 +153,7 @@ async def test_accept_file_a_case_and_end(desk: Desk, tmp_path: Path) -> None:
     assert case.address == "崇德路二段100號" and case.transcript
     resp = await desk.client.post(base + "/end", json={}, headers=csrf)
     assert (await resp.json())["state"] == "ended"
+    assert call.call_id in desk.service.calls  # for a while: the caller's page may still ask
     record = CallRecords(make_engine(desk.settings.db_url)).get(call.call_id)
     assert record is not None and record.handled_by == "alice"
     assert record.case_number == number
@@ -324,3 +325,16 @@ async def test_when_the_agents_line_drops_the_bot_takes_the_call_back(desk: Desk
     record = CallRecords(make_engine(desk.settings.db_url)).get(call.call_id)
     assert record is not None and record.handled_by == "alice"  # who had it, for the record
     await agent_pc.close()
+
+
+async def test_ended_calls_leave_memory_after_a_while(desk: Desk,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import hotline.calls
+
+    monkeypatch.setattr(hotline.calls, "KEEP_ENDED_S", 0.2)
+    call = waiting_call(desk.service, "我要找真人")
+    await desk.service.end(call)
+    assert call.call_id in desk.service.calls
+    await asyncio.sleep(0.4)
+    assert call.call_id not in desk.service.calls  # the record is in the database
+    assert CallRecords(make_engine(desk.settings.db_url)).get(call.call_id) is not None
