@@ -16,9 +16,10 @@ from typing import Any
 from aiohttp import web
 from aiortc import RTCSessionDescription
 
+from dialog.cases import CaseDraft
 from dialog.domain import CATEGORIES, DISTRICTS
 from dialog.phrases import category_name
-from hotline.accounts import Accounts, Role
+from hotline.accounts import Accounts, Agent, Role
 from hotline.auth import (
     COOKIE,
     AgentSession,
@@ -275,7 +276,8 @@ async def submit_case(request: web.Request) -> web.Response:
     if form is None:
         return json_error(400, "expected the case form as a JSON object")
     try:
-        number = await asyncio.to_thread(service.submit_case, call, session.agent, form)
+        draft = case_draft(form, call, session.agent)
+        number = await asyncio.to_thread(service.submit_case, call, session.agent, draft)
     except CallConflict as exc:
         return json_error(409, str(exc))
     except ValueError as exc:
@@ -293,3 +295,29 @@ async def end_call(request: web.Request) -> web.Response:
         return json_error(409, "only the agent on the call can end it")
     await service.end(call)
     return web.json_response({"state": call.state})
+
+
+def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
+    """A case from the agent's form; ValueError names the first bad field."""
+    category = form.get("category") or None
+    if category is not None and category not in CATEGORIES:
+        raise ValueError("category: not a 1999 category code")
+    district = form.get("district") or None
+    if district is not None and district not in DISTRICTS:
+        raise ValueError("district: not a Taichung district")
+    text: dict[str, str] = {}
+    for key, limit in (("address", 200), ("description", 2000), ("phone", 20)):
+        value = form.get(key) or ""
+        if not isinstance(value, str) or len(value) > limit:
+            raise ValueError(f"{key}: text of at most {limit} characters")
+        text[key] = value.strip()
+    if category is None:
+        raise ValueError("category: choose one")
+    st = call.manager.state
+    details: dict[str, Any] = {"handled_by": agent.name}
+    if text["phone"]:
+        details["phone"] = text["phone"]
+    return CaseDraft(category=category, district=district, address=text["address"] or None,
+                     description=text["description"] or category, details=details,
+                     transcript=list(st.transcript), language=st.lang, call_id=call.call_id,
+                     created_by_bot=False)

@@ -1,7 +1,8 @@
-"""Live calls over WebRTC (aiortc): ``POST /api/calls`` and ``GET /api/calls/{call_id}``.
+"""Live calls over WebRTC (aiortc), and the queue of calls waiting for a person.
 
 Each call gets a peer connection, the speech pipeline and its own dialog manager. Audio from
 the caller is converted once at the edge; the bot's audio goes back on one outgoing track.
+An agent who accepts gets a second peer connection, bridged to the caller's.
 """
 
 from __future__ import annotations
@@ -9,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fractions
-import hmac
-import json
 import logging
 import secrets
 import time
@@ -19,21 +17,19 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
-from aiohttp import web
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
-from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
 from dialog.cases import CaseDraft
-from dialog.domain import CATEGORIES, DISTRICTS
 from dialog.handoff import Suggestion, suggest_replies
 from dialog.manager import DialogManager
 from hotline.accounts import Agent
 from hotline.audio_recorder import CallRecorder
-from hotline.auth import RateLimiter, client_address
+from hotline.audio_track import BotAudioTrack
+from hotline.auth import RateLimiter
 from hotline.brain import DialogBrain
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecord, CallRecords
@@ -51,63 +47,6 @@ MAX_SDP_BYTES = 64 * 1024
 KEEP_ENDED_S = 600.0  # an ended call stays in memory this long (then: the database record)
 BUSY = (("目前線路忙碌中，請稍後再撥，謝謝。", "zh"),
         ("All our lines are busy. Please call again later.", "en"))
-
-
-class BotAudioTrack(AudioStreamTrack):
-    """Outgoing audio as a WebRTC track: the bot's voice (the pipeline's ``AudioSink``), an
-    agent's voice to the caller, or the caller's voice to the agent.
-
-    ``max_frames`` bounds the backlog for relayed live audio: when the sender runs ahead,
-    the oldest audio goes, so the delay between two people never grows.
-    """
-
-    def __init__(self, max_frames: int | None = None,
-                 tap: Callable[[Pcm], None] | None = None) -> None:
-        super().__init__()
-        self._frames: deque[Pcm] = deque(maxlen=max_frames)
-        self.tap = tap  # sees every frame as it is sent (the call recording)
-        self._partial: Pcm = np.zeros(0, np.int16)
-        self._t0: float | None = None
-        self._sent = 0
-
-    async def play(self, pcm: Pcm) -> None:
-        self._frames.append(pcm)
-
-    def relay(self, pcm: Pcm) -> None:
-        """Live audio of any length, cut into 20 ms frames."""
-        if len(self._partial):
-            pcm = cast(Pcm, np.concatenate([self._partial, pcm]))
-        whole = len(pcm) - len(pcm) % FRAME_SAMPLES
-        for start in range(0, whole, FRAME_SAMPLES):
-            self._frames.append(pcm[start:start + FRAME_SAMPLES])
-        self._partial = pcm[whole:]
-
-    def clear(self) -> None:
-        self._frames.clear()
-
-    @property
-    def pending_seconds(self) -> float:
-        """Audio queued but not yet sent."""
-        return len(self._frames) * FRAME_SAMPLES / SAMPLE_RATE
-
-    async def recv(self) -> AudioFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        if self._t0 is None:
-            self._t0 = time.time()
-        else:  # one 20 ms frame per 20 ms
-            await asyncio.sleep(max(0.0, self._t0 + self._sent * 0.02 - time.time()))
-        pcm = self._frames.popleft() if self._frames else np.zeros(FRAME_SAMPLES, np.int16)
-        if len(pcm) < FRAME_SAMPLES:
-            pcm = np.concatenate([pcm, np.zeros(FRAME_SAMPLES - len(pcm), np.int16)])
-        if self.tap is not None:
-            self.tap(pcm)
-        frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = SAMPLE_RATE
-        frame.pts = self._sent * FRAME_SAMPLES
-        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
-        self._sent += 1
-        return frame
 
 
 @dataclass
@@ -369,11 +308,10 @@ class CallService:
             call.brain.record("agent", text.text)
             self.notify()
 
-    def submit_case(self, call: Call, agent: Agent, form: dict[str, Any]) -> str:
-        """The agent files the call's case from the (edited) form; returns its number."""
+    def submit_case(self, call: Call, agent: Agent, draft: CaseDraft) -> str:
+        """The agent files the call's case (from the edited form); returns its number."""
         if call.agent is None or call.agent.name != agent.name:
             raise CallConflict("only the agent on the call can file its case")
-        draft = case_draft(form, call, agent)
         case = self.factory.cases.file(draft)
         with call.brain.lock:
             call.manager.state.case = case
@@ -512,106 +450,3 @@ def _suggest(call: Call) -> None:
         st = call.manager.state
         lines, fields, lang = st.caller_lines(), st.fields(), st.lang
     call.suggestions = suggest_replies(call.manager.kb, lines, fields, lang=lang)
-
-
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
-
-
-def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
-    """A case from the agent's form; ValueError names the first bad field."""
-    category = form.get("category") or None
-    if category is not None and category not in CATEGORIES:
-        raise ValueError("category: not a 1999 category code")
-    district = form.get("district") or None
-    if district is not None and district not in DISTRICTS:
-        raise ValueError("district: not a Taichung district")
-    text: dict[str, str] = {}
-    for key, limit in (("address", 200), ("description", 2000), ("phone", 20)):
-        value = form.get(key) or ""
-        if not isinstance(value, str) or len(value) > limit:
-            raise ValueError(f"{key}: text of at most {limit} characters")
-        text[key] = value.strip()
-    if category is None:
-        raise ValueError("category: choose one")
-    st = call.manager.state
-    details: dict[str, Any] = {"handled_by": agent.name}
-    if text["phone"]:
-        details["phone"] = text["phone"]
-    return CaseDraft(category=category, district=district, address=text["address"] or None,
-                     description=text["description"] or category, details=details,
-                     transcript=list(st.transcript), language=st.lang, call_id=call.call_id,
-                     created_by_bot=False)
-
-
-async def post_call(request: web.Request, service: CallService) -> web.Response:
-    if not service.new_calls.allow(client_address(request)):
-        return _error(429, "too many new calls from this address; try again in a minute")
-    if request.content_length is not None and request.content_length > MAX_SDP_BYTES:
-        return _error(400, f"offer too large (at most {MAX_SDP_BYTES} bytes)")
-    try:
-        body = await request.json()
-    except ValueError:
-        return _error(400, "body must be JSON: {\"sdp\": \"…\", \"type\": \"offer\"}")
-    if not isinstance(body, dict) or body.get("type") != "offer" or not isinstance(
-            body.get("sdp"), str) or "m=audio" not in body["sdp"]:
-        return _error(400, "expected {\"sdp\": <an SDP offer with audio>, \"type\": \"offer\"}")
-    busy = service.live >= service.max_calls
-    try:
-        offer = RTCSessionDescription(sdp=body["sdp"], type="offer")
-        call = await (service.answer_busy(offer) if busy else service.answer(offer))
-    except (ValueError, AttributeError) as exc:
-        return _error(400, f"malformed SDP: {exc}")
-    local = call.pc.localDescription
-    return web.json_response({"sdp": local.sdp, "type": local.type, "call_id": call.call_id,
-                              "token": call.token})
-
-
-def _authorised(request: web.Request, service: CallService) -> Call | web.Response:
-    call = service.calls.get(request.match_info["call_id"])
-    auth = request.headers.get("Authorization", "")
-    if call is None:
-        return _error(404, "no such call")
-    if not hmac.compare_digest(auth, f"Bearer {call.token}"):
-        return _error(401, "a valid Bearer token is needed")
-    return call
-
-
-async def get_call(request: web.Request, service: CallService) -> web.Response:
-    call = _authorised(request, service)
-    return call if isinstance(call, web.Response) else web.json_response(call.as_json())
-
-
-async def call_events(request: web.Request, service: CallService) -> web.StreamResponse:
-    """The call's state and captions as server-sent events, pushed at every change (the
-    same JSON as ``GET /api/calls/{id}``; the stream ends after the call has)."""
-    call = _authorised(request, service)
-    if isinstance(call, web.Response):
-        return call
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-store"})
-    await response.prepare(request)
-    sent = ""
-    try:
-        while True:
-            seen = service.version
-            data = json.dumps(call.as_json(), ensure_ascii=False)
-            if data != sent:
-                await response.write(f"data: {data}\n\n".encode())
-                sent = data
-            if call.ended:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(service.changed(seen), 5.0)
-    except ConnectionResetError:
-        pass  # the page went away
-    return response
-
-
-async def delete_call(request: web.Request, service: CallService) -> web.Response:
-    """The caller hangs up (the page sends this when it closes)."""
-    call = _authorised(request, service)
-    if isinstance(call, web.Response):
-        return call
-    await service.end(call)
-    return web.json_response(call.as_json())

@@ -15,14 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from hotline.accounts import Accounts
 from hotline.agent_api import AgentDesk, add_routes
 from hotline.auth import RateLimiter, Sessions
-from hotline.calls import (
-    CallPolicy,
-    CallService,
-    call_events,
-    delete_call,
-    get_call,
-    post_call,
-)
+from hotline.call_api import call_events, delete_call, get_call, post_call
+from hotline.calls import CallPolicy, CallService
 from hotline.config import Settings
 from hotline.db import make_engine
 from hotline.metrics import ServiceMetrics

@@ -16,8 +16,9 @@ from aiortc import RTCPeerConnection
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
 from hotline.accounts import Accounts, Role
+from hotline.audio_track import BotAudioTrack
 from hotline.brain import DialogBrain
-from hotline.calls import BotAudioTrack, Call, CallPolicy, CallService
+from hotline.calls import Call, CallPolicy, CallService
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory
