@@ -6,7 +6,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, String, Text, func, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    Text,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -90,6 +101,7 @@ class CaseStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        _allow_cases_without_category(engine)
         Base.metadata.create_all(engine)
 
     def file(self, draft: CaseDraft, now: dt.datetime | None = None) -> Case:
@@ -132,3 +144,28 @@ class CaseStore:
 
 
 _TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
+
+
+def _allow_cases_without_category(engine: Engine) -> None:
+    """Databases made before call-back requests existed require a category: lift that,
+    keeping every case (SQLite cannot alter a column, so its table is copied)."""
+    inspector = inspect(engine)
+    if "cases" not in inspector.get_table_names():
+        return
+    columns = {c["name"]: c for c in inspector.get_columns("cases")}
+    if columns["category"]["nullable"] and columns["department"]["nullable"]:
+        return
+    with engine.begin() as conn:
+        if engine.dialect.name != "sqlite":
+            conn.exec_driver_sql("ALTER TABLE cases ALTER COLUMN category DROP NOT NULL")
+            conn.exec_driver_sql("ALTER TABLE cases ALTER COLUMN department DROP NOT NULL")
+            return
+        for index in inspector.get_indexes("cases"):
+            conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index["name"]}"')
+        conn.exec_driver_sql("ALTER TABLE cases RENAME TO cases_before_callbacks")
+        table = Base.metadata.tables["cases"]
+        table.create(conn)
+        names = ", ".join(f'"{n}"' for n in columns if n in table.columns)
+        conn.exec_driver_sql(f"INSERT INTO cases ({names}) SELECT {names} "
+                             "FROM cases_before_callbacks")
+        conn.exec_driver_sql("DROP TABLE cases_before_callbacks")

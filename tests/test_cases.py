@@ -45,3 +45,27 @@ def test_cli_lists_and_shows(settings: Settings) -> None:
     assert shown.exit_code == 0 and "路燈不亮" in shown.output and "pending_review" in shown.output
     missing = runner.invoke(app, ["cases", "show", "1999-20000101-0009"])
     assert missing.exit_code == 1
+
+
+def test_a_database_from_before_call_backs_is_upgraded_keeping_its_cases(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:  # the cases table as earlier versions made it
+        conn.exec_driver_sql(
+            "CREATE TABLE cases (id INTEGER PRIMARY KEY, number VARCHAR(20) NOT NULL, "
+            "created_at DATETIME NOT NULL, category VARCHAR(32) NOT NULL, department "
+            "VARCHAR(32) NOT NULL, district VARCHAR(8), address VARCHAR(200), details JSON "
+            "NOT NULL, description TEXT NOT NULL, transcript JSON NOT NULL, language "
+            "VARCHAR(8) NOT NULL, call_id VARCHAR(64), created_by_bot BOOLEAN NOT NULL, "
+            "review_status VARCHAR(16) NOT NULL)")
+        conn.exec_driver_sql("CREATE UNIQUE INDEX ix_cases_number ON cases (number)")
+        conn.exec_driver_sql(
+            "INSERT INTO cases VALUES (1, '1999-20260101-0001', '2026-01-01 08:00:00', "
+            "'streetlight', 'construction', '北屯區', '崇德路二段100號', '{}', '路燈不亮', "
+            "'[]', 'zh', NULL, 1, 'pending_review')")
+    store = CaseStore(engine)
+    old = store.get("1999-20260101-0001")
+    assert old is not None and old.category == "streetlight" and old.address == "崇德路二段100號"
+    callback = store.file(draft(category=None, description="請回電"))
+    assert callback.category is None and callback.department is None
+    CaseStore(engine)  # a second start changes nothing
+    assert len(store.list()) == 2
