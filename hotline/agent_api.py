@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from aiortc import RTCSessionDescription
 from dialog.cases import CaseDraft
 from dialog.domain import CATEGORIES, DISTRICTS
 from dialog.phrases import category_name
+from hotline import sse
 from hotline.accounts import Accounts, Agent, Role
 from hotline.auth import (
     COOKIE,
@@ -202,23 +202,17 @@ async def events(request: web.Request) -> web.StreamResponse:
     session = authorise(request, desk.sessions)
     if isinstance(session, web.Response):
         return session
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-store"})
-    await response.prepare(request)
+    response = await sse.open_stream(request)
     token = request.cookies.get(COOKIE)
-    try:
+    with contextlib.suppress(ConnectionResetError):  # the console was closed
         while desk.sessions.get(token) is session:  # logged out or expired: stop
             service = desk.service
             seen = service.version if service else 0
-            data = json.dumps(await snapshot(desk, session), ensure_ascii=False)
-            await response.write(f"data: {data}\n\n".encode())
+            await sse.send(response, await snapshot(desk, session))
             if service is None:
                 await asyncio.sleep(TICK_S)
             else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(service.changed(seen), TICK_S)
-    except ConnectionResetError:
-        pass  # the console closed
+                await service.changed(seen, TICK_S)
     return response
 
 
@@ -300,7 +294,9 @@ async def end_call(request: web.Request) -> web.Response:
 def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
     """A case from the agent's form; ValueError names the first bad field."""
     category = form.get("category") or None
-    if category is not None and category not in CATEGORIES:
+    if category is None:
+        raise ValueError("category: choose one")
+    if category not in CATEGORIES:
         raise ValueError("category: not a 1999 category code")
     district = form.get("district") or None
     if district is not None and district not in DISTRICTS:
@@ -311,8 +307,6 @@ def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError(f"{key}: text of at most {limit} characters")
         text[key] = value.strip()
-    if category is None:
-        raise ValueError("category: choose one")
     st = call.manager.state
     details: dict[str, Any] = {"handled_by": agent.name}
     if text["phone"]:

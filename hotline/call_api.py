@@ -3,14 +3,14 @@ its event stream, and ``DELETE`` (hang up)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
-import json
+from typing import Any
 
 from aiohttp import web
 from aiortc import RTCSessionDescription
 
+from hotline import sse
 from hotline.auth import client_address
 from hotline.calls import MAX_SDP_BYTES, Call, CallService
 
@@ -63,23 +63,18 @@ async def call_events(request: web.Request, service: CallService) -> web.StreamR
     call = _authorised(request, service)
     if isinstance(call, web.Response):
         return call
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-store"})
-    await response.prepare(request)
-    sent = ""
-    try:
+    response = await sse.open_stream(request)
+    sent: dict[str, Any] | None = None
+    with contextlib.suppress(ConnectionResetError):  # the page went away
         while True:
             seen = service.version
-            data = json.dumps(call.as_json(), ensure_ascii=False)
-            if data != sent:
-                await response.write(f"data: {data}\n\n".encode())
-                sent = data
+            state = call.as_json()
+            if state != sent:  # a tick with nothing new sends nothing
+                await sse.send(response, state)
+                sent = state
             if call.ended:
                 break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(service.changed(seen), 5.0)
-    except ConnectionResetError:
-        pass  # the page went away
+            await service.changed(seen, 5.0)
     return response
 
 

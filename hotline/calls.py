@@ -163,11 +163,13 @@ class CallService:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self.notify)
 
-    async def changed(self, seen: int) -> None:
+    async def changed(self, seen: int, within: float) -> None:
         """Return once anything changed after ``version`` was ``seen`` (read it before
-        building what is sent, so no change slips in between); callers bound the wait."""
+        building what is sent, so no change slips in between), or after ``within`` seconds
+        (waiting times tick on even when nothing else changes)."""
         if self.version == seen:
-            await self._changed.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), within)
 
     # ---- the queue --------------------------------------------------------------------------
 
@@ -288,8 +290,11 @@ class CallService:
                 call.out.relay(pcm)
                 for start in range(0, len(pcm) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
                     for event in endpointer.push(pcm[start:start + FRAME_SAMPLES], t):
-                        if isinstance(event, SpeechStopped):
-                            await self._transcribe_agent(call, event.audio)
+                        if isinstance(event, SpeechStopped):  # decoded aside: the relay
+                            task = asyncio.create_task(  # to the caller must not stall
+                                self._transcribe_agent(call, event.audio), name="agent-asr")
+                            call.tasks.add(task)
+                            task.add_done_callback(call.tasks.discard)
                     t += FRAME_SAMPLES / SAMPLE_RATE
         except (MediaStreamError, AudioFormatError) as exc:
             log.info("call %s: agent audio ended (%s)", call.call_id, type(exc).__name__)
@@ -305,8 +310,7 @@ class CallService:
             log.exception("call %s: agent speech recognition failed", call.call_id)
             return
         if text.text:
-            call.brain.record("agent", text.text)
-            self.notify()
+            call.brain.record("agent", text.text)  # (wakes the live views)
 
     def submit_case(self, call: Call, agent: Agent, draft: CaseDraft) -> str:
         """The agent files the call's case (from the edited form); returns its number."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -13,7 +13,7 @@ from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from hotline.accounts import Accounts
-from hotline.agent_api import AgentDesk, add_routes
+from hotline.agent_api import DESK, AgentDesk, add_routes
 from hotline.auth import RateLimiter, Sessions
 from hotline.call_api import call_events, delete_call, get_call, post_call
 from hotline.calls import CallPolicy, CallService
@@ -64,10 +64,12 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
-    app.router.add_post("/api/calls", post_call_route)
-    app.router.add_get("/api/calls/{call_id}", get_call_route)
-    app.router.add_delete("/api/calls/{call_id}", delete_call_route)
-    app.router.add_get("/api/calls/{call_id}/events", call_events_route)
+    app.router.add_post("/api/calls", _with_service(
+        post_call, 503, "the service is starting; try again shortly"))
+    for method, path, handler in (("GET", "/api/calls/{call_id}", get_call),
+                                  ("DELETE", "/api/calls/{call_id}", delete_call),
+                                  ("GET", "/api/calls/{call_id}/events", call_events)):
+        app.router.add_route(method, path, _with_service(handler, 404, "no such call"))
     app.router.add_get("/agent", agent_page)
     engine = make_engine(settings.db_url)
     add_routes(app, AgentDesk(
@@ -103,40 +105,24 @@ async def _start_calls(app: web.Application) -> None:
                         settings.calls_per_minute_per_ip,
                         recordings=settings.recordings_dir if settings.record_audio else None)
     service = CallService(stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
-                          CallRecords(stack.factory.cases.engine))
+                          app[DESK].records)
     service.on_call_ended = app[METRICS].call_ended
     app[CALLS]["service"] = service
     app[LINES_OPEN].set()
     log.info("lines open (%s)", stack.factory.mode)
 
 
-async def post_call_route(request: web.Request) -> web.Response:
-    service = request.app[CALLS].get("service")
-    if service is None:
-        return web.json_response({"error": "the service is starting; try again shortly"},
-                                 status=503)
-    return await post_call(request, service)
+CallHandler = Callable[[web.Request, CallService], Awaitable[web.StreamResponse]]
 
 
-async def get_call_route(request: web.Request) -> web.Response:
-    service = request.app[CALLS].get("service")
-    if service is None:
-        return web.json_response({"error": "no such call"}, status=404)
-    return await get_call(request, service)
-
-
-async def call_events_route(request: web.Request) -> web.StreamResponse:
-    service = request.app[CALLS].get("service")
-    if service is None:
-        return web.json_response({"error": "no such call"}, status=404)
-    return await call_events(request, service)
-
-
-async def delete_call_route(request: web.Request) -> web.Response:
-    service = request.app[CALLS].get("service")
-    if service is None:
-        return web.json_response({"error": "no such call"}, status=404)
-    return await delete_call(request, service)
+def _with_service(handler: CallHandler, status: int, error: str) -> Handler:
+    """A call route; before the lines open there is no service: ``status`` and ``error``."""
+    async def route(request: web.Request) -> web.StreamResponse:
+        service = request.app[CALLS].get("service")
+        if service is None:
+            return web.json_response({"error": error}, status=status)
+        return await handler(request, service)
+    return route
 
 
 async def index(request: web.Request) -> web.FileResponse:

@@ -43,6 +43,18 @@ async def _receive(track: MediaStreamTrack, heard: dict[str, Any]) -> None:
         pass
 
 
+async def poll_state(http: ClientSession, url: str, auth: dict[str, str], want: str,
+                     within: float) -> dict[str, Any]:
+    """``GET /api/calls/{id}`` until the call is in state ``want`` (or time is up)."""
+    deadline = time.monotonic() + within
+    while True:
+        async with http.get(url, headers=auth) as resp:
+            state: dict[str, Any] = await resp.json()
+        if state["state"] == want or time.monotonic() > deadline:
+            return state
+        await asyncio.sleep(0.25)
+
+
 async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path / "data")
     runtime = Runtime.from_settings(settings)
@@ -87,14 +99,7 @@ async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
         auth = {"Authorization": f"Bearer {answer['token']}"}
         async with http.get(status_url) as resp:
             assert resp.status == 401
-        state: dict[str, Any] = {}
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            async with http.get(status_url, headers=auth) as resp:
-                state = await resp.json()
-            if state["state"] == "waiting_agent":
-                break
-            await asyncio.sleep(0.5)
+        state = await poll_state(http, status_url, auth, "waiting_agent", 60)
         print(f"offer→answer {offer_to_answer * 1000:.0f} ms; greeting heard "
               f"{(heard.get('first_audio', 0) - connected) * 1000:.0f} ms after connect")
         assert "first_audio" in heard  # the greeting reached the caller
@@ -103,13 +108,7 @@ async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
         assert any("person" in s for s in said), state["transcript"]
 
         await pc.close()  # the caller hangs up
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            async with http.get(status_url, headers=auth) as resp:
-                state = await resp.json()
-            if state["state"] == "ended":
-                break
-            await asyncio.sleep(0.25)
+        state = await poll_state(http, status_url, auth, "ended", 20)
         assert state["state"] == "ended"
         call = app[CALLS]["service"].calls[answer["call_id"]]
         await asyncio.sleep(0.5)
