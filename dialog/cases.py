@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -135,6 +136,24 @@ class CaseStore:
             row = session.scalar(select(CaseRow).where(CaseRow.number == number))
             return Case.of(row) if row else None
 
+    def redact_older_than(self, days: int, now: dt.datetime | None = None) -> int:
+        """Remove what callers said and who they are from cases filed more than ``days``
+        ago: transcript, description, address, phone and other free text. The row, its
+        number, category, department, district, dates and handling stay for the city's
+        statistics. Returns how many cases were redacted (each only once)."""
+        cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)
+        redacted = 0
+        with Session(self.engine) as session:
+            old = select(CaseRow.id, CaseRow.details).where(
+                CaseRow.created_at < cutoff, CaseRow.description != REDACTED)
+            for case_id, details in session.execute(old).all():
+                kept = {k: v for k, v in (details or {}).items() if k in KEPT_DETAILS}
+                session.execute(update(CaseRow).where(CaseRow.id == case_id).values(
+                    transcript=[], description=REDACTED, address=None, details=kept))
+                redacted += 1
+            session.commit()
+        return redacted
+
     def list(self, limit: int = 50, category: str | None = None) -> list[Case]:
         with Session(self.engine) as session:
             query = select(CaseRow).order_by(CaseRow.id.desc()).limit(limit)
@@ -142,6 +161,11 @@ class CaseStore:
                 query = query.where(CaseRow.category == category)
             return [Case.of(r) for r in session.scalars(query)]
 
+
+# What a redacted case's description reads; also how a redacted case is recognised.
+REDACTED = "(removed after the retention period)"
+# Details that say nothing about the caller: kept when a case is redacted.
+KEPT_DETAILS = frozenset({"callback", "handoff_reason", "lamp_number", "route"})
 
 _TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
 

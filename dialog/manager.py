@@ -201,7 +201,8 @@ class DialogManager:
         st = self.state
         text = normalise(raw or "")[:MAX_TURN_CHARS]
         self._log("caller", text)
-        log.info("call %s caller: %s", st.call_id, mask_pii(text))
+        # What a caller says is theirs: never in the log at INFO, and masked even at DEBUG.
+        log.debug("call %s caller: %s", st.call_id, mask_pii(text))
         lang = language_of(text)
         if lang and (len(text) >= 4 or lang == st.lang):
             st.lang = lang

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dialog.domain import CATEGORIES
+from dialog.text import mask_pii
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +92,15 @@ def parse_reading(raw: str) -> LLMReading | None:
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, TypeError):
-        log.warning("LLM output is not JSON: %.80r", raw)
+        # The output may echo the caller's words: those only at DEBUG, masked.
+        log.warning("LLM output is not JSON (%d chars)", len(raw or ""))
+        log.debug("LLM output: %.80r", mask_pii(raw or ""))
         return None
     label = data.get("label") if isinstance(data, dict) else None
     if label not in LABELS:
-        log.warning("LLM output outside the schema: %.80r", raw)
+        # The output may echo the caller's words: those only at DEBUG, masked.
+        log.warning("LLM output outside the schema (%d chars)", len(raw or ""))
+        log.debug("LLM output: %.80r", mask_pii(raw or ""))
         return None
     if label in CATEGORIES:
         return LLMReading("report", label)

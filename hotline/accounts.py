@@ -9,7 +9,8 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, Engine, Integer, String, select
+from sqlalchemy import Boolean, DateTime, Engine, Integer, String, inspect, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dialog.cases import Base
@@ -35,6 +36,9 @@ class AgentRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Raised by a password change or deactivation: sessions opened before it end (the
+    # serving process sees it, though the change comes from another process: the CLI).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -49,6 +53,7 @@ class Accounts:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
         Base.metadata.create_all(engine)
+        _add_session_epoch(engine)
         # Checked against when the name is unknown, so a wrong name costs as long as a
         # wrong password (no account probing by timing).
         self._dummy = self.hasher.hash("not a password of anyone")
@@ -75,6 +80,7 @@ class Accounts:
             if row is None:
                 raise AccountError(f"no account {name}")
             row.password_hash = self.hasher.hash(password)
+            row.session_epoch += 1
             session.commit()
 
     def deactivate(self, name: str) -> None:
@@ -83,6 +89,7 @@ class Accounts:
             if row is None:
                 raise AccountError(f"no account {name}")
             row.active = False
+            row.session_epoch += 1
             session.commit()
 
     def list(self) -> list[tuple[Agent, bool]]:
@@ -92,6 +99,19 @@ class Accounts:
 
     def verify(self, name: str, password: str) -> Agent | None:
         """The account, when the password is right and the account active; else None."""
+        signed_in = self.sign_in(name, password)
+        return signed_in[0] if signed_in else None
+
+    def session_epoch(self, name: str) -> int | None:
+        """The account's session epoch (sessions opened under another one are over), or
+        None when the account is gone or inactive."""
+        with Session(self.engine) as session:
+            row = session.scalar(select(AgentRow).where(AgentRow.name == name))
+            return row.session_epoch if row is not None and row.active else None
+
+    def sign_in(self, name: str, password: str) -> tuple[Agent, int] | None:
+        """``verify``, with the session epoch read in the same look-up (a password change
+        just after it still ends the session opened with it)."""
         with Session(self.engine) as session:
             row = session.scalar(select(AgentRow).where(AgentRow.name == name))
             if row is None or not row.active:
@@ -102,7 +122,22 @@ class Accounts:
             if self.hasher.check_needs_rehash(row.password_hash):
                 row.password_hash = self.hasher.hash(password)
                 session.commit()
-            return Agent(row.name, Role(row.role))
+            return Agent(row.name, Role(row.role)), row.session_epoch
+
+
+def _add_session_epoch(engine: Engine) -> None:
+    """Accounts tables made before session epochs existed get the column (every existing
+    session counts as epoch 0)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("agents")}
+    if "session_epoch" in columns:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "ALTER TABLE agents ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0")
+    except DBAPIError:  # another process added it at the same moment
+        if "session_epoch" not in {c["name"] for c in inspect(engine).get_columns("agents")}:
+            raise
 
 
 def _check(hasher: PasswordHasher, hashed: str, password: str) -> bool:

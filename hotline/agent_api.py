@@ -5,7 +5,6 @@ and the supervisor's overview. Every route needs a session; state changes need i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -30,7 +29,8 @@ from hotline.auth import (
     json_error,
     set_session_cookie,
 )
-from hotline.calls import MAX_SDP_BYTES, Call, CallConflict, CallService
+from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
+from hotline.http_input import read_json_object
 from hotline.records import CallRecords
 
 log = logging.getLogger(__name__)
@@ -79,14 +79,9 @@ def add_routes(app: web.Application, desk: AgentDesk) -> None:
     app.router.add_post("/api/agent/calls/{call_id}/end", end_call)
 
 
-async def _json_body(request: web.Request, limit: int = 16 * 1024) -> dict[str, Any] | None:
-    if request.content_length is not None and request.content_length > limit:
-        return None
-    try:
-        body = await request.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+async def _json_body(request: web.Request,
+                     limit: int = 16 * 1024) -> dict[str, Any] | web.Response:
+    return await read_json_object(request, limit)
 
 
 def _whoami(session: AgentSession) -> dict[str, Any]:
@@ -99,20 +94,30 @@ def _whoami(session: AgentSession) -> dict[str, Any]:
 
 async def login(request: web.Request) -> web.Response:
     desk = request.app[DESK]
-    address = client_address(request)
+    address = f"address:{client_address(request)}"
+    # Every attempt counts, per address and per account name, until it succeeds: a
+    # success takes back its own attempt only, never anyone else's failures.
     if not desk.logins.allow(address):
         log.warning("agent login rate limit hit from %s", address)
         return json_error(429, "too many login attempts; wait a minute")
     body = await _json_body(request)
-    if body is None or not isinstance(body.get("name"), str) or \
-            not isinstance(body.get("password"), str):
+    if isinstance(body, web.Response):
+        return body
+    name, password = body.get("name"), body.get("password")
+    if not isinstance(name, str) or not isinstance(password, str) or len(password) > 1024:
         return json_error(400, 'expected {"name": "…", "password": "…"}')
-    agent = await asyncio.to_thread(desk.accounts.verify, body["name"], body["password"])
-    if agent is None:
+    account = f"name:{name[:64]}"  # longer names do not exist; no need to keep them whole
+    if not desk.logins.allow(account):
+        log.warning("agent login rate limit hit for one account name from %s", address)
+        return json_error(429, "too many login attempts; wait a minute")
+    signed_in = await asyncio.to_thread(desk.accounts.sign_in, name, password)
+    if signed_in is None:
         log.info("failed agent login from %s", address)  # never the name or password typed
         return json_error(401, "wrong name or password")
-    desk.logins.reset(address)
-    token, session = desk.sessions.open(agent)
+    desk.logins.refund(address)
+    desk.logins.refund(account)
+    agent, epoch = signed_in
+    token, session = desk.sessions.open(agent, epoch)
     log.info("agent %s logged in", agent.name)
     response = web.json_response(_whoami(session))
     set_session_cookie(response, token, desk.secure_cookies)
@@ -121,7 +126,7 @@ async def login(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     desk = request.app[DESK]
-    session = authorise(request, desk.sessions)
+    session = await authorise(request, desk.sessions)
     if isinstance(session, web.Response):
         return session
     desk.sessions.close(request.cookies.get(COOKIE))
@@ -131,7 +136,7 @@ async def logout(request: web.Request) -> web.Response:
 
 
 async def me(request: web.Request) -> web.Response:
-    session = authorise(request, request.app[DESK].sessions)
+    session = await authorise(request, request.app[DESK].sessions)
     return session if isinstance(session, web.Response) else web.json_response(_whoami(session))
 
 
@@ -199,26 +204,30 @@ async def _overview(desk: AgentDesk, service: CallService) -> dict[str, Any]:
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: a full snapshot at every change, and at least once a second."""
     desk = request.app[DESK]
-    session = authorise(request, desk.sessions)
+    session = await authorise(request, desk.sessions)
     if isinstance(session, web.Response):
         return session
-    response = await sse.open_stream(request)
     token = request.cookies.get(COOKIE)
-    with contextlib.suppress(ConnectionResetError):  # the console was closed
-        while desk.sessions.get(token) is session:  # logged out or expired: stop
+    stream = await sse.open_stream(request, f"session:{token}")
+    if isinstance(stream, web.Response):
+        return stream
+    async with stream:  # the console being closed ends it too
+        # Logged out, expired, deactivated or a new password: the stream stops.
+        while await desk.sessions.check(token) is session:
             service = desk.service
             seen = service.version if service else 0
-            await sse.send(response, await snapshot(desk, session))
+            await stream.send(await snapshot(desk, session))
             if service is None:
-                await asyncio.sleep(TICK_S)
+                await asyncio.sleep(stream.wait_s(TICK_S))
             else:
-                await service.changed(seen, TICK_S)
-    return response
+                await service.changed(seen, stream.wait_s(TICK_S))
+            await stream.ping_if_due()
+    return stream.response
 
 
 async def overview(request: web.Request) -> web.Response:
     desk = request.app[DESK]
-    session = authorise(request, desk.sessions, Role.SUPERVISOR)
+    session = await authorise(request, desk.sessions, Role.SUPERVISOR)
     if isinstance(session, web.Response):
         return session
     if desk.service is None:
@@ -226,10 +235,10 @@ async def overview(request: web.Request) -> web.Response:
     return web.json_response(await _overview(desk, desk.service))
 
 
-def _call_for(request: web.Request, role: Role | None = None
-              ) -> tuple[AgentSession, CallService, Call] | web.Response:
+async def _call_for(request: web.Request, role: Role | None = None
+                    ) -> tuple[AgentSession, CallService, Call] | web.Response:
     desk = request.app[DESK]
-    session = authorise(request, desk.sessions, role)
+    session = await authorise(request, desk.sessions, role)
     if isinstance(session, web.Response):
         return session
     service = desk.service
@@ -240,35 +249,34 @@ def _call_for(request: web.Request, role: Role | None = None
 
 
 async def accept(request: web.Request) -> web.Response:
-    found = _call_for(request)
+    found = await _call_for(request)
     if isinstance(found, web.Response):
         return found
     session, service, call = found
     body = await _json_body(request, MAX_SDP_BYTES)
-    if body is None or body.get("type") != "offer" or not isinstance(body.get("sdp"), str) \
+    if isinstance(body, web.Response):
+        return body
+    if body.get("type") != "offer" or not isinstance(body.get("sdp"), str) \
             or "m=audio" not in body["sdp"]:
         return json_error(400, 'expected {"sdp": <an SDP offer with audio>, "type": "offer"}')
     try:
-        await service.accept(call, session.agent,
-                             RTCSessionDescription(sdp=body["sdp"], type="offer"))
+        local = await service.accept(call, session.agent,
+                                     RTCSessionDescription(sdp=body["sdp"], type="offer"))
     except CallConflict as exc:
         return json_error(409, str(exc))
-    except (ValueError, AttributeError) as exc:
+    except BadOffer as exc:
         return json_error(400, f"malformed SDP: {exc}")
-    local = call.agent_pc.localDescription if call.agent_pc else None
-    if local is None:
-        return json_error(500, "no answer")
     return web.json_response({"sdp": local.sdp, "type": local.type, "call": call_view(call)})
 
 
 async def submit_case(request: web.Request) -> web.Response:
-    found = _call_for(request)
+    found = await _call_for(request)
     if isinstance(found, web.Response):
         return found
     session, service, call = found
     form = await _json_body(request)
-    if form is None:
-        return json_error(400, "expected the case form as a JSON object")
+    if isinstance(form, web.Response):
+        return form
     try:
         draft = case_draft(form, call, session.agent)
         number = await asyncio.to_thread(service.submit_case, call, session.agent, draft)
@@ -281,7 +289,7 @@ async def submit_case(request: web.Request) -> web.Response:
 
 
 async def end_call(request: web.Request) -> web.Response:
-    found = _call_for(request)
+    found = await _call_for(request)
     if isinstance(found, web.Response):
         return found
     session, service, call = found
@@ -296,14 +304,15 @@ def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
     category = form.get("category") or None
     if category is None:
         raise ValueError("category: choose one")
-    if category not in CATEGORIES:
+    if not isinstance(category, str) or category not in CATEGORIES:  # a list is unhashable
         raise ValueError("category: not a 1999 category code")
     district = form.get("district") or None
-    if district is not None and district not in DISTRICTS:
+    if district is not None and (not isinstance(district, str) or district not in DISTRICTS):
         raise ValueError("district: not a Taichung district")
     text: dict[str, str] = {}
     for key, limit in (("address", 200), ("description", 2000), ("phone", 20)):
-        value = form.get(key) or ""
+        value = form.get(key)
+        value = "" if value is None else value  # 0 or false is no text either: refused
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError(f"{key}: text of at most {limit} characters")
         text[key] = value.strip()

@@ -13,6 +13,7 @@ import time
 import wave
 from pathlib import Path
 
+from hotline.private_files import private_dir, private_file
 from voice.frames import SAMPLE_RATE, Pcm
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,11 @@ log = logging.getLogger(__name__)
 
 class CallRecorder:
     def __init__(self, folder: Path, call_id: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)  # a caller's voice: this user's alone, whatever the umask
         self.paths = (folder / f"{call_id}-caller.wav", folder / f"{call_id}-line.wav")
         self._files: list[wave.Wave_write] = []
         for path in self.paths:
+            private_file(path)
             wav = wave.open(str(path), "wb")  # noqa: SIM115 - open for the call, closed in close()
             wav.setnchannels(1)
             wav.setsampwidth(2)

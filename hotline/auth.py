@@ -1,22 +1,41 @@
-"""Agent sessions (HttpOnly SameSite cookies, a CSRF token each) and rate limits."""
+"""Agent sessions (HttpOnly SameSite cookies, a CSRF token each), rate limits, and the
+client address they are counted by."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import logging
+import math
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from ipaddress import (
+    IPv4Address,
+    IPv4Network,
+    IPv6Address,
+    IPv6Network,
+    ip_address,
+    ip_network,
+)
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.accounts import Agent, Role
+from hotline.accounts import Accounts, Agent, Role
+
+log = logging.getLogger(__name__)
 
 COOKIE = "hotline_session"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_S = 10 * 3600  # one shift
+RECHECK_S = 2.0  # how stale a session's view of its account may be (disabled, new password)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+IPNetwork = IPv4Network | IPv6Network
+TRUSTED_PROXIES: web.AppKey[tuple[IPNetwork, ...]] = web.AppKey("trusted_proxies")
 
 
 @dataclass
@@ -24,23 +43,41 @@ class AgentSession:
     agent: Agent
     csrf: str
     expires: float
+    epoch: int = 0  # the account's session epoch when it was opened
 
 
 class Sessions:
     """Live sessions, in memory: a restart logs every agent out (calls do not survive it
-    either). Tokens are random; the cookie carries nothing else."""
+    either). Tokens are random; the cookie carries nothing else.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    With ``accounts``, ``check`` also ends an agent's sessions once the account is
+    deactivated or its password changed, whichever process did it (the epoch in the
+    accounts table, re-read at most every ``recheck_s``)."""
+
+    def __init__(self, accounts: Accounts | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 recheck_s: float = RECHECK_S) -> None:
+        self._accounts = accounts
         self._clock = clock
+        self.recheck_s = recheck_s
         self._by_token: dict[str, AgentSession] = {}
+        self._epochs: dict[str, tuple[float, int | None]] = {}  # name → (read at, epoch)
 
-    def open(self, agent: Agent) -> tuple[str, AgentSession]:
+    def open(self, agent: Agent, epoch: int = 0) -> tuple[str, AgentSession]:
+        now = self._clock()
+        for stale in [t for t, s in self._by_token.items() if s.expires < now]:
+            del self._by_token[stale]  # sessions never used again leave memory too
+        live = {s.agent.name for s in self._by_token.values()} | {agent.name}
+        self._epochs = {n: e for n, e in self._epochs.items() if n in live}
         token = secrets.token_urlsafe(32)
-        session = AgentSession(agent, secrets.token_urlsafe(32), self._clock() + SESSION_S)
+        session = AgentSession(agent, secrets.token_urlsafe(32), now + SESSION_S, epoch)
         self._by_token[token] = session
+        self._epochs[agent.name] = (now, epoch)
         return token, session
 
     def get(self, token: str | None) -> AgentSession | None:
+        """The session, unless unknown or expired (memory only; ``check`` asks the
+        accounts too)."""
         session = self._by_token.get(token or "")
         if session is None:
             return None
@@ -49,57 +86,164 @@ class Sessions:
             return None
         return session
 
+    async def check(self, token: str | None) -> AgentSession | None:
+        """``get``, and None once the account was deactivated or its password changed."""
+        session = self.get(token)
+        if session is None or self._accounts is None:
+            return session
+        epoch = await self._epoch(session.agent.name, session.epoch)
+        if epoch != session.epoch:
+            self.close_agent(session.agent.name, but_epoch=epoch)
+            return None
+        return session
+
+    async def _epoch(self, name: str, default: int) -> int | None:
+        """The account's epoch as last read (``default`` while it cannot be read)."""
+        assert self._accounts is not None
+        read_at, epoch = self._epochs.get(name, (-math.inf, None))
+        if self._clock() - read_at >= self.recheck_s:
+            try:
+                epoch = await asyncio.to_thread(self._accounts.session_epoch, name)
+            except SQLAlchemyError as exc:  # the database is briefly away: ask again soon
+                log.warning("cannot re-check agent %s's account: %s", name, exc)
+                return epoch if read_at > -math.inf else default
+            self._epochs[name] = (self._clock(), epoch)
+        return epoch
+
     def close(self, token: str | None) -> None:
         self._by_token.pop(token or "", None)
+
+    def close_agent(self, name: str, but_epoch: int | None = None) -> None:
+        """End the agent's sessions (all but those opened under ``but_epoch``)."""
+        for token, session in list(self._by_token.items()):
+            if session.agent.name == name and (but_epoch is None or session.epoch != but_epoch):
+                del self._by_token[token]
+
+    def __len__(self) -> int:
+        return len(self._by_token)
 
 
 @dataclass
 class RateLimiter:
-    """At most ``limit`` events per ``window_s`` for each key (a client address, a name)."""
+    """At most ``limit`` events per ``window_s`` for each key (a client address, a name).
+
+    Keys whose events have all expired are swept once a window, so memory follows the
+    keys seen in the last window or two, however many came before."""
 
     limit: int
     window_s: float
     clock: Callable[[], float] = time.monotonic
     _events: dict[str, deque[float]] = field(default_factory=dict)
+    _swept_at: float = -math.inf
 
     def allow(self, key: str) -> bool:
         """Count an attempt; False when the key is over its limit (the attempt not counted)."""
         now = self.clock()
+        self._sweep(now)
         events = self._events.setdefault(key, deque())
         while events and events[0] <= now - self.window_s:
             events.popleft()
         if len(events) >= self.limit:
             return False
         events.append(now)
-        if len(self._events) > 10_000:  # forget idle keys so memory stays bounded
-            for stale in [k for k, v in self._events.items() if not v]:
-                del self._events[stale]
         return True
 
-    def reset(self, key: str) -> None:
-        self._events.pop(key, None)
+    def refund(self, key: str) -> None:
+        """Take back the key's latest attempt (it turned out fine: a successful login), and
+        only that one: the key's other attempts still count."""
+        events = self._events.get(key)
+        if events:
+            events.pop()
+        if not events:
+            self._events.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        if now - self._swept_at < self.window_s:
+            return
+        self._swept_at = now
+        cutoff = now - self.window_s
+        for key in [k for k, v in self._events.items() if not v or v[-1] <= cutoff]:
+            del self._events[key]
+
+    def __len__(self) -> int:
+        """How many keys are remembered."""
+        return len(self._events)
 
 
 def client_address(request: web.Request) -> str:
-    # The service listens on the city's own network; no proxy header is trusted.
-    return request.remote or "unknown"
+    """The client's address, for per-address limits: the peer's, unless the peer is one of
+    the configured reverse proxies; then the rightmost X-Forwarded-For hop that is not a
+    trusted proxy (what clients write further left is not believed)."""
+    peer = request.remote or "unknown"
+    trusted = request.config_dict.get(TRUSTED_PROXIES, ())
+    peer_ip = _ip(peer)
+    if not trusted or peer_ip is None or not _within(peer_ip, trusted):
+        return peer
+    hops = [hop for value in request.headers.getall("X-Forwarded-For", ())
+            for hop in value.split(",")]
+    client = str(peer_ip)
+    for hop in reversed(hops):
+        ip = _ip(hop)
+        if ip is None:  # garbage: count the request against the last proxy that passed it
+            return client
+        client = str(ip)
+        if not _within(ip, trusted):
+            return client
+    return client  # proxies all the way: the leftmost one
+
+
+def parse_networks(values: Iterable[str]) -> tuple[IPNetwork, ...]:
+    """CIDRs (or single addresses) as networks; ValueError names the bad one."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(ip_network(value.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not an address or CIDR network") from exc
+    return tuple(networks)
+
+
+def _ip(text: str) -> IPv4Address | IPv6Address | None:
+    text = text.strip()
+    if text.startswith("["):  # [v6]:port
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:  # v4:port
+        text = text.partition(":")[0]
+    try:
+        ip = ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(ip, IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped  # a dual-stack socket's view of an IPv4 client
+    return ip
+
+
+def _within(ip: IPv4Address | IPv6Address, networks: Iterable[IPNetwork]) -> bool:
+    return any(ip in network for network in networks)
+
+
+def same_secret(sent: str, expected: str) -> bool:
+    """Constant-time comparison of a header against a secret; a header that is not plain
+    ASCII (which compare_digest refuses with TypeError) simply does not match."""
+    if not sent.isascii() or not expected.isascii():
+        return False
+    return hmac.compare_digest(sent.encode("ascii"), expected.encode("ascii"))
 
 
 def json_error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
-def authorise(request: web.Request, sessions: Sessions,
-              role: Role | None = None) -> AgentSession | web.Response:
+async def authorise(request: web.Request, sessions: Sessions,
+                    role: Role | None = None) -> AgentSession | web.Response:
     """The request's agent session, or the error response to send: 401 without a valid
     session, 403 for a state-changing request without its CSRF token or the right role."""
-    session = sessions.get(request.cookies.get(COOKIE))
+    session = await sessions.check(request.cookies.get(COOKIE))
     if session is None:
         return json_error(401, "log in first")
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
-            return json_error(403, f"missing or wrong {CSRF_HEADER} header")
+    if request.method not in SAFE_METHODS and not same_secret(
+            request.headers.get(CSRF_HEADER, ""), session.csrf):
+        return json_error(403, f"missing or wrong {CSRF_HEADER} header")
     if role is Role.SUPERVISOR and session.agent.role is not Role.SUPERVISOR:
         return json_error(403, "supervisors only")
     return session

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dialog.manager import DialogManager, Reply
 from voice.pipeline import BotTurn
 from voice.speech_text import split_sentences
 
+# Transcript updates that had to wait for a turn in progress (one thread keeps their order).
+_LATER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-later")
+
 
 class DialogBrain:
     """The voice side's ``Brain``, backed by one call's dialog manager.
 
-    Turns arrive on worker threads while the call's attendant (hold messages, an agent's
-    lines) acts from the event loop: one lock keeps the manager's state consistent.
+    Turns arrive on worker threads, and so do the call's own lines (hold messages, an
+    agent's words): one lock keeps the manager's state consistent. Every method that takes
+    it may wait for an LLM turn, so only ``heard`` (which never waits) is called on the loop.
     """
 
     def __init__(self, manager: DialogManager, recording: bool = False) -> None:
@@ -44,13 +49,29 @@ class DialogBrain:
         return BotTurn((), self.manager.state.lang)
 
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
+        """Called on the event loop when a turn stops playing. The loop must never wait
+        for the lock (a turn holds it while the LLM thinks, for seconds): when it is taken,
+        the line is written by a worker thread as soon as the turn in progress is done."""
+        if self.lock.acquire(blocking=False):
+            try:
+                self._heard(turn, text, interrupted)
+            finally:
+                self.lock.release()
+            self.on_change()
+        else:
+            _LATER.submit(self._heard_locked, turn, text, interrupted)
+
+    def _heard_locked(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         with self.lock:
-            known = self._lines.pop(id(turn), None)
-            if known is None:  # the speech side's own line ("are you still there?")
-                self.manager.record("bot", text)
-            else:
-                self.manager.heard(text, interrupted, entry=known[1])
+            self._heard(turn, text, interrupted)
         self.on_change()
+
+    def _heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
+        known = self._lines.pop(id(turn), None)
+        if known is None:  # the speech side's own line ("are you still there?")
+            self.manager.record("bot", text)
+        else:
+            self.manager.heard(text, interrupted, entry=known[1])
 
     def hold(self, position: int, wait_minutes: int) -> BotTurn:
         with self.lock:

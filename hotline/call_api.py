@@ -3,16 +3,15 @@ its event stream, and ``DELETE`` (hang up)."""
 
 from __future__ import annotations
 
-import contextlib
-import hmac
 from typing import Any
 
 from aiohttp import web
 from aiortc import RTCSessionDescription
 
 from hotline import sse
-from hotline.auth import client_address
-from hotline.calls import MAX_SDP_BYTES, Call, CallService
+from hotline.auth import client_address, same_secret
+from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallService
+from hotline.http_input import read_json_object
 
 
 def _error(status: int, message: str) -> web.Response:
@@ -22,20 +21,22 @@ def _error(status: int, message: str) -> web.Response:
 async def post_call(request: web.Request, service: CallService) -> web.Response:
     if not service.new_calls.allow(client_address(request)):
         return _error(429, "too many new calls from this address; try again in a minute")
-    if request.content_length is not None and request.content_length > MAX_SDP_BYTES:
-        return _error(400, f"offer too large (at most {MAX_SDP_BYTES} bytes)")
-    try:
-        body = await request.json()
-    except ValueError:
-        return _error(400, "body must be JSON: {\"sdp\": \"…\", \"type\": \"offer\"}")
-    if not isinstance(body, dict) or body.get("type") != "offer" or not isinstance(
+    body = await read_json_object(request, MAX_SDP_BYTES)
+    if isinstance(body, web.Response):
+        return body
+    if body.get("type") != "offer" or not isinstance(
             body.get("sdp"), str) or "m=audio" not in body["sdp"]:
         return _error(400, "expected {\"sdp\": <an SDP offer with audio>, \"type\": \"offer\"}")
+    address = client_address(request)
+    refused = service.refusal(address)
+    if refused is not None:
+        return _error(*refused)
     busy = service.live >= service.max_calls
     try:
         offer = RTCSessionDescription(sdp=body["sdp"], type="offer")
-        call = await (service.answer_busy(offer) if busy else service.answer(offer))
-    except (ValueError, AttributeError) as exc:
+        call = await (service.answer_busy(offer, address) if busy
+                      else service.answer(offer, address))
+    except BadOffer as exc:
         return _error(400, f"malformed SDP: {exc}")
     local = call.pc.localDescription
     return web.json_response({"sdp": local.sdp, "type": local.type, "call_id": call.call_id,
@@ -47,7 +48,7 @@ def _authorised(request: web.Request, service: CallService) -> Call | web.Respon
     auth = request.headers.get("Authorization", "")
     if call is None:
         return _error(404, "no such call")
-    if not hmac.compare_digest(auth, f"Bearer {call.token}"):
+    if not same_secret(auth, f"Bearer {call.token}"):  # odd or non-ASCII headers: 401 too
         return _error(401, "a valid Bearer token is needed")
     return call
 
@@ -63,19 +64,22 @@ async def call_events(request: web.Request, service: CallService) -> web.StreamR
     call = _authorised(request, service)
     if isinstance(call, web.Response):
         return call
-    response = await sse.open_stream(request)
+    stream = await sse.open_stream(request, f"call:{call.call_id}")
+    if isinstance(stream, web.Response):
+        return stream
     sent: dict[str, Any] | None = None
-    with contextlib.suppress(ConnectionResetError):  # the page went away
+    async with stream:  # the page going away ends it too
         while True:
             seen = service.version
             state = call.as_json()
             if state != sent:  # a tick with nothing new sends nothing
-                await sse.send(response, state)
+                await stream.send(state)
                 sent = state
             if call.ended:
                 break
-            await service.changed(seen, 5.0)
-    return response
+            await service.changed(seen, stream.wait_s(5.0))
+            await stream.ping_if_due()
+    return stream.response
 
 
 async def delete_call(request: web.Request, service: CallService) -> web.Response:

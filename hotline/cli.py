@@ -10,7 +10,7 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,12 +19,11 @@ from rich.table import Table
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
 from hotline.accounts import AccountError, Accounts, Role
-from hotline.audio_recorder import purge_recordings
 from hotline.audio_sim import AudioRun, run_audio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
-from hotline.records import CallRecords
+from hotline.private_files import PRIVATE_UMASK
 from hotline.runtime import Runtime, SpeechStack, speech_stack
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
@@ -52,9 +51,9 @@ out = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, soft_wrap=True)
 
 
-def _settings() -> Settings:
+def _settings(**overrides: Any) -> Settings:
     try:
-        return load_settings()
+        return load_settings(**overrides)
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
@@ -71,18 +70,34 @@ def _setup_logging(level: str) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     config: Annotated[Path | None, typer.Option(
         "--config", help="TOML configuration file (else $HOTLINE_CONFIG)")] = None,
 ) -> None:
     force_offline()
     if config is not None:
         os.environ[CONFIG_ENV] = str(config)
+    # Whatever holds callers' words (database, recordings, logs beside them) is this user's
+    # alone. Not for the model cache, which the service's user may only read (the Docker
+    # image installs it as root). Restored when the command ends (tests run it in-process).
+    if ctx.invoked_subcommand != "models":
+        previous = os.umask(PRIVATE_UMASK)
+        ctx.call_on_close(lambda: os.umask(previous))
 
 
 @app.command()
-def serve() -> None:
-    """Run the service (call page, agent console, API, /healthz, /metrics)."""
-    settings = _settings()
+def serve(
+    host: Annotated[str | None, typer.Option(
+        "--host", help="address to listen on (else $HOTLINE_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", help="TCP port (else $HOTLINE_PORT)")] = None,
+) -> None:
+    """Run the service (call page, agent console, API, /healthz, /metrics).
+
+    SIGINT stops at once; SIGTERM lets live calls finish first (HOTLINE_DRAIN_S)."""
+    # the flags win over the environment and the file, as users expect
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = _settings(**overrides)
     _setup_logging(settings.log_level)
     from hotline.server import serve as run_server
 
@@ -147,7 +162,11 @@ def models_list() -> None:
     table = Table("model", "role", "languages", "installed", "size", "licence", "source")
     table.columns[0].no_wrap = True
     for m in store.manifest.models:
-        installed = "[green]yes[/]" if store.is_installed(m.name) else "no"
+        installed = "no"
+        if store.is_installed(m.name):
+            # A hash recorded on first pull proves nothing until compared with the publisher's.
+            installed = ("[yellow]yes, unverified[/]" if store.unverified(m.name)
+                         else "[green]yes[/]")
         source = "PyPI" + (" (default)" if m.default else "") if m.from_pypi else "pull"
         table.add_row(m.name, m.role.value, ",".join(m.languages), installed, _size(m.size),
                       m.licence, source)
@@ -192,10 +211,15 @@ def models_verify(
         defaults = [m.name for m in store.manifest.defaults()]
         wanted = list(dict.fromkeys(defaults + present))
     problems = 0
+    unconfirmed: set[str] = set()
     for check in store.verify(wanted):
         path = store.cache_dir / check.model / check.file
         if check.state is FileState.OK:
             out.print(f"[green]OK[/]       {path}", highlight=False)
+        elif check.state is FileState.UNVERIFIED:
+            unconfirmed.add(check.model)
+            out.print(f"[yellow]UNVERIFIED[/] {path}\n         sha256 {check.actual} "
+                      "(recorded on first pull, not confirmed)", highlight=False)
         elif check.state is FileState.UNCHECKED:
             out.print(f"[yellow]UNCHECKED[/] {path} (no known hash)", highlight=False)
         elif check.state is FileState.MISSING:
@@ -205,6 +229,9 @@ def models_verify(
             problems += 1
             out.print(f"[red]CORRUPT[/]  {path}\n         expected {check.expected}\n"
                       f"         actual   {check.actual}", highlight=False)
+    for name in sorted(unconfirmed):
+        err.print(f"{name}: compare the hashes above with the publisher's, then run "
+                  f"`hotline models confirm {name}`", highlight=False)
     if problems:
         err.print(f"{problems} problem(s): reinstall with `hotline models install NAME` "
                   "or `hotline models pull NAME`", highlight=False)
@@ -220,27 +247,64 @@ def models_pull(
     sha256: Annotated[list[str] | None, typer.Option(
         "--sha256", help="FILE=HEX: the published hash of a file, where the manifest has none")
     ] = None,
+    revision: Annotated[str | None, typer.Option(
+        "--revision", help="the commit of the hub repository to pull (default: the manifest's)")
+    ] = None,
 ) -> None:
-    """Download (resumable) or copy a production model into the cache, checking sha256."""
+    """Download (resumable, https only) or copy a production model into the cache, checking
+    sha256."""
     store = _store()
     _known(store, [name])
-    given: dict[str, str] = {}
-    for item in sha256 or []:
-        file, sep, digest = item.partition("=")
-        if not sep:
-            err.print(f"[red]--sha256 wants FILE=HEX, got {item!r}[/red]")
-            raise typer.Exit(2)
-        given[file] = digest
+    given = _hashes(sha256)
     try:
-        pinned = store.pull(name, source, given)
+        pinned = store.pull(name, source, given, revision)
     except ModelError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(1) from exc
     for file in pinned:
         err.print(f"[yellow]warning: {name}/{file} has no published hash in the manifest; "
-                  "its hash was recorded, not checked. Compare it with the publisher's "
-                  "(hotline models verify shows it).[/yellow]", highlight=False)
+                  "its hash was recorded, not checked, and stays UNVERIFIED until you compare "
+                  "it with the publisher's (hotline models verify shows it) and run "
+                  f"`hotline models confirm {name}`.[/yellow]", highlight=False)
     err.print(f"{name}: pulled into {store.cache_dir / name}", highlight=False)
+
+
+@models_app.command("confirm")
+def models_confirm(
+    name: Annotated[str, typer.Argument(help="model name (see `hotline models list`)")],
+    sha256: Annotated[list[str] | None, typer.Option(
+        "--sha256", help="FILE=HEX: the publisher's hash; it must equal the one recorded")
+    ] = None,
+) -> None:
+    """Mark the hashes recorded on first pull as checked against the publisher's (all of
+    them, or with --sha256 those given, each compared)."""
+    store = _store()
+    _known(store, [name])
+    try:
+        done = store.confirm(name, _hashes(sha256))
+    except ModelError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from exc
+    for file, digest in done.items():
+        out.print(f"confirmed {name}/{file} sha256 {digest}", highlight=False)
+    if not done:
+        out.print(f"{name}: nothing unverified", highlight=False)
+    left = store.unverified(name)
+    if left:
+        err.print(f"[yellow]still unverified: {', '.join(left)}[/yellow]", highlight=False)
+
+
+def _hashes(items: list[str] | None) -> dict[str, str]:
+    """``--sha256 FILE=HEX`` options as a dict; exit 2 on a malformed one."""
+    given: dict[str, str] = {}
+    for item in items or []:
+        file, sep, digest = item.partition("=")
+        if not sep or len(digest) != 64 or not all(c in "0123456789abcdefABCDEF" for c in digest):
+            err.print(f"[red]--sha256 wants FILE=HEX (64 hex digits), got {item!r}[/red]",
+                      highlight=False)
+            raise typer.Exit(2)
+        given[file] = digest.lower()
+    return given
 
 
 # ---- dialog ---------------------------------------------------------------------------------
@@ -370,6 +434,43 @@ def bench_speech(
     out.print_json(data=figures)
 
 
+@bench_app.command("soak")
+def bench_soak(
+    minutes: Annotated[float, typer.Option(help="how long the callers keep calling", min=0.05)],
+    calls: Annotated[int, typer.Option(help="callers at once", min=1, max=50)] = 3,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the report here")] = None,
+    wav_dir: Annotated[Path | None, typer.Option(
+        "--wav-dir", help="recordings (.wav) the callers say; default: espeak-ng lines")] = None,
+    bad_every: Annotated[float, typer.Option(
+        "--bad-offer-every", help="seconds between hostile offers", min=0.5)] = 10.0,
+    settle_s: Annotated[float, typer.Option(
+        "--settle", help="seconds from the last hang-up to the end figures (ended calls "
+                         "stay in memory 10 minutes: 620 shows the steady state)", min=0)] = 5.0,
+) -> None:
+    """Callers in rounds against a fresh `hotline serve` on 127.0.0.1 (talk, hang up, bad
+    offers mixed in): its RSS, open fds, threads and live calls at start, each minute and
+    end; exit 1 if any line is left held."""
+    import json
+
+    from hotline.soak import SoakConfig, run_soak, summary_lines
+
+    _setup_logging("WARNING")
+    config = SoakConfig(minutes * 60, calls, bad_offer_every_s=bad_every, wav_dir=wav_dir,
+                        settle_s=settle_s)
+    try:
+        report = asyncio.run(run_soak(  # plain text: "[minute …]" is not rich markup
+            config, lambda line: out.print(line, highlight=False, markup=False)))
+    except RuntimeError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    for line in summary_lines(report):
+        out.print(line, highlight=False, markup=False)
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if report["lines_stuck"] != 0:
+        raise typer.Exit(1)
+
+
 def _rss_mb() -> float:
     import resource
 
@@ -420,13 +521,13 @@ def calls_purge(
     older_than: Annotated[int | None, typer.Option(
         "--older-than", min=1, help="days (default: HOTLINE_RETENTION_DAYS)")] = None,
 ) -> None:
-    """Delete call records (transcripts) older than the retention period."""
+    """Delete call records and recordings older than the retention period, and remove the
+    transcript, address, phone and other free text of older cases (their numbers stay)."""
+    from hotline.retention import purge
+
     settings = _settings()
     days = older_than or settings.retention_days
-    removed = CallRecords(make_engine(settings.db_url)).purge(days)
-    files = purge_recordings(settings.recordings_dir, days)
-    out.print(f"removed {removed} call record(s) and {files} recording file(s) older than "
-              f"{days} days", highlight=False)
+    out.print(f"{purge(settings, days)} older than {days} days", highlight=False)
 
 
 def _accounts() -> Accounts:

@@ -8,13 +8,15 @@ which installed model to use and how the service runs.
 from __future__ import annotations
 
 import os
+from ipaddress import ip_network
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -69,14 +71,29 @@ class Settings(BaseSettings):
         30.0, gt=0, description="seconds between 'please hold' messages while waiting")
     calls_per_minute_per_ip: int = Field(
         10, ge=1, description="new calls one client address may start per minute")
+    calls_per_ip: int = Field(
+        2, ge=1, description="live calls one client address may hold at once")
+    connect_timeout_s: float = Field(
+        15.0, gt=0, description="seconds from the answer until audio must flow, else hang up")
+    drain_s: float = Field(
+        30.0, ge=0, description="on SIGTERM, seconds live calls may go on before they are ended")
     login_attempts_per_minute: int = Field(
-        5, ge=1, description="agent logins one client address may try per minute")
+        5, ge=1, description="agent logins one client address, and one account name, "
+                             "may try per minute")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For is "
+                    "believed for per-address limits; empty = none")
+    event_streams_per_client: int = Field(
+        3, ge=1, description="live event streams one call or agent session may hold open")
     secure_cookies: bool = Field(
         False, description="mark session cookies Secure (set when served over HTTPS)")
     record_audio: bool = Field(
         False, description="keep each call's audio in data_dir/recordings (callers are told)")
     retention_days: int = Field(
         365, ge=1, description="days call records are kept (hotline calls purge)")
+    purge_daily: bool = Field(
+        True, description="hotline serve applies retention_days once a day (as calls purge)")
     ice_servers: list[str] = Field(
         default_factory=list, description="STUN/TURN URLs; empty = host candidates only")
     llm_threads: int = Field(
@@ -94,6 +111,21 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):  # HOTLINE_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        try:
+            return [str(ip_network(v, strict=False)) for v in value]
+        except ValueError as exc:
+            raise ValueError(f"not an address or CIDR network: {exc}") from exc
 
     @field_validator("database_url")
     @classmethod

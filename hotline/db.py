@@ -7,14 +7,20 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from hotline.private_files import private_dir, private_file
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for an SQLite file its folder is created first."""
+    """An engine for ``url``; an SQLite file is created first, private to this user (0600, in a
+    0700 folder): it holds callers' words and numbers. SQLite gives its -wal and -shm files
+    the database file's mode."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database).expanduser()
+            private_dir(path.parent)
+            private_file(path)
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -22,10 +28,13 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    # WAL lets the web server read while a call writes; foreign keys are off by default.
+    # WAL lets the web server read while a call writes; foreign keys are off by default;
+    # secure_delete overwrites deleted rows (purged transcripts) instead of leaving them in
+    # free pages of the file.
     cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -35,3 +44,12 @@ def check_writable(engine: Engine) -> None:
         conn.execute(text("CREATE TABLE IF NOT EXISTS hotline_probe (id INTEGER)"))
         conn.execute(text("INSERT INTO hotline_probe (id) VALUES (1)"))
         conn.execute(text("DROP TABLE hotline_probe"))
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold SQLite's write-ahead log into the file and empty it, so that rows just deleted
+    do not linger there; nothing to do for other databases."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

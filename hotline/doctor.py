@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.accounts import Accounts, Role
 from hotline.config import Settings
 from hotline.db import check_writable, make_engine
+from hotline.private_files import too_open
 from models.manifest import builtin_manifest
 from models.store import FileState, ModelStore
 
@@ -37,12 +39,14 @@ class Check:
 def run_checks(settings: Settings, cpuinfo: Path = Path("/proc/cpuinfo")) -> list[Check]:
     return [
         *check_models(settings),
+        *check_unverified_models(settings),
         check_python_packages(),
         check_espeak(),
         check_chromium(),
         check_cpu(cpuinfo),
         check_port(settings.host, settings.port),
         check_database(settings),
+        check_private_data(settings),
         check_agents(settings),
     ]
 
@@ -59,6 +63,23 @@ def check_models(settings: Settings) -> list[Check]:
         detail = ", ".join(f"{r.file} {r.state}" for r in bad)
         checks.append(Check(f"model {entry.name}", Level.FAIL, detail,
                             f"hotline models install {entry.name}"))
+    return checks
+
+
+def check_unverified_models(settings: Settings) -> list[Check]:
+    """Pulled models whose hash was recorded on first pull and never confirmed."""
+    store = ModelStore(settings.models_dir, builtin_manifest())
+    checks = []
+    for entry in store.manifest.models:
+        if not store.is_installed(entry.name):
+            continue
+        files = store.unverified(entry.name)
+        if files:
+            checks.append(Check(
+                f"model {entry.name}", Level.WARN,
+                f"unverified: {', '.join(files)} (hash recorded on first pull, not confirmed)",
+                f"compare `hotline models verify {entry.name}` with the publisher's hashes, "
+                f"then `hotline models confirm {entry.name}`"))
     return checks
 
 
@@ -140,6 +161,28 @@ def check_database(settings: Settings) -> Check:
             engine.dispose()
     shown = settings.shown("database_url")
     return Check("database", Level.OK, f"{shown} writable")
+
+
+def check_private_data(settings: Settings) -> Check:
+    """Callers' words and numbers (database, recordings) must be readable by this user alone."""
+    paths = [settings.data_dir, settings.recordings_dir]
+    url = make_url(settings.db_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        db = Path(url.database).expanduser()
+        paths += [db.parent, db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+    if settings.recordings_dir.is_dir():
+        paths += sorted(settings.recordings_dir.glob("*.wav"))
+    found = too_open(list(dict.fromkeys(paths)))
+    if found:
+        shown = ", ".join(f"{o.path} ({o.mode:o})" for o in found[:4])
+        more = f" and {len(found) - 4} more" if len(found) > 4 else ""
+        fix = " && ".join(o.fix for o in found[:4])
+        if len(found) > 4:
+            fix += f" && chmod 600 {settings.recordings_dir}/*.wav"
+        return Check("private data", Level.FAIL,
+                     f"others on this machine can read callers' data: {shown}{more}", fix)
+    return Check("private data", Level.OK,
+                 f"{settings.data_dir} and the database are this user's alone (0700/0600)")
 
 
 def check_agents(settings: Settings) -> Check:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -14,14 +16,17 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from hotline.accounts import Accounts
 from hotline.agent_api import DESK, AgentDesk, add_routes
-from hotline.auth import RateLimiter, Sessions
+from hotline.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
 from hotline.call_api import call_events, delete_call, get_call, post_call
 from hotline.calls import CallPolicy, CallService
 from hotline.config import Settings
 from hotline.db import make_engine
 from hotline.metrics import ServiceMetrics
+from hotline.openapi import openapi_json
 from hotline.records import CallRecords
+from hotline.retention import daily_purge
 from hotline.runtime import Runtime, speech_stack
+from hotline.sse import STREAMS, StreamSlots
 from models.store import ModelError
 
 log = logging.getLogger(__name__)
@@ -42,11 +47,13 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
-        return web.json_response({"error": "request body too large"}, status=400)
+        return web.json_response({"error": "request body too large"}, status=413)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return web.json_response({"error": exc.reason}, status=exc.status)
+        # keep what the client needs to act on it (Allow on a 405, as RFC 9110 requires)
+        kept = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
+        return web.json_response({"error": exc.reason}, status=exc.status, headers=kept)
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
         return web.json_response({"error": "internal error"}, status=500)
@@ -62,6 +69,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app[METRICS] = ServiceMetrics(CollectorRegistry())
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/openapi.json", openapi_json)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)
     app.router.add_post("/api/calls", _with_service(
@@ -72,9 +80,14 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
         app.router.add_route(method, path, _with_service(handler, 404, "no such call"))
     app.router.add_get("/agent", agent_page)
     engine = make_engine(settings.db_url)
+    app[TRUSTED_PROXIES] = parse_networks(settings.trusted_proxies)
+    app[STREAMS] = StreamSlots(settings.event_streams_per_client)
+    accounts = Accounts(engine)
     add_routes(app, AgentDesk(
-        Accounts(engine), Sessions(), RateLimiter(settings.login_attempts_per_minute, 60.0),
+        accounts, Sessions(accounts), RateLimiter(settings.login_attempts_per_minute, 60.0),
         CallRecords(engine), settings.secure_cookies, app[CALLS]))
+    if settings.purge_daily:
+        app.cleanup_ctx.append(daily_purge(settings))
     if settings.load_models:
         app.cleanup_ctx.append(_load_models)
     return app
@@ -102,7 +115,8 @@ async def _start_calls(app: web.Application) -> None:
         log.error("%s", exc)
         return
     policy = CallPolicy(settings.max_calls, settings.agent_wait_s, settings.hold_message_s,
-                        settings.calls_per_minute_per_ip,
+                        settings.calls_per_minute_per_ip, settings.calls_per_ip,
+                        settings.connect_timeout_s,
                         recordings=settings.recordings_dir if settings.record_audio else None)
     service = CallService(stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
                           app[DESK].records)
@@ -135,8 +149,12 @@ async def agent_page(request: web.Request) -> web.FileResponse:
 
 async def healthz(request: web.Request) -> web.Response:
     healthy, body = request.app[RUNTIME].health()
-    # Models load first, then the fixed prompts are synthesised: only then are calls taken.
-    body["lines_open"] = request.app[LINES_OPEN].is_set()
+    # Models load first, then the fixed prompts are synthesised: only then are calls taken;
+    # a service shutting down (draining) finishes its live calls and takes no new ones.
+    service = request.app[CALLS].get("service")
+    draining = service is not None and service.draining
+    body["lines_open"] = request.app[LINES_OPEN].is_set() and not draining
+    body["draining"] = draining
     return web.json_response(body, status=200 if healthy else 503)
 
 
@@ -147,9 +165,53 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+STOP_S = 5.0  # from the signal (or the end of draining) to the process gone
+
+
 def serve(settings: Settings) -> None:
-    """Run the service until interrupted."""
+    """Run the service until SIGINT or SIGTERM; the process then exits with status 0.
+
+    SIGINT stops at once: live calls are ended (their records saved). SIGTERM first drains:
+    no new calls, and live calls may finish for up to ``drain_s``; a second signal cuts that
+    short. Either way the process is gone within ``STOP_S`` of the stop, even while a model
+    is still loading in a worker thread (those threads cannot be interrupted, so the process
+    leaves without waiting for them).
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    code = loop.run_until_complete(_serve(settings))
+    logging.shutdown()
+    os._exit(code)
+
+
+async def _serve(settings: Settings) -> int:
     app = create_app(settings)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                           shutdown_timeout=1.0)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
     log.info("Hotline 1999 on http://%s:%d/", settings.host, settings.port)
-    web.run_app(app, host=settings.host, port=settings.port, print=None,
-                access_log=None, handle_signals=True)
+    loop = asyncio.get_running_loop()
+    signals: asyncio.Queue[signal.Signals] = asyncio.Queue()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, signals.put_nowait, sig)
+    first = await signals.get()
+    service = app[CALLS].get("service")
+    if first is signal.SIGTERM and service is not None and service.live:
+        log.info("SIGTERM: taking no new calls; %d live call(s) may finish within %.0f s",
+                 service.live, settings.drain_s)
+        drain = asyncio.create_task(service.drain(settings.drain_s), name="drain")
+        again = asyncio.create_task(signals.get(), name="second-signal")
+        await asyncio.wait({drain, again}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (drain, again):
+            task.cancel()
+    log.info("stopping (%s)", first.name)
+    try:  # ends the calls still live (records saved), then closes the connections
+        await asyncio.wait_for(runner.cleanup(), STOP_S - 1.0)
+    except TimeoutError:
+        log.warning("stopping took too long; leaving anyway")
+    return 0

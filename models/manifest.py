@@ -81,7 +81,12 @@ class ModelEntry(BaseModel):
     description: str
     default: bool = Field(default=False, description="installed by the README commands")
     quality: int = Field(default=0, description="higher is preferred among installed models")
-    url: str | None = Field(default=None, description="base URL the files are pulled from")
+    url: str | None = Field(default=None, description=(
+        "https base URL the files are pulled from; {revision} stands for the revision"))
+    revision: str = Field(default="", description=(
+        "the source's commit or tag the files are pulled at; empty = the operator names it"))
+    redirect_hosts: tuple[str, ...] = Field(default=(), description=(
+        "hosts besides the URL's own that a download may be redirected to (a hub's CDN)"))
     files: tuple[ModelFile, ...] = Field(alias="file", min_length=1)
 
     @model_validator(mode="after")
@@ -90,6 +95,27 @@ class ModelEntry(BaseModel):
         if len(set(names)) != len(names):
             raise ValueError("file names must be distinct")
         return self
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        # A plain-HTTP download can be swapped on the way; a file without a published hash
+        # would then be recorded as it arrived.
+        if value and not value.startswith("https://"):
+            raise ValueError("url must start with https://")
+        return value
+
+    def source_url(self, revision: str | None = None) -> str | None:
+        """The base URL at ``revision`` (else the manifest's); None where the manifest has
+        no URL. Raises ValueError when the URL needs a revision and none is known."""
+        if not self.url:
+            return None
+        if "{revision}" not in self.url:
+            return self.url
+        rev = revision or self.revision
+        if not rev:
+            raise ValueError(f"{self.name}: the manifest pins no revision of {self.url}")
+        return self.url.replace("{revision}", rev)
 
     @property
     def packages(self) -> dict[str, str]:

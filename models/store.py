@@ -25,12 +25,13 @@ import shutil
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from tqdm import tqdm
 
@@ -63,6 +64,7 @@ class FileState(StrEnum):
     CORRUPT = "corrupt"
     MISSING = "missing"
     UNCHECKED = "unchecked"  # no known hash to compare with
+    UNVERIFIED = "unverified"  # matches the hash recorded on first pull, not yet confirmed
 
 
 @dataclass(frozen=True)
@@ -139,23 +141,87 @@ class ModelStore:
 
     # ---- state ------------------------------------------------------------------------
 
-    def _stamp(self, folder: Path) -> dict[str, dict[str, object]]:
+    @staticmethod
+    def _stamp_data(folder: Path) -> dict[str, Any]:
         try:
             data = json.loads((folder / STAMP).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        files = data.get("files") if isinstance(data, dict) else None
+        return data if isinstance(data, dict) else {}
+
+    def _stamp(self, folder: Path) -> dict[str, dict[str, object]]:
+        files = self._stamp_data(folder).get("files")
         return files if isinstance(files, dict) else {}
 
-    def _write_stamp(self, folder: Path, hashes: dict[str, str], pinned: list[str]) -> None:
+    def _confirmed(self, folder: Path) -> dict[str, str]:
+        """Hashes the operator has confirmed (or given with --sha256), by file."""
+        confirmed = self._stamp_data(folder).get("confirmed")
+        if not isinstance(confirmed, dict):
+            return {}
+        return {k: v for k, v in confirmed.items() if isinstance(v, str)}
+
+    def _write_stamp(self, folder: Path, hashes: dict[str, str], pinned: list[str],
+                     confirmed: dict[str, str] | None = None) -> None:
         files: dict[str, dict[str, object]] = {}
         for name, digest in hashes.items():
             st = (folder / name).stat()
             files[name] = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-        body = {"files": files, "pinned_on_first_use": pinned}
+        body = {"files": files, "pinned_on_first_use": pinned, "confirmed": confirmed or {}}
         tmp = folder / (STAMP + ".tmp")
         tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
         os.replace(tmp, folder / STAMP)
+
+    def unverified(self, name: str) -> list[str]:
+        """Files of an installed model whose hash was recorded on first pull and has not
+        been confirmed by the operator: nobody has checked them against the publisher's."""
+        entry = self.manifest.get(name)
+        folder = self.cache_dir / entry.name
+        stamp, confirmed = self._stamp(folder), self._confirmed(folder)
+        pinned = self._stamp_data(folder).get("pinned_on_first_use")
+        out = []
+        for file in entry.files:
+            if file.sha256 or not isinstance(pinned, list) or file.name not in pinned:
+                continue
+            if confirmed.get(file.name) != stamp.get(file.name, {}).get("sha256"):
+                out.append(file.name)
+        return out
+
+    def confirm(self, name: str, sha256: dict[str, str] | None = None) -> dict[str, str]:
+        """Mark recorded hashes as checked by the operator against the publisher's.
+
+        With ``sha256`` (file → hex) only those files, each of which must match the hash
+        recorded; without, every unverified file as recorded. Returns file → hash confirmed.
+        """
+        entry = self.manifest.get(name)
+        folder = self.cache_dir / entry.name
+        given = {k: v.lower() for k, v in (sha256 or {}).items()}
+        unknown = set(given) - {f.name for f in entry.files}
+        if unknown:
+            raise ModelError(f"{name} has no file {', '.join(sorted(unknown))}; its files: "
+                             f"{', '.join(f.name for f in entry.files)}")
+        with self._locked():
+            if not self.is_installed(name):
+                raise ModelError(f"{name} is not installed: nothing to confirm")
+            data = self._stamp_data(folder)
+            stamp = self._stamp(folder)
+            wanted = list(given) or self.unverified(name)
+            done: dict[str, str] = {}
+            for file in wanted:
+                recorded = stamp.get(file, {}).get("sha256")
+                if not isinstance(recorded, str):
+                    raise ModelError(f"{name}/{file}: no recorded hash")
+                if file in given and given[file] != recorded:
+                    raise ModelError(
+                        f"{name}/{file}: the publisher's sha256 is {given[file]} but the file "
+                        f"pulled has {recorded}: it is not the published file; nothing was "
+                        f"confirmed. Pull it again with --sha256 {file}={given[file]}")
+                done[file] = recorded
+            confirmed = {**self._confirmed(folder), **done}
+            data["confirmed"] = confirmed
+            tmp = folder / (STAMP + ".tmp")
+            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            os.replace(tmp, folder / STAMP)
+        return done
 
     def expected_hash(self, entry: ModelEntry, file: ModelFile) -> str:
         """The manifest's hash, else the one recorded when the file was first pulled."""
@@ -191,6 +257,7 @@ class ModelStore:
         checks: list[FileCheck] = []
         for entry in entries:
             folder = self.cache_dir / entry.name
+            unverified = set(self.unverified(entry.name))
             for file in entry.files:
                 expected = self.expected_hash(entry, file)
                 path = folder / file.name
@@ -201,8 +268,12 @@ class ModelStore:
                 actual = sha256_file(path)
                 if not expected:
                     state = FileState.UNCHECKED
+                elif actual != expected:
+                    state = FileState.CORRUPT
+                elif file.name in unverified:
+                    state = FileState.UNVERIFIED
                 else:
-                    state = FileState.OK if actual == expected else FileState.CORRUPT
+                    state = FileState.OK
                 checks.append(FileCheck(entry.name, file.name, state, expected, actual))
         return checks
 
@@ -324,13 +395,14 @@ class ModelStore:
         return staging
 
     def _publish(
-        self, entry: ModelEntry, staging: Path, hashes: dict[str, str], pinned: list[str]
+        self, entry: ModelEntry, staging: Path, hashes: dict[str, str], pinned: list[str],
+        confirmed: dict[str, str] | None = None,
     ) -> None:
         """Swap the fully verified staging folder into place."""
         for leftover in staging.iterdir():
             if leftover.name not in hashes:
                 leftover.unlink()
-        self._write_stamp(staging, hashes, pinned)
+        self._write_stamp(staging, hashes, pinned, confirmed)
         final = self.cache_dir / entry.name
         old = self.cache_dir / INCOMING / f"{entry.name}.old"
         shutil.rmtree(old, ignore_errors=True)
@@ -342,12 +414,14 @@ class ModelStore:
     # ---- pulling from a URL or a folder -------------------------------------------------
 
     def pull(
-        self, name: str, source: str | None = None, sha256: dict[str, str] | None = None
+        self, name: str, source: str | None = None, sha256: dict[str, str] | None = None,
+        revision: str | None = None,
     ) -> list[str]:
         """Fetch a model's files from a base URL or a local folder into the cache.
 
-        Returns the names of files whose hash was recorded, not checked, because neither
-        the manifest nor the caller gave one.
+        ``revision`` replaces the manifest's in its URL. Returns the names of files whose
+        hash was recorded, not checked, because neither the manifest, the caller nor an
+        earlier confirmation gave one (they stay unverified until confirmed).
         """
         entry = self.manifest.get(name)
         given = {k: v.lower() for k, v in (sha256 or {}).items()}
@@ -355,9 +429,23 @@ class ModelStore:
         if unknown:
             raise ModelError(f"{name} has no file {', '.join(sorted(unknown))}; its files: "
                              f"{', '.join(f.name for f in entry.files)}")
-        base = source or entry.url
+        try:
+            base = source or entry.source_url(revision)
+        except ValueError as exc:
+            raise ModelError(f"{exc}: confirm the commit on the model's page and give it with "
+                             f"--revision COMMIT") from exc
         if not base:
             raise ModelError(f"{name} has no download URL in the manifest: give --from URL_OR_DIR")
+        if base.startswith("http://"):
+            raise ModelError(f"{name}: {base}: plain HTTP is refused (anyone on the way can "
+                             "change the files); use https:// or copy the files in with --from DIR")
+        # A hash once confirmed (or given) is checked like a published one from then on:
+        # a file that changed upstream is refused, not silently recorded afresh.
+        no_hash = {f.name for f in entry.files if not f.sha256}
+        confirmed = {k: v for k, v in self._confirmed(self.cache_dir / entry.name).items()
+                     if k in no_hash}
+        confirmed.update({k: v for k, v in given.items() if k in no_hash})
+        hosts = {urllib.parse.urlsplit(base).hostname or "", *entry.redirect_hosts}
         with self._locked():
             staging = self._incoming(name)
             staging.mkdir(parents=True, exist_ok=True)
@@ -367,14 +455,16 @@ class ModelStore:
                 dest = staging / file.name
                 part = staging / (file.name + ".part")
                 if _is_url(base):
-                    actual = self._download(entry, file, f"{base.rstrip('/')}/{file.name}", part)
+                    url = f"{base.rstrip('/')}/{file.name}"
+                    actual = self._download(entry, file, url, part, hosts)
                 else:
                     actual = self._copy(entry, file, Path(base).expanduser() / file.name, part)
-                hashes[file.name] = self._check(entry, file, part, actual, given.get(file.name))
+                expected = given.get(file.name) or confirmed.get(file.name)
+                hashes[file.name] = self._check(entry, file, part, actual, expected)
                 os.replace(part, dest)
-                if not (given.get(file.name) or file.sha256):
+                if not (expected or file.sha256):
                     pinned.append(file.name)
-            self._publish(entry, staging, hashes, pinned)
+            self._publish(entry, staging, hashes, pinned, confirmed)
         return pinned
 
     def _copy(self, entry: ModelEntry, file: ModelFile, src: Path, part: Path) -> str:
@@ -382,13 +472,16 @@ class ModelStore:
             raise ModelError(f"{entry.name}: {src} not found")
         return self._join(entry, file, [src], part)
 
-    def _download(self, entry: ModelEntry, file: ModelFile, url: str, part: Path) -> str:
+    def _download(
+        self, entry: ModelEntry, file: ModelFile, url: str, part: Path, hosts: set[str],
+    ) -> str:
         have = part.stat().st_size if part.exists() else 0
         request = urllib.request.Request(url, headers={"User-Agent": "hotline1999"})
         if have:
             request.add_header("Range", f"bytes={have}-")
+        opener = urllib.request.build_opener(_CheckedRedirects(entry.name, hosts))
         try:
-            response = urllib.request.urlopen(request, timeout=60)
+            response = opener.open(request, timeout=60)
         except urllib.error.HTTPError as exc:
             if exc.code == 416 and have:  # already complete
                 return sha256_file(part)
@@ -432,6 +525,25 @@ def _stream(response: BinaryIO, out: BinaryIO, digest: hashlib._Hash, bar: _Bar)
     except (OSError, http.client.HTTPException) as exc:
         log.warning("download interrupted: %s", exc)
     return received
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to https on an allowed host; every hop is checked."""
+
+    def __init__(self, model: str, hosts: set[str]) -> None:
+        super().__init__()
+        self.model = model
+        self.hosts = hosts
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
+                         msg: str, headers: http.client.HTTPMessage,
+                         newurl: str) -> urllib.request.Request | None:
+        target = urllib.parse.urlsplit(newurl)
+        if target.scheme != "https" or (target.hostname or "") not in self.hosts:
+            fp.close()
+            raise ModelError(f"{self.model}: {req.full_url} redirects to {newurl}: refused "
+                             f"(only https on {', '.join(sorted(self.hosts))})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _is_url(source: str) -> bool:

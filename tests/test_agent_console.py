@@ -15,8 +15,11 @@ from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
 from dialog.manager import Stage
+from hotline.accounts import Accounts
+from hotline.agent_api import DESK
 from hotline.db import make_engine
 from hotline.records import CallRecords
+from hotline.sse import STREAMS
 from tests.agent_desk import PASSWORD, Client, Desk, waiting_call
 
 
@@ -98,7 +101,8 @@ async def test_logins_are_rate_limited_per_address(desk: Desk) -> None:
 
 async def test_bad_login_bodies_are_400(desk: Desk) -> None:
     for body in (b"not json", b"[1]", b'{"name": 1, "password": "x"}'):
-        resp = await desk.client.post("/api/agent/login", data=body)
+        resp = await desk.client.post("/api/agent/login", data=body,
+                                      headers={"Content-Type": "application/json"})
         assert resp.status == 400 and "error" in await resp.json()
 
 
@@ -173,7 +177,8 @@ async def test_only_supervisors_get_the_overview(desk: Desk) -> None:
 
 
 async def test_new_calls_are_rate_limited_per_address(desk: Desk) -> None:
-    statuses = [(await desk.client.post("/api/calls", data=b"{bad")).status for _ in range(4)]
+    statuses = [(await desk.client.post("/api/calls", data=b"{bad", headers={
+        "Content-Type": "application/json"})).status for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
 
 
@@ -236,8 +241,9 @@ async def test_with_recording_on_the_caller_is_told_and_both_sides_are_kept(
 async def test_oversized_or_unknown_requests_get_json_errors(desk: Desk) -> None:
     big = b"{" + b" " * (2 << 20) + b"}"
     for path in ("/api/calls", "/api/agent/login"):
-        resp = await desk.client.post(path, data=big)
-        assert resp.status == 400 and "error" in await resp.json(), path
+        resp = await desk.client.post(path, data=big,
+                                      headers={"Content-Type": "application/json"})
+        assert resp.status == 413 and "error" in await resp.json(), path
     resp = await desk.client.get("/api/nothing-here")
     assert resp.status == 404 and "error" in await resp.json()
     assert (await desk.client.get("/healthz")).status in (200, 503)  # still serving
@@ -315,7 +321,7 @@ async def test_when_the_agents_line_drops_the_bot_takes_the_call_back(desk: Desk
         "sdp": agent_pc.localDescription.sdp, "type": "offer"},
         headers={"X-CSRF-Token": me["csrf"]})
     assert resp.status == 200 and call.pipeline.handed_over
-    desk.service.agent_left(call)  # as when the agent's connection fails
+    await desk.service.agent_left(call)  # as when the agent's connection fails
     assert not call.pipeline.handed_over and call.brain.with_agent is None
     assert call.state != "agent" and call.manager.state.stage is Stage.OFFER_CALLBACK
     said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
@@ -338,3 +344,86 @@ async def test_ended_calls_leave_memory_after_a_while(desk: Desk,
     await asyncio.sleep(0.4)
     assert call.call_id not in desk.service.calls  # the record is in the database
     assert CallRecords(make_engine(desk.settings.db_url)).get(call.call_id) is not None
+
+
+# ---- event streams: a few per client, pinged, released ---------------------------------
+
+
+async def wait_until(condition: Any, within: float = 3.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_call_has_at_most_n_event_streams_all_released_when_it_ends(
+        desk: Desk) -> None:
+    slots = desk.client.app[STREAMS]
+    assert slots.per_key == desk.settings.event_streams_per_client == 3
+    call = waiting_call(desk.service, "我要找真人")
+    url, auth = f"/api/calls/{call.call_id}/events", {"Authorization": "Bearer token"}
+    streams = [await desk.client.get(url, headers=auth) for _ in range(3)]
+    assert all(s.status == 200 for s in streams)
+    fourth = await desk.client.get(url, headers=auth)
+    assert fourth.status == 429 and "error" in await fourth.json()
+    assert slots.count(f"call:{call.call_id}") == 3
+    await desk.service.end(call)
+    for stream in streams:  # each ends with the call
+        await asyncio.wait_for(stream.content.read(), 3.0)
+    await wait_until(lambda: slots.count(f"call:{call.call_id}") == 0)
+
+
+async def test_streams_ping_and_a_dead_client_frees_its_slot(desk: Desk) -> None:
+    slots = desk.client.app[STREAMS]
+    slots.ping_s = 0.1  # 15 s in service
+    call = waiting_call(desk.service, "我要找真人")
+    url, auth = f"/api/calls/{call.call_id}/events", {"Authorization": "Bearer token"}
+    resp = await desk.client.get(url, headers=auth)
+    assert (await asyncio.wait_for(resp.content.readline(), 2.0)).startswith(b"data: ")
+    lines = [await asyncio.wait_for(resp.content.readline(), 2.0) for _ in range(3)]
+    assert b": ping\n" in lines  # nothing changed, yet something comes within ping_s
+    streams = [await desk.client.get(url, headers=auth) for _ in range(2)]
+    assert (await desk.client.get(url, headers=auth)).status == 429
+    for stream in streams:  # the pages went away without a word
+        stream.close()
+    await wait_until(lambda: slots.count(f"call:{call.call_id}") == 1)  # the ping noticed
+    again = await desk.client.get(url, headers=auth)
+    assert again.status == 200
+    again.close()
+    resp.close()
+    await desk.service.end(call)
+
+
+async def test_an_agent_session_has_at_most_n_streams_released_at_logout(desk: Desk) -> None:
+    slots = desk.client.app[STREAMS]
+    resp = await desk.client.post("/api/agent/login", json={"name": "alice",
+                                                            "password": PASSWORD})
+    alice = {"Cookie": f"hotline_session={resp.cookies['hotline_session'].value}"}
+    csrf = (await resp.json())["csrf"]
+    key = f"session:{resp.cookies['hotline_session'].value}"
+    streams = [await desk.client.get("/api/agent/events", headers=alice) for _ in range(3)]
+    assert all(s.status == 200 for s in streams) and slots.count(key) == 3
+    fourth = await desk.client.get("/api/agent/events", headers=alice)
+    assert fourth.status == 429 and "error" in await fourth.json()
+    await login(desk.client, "sue")  # another session has streams of its own
+    sue_stream = await desk.client.get("/api/agent/events")
+    assert sue_stream.status == 200
+    sue_stream.close()
+    desk.client.session.cookie_jar.clear()  # else the jar's cookie (sue's) wins over alice's
+    resp = await desk.client.post("/api/agent/logout", json={},
+                                  headers={**alice, "X-CSRF-Token": csrf})
+    assert resp.status == 200
+    for stream in streams:  # her streams end with her session
+        await asyncio.wait_for(stream.content.read(), 3.0)
+    await wait_until(lambda: slots.count(key) == 0)
+
+
+async def test_a_disabled_agents_streams_end(desk: Desk) -> None:
+    desk.client.app[DESK].sessions.recheck_s = 0.0
+    await login(desk.client)
+    stream = await desk.client.get("/api/agent/events")
+    assert (await asyncio.wait_for(stream.content.readline(), 2.0)).startswith(b"data: ")
+    Accounts(make_engine(desk.settings.db_url)).deactivate("alice")  # as `agents disable`
+    await asyncio.wait_for(stream.content.read(), 3.0)  # to the end of the stream
+    assert (await desk.client.get("/api/agent/me")).status == 401

@@ -32,7 +32,7 @@ LINES = [(4, "The streetlight in front of my house is broken."),
 
 
 async def test_three_simultaneous_browser_calls(tmp_path: Path) -> None:
-    settings = load_settings(data_dir=tmp_path / "data")
+    settings = load_settings(data_dir=tmp_path / "data", calls_per_ip=3)  # 3 browsers, 1 address
     runtime = Runtime.from_settings(settings)
     assert runtime.tts_en is not None
     audio = np.zeros(60 * SAMPLE_RATE, np.int16)

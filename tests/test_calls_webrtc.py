@@ -68,7 +68,8 @@ async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
         await _ready(app)
         url = str(server.make_url("/api/calls"))
         # bad input first: the server answers 400 and keeps serving
-        async with http.post(url, data=b"{not json") as resp:
+        async with http.post(url, data=b"{not json",
+                             headers={"Content-Type": "application/json"}) as resp:
             assert resp.status == 400 and "error" in await resp.json()
         async with http.post(url, json={"type": "offer", "sdp": "v=0"}) as resp:
             assert resp.status == 400

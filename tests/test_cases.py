@@ -69,3 +69,28 @@ def test_a_database_from_before_call_backs_is_upgraded_keeping_its_cases(tmp_pat
     assert callback.category is None and callback.department is None
     CaseStore(engine)  # a second start changes nothing
     assert len(store.list()) == 2
+
+
+def test_old_cases_lose_the_callers_words_and_number_but_keep_their_row(tmp_path: Path) -> None:
+    from dialog.cases import REDACTED
+
+    store = CaseStore(make_engine(f"sqlite:///{tmp_path / 'c.db'}"))
+    now = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+    said = [{"who": "caller", "text": "我家門口路燈不亮 電話0912345678", "t": 1.0}]
+    details = {"phone": "0912345678", "lamp_number": "05A123", "landmark": "王小明家門口",
+               "callback": True, "handoff_reason": "agent_unavailable"}
+    old = store.file(draft(transcript=said, details=details), now=now - dt.timedelta(days=400))
+    new = store.file(draft(transcript=said, details=details), now=now - dt.timedelta(days=10))
+
+    assert store.redact_older_than(365, now=now) == 1
+    gone = store.get(old.number)
+    assert gone is not None
+    assert gone.transcript == [] and gone.description == REDACTED and gone.address is None
+    assert gone.details == {"lamp_number": "05A123", "callback": True,
+                            "handoff_reason": "agent_unavailable"}
+    # What the city counts stays.
+    assert (gone.category, gone.department, gone.district, gone.created_at, gone.review_status) \
+        == (old.category, old.department, old.district, old.created_at, old.review_status)
+    assert store.get(new.number) == new
+    assert store.redact_older_than(365, now=now) == 0  # each case once
+    assert store.redact_older_than(5, now=now) == 1

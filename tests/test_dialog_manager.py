@@ -231,7 +231,7 @@ def test_low_asr_confidence_asks_again_then_hands_off(make: Make) -> None:
 
 
 def test_logs_mask_phone_and_id_numbers(make: Make, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level("INFO", logger="dialog.manager")
+    caplog.set_level("DEBUG", logger="dialog.manager")  # callers' words: DEBUG only
     m = make()
     talk(m, "我的電話是0912345678，身分證A123456789，北屯區崇德路二段的路燈壞了")
     logged = caplog.text

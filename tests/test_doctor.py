@@ -68,3 +68,47 @@ def test_agents_check_warns_until_someone_can_take_hand_offs(settings: Settings)
     Accounts(make_engine(settings.db_url)).add("sue", "long enough pw", Role.SUPERVISOR)
     check = check_agents(settings)
     assert check.level is Level.OK and "1 active, 1 supervisor" in check.detail
+
+
+def test_data_others_can_read_is_a_failure_with_the_chmod(settings: Settings) -> None:
+    import os
+    import subprocess
+
+    from hotline.doctor import check_private_data
+
+    assert check_database(settings).level is Level.OK  # creates the data folder and database
+    ok = check_private_data(settings)
+    assert ok.level is Level.OK and "0700/0600" in ok.detail
+    db = settings.data_dir / "hotline.db"
+    recordings = settings.recordings_dir
+    recordings.mkdir(mode=0o755)
+    (recordings / "c1-caller.wav").write_bytes(b"RIFF")
+    os.chmod(recordings / "c1-caller.wav", 0o644)
+    os.chmod(settings.data_dir, 0o755)
+    os.chmod(db, 0o644)
+    bad = check_private_data(settings)
+    assert bad.level is Level.FAIL and "others on this machine can read" in bad.detail
+    assert f"chmod 700 {settings.data_dir}" in bad.fix and f"chmod 600 {db}" in bad.fix
+    assert f"chmod 700 {recordings}" in bad.fix
+    assert f"chmod 600 {recordings / 'c1-caller.wav'}" in bad.fix
+    subprocess.run(bad.fix, shell=True, check=True)  # the fix it prints works
+    assert check_private_data(settings).level is Level.OK
+
+
+def test_doctor_warns_of_a_pulled_model_nobody_confirmed(settings: Settings) -> None:
+    from hotline.doctor import check_unverified_models
+    from models.manifest import builtin_manifest
+    from models.store import ModelStore, no_progress
+
+    assert check_unverified_models(settings) == []
+    usb = settings.data_dir.parent / "usb"
+    usb.mkdir()
+    (usb / "zh_CN-huayan-medium.onnx").write_bytes(b"onnx")
+    (usb / "zh_CN-huayan-medium.onnx.json").write_bytes(b"{}")
+    store = ModelStore(settings.models_dir, builtin_manifest(), no_progress)
+    store.pull("piper-zh_CN-huayan-medium", str(usb))
+    [warn] = check_unverified_models(settings)
+    assert warn.level is Level.WARN and "zh_CN-huayan-medium.onnx.json" in warn.detail
+    assert "hotline models confirm piper-zh_CN-huayan-medium" in warn.fix
+    store.confirm("piper-zh_CN-huayan-medium")
+    assert check_unverified_models(settings) == []

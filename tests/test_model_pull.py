@@ -1,7 +1,13 @@
-"""`pull`: resumable download from an HTTP server on 127.0.0.1, or a copy from a folder."""
+"""`pull`: resumable download from an HTTPS server on 127.0.0.1 (its own certificate,
+trusted through SSL_CERT_FILE), or a copy from a folder; plain HTTP and redirects to it or
+to another host refused; the revision pinned; recorded hashes unverified until confirmed."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import ipaddress
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from models.manifest import Manifest
 from models.store import FileState, HashMismatchError, ModelError, ModelStore, no_progress
 from tests.conftest import FakePackage, sha, tiny_manifest
 
@@ -20,15 +27,57 @@ class FileServer:
     url: str = ""
     cut_after: int | None = None  # send this many bytes of the body, then drop the connection
     ranges: list[str | None] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # file name → Location
+    port: int = 0
 
 
-@pytest.fixture
-def server() -> Iterator[FileServer]:
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, and its key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hotline test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@contextlib.contextmanager
+def file_server(tls: tuple[Path, Path] | None) -> Iterator[FileServer]:
     state = FileServer({})
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            state.paths.append(self.path)
             name = self.path.rsplit("/", 1)[-1]
+            if name in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[name])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             data = state.files.get(name)
             if data is None:
                 self.send_error(404)
@@ -52,13 +101,34 @@ def server() -> Iterator[FileServer]:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/repo/resolve/main"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    state.port = httpd.server_address[1]
+    scheme = "https" if tls else "http"
+    state.url = f"{scheme}://127.0.0.1:{state.port}/repo/resolve/main"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield state
     httpd.shutdown()
     httpd.server_close()
     thread.join()
+
+
+@pytest.fixture
+def server(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+           ) -> Iterator[FileServer]:
+    """An HTTPS file server this process trusts, as it would a hub."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with file_server(certificate) as state:
+        yield state
+
+
+@pytest.fixture
+def plain_server() -> Iterator[FileServer]:
+    with file_server(None) as state:
+        yield state
 
 
 @pytest.fixture
@@ -82,8 +152,11 @@ def test_pull_from_the_manifest_url_checks_and_pins(
     assert (folder / "model.bin").read_bytes() == big["model.bin"]
     assert store.is_installed("big-asr")
     checks = {c.file: c for c in store.verify(["big-asr"])}
-    assert checks["config.json"].state is FileState.OK  # against the recorded hash
+    assert checks["model.bin"].state is FileState.OK  # the manifest's hash
+    # Matches the hash recorded, but nobody has compared that with the publisher's yet.
+    assert checks["config.json"].state is FileState.UNVERIFIED
     assert checks["config.json"].expected == sha(big["config.json"])
+    assert store.unverified("big-asr") == ["config.json"]
 
 
 def test_cut_off_download_leaves_no_model_and_resumes(
@@ -177,3 +250,189 @@ def test_cli_pull_of_a_production_voice(
     bad = CliRunner().invoke(app, ["models", "pull", "whisper-small", "--from", server.url])
     assert bad.exit_code == 1 and "HTTP 404" in bad.output
     assert not (clean_env / "models" / "whisper-small").exists()
+
+
+def with_big(pkg: FakePackage, **changes: object) -> Manifest:
+    """The tiny manifest with big-asr's entry changed (url, revision, redirect_hosts)."""
+    manifest = tiny_manifest(pkg)
+    models = tuple(m.model_copy(update=changes) if m.name == "big-asr" else m
+                   for m in manifest.models)
+    return manifest.model_copy(update={"models": models})
+
+
+def test_plain_http_is_refused_before_anything_is_fetched(
+    tmp_path: Path, fake_package: FakePackage, plain_server: FileServer, big: dict[str, bytes]
+) -> None:
+    plain_server.files = big
+    store = make_store(tmp_path, fake_package)
+    with pytest.raises(ModelError, match="plain HTTP is refused"):
+        store.pull("big-asr", plain_server.url)
+    assert plain_server.paths == []
+    assert not (store.cache_dir / "big-asr").exists()
+
+
+def test_the_manifest_accepts_only_https_urls(fake_package: FakePackage) -> None:
+    from models.manifest import ManifestError
+
+    text = '''
+[[model]]
+name = "m"
+role = "asr"
+languages = ["en"]
+format = "f"
+precision = "p"
+licence = "MIT"
+description = "d"
+url = "http://example.org/m"
+file = [{ name = "model.bin" }]
+'''
+    with pytest.raises(ManifestError, match="https://"):
+        Manifest.from_toml(text)
+
+
+def test_a_redirect_on_the_same_host_is_followed(
+    tmp_path: Path, fake_package: FakePackage, server: FileServer, big: dict[str, bytes]
+) -> None:
+    server.files = {**big, "blob-1": big["model.bin"]}
+    server.redirects = {"model.bin": f"https://127.0.0.1:{server.port}/cdn/blob-1"}
+    store = make_store(tmp_path, fake_package)
+    store.pull("big-asr", server.url)
+    assert "/cdn/blob-1" in server.paths
+    assert (store.cache_dir / "big-asr" / "model.bin").read_bytes() == big["model.bin"]
+
+
+@pytest.mark.parametrize("target", ["other host", "plain http"])
+def test_a_redirect_to_another_host_or_to_http_is_refused(
+    tmp_path: Path, fake_package: FakePackage, server: FileServer, plain_server: FileServer,
+    big: dict[str, bytes], target: str,
+) -> None:
+    server.files = plain_server.files = {**big, "blob-1": big["model.bin"]}
+    location = (f"https://localhost:{server.port}/cdn/blob-1" if target == "other host"
+                else f"http://127.0.0.1:{plain_server.port}/cdn/blob-1")
+    server.redirects = {"model.bin": location}
+    store = make_store(tmp_path, fake_package)
+    with pytest.raises(ModelError, match=f"redirects to {location}: refused"):
+        store.pull("big-asr", server.url)
+    assert "/cdn/blob-1" not in server.paths + plain_server.paths
+    assert not (store.cache_dir / "big-asr").exists()
+
+
+def test_a_redirect_to_a_host_the_manifest_names_is_followed(
+    tmp_path: Path, fake_package: FakePackage, server: FileServer, big: dict[str, bytes]
+) -> None:
+    server.files = {**big, "blob-1": big["model.bin"]}
+    server.redirects = {"model.bin": f"https://localhost:{server.port}/cdn/blob-1"}
+    store = ModelStore(tmp_path / "cache", with_big(fake_package, redirect_hosts=("localhost",)),
+                       no_progress)
+    store.pull("big-asr", server.url)
+    assert store.is_installed("big-asr")
+
+
+def test_files_come_from_the_pinned_revision(
+    tmp_path: Path, fake_package: FakePackage, server: FileServer, big: dict[str, bytes]
+) -> None:
+    server.files = big
+    base = server.url.removesuffix("/main") + "/{revision}"
+    store = ModelStore(tmp_path / "cache", with_big(fake_package, url=base, revision="c0ffee1"),
+                       no_progress)
+    store.pull("big-asr")
+    assert {p.rsplit("/", 2)[1] for p in server.paths} == {"c0ffee1"}
+    server.paths.clear()
+    store.pull("big-asr", revision="beef2")  # the operator's choice wins
+    assert {p.rsplit("/", 2)[1] for p in server.paths} == {"beef2"}
+
+    unpinned = ModelStore(tmp_path / "other", with_big(fake_package, url=base, revision=""),
+                          no_progress)
+    server.paths.clear()
+    with pytest.raises(ModelError, match=r"pins no revision .* --revision COMMIT"):
+        unpinned.pull("big-asr")
+    assert server.paths == []
+
+
+def test_every_production_model_is_pinned_to_a_revision() -> None:
+    from models.manifest import builtin_manifest
+
+    for model in builtin_manifest().models:
+        if model.url:
+            assert "{revision}" in model.url and "/main" not in model.url, model.name
+            if model.revision:
+                assert model.source_url() == model.url.replace("{revision}", model.revision)
+            else:
+                with pytest.raises(ValueError, match="pins no revision"):
+                    model.source_url()
+
+
+def test_a_recorded_hash_stays_unverified_until_confirmed(
+    tmp_path: Path, fake_package: FakePackage, server: FileServer, big: dict[str, bytes]
+) -> None:
+    server.files = big
+    store = make_store(tmp_path, fake_package)
+    assert store.pull("big-asr", server.url) == ["config.json"]
+    assert store.unverified("big-asr") == ["config.json"]
+
+    with pytest.raises(ModelError, match="not the published file; nothing was confirmed"):
+        store.confirm("big-asr", {"config.json": "ab" * 32})
+    assert store.unverified("big-asr") == ["config.json"]
+    with pytest.raises(ModelError, match="has no file weights"):
+        store.confirm("big-asr", {"weights": "ab" * 32})
+
+    assert store.confirm("big-asr", {"config.json": sha(big["config.json"])}) == {
+        "config.json": sha(big["config.json"])}
+    assert store.unverified("big-asr") == []
+    assert {c.state for c in store.verify(["big-asr"])} == {FileState.OK}
+
+    # Once confirmed, the hash is checked like a published one: a changed file is refused.
+    server.files = {**big, "config.json": b'{"swapped": 1}'}
+    with pytest.raises(HashMismatchError, match=r"config\.json"):
+        store.pull("big-asr", server.url)
+    assert store.unverified("big-asr") == []  # the confirmed model is still in place
+    server.files = big
+    assert store.pull("big-asr", server.url) == []
+
+
+def test_cli_flags_and_confirms_an_unverified_model(
+    clean_env: Path, server: FileServer
+) -> None:
+    from typer.testing import CliRunner
+
+    from hotline.cli import app
+
+    runner = CliRunner()
+    files = {"zh_CN-huayan-medium.onnx": b"onnx" * 500, "zh_CN-huayan-medium.onnx.json": b"{}"}
+    server.files = files
+    pulled = runner.invoke(app, ["models", "pull", "piper-zh_CN-huayan-medium",
+                                 "--from", server.url])
+    assert pulled.exit_code == 0, pulled.output
+    assert "UNVERIFIED" in pulled.output and "hotline models confirm" in pulled.output
+    row = next(ln for ln in runner.invoke(app, ["models", "list"]).output.splitlines()
+               if "huayan" in ln)
+    assert "unverified" in row
+    verify = runner.invoke(app, ["models", "verify", "piper-zh_CN-huayan-medium"])
+    assert verify.exit_code == 0 and verify.output.count("UNVERIFIED") == 2
+    assert sha(files["zh_CN-huayan-medium.onnx"]) in verify.output
+
+    wrong = runner.invoke(app, ["models", "confirm", "piper-zh_CN-huayan-medium",
+                                "--sha256", f"zh_CN-huayan-medium.onnx={'0' * 64}"])
+    assert wrong.exit_code == 1 and "nothing was confirmed" in wrong.output
+    malformed = runner.invoke(app, ["models", "confirm", "piper-zh_CN-huayan-medium",
+                                    "--sha256", "zh_CN-huayan-medium.onnx=xyz"])
+    assert malformed.exit_code == 2 and "FILE=HEX" in malformed.output
+
+    one = runner.invoke(app, ["models", "confirm", "piper-zh_CN-huayan-medium", "--sha256",
+                              f"zh_CN-huayan-medium.onnx={sha(files['zh_CN-huayan-medium.onnx'])}"])
+    assert one.exit_code == 0 and "confirmed piper-zh_CN-huayan-medium/zh_CN-huayan-medium.onnx" \
+        in one.output
+    assert "still unverified: zh_CN-huayan-medium.onnx.json" in one.output
+    rest = runner.invoke(app, ["models", "confirm", "piper-zh_CN-huayan-medium"])
+    assert rest.exit_code == 0 and "onnx.json sha256" in rest.output
+    row = next(ln for ln in runner.invoke(app, ["models", "list"]).output.splitlines()
+               if "huayan" in ln)
+    assert "yes" in row and "unverified" not in row
+    verify = runner.invoke(app, ["models", "verify", "piper-zh_CN-huayan-medium"])
+    assert verify.exit_code == 0 and "UNVERIFIED" not in verify.output
+
+    missing = runner.invoke(app, ["models", "confirm", "whisper-small"])
+    assert missing.exit_code == 1 and "not installed" in missing.output
+    plain = runner.invoke(app, ["models", "pull", "whisper-small",
+                                "--from", "http://127.0.0.1:9/x"])
+    assert plain.exit_code == 1 and "plain HTTP is refused" in plain.output

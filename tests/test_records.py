@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from dialog.cases import CaseDraft, CaseStore
 from hotline.cli import app
 from hotline.config import Settings
 from hotline.db import make_engine
@@ -43,10 +44,19 @@ def test_purge_command_uses_the_retention_setting(settings: Settings) -> None:
         (folder / name).write_bytes(b"RIFF")
         stamp = time.time() - age_days * 86400
         os.utime(folder / name, (stamp, stamp))
+    cases = CaseStore(make_engine(settings.db_url))
+    old_case = cases.file(CaseDraft("streetlight", "北屯區", "崇德路二段100號", "路燈不亮",
+                                    {"phone": "0912345678"}),
+                          now=dt.datetime.now(dt.UTC) - dt.timedelta(days=500))
     runner = CliRunner()
     result = runner.invoke(app, ["calls", "purge"])
     assert result.exit_code == 0
-    assert "removed 1 call record(s) and 1 recording file(s) older than 365 days" in result.output
+    assert ("removed 1 call record(s) and 1 recording file(s), and the caller's words and "
+            "number from 1 case(s) older than 365 days") in result.output
     assert not (folder / "a-caller.wav").exists() and (folder / "b-caller.wav").exists()
+    kept = cases.get(old_case.number)
+    assert kept is not None and kept.details == {} and kept.address is None
+    assert kept.category == "streetlight" and kept.district == "北屯區"
     result = runner.invoke(app, ["calls", "purge", "--older-than", "5"])
-    assert "removed 1 call record(s) and 1 recording file(s)" in result.output
+    assert "removed 1 call record(s) and 1 recording file(s), and the caller's words and " \
+        "number from 0 case(s)" in result.output

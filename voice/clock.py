@@ -13,6 +13,7 @@ import heapq
 import itertools
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
@@ -24,8 +25,9 @@ class Clock(Protocol):
 
     async def sleep(self, seconds: float) -> None: ...
 
-    async def run(self, fn: Callable[..., T], *args: object) -> T:
-        """Blocking work (a model) in a worker thread."""
+    async def run(self, fn: Callable[..., T], *args: object,
+                  executor: Executor | None = None) -> T:
+        """Blocking work (a model) in a worker thread (of ``executor``, else the loop's)."""
 
 
 class WallClock:
@@ -38,8 +40,9 @@ class WallClock:
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))
 
-    async def run(self, fn: Callable[..., T], *args: object) -> T:
-        return await asyncio.to_thread(fn, *args)
+    async def run(self, fn: Callable[..., T], *args: object,
+                  executor: Executor | None = None) -> T:
+        return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
 
 
 class VirtualClock:
@@ -59,10 +62,11 @@ class VirtualClock:
         heapq.heappush(self._sleepers, (self._t + max(0.0, seconds), next(self._seq), future))
         await future
 
-    async def run(self, fn: Callable[..., T], *args: object) -> T:
+    async def run(self, fn: Callable[..., T], *args: object,
+                  executor: Executor | None = None) -> T:
         self._busy += 1
         try:
-            return await asyncio.to_thread(fn, *args)
+            return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
         finally:
             self._busy -= 1
 

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -96,6 +97,7 @@ class Stats:
     dialog_ms: list[float] = field(default_factory=list)
     tts_first_ms: list[float] = field(default_factory=list)
     hangup_reason: str | None = None
+    dropped_frames: int = 0  # caller audio dropped because the pipeline fell behind
 
 
 class CallPipeline:
@@ -103,11 +105,13 @@ class CallPipeline:
 
     def __init__(self, brain: Brain, asr: Recognizer, voices: VoiceBox, sink: AudioSink,
                  config: PipelineConfig | None = None, phrases: Phrases | None = None,
-                 clock: Clock | None = None, gate: DecodeGate | None = None) -> None:
+                 clock: Clock | None = None, gate: DecodeGate | None = None,
+                 asr_executor: Executor | None = None) -> None:
         self.clock: Clock = clock or WallClock()
         self.brain = brain
         self.asr = asr
         self.gate = gate  # shared with the other calls on the same recogniser
+        self.asr_executor = asr_executor  # decodes wait for the gate in these threads
         self.voices = voices
         self.sink = sink
         self.cfg = config or PipelineConfig()
@@ -144,9 +148,31 @@ class CallPipeline:
                 return
             await self._frames.put(pcm[start:start + FRAME_SAMPLES])
 
+    def offer(self, pcm: Pcm) -> None:
+        """Live caller audio: like ``push`` but never waits. A pipeline that has fallen
+        10 s behind drops its oldest audio (counted in ``stats.dropped_frames``), so the
+        transport, the recording and an agent's relay never stall behind recognition."""
+        for start in range(0, len(pcm) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+            if self.ended:
+                return
+            self._put_dropping(pcm[start:start + FRAME_SAMPLES])
+
+    def _put_dropping(self, item: Pcm | None) -> None:
+        if self._frames.full():
+            self._frames.get_nowait()
+            if not self.stats.dropped_frames:
+                log.warning("the call's audio fell 10 s behind: dropping the oldest")
+            self.stats.dropped_frames += 1
+        self._frames.put_nowait(item)
+
     async def end_of_input(self) -> None:
         if not self.ended:
             await self._frames.put(None)
+
+    def end_of_input_nowait(self) -> None:
+        """The caller is gone (live transports: never waits on a full queue)."""
+        if not self.ended:
+            self._put_dropping(None)
 
     def now(self) -> float:
         """Call time in seconds."""
@@ -258,7 +284,7 @@ class CallPipeline:
                 return self.asr.transcribe(audio, language)
 
         try:
-            return await self.clock.run(decode)
+            return await self.clock.run(decode, executor=self.asr_executor)
         except asyncio.CancelledError:
             wanted.clear()
             raise
@@ -321,7 +347,8 @@ class CallPipeline:
                     speech = await self.clock.run(self.voices.synthesize, sentence,
                                                   turn.language)
                 except Exception:  # say the rest rather than nothing
-                    log.exception("speech synthesis failed: %.40r", sentence)
+                    # Never the text: a reply may read back the caller's number.
+                    log.exception("speech synthesis failed (%d chars)", len(sentence))
                     continue
                 if first:
                     self.stats.first_audio.append(self.now())
