@@ -99,6 +99,9 @@ def serve(
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = _settings(**overrides)
     _setup_logging(settings.log_level)
+    from hotline.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any model or call thread starts (see hotline/memory.py)
     from hotline.server import serve as run_server
 
     try:
