@@ -1,10 +1,12 @@
 """Native memory of the long-running service.
 
 glibc gives each thread that allocates its own heap arena (up to 8 per core). The service's
-threads — decodes, speech synthesis, the LLM, aiortc's codecs — take turns on different
-arenas, which fragment, so the resident size crept up call after call. Two arenas keep it
-flat: `hotline bench soak --minutes 18 --calls 3` grew 1610 → 1665 MB from minute 10 to 14 with
-the default, 1520 → 1526 MB with two (and peaked ~180 MB lower), on this 2-core machine.
+threads — decodes, speech synthesis, the LLM, aiortc's codecs — allocate on different arenas,
+which fragment, so the resident size creeps up call after call. Two arenas lower it:
+`hotline bench soak --minutes 20 --calls 3` was at 1703 MB after 19 minutes with the default
+and at 1529–1579 MB with two (one run with the default, two with two arenas, this 2-core
+machine). Some growth past warm-up remains (see the issue-9 closing note); the call objects
+themselves are all freed.
 """
 
 from __future__ import annotations
