@@ -26,11 +26,10 @@ from hotline.auth import (
     Sessions,
     authorise,
     client_address,
-    json_error,
     set_session_cookie,
 )
 from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
-from hotline.http_input import read_json_object
+from hotline.http_input import json_error, read_json_object
 from hotline.records import CallRecords
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.accounts import Accounts, Agent, Role
+from hotline.http_input import json_error
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +231,6 @@ def same_secret(sent: str, expected: str) -> bool:
     return hmac.compare_digest(sent.encode("ascii"), expected.encode("ascii"))
 
 
-def json_error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
 
 
 async def authorise(request: web.Request, sessions: Sessions,

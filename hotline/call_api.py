@@ -11,33 +11,29 @@ from aiortc import RTCSessionDescription
 from hotline import sse
 from hotline.auth import client_address, same_secret
 from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallService
-from hotline.http_input import read_json_object
-
-
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+from hotline.http_input import json_error, read_json_object
 
 
 async def post_call(request: web.Request, service: CallService) -> web.Response:
     if not service.new_calls.allow(client_address(request)):
-        return _error(429, "too many new calls from this address; try again in a minute")
+        return json_error(429, "too many new calls from this address; try again in a minute")
     body = await read_json_object(request, MAX_SDP_BYTES)
     if isinstance(body, web.Response):
         return body
     if body.get("type") != "offer" or not isinstance(
             body.get("sdp"), str) or "m=audio" not in body["sdp"]:
-        return _error(400, "expected {\"sdp\": <an SDP offer with audio>, \"type\": \"offer\"}")
+        return json_error(400, "expected {\"sdp\": <an SDP offer with audio>, \"type\": \"offer\"}")
     address = client_address(request)
     refused = service.refusal(address)
     if refused is not None:
-        return _error(*refused)
+        return json_error(*refused)
     busy = service.live >= service.max_calls
     try:
         offer = RTCSessionDescription(sdp=body["sdp"], type="offer")
         call = await (service.answer_busy(offer, address) if busy
                       else service.answer(offer, address))
     except BadOffer as exc:
-        return _error(400, f"malformed SDP: {exc}")
+        return json_error(400, f"malformed SDP: {exc}")
     local = call.pc.localDescription
     return web.json_response({"sdp": local.sdp, "type": local.type, "call_id": call.call_id,
                               "token": call.token})
@@ -47,9 +43,9 @@ def _authorised(request: web.Request, service: CallService) -> Call | web.Respon
     call = service.calls.get(request.match_info["call_id"])
     auth = request.headers.get("Authorization", "")
     if call is None:
-        return _error(404, "no such call")
+        return json_error(404, "no such call")
     if not same_secret(auth, f"Bearer {call.token}"):  # odd or non-ASCII headers: 401 too
-        return _error(401, "a valid Bearer token is needed")
+        return json_error(401, "a valid Bearer token is needed")
     return call
 
 

@@ -24,7 +24,8 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = re.compile(rb"[^\[\]{}]+")
 
 
-def _error(status: int, message: str) -> web.Response:
+def json_error(status: int, message: str) -> web.Response:
+    """Every error of the API: ``{"error": "…"}`` with its status."""
     return web.json_response({"error": message}, status=status)
 
 
@@ -40,7 +41,7 @@ async def read_body(request: web.Request, limit: int,
                     timeout_s: float | None = None) -> bytes | web.Response:
     """The raw body, at most ``limit`` bytes, read within ``timeout_s`` (``READ_TIMEOUT_S``)."""
     if request.content_length is not None and request.content_length > limit:
-        return _error(413, f"request body too large (at most {limit} bytes)")
+        return json_error(413, f"request body too large (at most {limit} bytes)")
     parts: list[bytes] = []
     size = 0
     try:
@@ -48,12 +49,12 @@ async def read_body(request: web.Request, limit: int,
             while chunk := await request.content.readany():
                 size += len(chunk)
                 if size > limit:  # counted as it arrives: Content-Length may be absent
-                    return _error(413, f"request body too large (at most {limit} bytes)")
+                    return json_error(413, f"request body too large (at most {limit} bytes)")
                 parts.append(chunk)
     except TimeoutError:
-        return _error(408, "the request body did not arrive in time")
+        return json_error(408, "the request body did not arrive in time")
     except ValueError as exc:  # aiohttp's view of a broken chunked encoding, and the like
-        return _error(400, f"unreadable request body: {exc}")
+        return json_error(400, f"unreadable request body: {exc}")
     return b"".join(parts)
 
 
@@ -63,16 +64,16 @@ async def read_json_object(request: web.Request, limit: int,
     if request.content_type != JSON_TYPE:
         # Also what keeps other web sites out: a page can send text/plain to us without
         # asking, but application/json only after a CORS preflight we never approve.
-        return _error(415, f"Content-Type must be {JSON_TYPE}")
+        return json_error(415, f"Content-Type must be {JSON_TYPE}")
     raw = await read_body(request, limit, timeout_s)
     if isinstance(raw, web.Response):
         return raw
     if nesting_depth(raw) > MAX_DEPTH:
-        return _error(400, f"JSON nested deeper than {MAX_DEPTH} levels")
+        return json_error(400, f"JSON nested deeper than {MAX_DEPTH} levels")
     try:
         body = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
-        return _error(400, "body must be valid JSON (UTF-8)")
+        return json_error(400, "body must be valid JSON (UTF-8)")
     if not isinstance(body, dict):
-        return _error(400, "body must be a JSON object")
+        return json_error(400, "body must be a JSON object")
     return body

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fractions
 import json
 import os
 import random
@@ -25,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
+from hotline.audio_track import BotAudioTrack
 from hotline.config import Settings
 from voice.audio import read_audio
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
@@ -250,42 +250,16 @@ def caller_lines(wav_dir: Path | None) -> list[Pcm]:
     return [tts.synthesize(text).pcm for text in LINES_ZH]
 
 
-class CallerVoice(MediaStreamTrack):
-    """The caller's microphone: queued speech in 20 ms frames at real time, else silence."""
-
-    kind = "audio"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._frames: deque[Pcm] = deque()
-        self._start: float | None = None
-        self._pts = 0
+class CallerVoice(BotAudioTrack):
+    """The caller's microphone: queued speech in whole 20 ms frames at real time, else
+    silence (the service's own paced outgoing track)."""
 
     def say(self, pcm: Pcm) -> None:
-        padded = np.concatenate([pcm, np.zeros(-len(pcm) % FRAME_SAMPLES, np.int16)])
-        self._frames.extend(padded.reshape(-1, FRAME_SAMPLES))
+        self.relay(np.concatenate([pcm, np.zeros(-len(pcm) % FRAME_SAMPLES, np.int16)]))
 
     @property
     def pending_s(self) -> float:
-        return len(self._frames) * FRAME_SAMPLES / SAMPLE_RATE
-
-    async def recv(self) -> AudioFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        now = time.monotonic()
-        if self._start is None:
-            self._start = now
-        else:  # paced like a sound card
-            wait = self._start + self._pts / SAMPLE_RATE - now
-            if wait > 0:
-                await asyncio.sleep(wait)
-        pcm = self._frames.popleft() if self._frames else np.zeros(FRAME_SAMPLES, np.int16)
-        frame = AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = SAMPLE_RATE
-        frame.pts = self._pts
-        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
-        self._pts += FRAME_SAMPLES
-        return frame
+        return self.pending_seconds
 
 
 async def _listen(track: MediaStreamTrack, heard: list[int]) -> None:
