@@ -1,16 +1,30 @@
-"""Emergencies: checked on every turn before anything else. Errs on the side of redirecting."""
+"""Emergencies: checked on every turn before anything else. Errs on the side of redirecting.
+
+Two tiers. Words that say it outright (失火, 沒有呼吸, 拿刀) are *certain*: the caller is told
+to hang up and call the number. Signs of danger in other words — someone who does not react,
+smoke from a window, a man trying door handles, a friend saying goodbye, or a danger word
+heard only by sound (失火 → 吃火) — are *possible*: the caller hears the number at once and is
+asked whether someone is in danger now. A past event with nobody in danger now (上禮拜失火,
+a fire two weeks ago), a mistaken alarm (還以為是失火) and an animal are not emergencies.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+import jieba
+
+from dialog.sounds import char_readings, name_readings, span_cost
+from dialog.text import simplified
+
 
 @dataclass(frozen=True)
 class Emergency:
     number: str  # 119 / 110 / 113 / 1925
-    kind: str  # fire, gas, medical, crime, violence, child_abuse, suicide
+    kind: str  # fire, gas, medical, crime, violence, child_abuse, suicide, …
     also: str | None = None  # a second number worth saying (violence: 113)
+    certain: bool = True  # False: signs of danger; the caller is asked whether it is now
 
 
 # (kind, number, pattern). Order matters: the first kind found wins.
@@ -35,7 +49,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"\b(child abuse|abus\w+ (a|the|his|her|their) (child|kid|baby)|(child|kid|baby) (is being|was) (beaten|abused|hit))\b"),
     ("violence", "110",
      r"家暴|家庭暴力|(先生|老公|太太|老婆|爸爸|媽媽|男友|女友|前夫|兒子|家人|他|她|鄰居).{0,6}(在打我|打我|要殺我|拿刀|動手打)|"
-     r"被打|打我|打死我|殺死我|要殺|性侵|強暴|喊救命|在喊救命|救命啊|"
+     r"被打|打我|打死我|殺死我|要殺|性侵|強暴|"
      r"\b(hitting me|beating me|beat me|domestic violence|wants to kill me|going to kill me|"
      r"attack(ed|ing) me|rap(e|ed)|screaming for help)\b"),
     ("crime", "110",
@@ -55,8 +69,125 @@ _RULES: list[tuple[str, str, str]] = [
 ]
 _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _RULES]
 
+# Someone: signs that say a person, not a thing, is in trouble (a bench does not move either).
+_WHO = (r"((?<!有)(?<!被)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
+        r"小朋友|孩子|嬰兒|寶寶|先生|太太|老公|老婆|媽|爸|爺爺|奶奶|哥|姊|姐|弟|妹|朋友|同事|鄰居|"
+        r"騎士|路人|駕駛|司機|工人|男的|女的|男生|女生|騎.{0,3}的)")
+# Signs of danger said in other words: (kind, number, pattern), the first found wins.
+_CUES: list[tuple[str, str, str]] = [
+    ("suicide_attempt", "119",
+     r"(整罐|整瓶|整盒|整排|一大把|一堆|很多|好多).{0,6}(藥|安眠藥|藥丸).{0,6}(吞|吃|喝)|"
+     r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
+     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)"),
+    ("suicide", "1925",
+     r"永遠消失|不想(再)?(醒來|醒過來)|活著(好|很|真的?)?(累|沒意思|沒意義|沒有意義)|"
+     r"(東西|衣服|寵物|貓|狗|錢|存款|手機|電腦).{0,10}(都)?送(人|給)|交代.{0,4}後事|遺書|"
+     r"(最後|告別|道別).{0,4}(訊息|電話|留言|的話)|"
+     r"(爬|站|坐|跨)(到|在|出).{0,8}(欄杆|橋|頂樓|樓頂|屋頂|陽台|窗).{0,6}(外|邊|上)|"
+     r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
+     r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
+     r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
+     r"\b(goodbye (message|letter|note)|won'?t be (around|here) (tomorrow|anymore)|"
+     r"(give|gave|giving) away (all )?(her|his|my|their) (things|stuff|belongings)|"
+     r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
+     r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b"),
+    ("fire", "119",
+     r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
+     r"焦味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
+     r"\b(smoke (is )?(coming|pouring|rising)|burning (smell|plastic)|smell\w* (of|like) burning|"
+     r"sparks?|sparking)\b"),
+    ("gas", "119",
+     r"臭雞蛋.{0,2}味|(瓦斯|煤氣|怪)味.{0,10}(頭暈|頭痛|想吐|很重|很濃)|"
+     r"\b(rotten eggs?|smell\w* of gas)\b"),
+    ("trapped", "119",
+     rf"{_WHO}.{{0,8}}((卡|困|夾|壓)在.{{0,6}}(裡面|車內|車裡|底下|下面|中間)|出不來|被困|受困)|"
+     r"(被|人)(困|壓|夾)住|(被|整個人).{0,4}(蓋|埋|壓)在.{0,4}(下面|底下|裡面)|"
+     r"(電梯|車|屋|房子|土|牆).{0,12}(卡|停|垮|塌|崩|倒).{0,20}(裡面有|壓到|埋到).{0,4}人|"
+     r"掉(進|到|下|入).{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳)|溺水|沉下去|被(水|浪)沖走|"
+     r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
+     r"\b(trapped|stuck (inside|in (the|a) (car|lift|elevator))|drowning|"
+     r"fell into (the|a) (river|water|sea|canal|pool)|pinned (under|beneath))\b"),
+    ("violence", "110",
+     r"(拿|用|揮|舉|抓).{0,4}(椅子|棍子|球棒|鐵棍|刀|酒瓶|磚頭|榔頭|鐵鎚|東西|石頭).{0,6}(砸|打|揮|追|丟|敲)|"
+     r"(砸|丟|踹)(我|人|他|她)|(臉|頭|身上|手|眼睛).{0,4}(腫|瘀青|都是傷)|不要(再)?打(了|我)|"
+     r"(尖叫|哭喊|慘叫|大叫).{0,20}(打|救|不要)|要給(我|你|他|她)好看|說要(殺|砍|弄死|打死|燒)|"
+     r"(手上|手裡)拿著.{0,6}(刀|棍|槍|球棒)|刀.{0,4}(揮|亂)|(踹|撞|砸)(門|窗)|"
+     r"(拿|用).{0,4}(棒球棍|球棒|棍子|鐵棍|鐵管|安全帽).{0,8}(砸|打|敲)|砸.{0,4}(車|玻璃|窗戶)|"
+     r"(打|甩)巴掌|(一直|用力)(捏|打|踢|揍|掐|推)|(掐|勒)(住|脖子)|"
+     r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
+     r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b"),
+    ("child_danger", "110",
+     r"(綁|捆)(在|住|起來)|被(綁|捆)|手腳.{0,4}(綁|捆)|嘴巴.{0,4}(貼|塞)|"
+     r"(關|鎖)在.{0,8}(車|房間|籠|廁所|陽台|裡面)|"
+     r"(小孩|小朋友|孩子|嬰兒|小女生|小男生|女童|男童|女孩|男孩).{0,15}(硬拉|拉上|拖上|抱走|帶走|抓走|拖走|被拉)|"
+     r"(硬拉|拉上|拖上|抱走|抓走|拖走).{0,10}(小孩|小朋友|孩子|小女生|小男生|女孩|男孩)|"
+     r"(嬰兒|小孩|小朋友|寶寶).{0,15}(冰冰|冰冷|沒有?大人|沒人顧|被丟)|棄嬰|"
+     r"(抓住|拉住|扯住)(她|他|小孩|女生|學生)的?(手|手臂|頭髮)|(往|拉進|拉上|拖進|推進)(車|車子|廂型車)|"
+     r"跟(著|在).{0,12}(女生|女孩|小孩|學生|小朋友).{0,20}(抓|拉|拖)|"
+     r"\b(tied (up|to)|locked (in|inside) (a|the) (car|room|cage)|grabbed (a|the) (child|girl|boy|kid)|"
+     r"(pulled|dragged|forced) (a|the) (child|girl|boy|kid))\b"),
+    ("medical", "119",
+     rf"(叫|喊|搖|拍).{{0,6}}(都)?(沒有?|不)(反應|回應|醒)|叫不醒|"
+     rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
+     rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
+     r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
+     r"喘不過氣|(嘴唇|嘴巴|全身).{0,4}(發紫|發黑|發白|發青|變紫|腫起來)|臉色?(發紫|發黑|發青|變紫)|"
+     r"全身(冰冷|冰冰|發冷)|抽筋|吐白沫|沒有?(氣息|心跳)|"
+     r"(嘴唇|嘴巴|眼睛|臉).{0,4}腫(得|起來)|喉嚨.{0,8}(卡住|腫|緊|不能呼吸)|呼吸.{0,6}(咻咻|聲音)|"
+     r"冒冷汗|認不出(人|我|來)|講話.{0,4}(含糊|含含糊糊|不清楚|顛三倒四|口齒不清)|"
+     r"(手|腳|半邊).{0,4}(舉不起來|沒力氣?|抬不起來)|嘴(角)?.{0,3}歪(掉|了)|胸口.{0,4}(悶|痛|壓)|"
+     r"(叫|喊).{0,6}只會|眼睛(都)?睜不開|咬(住|傷).{0,12}(腳|手|腿|人|小孩|小朋友|臉)|咬得?很深|"
+     r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
+     r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
+     r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b"),
+    ("intruder", "110",
+     r"(轉|扭|拉|試|開).{0,4}門把|撬.{0,3}(門|鎖|窗)|(爬|翻)(進|過|上).{0,4}(窗|牆|陽台)|"
+     r"一間一間.{0,8}(門|開|看)|不敢開門|躲(在)?(家裡|房間|廁所|浴室|衣櫃).{0,8}(不敢|怕)|"
+     r"(跟蹤|尾隨)|"
+     r"\b(trying (the )?(door|handles|doors)|someone is (in|inside) my (house|flat|apartment)|"
+     r"following (me|her|him)|hiding (in|from))\b"),
+    ("unseen", "119",
+     r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)|"
+     r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
+     r"\b(haven'?t seen (him|her|them) (for|in) (days|a week)|nobody answers the door)\b"),
+]
+_CUES_COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _CUES]
+
+# Danger words matched by sound as well: Whisper heard 失火 as 吃火.
+_BY_SOUND = [
+    ("fire", "119", "失火"), ("fire", "119", "火災"), ("fire", "119", "著火"),
+    ("fire", "119", "起火"), ("gas", "119", "瓦斯"), ("medical", "119", "流血"),
+    ("medical", "119", "昏倒"), ("medical", "119", "沒呼吸"), ("crime", "110", "搶劫"),
+    ("crime", "110", "小偷"), ("violence", "110", "打人"), ("violence", "110", "殺人"),
+    ("suicide", "1925", "自殺"),
+]
+_SOUND_THRESHOLD = 0.13
+# Common words that sound like a danger word and are none (吃火鍋, 小頭, 打認).
+_SOUND_NOT = re.compile(r"火(鍋|車|腿|柴|龍|星|紅|熱|力)|^瓦斯(費|爐|桶|行|公司|表)")
+# A cry for help says how urgent, the words after it say which service.
+_CRY = re.compile(r"救命|快來|help", re.IGNORECASE)
+
+# A past event (上禮拜失火, a fire two weeks ago) is no emergency unless it is still going on.
+_PAST = re.compile(r"上(個)?(禮拜|星期|週|月)|去年|前(幾|兩|三|一)?天|昨天|昨晚|之前|以前|那時候|上次|"
+                   r"\b(last (week|month|year|night)|yesterday|ago|earlier this)\b", re.IGNORECASE)
+_NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|快(來|點)|馬上|"
+                  r"\b(right now|still (burning|on fire|there|lying|bleeding)|just now|is happening)\b",
+                  re.IGNORECASE)
+# What sounded like danger and was not: 還以為是失火, 原來是在燒金紙; fire lanes and drills.
+_MISTAKEN = re.compile(r"(以為|誤會|原來|才知道|結果)(是)?", re.IGNORECASE)
+_MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
+                             r"\b(turned out|thought it was|they said it'?s (normal|fine))\b",
+                             re.IGNORECASE)
+_NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
+                       r"烤肉|拜拜|燒香|香爐|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
+                       r"department|truck|door|safety)|\bfire(works|crackers)\b", re.IGNORECASE)
+_NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞到)|(人|大家)(都)?(沒事|平安|沒受傷)|"
+                          r"\b(no one|nobody) (was |is |got )?(hurt|injured)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[，,。.！!？?；;]")
+_FIRE_KINDS = {"fire", "gas"}
+
 # Said just before the match, these turn it around: 沒有人受傷, no one is hurt, 不是火災.
-_NEGATION_ZH = re.compile(r"(沒有人|沒人|沒有|沒|不是|無|未|不會|並沒有|不要|以免|怕會|預防|避免)[^，,。！？!?]{0,3}$")
+_NEGATION_ZH = re.compile(r"(沒有人|沒人|沒有|沒|不是|無|未|不會|並沒有|不要|以免|怕會|預防|避免|差點|差一點|險些)[^，,。！？!?]{0,3}$")
 _NEGATION_EN = re.compile(r"\b(no one|nobody|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
@@ -69,17 +200,98 @@ _PERSON = re.compile(r"(?<!有)(?<!被)人(?!家)|伯|阿姨|阿嬤|阿公|小�
 
 
 def detect(text: str) -> Emergency | None:
-    """The emergency in ``text`` and the number to call, or None."""
-    for kind, number, rx in _COMPILED:
+    """The emergency in ``text`` and the number to call, certain or possible; or None."""
+    certain = _find(text, _COMPILED, certain=True)
+    if certain is not None:
+        return certain
+    cue = _find(text, _CUES_COMPILED, certain=False)
+    heard = _by_sound(text)
+    if _CRY.search(text):  # 救命啊，我家吃火了: a cry for help, and the words say which service
+        specific = cue or heard
+        if specific is not None:
+            return Emergency(specific.number, specific.kind, specific.also, certain=True)
+        cry = re.search("救命", text)
+        if cry and not _set_aside(text, "violence", cry.start(), cry.end()):
+            return Emergency("110", "violence", "113", certain=True)
+    return cue or heard
+
+
+def _find(text: str, rules: list[tuple[str, str, re.Pattern[str]]],
+          certain: bool) -> Emergency | None:
+    for kind, number, rx in rules:
         for m in rx.finditer(text):
-            before = text[max(0, m.start() - 12):m.start()]
-            if _NEGATION_ZH.search(before) or _NEGATION_EN.search(before):
+            if _set_aside(text, kind, m.start(), m.end()):
                 continue
-            # An animal in the call and no person named just before: an animal rescue case.
-            if kind == "medical" and _ANIMAL.search(text) and not _PERSON.search(
-                text[max(0, m.start() - 10):m.end()]
-            ):
-                continue
-            also = "113" if kind == "violence" else None
-            return Emergency(number, kind, also)
+            also = "113" if kind in ("violence", "child_danger") else None
+            if kind == "unseen":
+                also = "110"
+            return Emergency(number, kind, also, certain=certain)
     return None
+
+
+def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
+    """A match that says no danger: denied, mistaken, past, a fire drill, an animal."""
+    before = text[max(0, start - 12):start]
+    if _NEGATION_ZH.search(before) or _NEGATION_EN.search(before):
+        return True
+    if kind.startswith("suicide"):
+        return False  # said at any time, a wish to die is answered with 1925
+    sentence_start = max((m.end() for m in re.finditer(r"[。.！!？?]", text[:start])), default=0)
+    clause_end = next((m.start() + end for m in _CLAUSE.finditer(text[end:])), len(text))
+    clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
+    if _MISTAKEN.search(text[max(0, start - 8):start]):
+        return True
+    if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 40]):
+        return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
+    if _PAST.search(text[sentence_start:clause_end]) and not _NOW.search(
+            text[clause_start:clause_end]):
+        return True
+    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:clause_end]):
+        return True
+    # An animal in the call and no person named near: a case for animal protection.
+    if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
+            _PERSON.search(text[max(0, start - 10):end]):
+        return True
+    # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.
+    return kind in ("medical", "trapped") and bool(_NOBODY_HURT.search(text))
+
+
+def _by_sound(text: str) -> Emergency | None:
+    """A danger word heard as other characters of nearly the same sound."""
+    heard = [char_readings(ch)[:1] for ch in text]  # the usual reading only: 台 is not "si"
+    # A word, not the end of one and the start of the next (孫子差點 is no 自殺).
+    bounds = {0}
+    for token in jieba.cut(text):  # also loads the dictionary _is_word reads
+        bounds.add(max(bounds) + len(token))
+    for kind, number, word in _BY_SOUND:
+        said = _sounds(word)
+        for i in range(len(text) - len(word) + 1):
+            span = text[i:i + len(word)]
+            if span == word or not all(heard[i:i + len(word)]):
+                continue  # the word itself is the rules' to judge
+            if i not in bounds or i + len(word) not in bounds or _is_word(span):
+                continue  # 熄火 is a word of its own, not 失火 misheard
+            if _SOUND_NOT.search(text[i:i + len(word) + 1]):
+                continue
+            if any(r[0] != w[0] and "" in (r[0], w[0])
+                   for (r, _extra), w in zip((h[0] for h in heard[i:i + len(word)]), said,
+                                             strict=True)):
+                continue  # 有寫 is no 流血: a syllable without an initial is not a slip of one
+            if span_cost(heard[i:i + len(word)], said) <= _SOUND_THRESHOLD and not _set_aside(
+                    text, kind, i, i + len(word)):
+                return Emergency(number, kind, certain=False)
+    return None
+
+
+def _is_word(span: str) -> bool:
+    """Is ``span`` an ordinary word (jieba's dictionary, which is in Simplified)?"""
+    return bool(jieba.get_FREQ(span) or jieba.get_FREQ(simplified(span)))
+
+
+_SOUNDS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _sounds(word: str) -> tuple[tuple[str, str], ...]:
+    if word not in _SOUNDS:
+        _SOUNDS[word] = name_readings(word)
+    return _SOUNDS[word]

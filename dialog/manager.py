@@ -17,10 +17,11 @@ from typing import Any, Protocol
 from dialog import phrases
 from dialog.cases import Case, CaseDraft
 from dialog.domain import CATEGORIES, EscalationReason, Outcome, district_en
-from dialog.emergency import detect
+from dialog.emergency import Emergency, detect
 from dialog.handoff import Handoff, suggest_replies, summarise
 from dialog.knowledge import KnowledgeBase
 from dialog.nlu_llm import LLMReading, LLMUnderstanding
+from dialog.places_zh import MandarinPlaces
 from dialog.rules import (
     Intents,
     best_category,
@@ -55,7 +56,18 @@ class Stage(StrEnum):
     OFFER_CALLBACK = "offer_callback"  # no agent came: "shall a person call you back?"
     CALLBACK_PHONE = "callback_phone"  # yes: waiting for the number to call back
     EMERGENCY = "emergency"
+    DANGER_CHECK = "danger_check"  # signs of danger: asked whether someone is in danger now
     ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class DangerCheck:
+    """Signs of danger were heard: the caller was given the number and asked; how to go on."""
+
+    emergency: Emergency
+    stage: Stage
+    pending: str | None
+    then: tuple[str, ...]  # what the bot would have said otherwise
 
 
 @dataclass
@@ -72,6 +84,8 @@ class CallState:
     low_confidence_turns: int = 0
     offer_reason: EscalationReason | None = None
     emergency: str | None = None
+    danger: DangerCheck | None = None  # while asking whether someone is in danger now
+    cleared: set[str] = field(default_factory=set)  # kinds of danger the caller said are not
     handoff: Handoff | None = None
     case: Case | None = None
     answered: list[str] = field(default_factory=list)  # knowledge ids used
@@ -172,7 +186,7 @@ class DialogManager:
     def record(self, who: str, text: str) -> None:
         """A line said while an agent has the call: kept in the transcript, and what the
         caller says still fills the case form (the agent sees it, the bot says nothing)."""
-        text = (text or "") if who == "bot" else normalise(text or "")[:MAX_TURN_CHARS]
+        text = (text or "") if who == "bot" else _caller_text(text)
         if not text:
             return
         self._log(who, text)
@@ -199,7 +213,7 @@ class DialogManager:
 
     def _handle(self, raw: str, asr_confidence: float | None) -> Reply:
         st = self.state
-        text = normalise(raw or "")[:MAX_TURN_CHARS]
+        text = _caller_text(raw)
         self._log("caller", text)
         # What a caller says is theirs: never in the log at INFO, and masked even at DEBUG.
         log.debug("call %s caller: %s", st.call_id, mask_pii(text))
@@ -220,10 +234,54 @@ class DialogManager:
         st.low_confidence_turns = 0
 
         emergency = detect(text)
+        if st.stage is Stage.DANGER_CHECK:
+            return self._danger_answer(text, emergency)
+        if emergency and (emergency.certain or emergency.kind in st.cleared):
+            if emergency.certain:
+                return self._redirect(emergency)
+            emergency = None  # the caller said nobody is in danger: not asked twice
         if emergency:
-            st.emergency, st.stage = emergency.number, Stage.EMERGENCY
-            return self._reply([phrases.emergency_text(st.lang, emergency.kind, emergency.number,
-                                                       emergency.also)])
+            # Signs of danger: the number at once, and the question whether it is now. The
+            # turn is still understood, so the call can go on where it was.
+            normal = self._route(text)
+            st.danger = DangerCheck(emergency, st.stage, st.pending, normal.sentences)
+            st.emergency, st.stage = emergency.number, Stage.DANGER_CHECK
+            return self._ask("danger", phrases.danger_check_text(st.lang, emergency.number,
+                                                                 emergency.also))
+        return self._route(text)
+
+    def _redirect(self, emergency: Emergency) -> Reply:
+        st = self.state
+        st.emergency, st.stage = emergency.number, Stage.EMERGENCY
+        return self._reply([phrases.emergency_text(st.lang, emergency.kind, emergency.number,
+                                                   emergency.also)])
+
+    def _danger_answer(self, text: str, emergency: Emergency | None) -> Reply:
+        """The answer to "is someone in danger now?"."""
+        st = self.state
+        check = st.danger
+        assert check is not None
+        intents = find_intents(text)
+        # "Is someone in danger now?" is answered 有 / 沒有 as often as 對 / 不是.
+        said_no = intents.no or bool(_NO_DANGER.match(text))
+        said_yes = (intents.yes or bool(_DANGER_NOW.match(text))) and not said_no
+        if emergency is not None and emergency.certain:
+            return self._redirect(emergency)
+        if said_yes:
+            return self._redirect(Emergency(check.emergency.number, check.emergency.kind,
+                                            check.emergency.also))
+        st.stage, st.pending, st.danger = check.stage, check.pending, None
+        if said_no:
+            st.emergency = None
+            st.cleared.add(check.emergency.kind)
+            if not has_content_beyond_answer(text):
+                return self._ask(st.pending or "problem", [phrases.say(st.lang, "go_on"),
+                                                           *check.then])
+        return self._route(text)
+
+    def _route(self, text: str) -> Reply:
+        """A turn with no emergency in it: what the caller wants, given where the call is."""
+        st = self.state
         if st.stage is Stage.ESCALATED:
             return self._reply([phrases.say(st.lang, "handoff")])
         if st.stage in (Stage.OFFER_CALLBACK, Stage.CALLBACK_PHONE):
@@ -313,15 +371,14 @@ class DialogManager:
         st = self.state
         asked = st.pending
         gained = self._take_slots(text)
+        if asked == "bus_details":  # asked once: what the caller does not know stays unknown
+            st.slots["bus_details_unknown"] = "1"
         if first:
             st.description.append(text)
         question = self._next_question()
         if question is None:
             return self._read_back()
         if question == asked and not gained:
-            if question == "bus_details":  # useful, not essential: asked once, then go on
-                st.slots["bus_details_unknown"] = "1"
-                return self._read_back()
             st.failures[question] = st.failures.get(question, 0) + 1
             if st.failures[question] >= 2:
                 return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
@@ -340,7 +397,13 @@ class DialogManager:
         place = find_place(text)
         if place.district:
             st.slots["district"] = place.district
-        if place.address:
+            st.slots.pop("district_heard", None)
+            st.slots.pop("district_inferred", None)
+        elif place.district_heard:  # a district that is none of ours: asked again, not dropped
+            st.slots["district_heard"] = place.district_heard
+        known = st.slots.get("address") or ""
+        if place.address and not (known.startswith(place.address) and known != place.address):
+            # (崇德路二段 after 崇德路二段150號 says the same place, less exactly: kept)
             if not place.landmark:  # a landmark goes with the address it was said with
                 st.slots.pop("landmark", None)
             st.slots["address"] = place.address
@@ -368,11 +431,18 @@ class DialogManager:
         st = self.state
         has_place = bool(st.slots.get("address")) or bool(
             st.slots.get("district") and st.slots.get("landmark"))
+        if st.category == "bus" and not st.slots.get("bus_details_unknown") and not (
+                st.slots.get("route") and st.slots.get("time") and has_place):
+            return "bus_details"  # route, stop and time, in one question
         if not has_place:
             return "road" if st.slots.get("district") else "location"
-        if st.category == "bus" and not st.slots.get("bus_details_unknown") and not (
-                st.slots.get("route") and st.slots.get("time")):
-            return "bus_details"
+        if not st.slots.get("district") and st.category != "bus":  # a bus: its route and stop
+            # The read-back always says the district: taken from a road that only one
+            # district has (the caller hears it and confirms), else asked.
+            only = MandarinPlaces.default().district_of(st.slots.get("address") or "")
+            if only is None or st.slots.get("district_heard"):
+                return "district"
+            st.slots["district"], st.slots["district_inferred"] = only, "1"
         return None
 
     def _question_text(self, question: str) -> str:
@@ -382,6 +452,14 @@ class DialogManager:
             if st.lang == "en":
                 district = district_en(district)
             return phrases.say(st.lang, "ask_road", district=district)
+        if question == "district":
+            heard = st.slots.get("district_heard")
+            choices = MandarinPlaces.default().nearest_districts(heard) if heard else []
+            if choices:
+                names = [district_en(c) for c in choices] if st.lang == "en" else choices
+                joiner = " or " if st.lang == "en" else "，還是"
+                return phrases.say(st.lang, "ask_district_choices", heard=heard or "",
+                                   choices=joiner.join(names))
         return phrases.say(st.lang, question_key(question))
 
     def _read_back(self) -> Reply:
@@ -504,7 +582,7 @@ class DialogManager:
     def _not_understood(self) -> Reply:
         st = self.state
         key = st.pending or "problem"
-        if st.stage is Stage.COLLECT and key in ("location", "road", "bus_details"):
+        if st.stage is Stage.COLLECT and key in ("location", "road", "district", "bus_details"):
             st.failures[key] = st.failures.get(key, 0) + 1
             if st.failures[key] >= 2:
                 return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
@@ -569,6 +647,20 @@ _PROBLEM = re.compile(
     r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
 
 
+_NO_DANGER = re.compile(r"\W*(沒有|沒事|沒人|都沒|還好|不會|應該沒有|no\b|nobody|not really)",
+                        re.IGNORECASE)
+_DANGER_NOW = re.compile(r"\W*(有|有人|是|對|快|yes|yeah|someone)", re.IGNORECASE)
+_PLAIN_ANSWER = re.compile(
+    r"[，,。.！!？?、\s]|沒有人?|沒事|還好|不是|不會|沒|不|有危險|危險|現在|目前|大家|都|啦|喔|耶|啊|嗯|"
+    r"\b(no(body| one)?|not|is|are|in|any|danger|right|now|everyone|everybody|fine|ok(ay)?|"
+    r"it'?s|we'?re|safe)\b", re.IGNORECASE)
+
+
+def has_content_beyond_answer(text: str) -> bool:
+    """Is there more than "no, nobody is in danger" in this turn?"""
+    return len(_PLAIN_ANSWER.sub("", text)) >= 4
+
+
 def has_content_beyond_place(text: str) -> bool:
     """Is there more than a place and pleasantries, worth asking the LLM about?"""
     place = find_place(text)
@@ -602,4 +694,13 @@ def describes_problem(text: str) -> bool:
 
 def question_key(question: str) -> str:
     return {"location": "ask_location", "road": "ask_road", "bus_details": "ask_bus_details",
-            "problem": "ask_problem"}.get(question, question)
+            "problem": "ask_problem", "district": "ask_district"}.get(question, question)
+
+
+def _caller_text(raw: str | None) -> str:
+    """What the caller said, as the dialog reads it: normalised, cut to size, and in Mandarin
+    with misheard place names put right by sound."""
+    text = normalise(raw or "")[:MAX_TURN_CHARS]
+    if language_of(text) == "zh":
+        text = MandarinPlaces.default().correct(text)
+    return text

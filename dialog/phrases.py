@@ -20,8 +20,10 @@ _ZH = {
     "ask_location": "請問是在哪一區、哪一條路？有門牌或路口更好。",
     "ask_location_again": "為了派人處理，需要知道地點。請告訴我路名，或附近的路口、明顯的地標。",
     "ask_road": "請問是{district}的哪一條路，或附近有什麼地標？",
-    "ask_bus_details": "請問是幾路公車，大約什麼時間發生的？",
-    "ask_bus_details_again": "請告訴我公車的路線號碼，以及大概的時間。",
+    "ask_district": "請問是在台中市的哪一區？",
+    "ask_district_again": "為了轉給正確的單位，需要知道是哪一區，例如西屯區、北屯區。",
+    "ask_district_choices": "不好意思，我沒聽清楚是哪一區。請問是{choices}？",
+    "ask_bus_details": "請問是幾路公車、在哪一個站牌，大約什麼時間發生的？",
     "readback": "跟您確認：{place}，{category}{extra}。",
     "readback_lamp": "如果看得到燈桿上的編號，也可以告訴我。",
     "confirm": "資料正確嗎？",
@@ -42,6 +44,9 @@ _ZH = {
     "emergency": "{why}請立刻掛斷，撥打{number}{service}。",
     "emergency_also": "也可以撥打{number}{service}。",
     "emergency_repeat": "情況緊急，請馬上撥打{number}。",
+    "danger_check": "聽起來可能有危險。如果現在有人有危險，請立刻掛斷，撥打{number}{service}。",
+    "danger_question": "請問現在有人有立即的危險嗎？",
+    "go_on": "好的，那我們繼續。",
     "fallback": "不好意思，系統剛才出了點問題。請再說一次，或說「轉真人」。",
     "hold": "正在為您轉接專人，請稍候。預計等候約{minutes}分鐘。",
     "hold_next": "正在為您轉接專人，您是下一位，請稍候。",
@@ -70,8 +75,11 @@ _EN = {
     "ask_location_again": "To send someone, I need the place. Please tell me the road name, "
                           "a crossing, or a landmark nearby.",
     "ask_road": "Which road in {district} is it, or what landmark is nearby?",
-    "ask_bus_details": "Which bus route was it, and about what time did it happen?",
-    "ask_bus_details_again": "Please tell me the bus route number and roughly when it happened.",
+    "ask_district": "Which district of Taichung is it in?",
+    "ask_district_again": "To send it to the right office I need the district, for example "
+                          "Xitun District or Beitun District.",
+    "ask_district_choices": "Sorry, I did not catch the district. Was it {choices}?",
+    "ask_bus_details": "Which bus route was it, at which stop, and about what time?",
     "readback": "Let me check: {category} at {place}{extra}.",
     "readback_lamp": "If you can see the number on the lamp post, you can tell me.",
     "confirm": "Is that correct?",
@@ -98,6 +106,10 @@ _EN = {
     "emergency": "{why}Please hang up now and call {number} for {service}.",
     "emergency_also": "You can also call {number}, {service}.",
     "emergency_repeat": "This is urgent. Please call {number} right away.",
+    "danger_check": "That could be dangerous. If anyone is in danger now, please hang up and "
+                    "call {number} for {service} right away.",
+    "danger_question": "Is anyone in danger right now?",
+    "go_on": "All right, let's go on.",
     "fallback": "Sorry, something went wrong on my side. Please say that again, "
                 "or ask for a person.",
     "hold": "I am connecting you to a person, please hold. The expected wait is about "
@@ -125,6 +137,10 @@ _EMERGENCY_WHY = {
         "child_abuse": "孩子可能正受到傷害，需要保護專線立刻處理。",
         "suicide": "聽起來您現在很辛苦，有專業的人可以陪您談。",
         "suicide_attempt": "這有生命危險，需要救護車馬上過去。",
+        "trapped": "有人受困或落水，需要消防隊馬上救援。",
+        "intruder": "有可疑的人可能正要闖入，需要警察馬上處理。",
+        "unseen": "屋裡的人可能出事了，需要救護人員和警察去察看。",
+        "child_danger": "有人可能正被傷害或被帶走，需要警察馬上處理。",
     },
     "en": {
         "fire": "A fire or heavy smoke needs the fire brigade right away. ",
@@ -136,8 +152,17 @@ _EMERGENCY_WHY = {
         "suicide": "It sounds like things are very hard right now; trained people can talk "
                    "with you. ",
         "suicide_attempt": "This is life-threatening and needs an ambulance now. ",
+        "trapped": "Someone trapped or in the water needs the fire brigade now. ",
+        "intruder": "Someone may be breaking in; the police need to come at once. ",
+        "unseen": "The person inside may be in trouble; paramedics and police can check. ",
+        "child_danger": "Someone may be being hurt or taken away; the police need to act now. ",
     },
 }
+
+
+def table(lang: str) -> dict[str, str]:
+    """Every phrase of one language, by key."""
+    return dict(_EN if lang == "en" else _ZH)
 
 
 def say(lang: str, key: str, **values: str) -> str:
@@ -155,6 +180,18 @@ def department_name(code: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def danger_check_text(lang: str, number: str, also: str | None) -> list[str]:
+    """Signs of danger: the number at once, then the question whether it is now."""
+    service_zh, service_en = EMERGENCY_NUMBERS[number]
+    sentences = [say(lang, "danger_check", number=number,
+                     service=service_en if lang == "en" else service_zh)]
+    if also:
+        also_zh, also_en = EMERGENCY_NUMBERS[also]
+        sentences.append(say(lang, "emergency_also", number=also,
+                             service=also_en if lang == "en" else also_zh))
+    return [*sentences, say(lang, "danger_question")]
+
+
 def emergency_text(lang: str, kind: str, number: str, also: str | None) -> str:
     service_zh, service_en = EMERGENCY_NUMBERS[number]
     why = _EMERGENCY_WHY["en" if lang == "en" else "zh"][kind]
@@ -162,6 +199,6 @@ def emergency_text(lang: str, kind: str, number: str, also: str | None) -> str:
                service=service_en if lang == "en" else service_zh)
     if also:
         also_zh, also_en = EMERGENCY_NUMBERS[also]
-        text += say(lang, "emergency_also", number=also,
+        text += (" " if lang == "en" else "") + say(lang, "emergency_also", number=also,
                     service=also_en if lang == "en" else also_zh)
     return text

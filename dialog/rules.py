@@ -9,8 +9,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from dialog.domain import DISTRICTS, DISTRICTS_EN
+from dialog.places_zh import MandarinPlaces
 from dialog.text import CN_DIGITS, cn_number, spoken_digit_runs, spoken_numbers_to_digits
 
 # ---- categories -------------------------------------------------------------------------
@@ -175,11 +177,18 @@ _GENERIC_ROADS = {
 }
 _NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
 _SECTION = r"[一二三四五六七八九十]段"
-_ROAD_RE = re.compile(
-    rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街))(?P<section>{_SECTION})?"
-    rf"(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?(?:(?P<number>\d+)號)?"
-    rf"(?:(?P<floor>\d+)樓)?"
-)
+_ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
+              rf"(?:(?P<number>\d+)號)?(?:(?P<floor>\d+)樓)?")
+_ROAD_RE = re.compile(rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街)){_ROAD_TAIL}")
+
+
+@cache
+def _known_road_re() -> re.Pattern[str]:
+    """The gazetteer's roads by name: 中和街 and 向上路 hold characters (和, 向) that end a
+    name elsewhere."""
+    names = sorted((n.text for n in MandarinPlaces.default().names if n.kind != "區"),
+                   key=len, reverse=True)
+    return re.compile(rf"(?P<road>{'|'.join(map(re.escape, names))}){_ROAD_TAIL}")
 # 路燈, 路樹, 路面 … are things, not roads; 中山路旁邊 is still a road.
 _AFTER_ROAD_NOT_PLACE = re.compile(r"^(燈|樹|面|況|人|過|段時間|線|霸|權|邊攤)")
 _INTERSECTION_RE = re.compile(r"(跟|和|與|及|、)")
@@ -206,6 +215,8 @@ class Place:
     address: str | None = None
     landmark: str | None = None
     number: str | None = None  # a house number said alone (不對，是三百二十號): 320號
+    # A name said as a district (…區) that is none of Taichung's: to be asked again.
+    district_heard: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -243,9 +254,31 @@ def find_district(text: str) -> str | None:
     return None
 
 
+# Words ending in 區 that are not a district's name.
+_AREA_WORDS = frozenset(["社區", "市區", "地區", "山區", "園區", "校區", "郊區", "學區", "轄區", "災區", "禁區", "營區", "商區", "新區", "舊區", "老區", "鬧區", "景區", "院區", "廠區", "特區", "專區", "展區", "小區", "片區", "分區", "本區", "全區", "每區", "各區", "這區", "那區", "哪區", "一區", "整區", "住宅區", "工業區", "風景區", "行政區", "重劃區", "保護區", "管制區", "停車區", "吸菸區", "用餐區", "遊戲區", "商業區", "市中心區", "那一區", "哪一區", "這一區", "同一區", "隔壁區", "附近區", "其他區"])
+_DISTRICT_LIKE = re.compile(r"([\u4e00-\u9fff]{2})區")
+
+
+def unknown_district(text: str) -> str | None:
+    """A name said with 區 that is not one of Taichung's districts and does not sound close
+    enough to be put right (大X區 heard as nothing known): the caller is asked again."""
+    for m in reversed(list(_DISTRICT_LIKE.finditer(text))):
+        said = m.group(0)
+        if said in DISTRICTS or any(said.endswith(w) for w in _AREA_WORDS):
+            continue
+        if _NOT_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        if MandarinPlaces.default().nearest_districts(said):
+            return said
+    return None
+
+
 def _roads(text: str) -> list[re.Match[str]]:
-    found = []
+    found = [m for m in _known_road_re().finditer(text) if not _a_thing_after(text, m)]
+    known = [(m.start(), m.end()) for m in found]
     for m in _ROAD_RE.finditer(text):
+        if any(m.start() < end and start < m.end() for start, end in known):
+            continue
         road = m.group("road")
         for d in DISTRICTS:  # 西屯區台灣大道 → the district is not part of the road name
             if d in road:
@@ -253,19 +286,28 @@ def _roads(text: str) -> list[re.Match[str]]:
         if (road in _GENERIC_ROADS or road.endswith("馬路") or len(road) < 2
                 or not re.search("[\u4e00-\u9fff]", road[:-1])):
             continue  # 55路 is a bus route, not a road
-        if not (m.group("section") or m.group("number") or m.group("lane")) and \
-                _AFTER_ROAD_NOT_PLACE.match(text[m.end():]):
+        if _a_thing_after(text, m):
             continue
         found.append(m)
-    return found
+    return sorted(found, key=lambda m: m.start())
 
 
-def _format_road(m: re.Match[str]) -> str:
+def _a_thing_after(text: str, m: re.Match[str]) -> bool:
+    """中山路燈 is a lamp: a road named alone and followed by 燈, 樹, 面 … is a thing."""
+    return not (m.group("section") or m.group("number") or m.group("lane")) and bool(
+        _AFTER_ROAD_NOT_PLACE.match(text[m.end():]))
+
+
+def _road_name(m: re.Match[str]) -> str:
     road = m.group("road")
     for d in DISTRICTS:
         if d in road:
             road = road.split(d, 1)[1]
-    parts = [road, m.group("section") or ""]
+    return road
+
+
+def _format_road(m: re.Match[str]) -> str:
+    parts = [_road_name(m), m.group("section") or ""]
     for key, unit in (("lane", "巷"), ("alley", "弄"), ("number", "號"), ("floor", "樓")):
         if m.group(key):
             parts.append(f"{int(m.group(key))}{unit}")
@@ -278,8 +320,16 @@ def find_place(text: str) -> Place:
     # 文心路四段，255巷 → 文心路四段255巷
     digits = re.sub(r"(段|路|街|大道)[，,、\s]+(?=\d+[巷弄號])", r"\1", digits)
     place = Place(district=find_district(digits))
+    if place.district is None:
+        place.district_heard = unknown_district(digits)
     roads = [r for r in _roads(digits)
              if not _NOT_BEFORE.search(digits[max(0, r.start() - 4):r.start()])]
+    if roads and not (roads[0].group("number") or roads[0].group("lane")):
+        # 石岡區明德路，我家是明德路八十六號: the same road again, with its number
+        fuller = next((r for r in roads[1:] if _road_name(r) == _road_name(roads[0])
+                       and (r.group("number") or r.group("lane"))), None)
+        if fuller is not None:
+            roads = [fuller, *(r for r in roads[1:] if r is not fuller and r.start() > fuller.end())]
     if roads:
         first = _format_road(roads[0])
         if not (roads[0].group("number") or roads[0].group("lane")):
@@ -310,7 +360,9 @@ def find_place(text: str) -> Place:
     en_landmark = _EN_LANDMARK_RE.search(text)
     if en_landmark:
         place.landmark = (en_landmark.group(1) or en_landmark.group(2) or "").strip()
-    landmark = _LANDMARK_RE.search(digits)
+    in_district = [(m.start(), m.end()) for rx, _d in _DISTRICT_RES for m in rx.finditer(digits)]
+    landmark = next((m for m in _LANDMARK_RE.finditer(digits)  # 新社區 holds no 社區
+                     if not any(a <= m.start() and m.end() <= b for a, b in in_district)), None)
     if landmark:
         start = max(0, landmark.start() - 6, *(r.end() for r in roads if r.end() <= landmark.start()))
         prefix = re.search(f"{_NAME}{{0,4}}$", digits[start:landmark.start()])
@@ -368,7 +420,10 @@ def find_time(text: str) -> str | None:
 
 
 _ROUTE_BUS_CONTEXT = re.compile(
-    r"(^\W{0,2}(是|坐|搭)?|等|搭|坐)(?P<a>\d{1,4}|[一二三四五六七八九十百]+)\s*[號路](?![\d一二三四五六七八九十]+段)")
+    r"(^\W{0,2}(是|坐|搭)?|等|搭|坐|那班|這班|那台|這台|班)(?P<a>\d{1,4}|[一二三四五六七八九十百零]+)\s*[號路]"
+    r"(?![\d一二三四五六七八九十]+段)"
+    r"|(?<![\u4e00-\u9fff])(?P<b>\d{1,4}|[一二三四五六七八九十百零]{2,})\s*路(?=公車|巴士|的?司機|都|那班|每|又|常常|一直)"
+    r"|(?P<c>[紅綠黃藍橘棕](?:\d{1,3}|[一二三四五六七八九十]{1,3}))(?=\s*(路|號|公車|巴士|那班|的|都|又|，|,|$))")
 
 
 def find_route(text: str, bus_context: bool = False) -> str | None:
@@ -378,6 +433,9 @@ def find_route(text: str, bus_context: bool = False) -> str | None:
     if not m:
         return None
     raw = next(v for v in m.groupdict().values() if v)
+    if raw[0] in "紅綠黃藍橘棕":  # 紅2, 綠1: colour lines keep their colour
+        number = raw[1:] if raw[1:].isdigit() else str(cn_number(raw[1:]) or raw[1:])
+        return raw[0] + number
     if not raw.isdigit():
         value = cn_number(raw)
         raw = str(value) if value is not None else raw
@@ -397,6 +455,7 @@ def find_phone(text: str) -> str | None:
 _HUMAN = re.compile(
     r"真人|真的人|活人|專人|人工|接線生|客服人員|承辦人員?聽|轉給承辦|找承辦|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
     r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
+    r"(承辦人|主管|長官|負責人|專人|真的人).{0,6}(來聽|聽電話|接電話|出來講|跟我講)|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
     r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b",
     re.IGNORECASE)

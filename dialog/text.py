@@ -22,6 +22,11 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+def simplified(text: str) -> str:
+    """``text`` in Simplified characters (for word lists kept in Simplified, like jieba's)."""
+    return str(_converter("t2s").convert(text))
+
+
 def simplified_chars(text: str) -> set[str]:
     """Characters in ``text`` that only Simplified Chinese uses."""
     s2t, t2s = _converter("s2t"), _converter("t2s")

@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 
 __all__ = ["MAX_SDP_BYTES", "BadOffer", "Call", "CallConflict", "CallPolicy", "CallService"]
 
-KEEP_ENDED_S = 600.0  # an ended call stays in memory this long (then: the database record)
+# An ended call stays in memory this long, for the caller's page to learn how it ended; then
+# only its database record. Short: each one holds its closed connection, codecs and buffers.
+KEEP_ENDED_S = 120.0
 BUSY = (("目前線路忙碌中，請稍後再撥，謝謝。", "zh"),
         ("All our lines are busy. Please call again later.", "en"))
 

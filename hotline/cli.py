@@ -437,6 +437,82 @@ def bench_speech(
     out.print_json(data=figures)
 
 
+def _runtime_with_asr() -> Runtime:
+    """The installed engines, for a benchmark that needs the recogniser (exit 2 without)."""
+    settings = _settings()
+    _setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    runtime = Runtime.from_settings(settings)
+    if runtime.asr is None:
+        err.print("[red]no speech recogniser installed (hotline models install)[/red]")
+        raise typer.Exit(2)
+    return runtime
+
+
+@bench_app.command("asr")
+def bench_asr(
+    folder: Annotated[Path, typer.Argument(
+        help="a folder of WAVs with lines.json (transcripts), e.g. ../shared/audio/zh")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the report here")] = None,
+) -> None:
+    """Transcribe recorded Mandarin lines: character error rate before and after place names
+    are put right, and how often the district and road said are the ones understood."""
+    import json
+
+    from dialog.places_zh import MandarinPlaces
+    from hotline.asr_bench import Line, run
+
+    if not (folder / "lines.json").is_file():
+        err.print(f"no lines.json in {folder}")
+        raise typer.Exit(2)
+    runtime = _runtime_with_asr()
+    assert runtime.asr is not None
+    runtime.asr.load()
+
+    def show(line: Line) -> None:
+        mark = "  " if line.corrected == line.heard else "->"
+        out.print(f"{line.wav}  {line.ms:.0f} ms\n  said   {line.said}\n  heard  {line.heard}"
+                  f"\n  {mark}     {line.corrected}", highlight=False, markup=False)
+
+    report = run(folder, runtime.asr, MandarinPlaces.default(), show)
+    out.print_json(data={k: v for k, v in report.items() if k != "misses"})
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+@bench_app.command("voice")
+def bench_voice(
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the report here")] = None,
+) -> None:
+    """Each installed voice says the bot's fixed prompts; the installed recogniser transcribes
+    them: the character (Mandarin) or word (English) error rate of that round trip."""
+    import json
+
+    from hotline.voice_bench import Spoken, run
+    from voice.tts import EspeakMandarinTTS, PiperTTS, Synthesizer
+
+    runtime = _runtime_with_asr()
+    asyncio.run(runtime.load_all())
+    voices: dict[str, Synthesizer] = {}
+    for key in ("tts_zh", "tts_en"):
+        slot = runtime.slots[key]
+        if slot.engine is not None and isinstance(slot.engine, PiperTTS | EspeakMandarinTTS):
+            voices[slot.name or key] = slot.engine
+    if not any(isinstance(v, EspeakMandarinTTS) for v in voices.values()):
+        voices["espeak-ng cmn-latn-pinyin"] = EspeakMandarinTTS()  # the fallback, to compare
+
+    def show(item: Spoken) -> None:
+        out.print(f"{item.voice}  {item.errors}/{item.length}\n  said   {item.prompt}\n"
+                  f"  heard  {item.heard}", highlight=False, markup=False)
+
+    assert runtime.asr is not None
+    report = run(voices, runtime.asr, show)
+    if runtime.voice_warning():
+        report["warning"] = runtime.voice_warning()
+    out.print_json(data=report)
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
 @bench_app.command("soak")
 def bench_soak(
     minutes: Annotated[float, typer.Option(help="how long the callers keep calling", min=0.05)],
@@ -448,7 +524,7 @@ def bench_soak(
         "--bad-offer-every", help="seconds between hostile offers", min=0.5)] = 10.0,
     settle_s: Annotated[float, typer.Option(
         "--settle", help="seconds from the last hang-up to the end figures (ended calls "
-                         "stay in memory 10 minutes: 620 shows the steady state)", min=0)] = 5.0,
+                         "stay in memory 2 minutes: 140 shows the steady state)", min=0)] = 5.0,
 ) -> None:
     """Callers in rounds against a fresh `hotline serve` on 127.0.0.1 (talk, hang up, bad
     offers mixed in): its RSS, open fds, threads and live calls at start, each minute and

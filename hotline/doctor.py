@@ -18,8 +18,9 @@ from hotline.accounts import Accounts, Role
 from hotline.config import Settings
 from hotline.db import check_writable, make_engine
 from hotline.private_files import too_open
+from models.manifest import Role as ModelRole
 from models.manifest import builtin_manifest
-from models.store import FileState, ModelStore
+from models.store import FileState, ModelError, ModelStore
 
 
 class Level(StrEnum):
@@ -42,6 +43,7 @@ def run_checks(settings: Settings, cpuinfo: Path = Path("/proc/cpuinfo")) -> lis
         *check_unverified_models(settings),
         check_python_packages(),
         check_espeak(),
+        check_mandarin_voice(settings),
         check_chromium(),
         check_cpu(cpuinfo),
         check_port(settings.host, settings.port),
@@ -183,6 +185,18 @@ def check_private_data(settings: Settings) -> Check:
                      f"others on this machine can read callers' data: {shown}{more}", fix)
     return Check("private data", Level.OK,
                  f"{settings.data_dir} and the database are this user's alone (0700/0600)")
+
+
+def check_mandarin_voice(settings: Settings) -> Check:
+    """Which voice Mandarin callers hear: a piper voice, or espeak-ng's robotic fallback."""
+    store = ModelStore(settings.models_dir, builtin_manifest())
+    try:
+        entry = store.best(ModelRole.TTS, "zh", settings.tts_voice_zh)
+    except ModelError:
+        return Check("Mandarin voice", Level.WARN,
+                     "espeak-ng fallback: callers hear a robotic voice (no Mandarin piper "
+                     "voice installed)", "hotline models pull piper-zh_CN-huayan-medium")
+    return Check("Mandarin voice", Level.OK, entry.name)
 
 
 def check_agents(settings: Settings) -> Check:

@@ -129,8 +129,17 @@ class Runtime:
         loading = any(s.state in {LoadState.PENDING, LoadState.LOADING}
                       for s in self.slots.values() if s.engine is not None)
         status = "degraded" if not healthy else ("starting" if loading else "ok")
-        return healthy, {"status": status,
-                         "models": {k: s.as_json() for k, s in self.slots.items()}}
+        body: dict[str, object] = {"status": status,
+                                   "models": {k: s.as_json() for k, s in self.slots.items()}}
+        body["warnings"] = [w for w in (self.voice_warning(),) if w]
+        return healthy, body
+
+    def voice_warning(self) -> str | None:
+        """Said plainly where Mandarin callers hear espeak-ng's robotic voice."""
+        if isinstance(self.tts_zh, PiperTTS):
+            return None
+        return ("Mandarin callers hear the robotic fallback voice (espeak-ng): no Mandarin "
+                "piper voice is installed (hotline models pull piper-zh_CN-huayan-medium)")
 
 
 class _Maker(Protocol):

@@ -151,6 +151,17 @@ def summary(checks: list[Check], scenarios: dict[str, Scenario]) -> dict[str, An
     def field_ok(name: str) -> Any:
         return lambda c: not any(f.startswith(name + ":") for f in c.failures)
 
+    def share(pool: list[Check], bad: Any) -> dict[str, Any]:
+        hits = [c.scenario for c in pool if bad(c)]
+        return {"n": len(hits), "of": len(pool),
+                "rate": round(len(hits) / len(pool), 3) if pool else None, "ids": hits}
+
+    def expected(c: Check) -> dict[str, Any]:
+        return scenarios[c.scenario].expect
+
+    emergencies = [c for c in checks if expected(c).get("outcome") == "emergency_redirect"]
+    others = [c for c in checks if "outcome" in expected(c) and c not in emergencies]
+    filed = [c for c in checks if c.run.result.get("case") and "category" in expected(c)]
     plain = [t.dialog_ms for c in checks for t in c.run.timings if not t.used_llm]
     llm = [t.dialog_ms for c in checks for t in c.run.timings if t.used_llm]
     return {
@@ -161,6 +172,13 @@ def summary(checks: list[Check], scenarios: dict[str, Scenario]) -> dict[str, An
         "category": rate("category", field_ok("category")),
         "district": rate("district", field_ok("district")),
         "address": rate("address_contains", field_ok("address")),
+        # The bars: every emergency redirected, few non-emergencies redirected,
+        # almost no case filed under the wrong category.
+        "emergency_missed": share(emergencies, lambda c: c.run.result.get("emergency") is None),
+        "false_emergency": share(others,
+                                 lambda c: c.run.result.get("outcome") == "emergency_redirect"),
+        "wrong_category_filed": share(
+            filed, lambda c: c.run.result.get("category") != expected(c)["category"]),
         "simplified_lines": sum(1 for c in checks if any("Simplified" in f for f in c.failures)),
         "turn_ms_rules": {"n": len(plain), "p50": _r(percentile(plain, 50)),
                           "p95": _r(percentile(plain, 95))},

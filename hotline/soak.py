@@ -94,7 +94,7 @@ class SoakConfig:
     seed: int | None = None
     startup_s: float = 300.0  # models loading on a busy machine
     # From the last hang-up to the end sample. Ended calls stay in the server's memory for
-    # 10 minutes (then only their record): a settle past that shows the steady state.
+    # 2 minutes (then only their record): a settle past that shows the steady state.
     settle_s: float = 5.0
 
 

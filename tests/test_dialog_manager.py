@@ -92,6 +92,36 @@ def test_emergency_comes_first_and_names_the_number(make: Make) -> None:
     assert "119" in m.handle("好").text  # keeps repeating the number
 
 
+def test_signs_of_danger_give_the_number_and_ask_whether_it_is_now(make: Make) -> None:
+    m = make()
+    reply = talk(m, "對面那戶的窗戶一直冒出黑黑的煙")[0]
+    assert "119" in reply.text and "危險" in reply.text and reply.emergency == "119"
+    assert m.state.stage is Stage.DANGER_CHECK
+    yes = m.handle("有，裡面還有一個阿嬤")
+    assert "119" in yes.text and m.state.stage in (Stage.EMERGENCY,)  # (mypy: narrowed above)
+    assert m.state.outcome is Outcome.EMERGENCY_REDIRECT
+
+
+def test_no_danger_now_goes_on_where_the_call_was(make: Make) -> None:
+    m = make()
+    replies = talk(m, "路燈下面的電線一直在冒火花", "沒有，沒有人在旁邊", "北區三民路三段五十號",
+                   "對")
+    assert "119" in replies[0].text and "危險" in replies[0].text
+    assert "繼續" in replies[1].text and "哪一區" in replies[1].text  # the question it held
+    assert m.state.emergency is None and m.state.case is not None  # no redirect: a case
+    assert m.state.case.category == "streetlight"
+    again = talk(make(), "路燈下面的電線一直在冒火花", "沒有危險", "還在冒火花，在北區三民路")
+    assert "119" not in again[2].text  # the caller said no: not asked twice
+
+
+def test_an_answer_that_is_neither_keeps_the_flag_and_goes_on(make: Make) -> None:
+    m = make()
+    replies = talk(m, "我鄰居阿伯三四天沒出門，敲門都沒人應", "在北區三民路三段五十號")
+    assert "119" in replies[0].text
+    assert m.state.stage is not Stage.DANGER_CHECK and m.state.emergency == "119"
+    assert m.state.outcome is Outcome.EMERGENCY_REDIRECT  # flagged to agents, never silently
+
+
 def test_violence_mentions_113_as_well(make: Make) -> None:
     reply = talk(make(), "我先生現在在打我")[0]
     assert reply.emergency == "110" and "113" in reply.text
@@ -152,12 +182,46 @@ def test_english_caller_gets_english(make: Make) -> None:
     assert m.state.case is not None and m.state.case.category == "traffic_signal"
 
 
-def test_bus_report_asks_route_and_time_once(make: Make) -> None:
+def test_a_district_heard_as_none_of_ours_is_asked_again_with_choices(make: Make) -> None:
     m = make()
-    replies = talk(m, "公車過站不停", "在東區進化路的站牌", "我忘了", "對")
-    assert "幾路公車" in replies[1].text
-    assert "正確嗎" in replies[2].text  # not asked again
-    assert m.state.case is not None
+    replies = talk(m, "我要報路燈不亮，在代雅區學府路", "大雅區", "對")
+    assert "大雅區" in replies[0].text and "哪一區" in replies[0].text  # choices by sound
+    assert "大雅區學府路" in replies[1].text  # read back with the district
+    assert m.state.case is not None and m.state.case.district == "大雅區"
+
+
+def test_the_read_back_always_says_the_district(make: Make) -> None:
+    m = make()
+    replies = talk(m, "中山路二段有一個大坑洞", "在北區", "對")
+    assert "哪一區" in replies[0].text  # 中山路 is in many districts: asked
+    assert "北區中山路二段" in replies[1].text
+    crossing = make()
+    reply = talk(crossing, "台灣大道三段跟文心路口的紅綠燈壞了")[0]
+    assert "西屯區" in reply.text and "正確嗎" in reply.text  # the district both roads share
+    assert crossing.state.slots["district_inferred"] == "1"
+
+
+def test_misheard_places_reach_the_case_put_right(make: Make) -> None:
+    m = make()
+    replies = talk(m, "大牙區中青木四隊一百號有很多坑洞", "對")
+    assert "大雅區中清路四段100號" in replies[0].text
+    assert m.state.case is not None and m.state.case.address == "中清路四段100號"
+
+
+def test_bus_report_asks_route_stop_and_time_once(make: Make) -> None:
+    m = make()
+    replies = talk(m, "公車過站不停", "在東區進化路的站牌，我忘了幾路", "對")
+    assert "幾路公車" in replies[0].text and "站牌" in replies[0].text  # one question
+    assert "正確嗎" in replies[1].text  # the route is not asked again
+    assert m.state.case is not None and m.state.case.district == "東區"
+
+
+def test_bus_report_without_a_stop_asks_where(make: Make) -> None:
+    m = make()
+    replies = talk(m, "紅2公車司機態度很差", "早上八點左右", "在豐原區中正路的站牌", "對")
+    assert m.state.slots["route"] == "紅2" and "站牌" in replies[0].text
+    assert "地點" in replies[1].text or "哪一區" in replies[1].text  # the stop is still needed
+    assert "正確嗎" in replies[2].text and m.state.case is not None
 
 
 def test_llm_decides_when_the_rules_find_nothing(make: Make) -> None:

@@ -139,6 +139,49 @@ def test_not_emergencies(text: str) -> None:
     assert detect(text) is None
 
 
+@pytest.mark.parametrize(("text", "numbers"), [
+    # no keyword, but someone may be in danger now: the number, and the question
+    ("樓下的婆婆坐在椅子上，我怎麼叫她都沒反應", {"119"}),
+    ("我爸講話突然含含糊糊，嘴角歪掉了", {"119"}),
+    ("對面頂樓有一個人跨出欄杆外面坐著", {"1925", "119"}),
+    ("我同學把他的東西都送人了，說是最後一次打給我", {"1925"}),
+    ("隔壁鐵窗一直冒出灰色的煙", {"119"}),
+    ("電梯卡住了，裡面有人一直喘說胸口很悶", {"119"}),
+    ("有個陌生人在我們樓梯間一間一間試門把", {"110"}),
+    ("那個男的一直用力打巴掌，小孩在哭", {"110", "113"}),
+    ("有一個阿伯趴在馬路中間都不會動", {"119"}),
+    ("Someone slumped onto the floor at the station and isn't responding", {"119"}),
+    ("My flatmate sent me a goodbye message and gave away all her things", {"1925"}),
+    ("救命啊，我家吃火了", {"119"}),  # 失火 heard as 吃火: by sound, and a cry for help
+])
+def test_danger_in_other_words(text: str, numbers: set[str]) -> None:
+    found = detect(text)
+    assert found is not None and found.number in numbers, found
+
+
+@pytest.mark.parametrize("text", [
+    "上個月我們巷子有房子燒起來，現在那些燒剩的垃圾還沒清",  # past, nobody in danger now
+    "我聞到燒焦味還以為是失火，原來是隔壁在燒金紙",          # a mistaken alarm
+    "有一台車停在消防通道上",                                # a fire lane is no fire
+    "公園的運動器材卡住不會動了",                            # a thing does not move
+    "有一隻狗被綁在外面都沒人餵",                            # an animal: animal protection
+    "我孫子差點被盪鞦韆打到",                                # 子差 is no 自殺
+    "地下道有一台車熄火，駕駛自己走出來了",                  # 熄火 is a word: not 失火
+    "是有一點瓦斯味啦，不過工人說是正常的，在修管線",        # said to be fine
+    "晚上想去吃火鍋",
+    "There was a fire two weeks ago, nobody was hurt, but the debris is still there",
+    "Someone parked across the fire lane again",
+])
+def test_alarming_words_that_are_no_emergency(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_certain_words_are_certain_and_signs_are_possible() -> None:
+    sure, sign = detect("我家失火了"), detect("隔壁窗戶一直冒出灰灰的煙")
+    assert sure is not None and sure.certain
+    assert sign is not None and not sign.certain and sign.number == "119"
+
+
 def test_text_helpers() -> None:
     assert simplified_chars("路灯坏了") == {"灯", "坏"}
     assert simplified_chars("台灣大道、后里區、霧峰區") == set()

@@ -10,7 +10,14 @@ from typer.testing import CliRunner
 
 from hotline.cli import app
 from hotline.config import Settings, load_settings
-from hotline.doctor import Level, check_cpu, check_database, check_models, check_port
+from hotline.doctor import (
+    Level,
+    check_cpu,
+    check_database,
+    check_mandarin_voice,
+    check_models,
+    check_port,
+)
 
 
 def test_port_in_use_is_a_failure_with_a_fix() -> None:
@@ -112,3 +119,9 @@ def test_doctor_warns_of_a_pulled_model_nobody_confirmed(settings: Settings) -> 
     assert "hotline models confirm piper-zh_CN-huayan-medium" in warn.fix
     store.confirm("piper-zh_CN-huayan-medium")
     assert check_unverified_models(settings) == []
+
+
+def test_the_robotic_mandarin_fallback_is_a_warning_with_the_fix(settings: Settings) -> None:
+    check = check_mandarin_voice(settings)  # an empty model cache: no Mandarin piper voice
+    assert check.level is Level.WARN and "robotic" in check.detail
+    assert "piper-zh" in check.fix

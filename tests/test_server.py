@@ -60,6 +60,8 @@ async def test_healthz_starting_then_ok_and_metrics(settings: Settings, tmp_path
         body = await wait_for(client, "ok")
         assert body["models"]["asr"]["state"] == "loaded"  # type: ignore[index]
         assert body["lines_open"] is False  # (fake engines: no calls can be taken)
+        # no Mandarin piper voice here: said plainly, not only as a model name
+        assert any("robotic" in w and "piper" in w for w in body["warnings"])  # type: ignore[attr-defined]
         metrics = await (await client.get("/metrics")).text()
         assert 'hotline_model_loaded{model="asr-model",role="asr"} 1.0' in metrics
 
