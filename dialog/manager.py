@@ -373,6 +373,8 @@ class DialogManager:
         gained = self._take_slots(text)
         if asked == "bus_details":  # asked once: what the caller does not know stays unknown
             st.slots["bus_details_unknown"] = "1"
+        if asked == "district" and intents.dont_know and not st.slots.get("district"):
+            st.slots["district_unknown"] = "1"  # a visitor may not know: staff will look it up
         if first:
             st.description.append(text)
         question = self._next_question()
@@ -436,7 +438,8 @@ class DialogManager:
             return "bus_details"  # route, stop and time, in one question
         if not has_place:
             return "road" if st.slots.get("district") else "location"
-        if not st.slots.get("district") and st.category != "bus":  # a bus: its route and stop
+        if not st.slots.get("district") and st.category != "bus" and not st.slots.get(
+                "district_unknown"):  # a bus: its route and stop
             # The read-back always says the district: taken from a road that only one
             # district has (the caller hears it and confirms), else asked.
             only = MandarinPlaces.default().district_of(st.slots.get("address") or "")
@@ -555,7 +558,8 @@ class DialogManager:
         st = self.state
         assert st.category is not None
         details = {k: v for k, v in st.slots.items()
-                   if k in ("lamp_number", "route", "time", "landmark", "phone")}
+                   if k in ("lamp_number", "route", "time", "landmark", "phone",
+                            "district_unknown", "district_inferred")}
         draft = CaseDraft(
             category=st.category, district=st.slots.get("district"),
             address=st.slots.get("address") or st.slots.get("landmark"),

@@ -20,7 +20,7 @@ from dialog.text import CN_DIGITS, cn_number, spoken_digit_runs, spoken_numbers_
 _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "road_damage": [
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
-        (r"人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
+        (r"(那個|一個|大)坑(?!人|害)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
         (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
@@ -47,6 +47,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(car|truck|van|vehicle).{0,30}block", 3),
         (r"\b(someone|somebody|a car|a truck|a van|a scooter|they|people|cars|trucks)\s+(has |have |is |are |keeps? )?(been )?(parked|parking)\b|blocking (my|the) (driveway|garage|gate|exit)", 3),
         (r"\bparked\b", 2),
+        (r"\bparks? (their|his|her|a|the) (car|scooter|motorbike|truck|van)|"
+         r"(car|scooter|truck|van)s? on the (sidewalk|pavement)", 3),
     ],
     "noise": [
         (r"噪音|擴音器|大聲公|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響|廣播車", 3),
@@ -54,13 +56,16 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
-        (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker", 3),
+        (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker|jackhammer\w*|pile[- ]driv\w*", 3),
+        (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
         (r"\bloud\b|\bmusic\b", 2),
     ],
     "sanitation": [
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山", 3),
+        (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
+         r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
         (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
@@ -78,17 +83,22 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "drainage": [
         (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
         (r"(堵塞|阻塞|堵住|塞住)", 1),
-        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|flood(ing|ed)?|standing water|water (is )?pooling", 3),
+        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
+        (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
         (r"drain\w*|sewer|gutter|ditch", 2),
     ],
     "tree": [
-        (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹.{0,4}(倒|斷|擋|茂密|遮|壓)", 3),
+        (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹根|樹.{0,4}(倒|斷|擋|茂密|遮|壓|歪|傾斜)", 3),
         (r"(?<![路行])樹", 1),
         (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
     ],
     "park_facility": [
-        (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施|地磚|步道.{0,4}(壞|破|翹)", 3),
-        (r"(公園|人行道|廣場).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|掉)|(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
+        (r"(遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施|地磚)"
+         r".{0,12}(壞|損|斷|破|翹|裂|鬆|鏽|卡住|掉|凸|尖|不能|危險|歪)|"
+         r"(壞|斷|破|裂|鬆).{0,6}(遊具|溜滑梯|滑梯|鞦韆|翹翹板|搖搖馬|單槓|涼亭|健身器材)|步道.{0,4}(壞|破|翹)", 3),
+        (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施", 1),
+        (r"(公園|人行道|廣場)(?!旁|附近|前面|裡面有|裡有).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|(?<!死)掉)|"
+         r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
         (r"playground|\bslide\b|\bswings?\b|park bench|"
          r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
         (r"sidewalk|pavement", 1),
@@ -102,7 +112,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\bdriver\b", 1),
     ],
     "illegal_construction": [
-        (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔", 3),
+        (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔|佔掉|占掉|佔據", 3),
+        (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
+         r"搭(了)?.{0,6}(棚|鐵架|違建)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
         (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop (addition|extension|structure)", 3),
         (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
@@ -456,6 +468,7 @@ _HUMAN = re.compile(
     r"真人|真的人|活人|專人|人工|接線生|客服人員|承辦人員?聽|轉給承辦|找承辦|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
     r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
     r"(承辦人|主管|長官|負責人|專人|真的人).{0,6}(來聽|聽電話|接電話|出來講|跟我講)|"
+    r"叫(一個|個)?(人|真人|專人|小姐|先生)(來)?(跟我|和我)(講|說)|找(一個|個)?人來(跟我)?(講|說)|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
     r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b",
     re.IGNORECASE)

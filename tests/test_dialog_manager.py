@@ -201,6 +201,15 @@ def test_the_read_back_always_says_the_district(make: Make) -> None:
     assert crossing.state.slots["district_inferred"] == "1"
 
 
+def test_a_caller_who_does_not_know_the_district_is_not_stuck(make: Make) -> None:
+    m = make()
+    replies = talk(m, "There's a big pothole on Wuquan Road Section 2", "I don't know the district",
+                   "Yes")
+    assert "district" in replies[0].text.lower()
+    assert "Is that correct?" in replies[1].text
+    assert m.state.case is not None and m.state.case.details["district_unknown"] == "1"
+
+
 def test_misheard_places_reach_the_case_put_right(make: Make) -> None:
     m = make()
     replies = talk(m, "大牙區中青木四隊一百號有很多坑洞", "對")
