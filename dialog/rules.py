@@ -326,6 +326,33 @@ def _format_road(m: re.Match[str]) -> str:
     return "".join(parts)
 
 
+_EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
+_EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
+_EN_ALLEY_RE = re.compile(r"\balley\s*(\d+)\b", re.IGNORECASE)
+
+
+def _english_address(text: str) -> str | None:
+    """Road, section, lane, alley and number said in any order ("Section 2 of Wuquan Road,
+    number 88"; "No. 35, Lane 12, Daguan Road"), written the Taiwanese way round:
+    "No. 88, Wuquan Road Section 2"; two roads are a crossing."""
+    roads = [r.strip() for r in _EN_ROAD_RE.findall(text)]
+    if not roads:
+        return None
+    if len(roads) > 1:
+        return " and ".join(roads[:2])
+    road = roads[0]
+    section = _EN_SECTION_RE.search(text)
+    if section and not _EN_SECTION_RE.search(road):
+        road = f"{road} Section {section.group(1)}"
+    parts = [f"{label} {m.group(1)}" for label, rx in (("Alley", _EN_ALLEY_RE),
+                                                      ("Lane", _EN_LANE_RE))
+             if (m := rx.search(text)) and not rx.search(road)]
+    number = _EN_NUMBER_RE.search(text)
+    if number:
+        parts.insert(0, f"No. {number.group(1)}")
+    return ", ".join([*parts, road])
+
+
 def find_place(text: str) -> Place:
     """District, address (road, section, lane, alley, number; or an intersection) and landmark."""
     digits = spoken_numbers_to_digits(text)
@@ -356,14 +383,7 @@ def find_place(text: str) -> Place:
         else:
             place.address = first
     else:
-        en = _EN_ROAD_RE.findall(text)
-        if en:
-            roads_en = [r.strip() for r in en]
-            address = " and ".join(roads_en[:2])
-            number = _EN_NUMBER_RE.search(text)
-            if number and len(roads_en) == 1:
-                address = f"No. {number.group(1)}, {address}"
-            place.address = address
+        place.address = _english_address(text)
     if not place.address:
         numbers = [m for m in re.finditer(r"(?:\d+巷)?(?:\d+弄)?\d+號", digits)
                    if not _NOT_BEFORE.search(digits[max(0, m.start() - 4):m.start()])]

@@ -153,6 +153,7 @@ def test_not_emergencies(text: str) -> None:
     ("Someone slumped onto the floor at the station and isn't responding", {"119"}),
     ("My flatmate sent me a goodbye message and gave away all her things", {"1925"}),
     ("救命啊，我家吃火了", {"119"}),  # 失火 heard as 吃火: by sound, and a cry for help
+    ("停車場那台車的後座有個小朋友被關在裡面，一直哭", {"119"}),  # heat: not a 113 report
 ])
 def test_danger_in_other_words(text: str, numbers: set[str]) -> None:
     found = detect(text)
@@ -196,3 +197,15 @@ def test_masking() -> None:
     assert "A123456789" not in masked and "A1******89" in masked
     assert "345" not in masked.split("電話")[1][:12]
     assert "0912345678" not in masked and "22345678" not in masked
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("It's on Section 2 of Wuquan Road, in front of number 88.", "No. 88, Wuquan Road Section 2"),
+    ("No. 35, Lane 12, Daguan Road.", "No. 35, Lane 12, Daguan Road"),
+    ("Alley 5, Lane 100, Section 1, Zhongshan Road, No. 7",
+     "No. 7, Alley 5, Lane 100, Zhongshan Road Section 1"),
+    ("a big pothole on Taiwan Boulevard Section 3 in Xitun District", "Taiwan Boulevard Section 3"),
+    ("at the corner of Wenxin Road and Henan Road", "Wenxin Road and Henan Road"),
+])
+def test_english_addresses_in_any_order(text: str, address: str) -> None:
+    assert find_place(text).address == address
