@@ -85,6 +85,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(整罐|整瓶|整盒|整排|一大把|一堆|很多|好多).{0,6}(藥|安眠藥|藥丸).{0,6}(吞|吃|喝)|"
      r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
      r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)"),
+    ("fall", "119",
+     r"(小朋友|小孩|孩子|小男生|小女生|嬰兒|幼兒|寶寶).{0,10}(爬|站|坐|跨|掛)(到|在|出).{0,8}"
+     r"(欄杆|窗|陽台|屋頂|頂樓|樓頂|鐵窗).{0,6}(外|邊|上)|"
+     r"\b(child|kid|toddler|boy|girl)\b.{0,25}\b(outside|over|on) the (railing|balcony|window ledge)\b"),
     ("suicide", "1925",
      r"永遠消失|不想(再)?(醒來|醒過來)|活著(好|很|真的?)?(累|沒意思|沒意義|沒有意義)|"
      r"(東西|衣服|寵物|貓|狗|錢|存款|手機|電腦).{0,10}(都)?送(人|給)|交代.{0,4}後事|遺書|"
@@ -93,6 +97,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
+     r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|"
+     r"(去|到)(一個)?(比較好|更好)的地方|(以後)?(不用|不要)(再)?找(我|她|他|我們|她們|他們)|"
+     r"\b(this is (my )?goodbye|sorry for everything|won'?t see (me|him|her) again|"
+     r"locked (him|her|them)sel(f|ves) in)\b|"
      r"\b(goodbye (message|letter|note)|won'?t be (around|here) (tomorrow|anymore)|"
      r"(give|gave|giving) away (all )?(her|his|my|their) (things|stuff|belongings)|"
      r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
@@ -133,7 +141,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(tied (up|to)|locked (in|inside) (a|the) (car|room|cage)|grabbed (a|the) (child|girl|boy|kid)|"
      r"(pulled|dragged|forced) (a|the) (child|girl|boy|kid))\b"),
     ("medical", "119",
-     rf"(叫|喊|搖|拍).{{0,6}}(都)?(沒有?|不)(反應|回應|醒)|叫不醒|"
+     rf"(叫|喊|搖|拍|敲門).{{0,8}}(都)?(沒有?|不)(反應|回應|醒|聲音|人應)|叫不醒|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
      r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
@@ -143,6 +151,9 @@ _CUES: list[tuple[str, str, str]] = [
      r"冒冷汗|認不出(人|我|來)|講話.{0,4}(含糊|含含糊糊|不清楚|顛三倒四|口齒不清)|"
      r"(手|腳|半邊).{0,4}(舉不起來|沒力氣?|抬不起來)|嘴(角)?.{0,3}歪(掉|了)|胸口.{0,4}(悶|痛|壓)|"
      r"(叫|喊).{0,6}只會|眼睛(都)?睜不開|咬(住|傷).{0,12}(腳|手|腿|人|小孩|小朋友|臉)|咬得?很深|"
+     r"卡在喉嚨|噎(到|住)|吞(下去|了).{0,10}(硬幣|錢|電池|磁鐵|東西|玩具)|講不出話|說不出話|"
+     r"羊水破|快(要)?生了|要生了|陣痛|"
+     rf"(躺|趴|倒|癱)著(一個|個)?{_WHO}|{_WHO}.{{0,10}}(躺|趴|倒)在.{{0,8}}(車道|匝道|快速道路|高速公路|馬路|路中間)|"
      r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
      r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b"),
@@ -197,7 +208,7 @@ _NEGATION_ZH = re.compile(r"(沒有人|沒人|沒有|沒|不是|無|未|不會|�
 _NEGATION_EN = re.compile(r"\b(no one|nobody|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨|雞|牛|羊|豬|鹿|"
+_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|鹿|"
                      r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey)s?\b",
                      re.IGNORECASE)
 _PERSON = re.compile(r"(?<!有)(?<!被)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"

@@ -410,8 +410,8 @@ class DialogManager:
                 st.slots.pop("landmark", None)
             st.slots["address"] = place.address
         elif place.number and st.slots.get("address"):  # only the number was corrected
-            st.slots["address"] = re.sub(r"(\d+巷)?(\d+弄)?\d+號$", "",
-                                         st.slots["address"]) + place.number
+            tail = r"(\d+巷)?(\d+弄)?\d+號$" if place.number.endswith("號") else r"\d+巷.*$"
+            st.slots["address"] = re.sub(tail, "", st.slots["address"]) + place.number
         if place.landmark:
             st.slots["landmark"] = place.landmark
         if st.category == "streetlight":

@@ -32,7 +32,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "traffic_signal": [
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
-        (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長)", 3),
+        (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
         (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (light|signal)s?|"
          r"green man|stuck on (red|green)", 3),
     ],
@@ -63,7 +63,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "sanitation": [
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
-        (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山", 3),
+        (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
+        (r"滿地(都是)?|沒人(來)?(掃|清)", 2),
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
@@ -89,6 +90,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "tree": [
         (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹根|樹.{0,4}(倒|斷|擋|茂密|遮|壓|歪|傾斜)", 3),
+        (r"(樹|樹枝|枝葉|樹葉).{0,12}(遮住|擋住|蓋住|遮到|擋到)", 3),
         (r"(?<![路行])樹", 1),
         (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
     ],
@@ -105,14 +107,15 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"公園|\bpark\b", 1),
     ],
     "bus": [
-        (r"公車|巴士|客運|過站不停|跳站|誤點|班次", 3),
+        (r"公車|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
         (r"站牌|公車站", 1),
         (r"司機", 2),
         (r"\bbus(es)?\b|bus stop|bus driver", 3),
         (r"\bdriver\b", 1),
     ],
     "illegal_construction": [
-        (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔|佔掉|占掉|佔據", 3),
+        (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔|佔掉|占掉|佔據|攤販|"
+         r"(桌子|椅子|貨|攤位).{0,6}(擺滿|占滿|佔滿)", 3),
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
@@ -385,7 +388,7 @@ def find_place(text: str) -> Place:
     else:
         place.address = _english_address(text)
     if not place.address:
-        numbers = [m for m in re.finditer(r"(?:\d+巷)?(?:\d+弄)?\d+號", digits)
+        numbers = [m for m in re.finditer(r"(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?", digits)
                    if not _NOT_BEFORE.search(digits[max(0, m.start() - 4):m.start()])]
         if numbers:
             place.number = numbers[-1].group(0)
