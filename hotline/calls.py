@@ -33,6 +33,7 @@ from hotline.audio_track import BotAudioTrack
 from hotline.auth import RateLimiter
 from hotline.brain import DialogBrain
 from hotline.dialogs import DialogFactory
+from hotline.memory import trim
 from hotline.records import CallRecord, CallRecords
 from hotline.sdp_offer import MAX_SDP_BYTES, BadOffer, check_offer
 from voice.asr import Recognizer, Transcript
@@ -440,6 +441,7 @@ class CallService:
         await call.pc.close()
         if call.agent_pc is not None:
             await call.agent_pc.close()
+        await asyncio.to_thread(trim)  # the call's native memory back to the system
 
     async def answer(self, offer: RTCSessionDescription, address: str = "unknown",
                      listen: bool = True) -> Call:

@@ -22,17 +22,32 @@ M_ARENA_MAX = -8  # mallopt(3)
 ARENAS = 2
 
 
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+def trim() -> bool:
+    """Hand the heap's free pages back to the system (glibc's malloc_trim): a call's codecs,
+    buffers and decodes free their memory when it ends, but glibc keeps it mapped; True when
+    done."""
+    libc = _libc()
+    trim_fn = getattr(libc, "malloc_trim", None)
+    return bool(trim_fn(0)) if trim_fn is not None else False
+
+
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     """Cap glibc's malloc arenas for this process (call before threads start); True when
     done. An operator's own ``MALLOC_ARENA_MAX`` wins; other C libraries are left alone."""
     if "MALLOC_ARENA_MAX" in os.environ:
         return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):  # not glibc
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None:  # not glibc
         return False
     done = bool(mallopt(M_ARENA_MAX, arenas))
     if not done:

@@ -14,7 +14,10 @@ from hotline.simulate import Scenario, check_run, run_text, summary
 pytestmark = pytest.mark.models
 
 HERE = Path(__file__).resolve().parent
+# scenarios_blind2..4: written by helpers who never saw the code (their first-sight figures
+# are in docs/understanding.md); kept here so that what was fixed stays fixed.
 FOLDERS = [HERE / "scenarios", HERE / "scenarios_heldout", HERE / "scenarios_blind",
+           HERE / "scenarios_blind2", HERE / "scenarios_blind3", HERE / "scenarios_blind4",
            HERE.parents[1] / "shared" / "scenarios" / "dev"]
 
 
@@ -55,9 +58,13 @@ def test_scenarios_meet_the_quality_targets(factory: DialogFactory) -> None:
     figures = summary(checks, scenarios)
     print(json.dumps(figures, indent=1))  # the benchmark figures, in the test log
     failed = {c.scenario: c.failures for c in checks if c.failures}
-    assert len(checks) >= 250
+    assert len(checks) >= 550
     assert figures["emergency"]["rate"] == 1.0, failed
     assert figures["category"]["rate"] >= 0.95, failed
     assert figures["district"]["rate"] >= 0.95, failed
     assert figures["simplified_lines"] == 0, failed
     assert figures["outcome"]["rate"] >= 0.95, failed
+    # issue 10's bars: no emergency missed, few false alarms, almost no case misfiled
+    assert figures["emergency_missed"]["n"] == 0, figures["emergency_missed"]
+    assert figures["false_emergency"]["rate"] <= 0.05, figures["false_emergency"]
+    assert figures["wrong_category_filed"]["rate"] <= 0.01, figures["wrong_category_filed"]
