@@ -111,6 +111,8 @@ def test_human_and_sensitive() -> None:
     assert find_intents("Can I speak to a real person").human
     assert find_intents("區公所的承辦人態度很差").sensitive
     assert not find_intents("公車司機態度很差").sensitive  # that is a bus complaint
+    assert find_intents("清潔隊員跟我收錢才肯把垃圾載走").sensitive
+    assert not find_intents("要怎麼預約清潔隊來載？要收錢嗎？").sensitive  # a fee question
 
 
 @pytest.mark.parametrize(("text", "number"), [
