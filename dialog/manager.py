@@ -440,12 +440,14 @@ class DialogManager:
             return "road" if st.slots.get("district") else "location"
         if not st.slots.get("district") and st.category != "bus" and not st.slots.get(
                 "district_unknown"):  # a bus: its route and stop
-            # The read-back always says the district: taken from a road that only one
-            # district has (the caller hears it and confirms), else asked.
+            # The read-back says the district: taken from a road that only one district has
+            # (the caller hears it and confirms), else asked of Mandarin callers (a visitor
+            # speaking English seldom knows it: the roads go to the staff who review the case).
             only = MandarinPlaces.default().district_of(st.slots.get("address") or "")
-            if only is None or st.slots.get("district_heard"):
+            if only is not None and not st.slots.get("district_heard"):
+                st.slots["district"], st.slots["district_inferred"] = only, "1"
+            elif st.lang != "en" or st.slots.get("district_heard"):
                 return "district"
-            st.slots["district"], st.slots["district_inferred"] = only, "1"
         return None
 
     def _question_text(self, question: str) -> str:

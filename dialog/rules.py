@@ -213,8 +213,10 @@ _LANDMARK_RE = re.compile(
     r"圓環|交流道|賣場|家樂福|好市多)"
 )
 _EN_ROAD_RE = re.compile(
-    r"((?:[A-Z][a-z'’]+\s+){1,3}(?:\d+(?:st|nd|rd|th)\s+)?(?:Road|Rd\.?|Street|St\.?|Boulevard|Blvd\.?|Avenue|Ave\.?|Lane)"
-    r"(?:,?\s+(?:Section|Sec\.?)\s*\d+)?)"
+    # Whisper capitalises the name but not always the kind of road ("Wenxin road")
+    r"((?:[A-Z][a-z'’]+\s+){1,3}(?:\d+(?:st|nd|rd|th)\s+)?"
+    r"(?:[Rr]oad|Rd\.?|[Ss]treet|St\.?|[Bb]oulevard|Blvd\.?|[Aa]venue|Ave\.?|Lane)\b"
+    r"(?:,?\s+(?:[Ss]ection|Sec\.?)\s*\d+)?)"
 )
 _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
 _EN_LANDMARK_RE = re.compile(
