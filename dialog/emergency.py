@@ -281,7 +281,7 @@ def _by_sound(text: str) -> Emergency | None:
     for token in jieba.cut(text):  # also loads the dictionary _is_word reads
         bounds.add(max(bounds) + len(token))
     for kind, number, word in _BY_SOUND:
-        said = _sounds(word)
+        said = name_readings(word)
         for i in range(len(text) - len(word) + 1):
             span = text[i:i + len(word)]
             if span == word or not all(heard[i:i + len(word)]):
@@ -305,10 +305,3 @@ def _is_word(span: str) -> bool:
     return bool(jieba.get_FREQ(span) or jieba.get_FREQ(simplified(span)))
 
 
-_SOUNDS: dict[str, tuple[tuple[str, str], ...]] = {}
-
-
-def _sounds(word: str) -> tuple[tuple[str, str], ...]:
-    if word not in _SOUNDS:
-        _SOUNDS[word] = name_readings(word)
-    return _SOUNDS[word]

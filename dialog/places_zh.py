@@ -141,9 +141,9 @@ class MandarinPlaces:
         return next(iter(shared))
 
     def _road_in(self, part: str) -> str | None:
-        m = re.search(r"([\u4e00-\u9fff]+?(?:大道|路|街))", _plain(part))
-        if m:
-            return m.group(1)
+        road = road_name(_plain(part))
+        if road:
+            return road
         m = re.search(r"([A-Za-z]+)\s+(?:Road|Rd|Street|St|Boulevard|Blvd|Avenue|Ave)\b", part,
                       re.IGNORECASE)
         return self._english.get(m.group(1).lower()) if m else None
@@ -241,6 +241,12 @@ class MandarinPlaces:
             return f"{m.group(1)}{n}段"
 
         return re.sub(r"(路|街|大道)(.)(.)", repl, text)
+
+
+def road_name(address: str) -> str | None:
+    """The road a Mandarin address names (中清路 of 中清路四段100號), or None."""
+    m = re.search(r"([\u4e00-\u9fff]+?(?:大道|路|街))", address)
+    return m.group(1) if m else None
 
 
 def load_gazetteer() -> dict[str, list[str]]:

@@ -72,6 +72,7 @@ def char_readings(ch: str) -> Heard:
     return tuple((r, 0.0 if i == 0 else OTHER_READING) for i, r in enumerate(readings))
 
 
+@cache
 def name_readings(name: str) -> tuple[Reading, ...]:
     """A name's syllables as it is read (the phrase decides a character with two readings)."""
     # pypinyin knows more phrases in Simplified (重庆: chong qing)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from dialog.places_zh import MandarinPlaces
+from dialog.places_zh import MandarinPlaces, road_name
 from dialog.rules import find_district, find_place
 from dialog.text import normalise, spoken_digit_runs, spoken_numbers_to_digits
 from voice.asr import Recognizer
@@ -49,10 +49,7 @@ def comparable(text: str) -> str:
 def road_of(text: str) -> str | None:
     """The name of the first road the dialog finds in ``text`` (中清路 of 中清路四段100號)."""
     address = find_place(text).address
-    if not address:
-        return None
-    m = re.match(r"(.+?(?:大道|路|街))", address)
-    return m.group(1) if m else None
+    return road_name(address) if address else None
 
 
 def cer(pairs: list[tuple[str, str]]) -> float:

@@ -488,15 +488,14 @@ def bench_voice(
     import json
 
     from hotline.voice_bench import Spoken, run
-    from voice.tts import EspeakMandarinTTS, PiperTTS, Synthesizer
+    from voice.tts import EspeakMandarinTTS, Synthesizer
 
     runtime = _runtime_with_asr()
     asyncio.run(runtime.load_all())
     voices: dict[str, Synthesizer] = {}
-    for key in ("tts_zh", "tts_en"):
-        slot = runtime.slots[key]
-        if slot.engine is not None and isinstance(slot.engine, PiperTTS | EspeakMandarinTTS):
-            voices[slot.name or key] = slot.engine
+    for key, voice in (("tts_zh", runtime.tts_zh), ("tts_en", runtime.tts_en)):
+        if voice is not None:
+            voices[runtime.slots[key].name or key] = voice
     if not any(isinstance(v, EspeakMandarinTTS) for v in voices.values()):
         voices["espeak-ng cmn-latn-pinyin"] = EspeakMandarinTTS()  # the fallback, to compare
 
