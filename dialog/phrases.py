@@ -9,6 +9,7 @@ from __future__ import annotations
 from dialog.domain import CATEGORIES, DEPARTMENTS, EMERGENCY_NUMBERS
 
 _ZH = {
+    "busy": "目前線路忙碌中，請稍後再撥，謝謝。",
     "greeting": (
         "您好，這裡是臺中市1999市民專線智慧客服。"
         "依個人資料保護法第八條告知：臺中市政府會記錄本通話，只用於處理您的陳情與諮詢。"
@@ -60,6 +61,7 @@ _ZH = {
 }
 
 _EN = {
+    "busy": "All our lines are busy. Please call again later.",
     "greeting": (
         "Hello, this is Taichung City's 1999 citizen hotline assistant. "
         "Under article 8 of the Personal Data Protection Act: the city government records this "
@@ -165,6 +167,11 @@ _EMERGENCY_WHY = {
 def table(lang: str) -> dict[str, str]:
     """Every phrase of one language, by key."""
     return dict(_EN if lang == "en" else _ZH)
+
+
+def busy_lines() -> list[tuple[str, str]]:
+    """What a caller hears when every line is taken: both languages, (text, lang)."""
+    return [(_ZH["busy"], "zh"), (_EN["busy"], "en")]
 
 
 def say(lang: str, key: str, **values: str) -> str:

@@ -139,10 +139,6 @@ async def me(request: web.Request) -> web.Response:
     return session if isinstance(session, web.Response) else web.json_response(_whoami(session))
 
 
-def _elapsed(since: float | None) -> int:
-    return round(time.monotonic() - since) if since is not None else 0
-
-
 def queue_entry(call: Call, position: int) -> dict[str, Any]:
     st = call.manager.state
     handoff = st.handoff
@@ -152,7 +148,7 @@ def queue_entry(call: Call, position: int) -> dict[str, Any]:
         lines = st.caller_lines()
         summary = f"已請來電者撥打{st.emergency}；來電者說：「{lines[-1] if lines else ''}」"
     return {
-        "call_id": call.call_id, "position": position, "waiting_s": _elapsed(call.waiting_since),
+        "call_id": call.call_id, "position": position, "waiting_s": round(call.waited_s()),
         "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
         "summary": summary, "fields": st.fields(), "lang": st.lang,
     }
@@ -163,7 +159,7 @@ def call_view(call: Call) -> dict[str, Any]:
     st = call.manager.state
     return {
         **queue_entry(call, 0),
-        "state": call.state, "seconds": _elapsed(call.started),
+        "state": call.state, "seconds": round(call.seconds()),
         "transcript": [{"who": t["who"], "text": t["text"], "t": t["t"]}
                        for t in st.transcript if t["text"]],
         "suggestions": [{"text": s.text, "kb_id": s.kb_id} for s in call.suggestions],
@@ -190,11 +186,11 @@ async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
 
 async def _overview(desk: AgentDesk, service: CallService) -> dict[str, Any]:
     live = [c for c in service.calls.values() if not c.ended]
-    waits = [_elapsed(c.waiting_since) for c in service.queue()]
+    waits = [round(c.waited_s()) for c in service.queue()]
     return {
-        "live_calls": [{"call_id": c.call_id, "state": c.state, "seconds": _elapsed(c.started),
+        "live_calls": [{"call_id": c.call_id, "state": c.state, "seconds": round(c.seconds()),
                         "agent": c.agent.name if c.agent else None,
-                        "emergency": c.manager.state.emergency} for c in live],
+                        "emergency": c.emergency} for c in live],
         "queue_length": len(waits), "longest_wait_s": max(waits, default=0),
         "outcomes_today": await desk.outcomes_today(),
     }

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from dialog.manager import DialogManager, Reply
-from voice.pipeline import BotTurn
+from voice.events import BotTurn
 from voice.speech_text import split_sentences
 
 # Transcript updates that had to wait for a turn in progress (one thread keeps their order).
@@ -84,7 +84,10 @@ class DialogBrain:
     def _turn(self, reply: Reply) -> BotTurn:
         """Called with the lock held, after the manager logged the reply."""
         self.on_change()
-        turn = _turn(reply)
+        st = self.manager.state
+        turn = BotTurn(tuple(split_sentences(reply.text)), reply.lang, reply.end_call,
+                       handoff=st.handoff.reason.value if st.handoff else None,
+                       emergency=st.emergency, used_llm=reply.used_llm)
         line = next((t for t in reversed(self.manager.state.transcript) if t["who"] == "bot"),
                     None)
         if line is not None:
@@ -95,7 +98,3 @@ class DialogBrain:
         with self.lock:
             self.manager.record(who, text)
         self.on_change()
-
-
-def _turn(reply: Reply) -> BotTurn:
-    return BotTurn(tuple(split_sentences(reply.text)), reply.lang, reply.end_call)

@@ -30,11 +30,10 @@ async def post_call(request: web.Request, service: CallService) -> web.Response:
     busy = service.live >= service.max_calls
     try:
         offer = RTCSessionDescription(sdp=body["sdp"], type="offer")
-        call = await (service.answer_busy(offer, address) if busy
-                      else service.answer(offer, address))
+        call, local = await (service.answer_busy(offer, address) if busy
+                             else service.answer(offer, address))
     except BadOffer as exc:
         return json_error(400, f"malformed SDP: {exc}")
-    local = call.pc.localDescription
     return web.json_response({"sdp": local.sdp, "type": local.type, "call_id": call.call_id,
                               "token": call.token})
 

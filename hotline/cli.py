@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,13 +18,13 @@ from rich.table import Table
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
 from hotline.accounts import AccountError, Accounts, Role
-from hotline.audio_sim import AudioRun, run_audio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory, dialog_factory
 from hotline.private_files import PRIVATE_UMASK
 from hotline.runtime import Runtime, SpeechStack, speech_stack
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
+from hotline.speech_sim import AudioRun, SpeechBench, ratio, stage_summary, write_call
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
@@ -375,8 +374,9 @@ def simulate(
         sys.stdout.write(dump(run.result) + "\n")
         return
     speech = _speech_stack(not no_llm)
+    bench = SpeechBench(speech.factory, speech.asr, speech.voices)
     try:
-        arun = run_audio(sc, scenario.parent, speech.factory, speech.asr, speech.voices)
+        arun = asyncio.run(bench.run_all([(sc, scenario.parent)]))[0]
     except AudioFormatError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
@@ -403,9 +403,13 @@ def _speech_stack(use_llm: bool) -> SpeechStack:
 def bench_speech(
     folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
     concurrency: Annotated[int, typer.Option(help="calls at once", min=1)] = 1,
+    baseline: Annotated[bool, typer.Option(
+        "--baseline", help="also run the same audio through a plain serial pipeline and print "
+                           "the ratio of voice-to-voice times")] = False,
     no_llm: NoLLM = False,
 ) -> None:
-    """Run scenarios in audio mode; print p50/p95 per stage, voice-to-voice, RTFs, peak RSS."""
+    """Run scenarios as calls through the live pipeline; print p50/p95 per stage,
+    voice-to-voice, the part of it after the endpoint, RTFs and peak RSS."""
     paths = sorted(p for f in folder for p in (f.glob("*.json") if f.is_dir() else [f]))
     if not paths:
         err.print("no scenario files found")
@@ -413,28 +417,35 @@ def bench_speech(
     speech = _speech_stack(not no_llm)
     rss_loaded = _rss_mb()
     scenarios = [(Scenario.load(p), p.parent) for p in paths]
-
-    def one(item: tuple[Scenario, Path]) -> tuple[Scenario, AudioRun]:
-        sc, base = item
-        return sc, run_audio(sc, base, speech.factory, speech.asr, speech.voices)
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        results = list(pool.map(one, scenarios))
-    checks = []
-    for sc, arun in results:
-        result = check_run(sc, arun)
-        checks.append(result)
-        mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
-        v2v = [round(f.voice_to_voice_ms) for f in arun.figures]
-        out.print(f"{mark} {sc.id}  v2v ms {v2v}" + ("" if not result.failures else
-                  "  " + "; ".join(result.failures)), highlight=False)
-    figures = stage_summary([r for _s, r in results])
+    results = asyncio.run(SpeechBench(speech.factory, speech.asr, speech.voices).run_all(
+        scenarios, concurrency))
+    figures = _speech_figures(scenarios, results, show=True)
     figures["concurrency"] = concurrency
-    figures["passed"] = sum(1 for c in checks if not c.failures)
-    figures["scenarios"] = len(checks)
+    if baseline:
+        plain = asyncio.run(SpeechBench(speech.factory, speech.asr, speech.voices).run_all(
+            scenarios, concurrency, baseline=True))
+        figures["baseline"] = _speech_figures(scenarios, plain, show=False)
+        figures["ratio_vs_baseline"] = ratio(figures, figures["baseline"])
     figures["rss_mb_models_loaded"] = rss_loaded
     figures["rss_mb_peak"] = _rss_mb()
     out.print_json(data=figures)
+
+
+def _speech_figures(scenarios: list[tuple[Scenario, Path]], runs: list[AudioRun],
+                    show: bool) -> dict[str, Any]:
+    checks = []
+    for (sc, _base), arun in zip(scenarios, runs, strict=True):
+        result = check_run(sc, arun)
+        checks.append(result)
+        if show:
+            mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
+            v2v = [round(f.voice_to_voice_ms) for f in arun.figures]
+            out.print(f"{mark} {sc.id}  v2v ms {v2v}" + ("" if not result.failures else
+                      "  " + "; ".join(result.failures)), highlight=False)
+    figures = stage_summary(runs)
+    figures["passed"] = sum(1 for c in checks if not c.failures)
+    figures["scenarios"] = len(checks)
+    return figures
 
 
 def _runtime_with_asr() -> Runtime:

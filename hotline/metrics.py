@@ -3,8 +3,6 @@ and voice-to-voice latency. Nothing about a caller goes into a metric."""
 
 from __future__ import annotations
 
-import time
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from hotline.calls import Call, CallService
@@ -44,8 +42,7 @@ class ServiceMetrics:
             self.calls_live.labels(state).set(sum(1 for c in calls if c.state == state))
         queue = service.queue() if service else []
         self.queue_length.set(len(queue))
-        now = time.monotonic()
-        self.longest_wait.set(max((now - (c.waiting_since or now) for c in queue), default=0))
+        self.longest_wait.set(max((c.waited_s() for c in queue), default=0))
 
     def call_ended(self, call: Call) -> None:
         self.calls_ended.labels(call.manager.state.outcome.value,

@@ -42,7 +42,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from hotline.audio_track import BotAudioTrack
+from hotline.channels.webrtc_audio import BotAudioTrack
 from hotline.config import Settings
 from voice.audio import read_audio
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +15,18 @@ from aiortc import RTCPeerConnection
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
 from hotline.accounts import Accounts, Role
-from hotline.audio_track import BotAudioTrack
-from hotline.brain import DialogBrain
 from hotline.calls import Call, CallPolicy, CallService
+from hotline.calls.call import new_call
+from hotline.channels.base import Remote
+from hotline.channels.webrtc import WebRtcChannel
+from hotline.channels.webrtc_audio import BotAudioTrack
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
 from hotline.server import CALLS, METRICS, create_app
 from tests.test_pipeline import FakeASR, FakeVoice
-from voice.pipeline import CallPipeline
+from voice.clock import Clock
 from voice.tts import VoiceBox
 
 Client = TestClient[web.Request, web.Application]
@@ -62,17 +63,21 @@ async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
         await service.close()
 
 
-def waiting_call(service: CallService, *lines: str, waited: float = 0.0) -> Call:
+def waiting_call(service: CallService, *lines: str, waited: float = 0.0,
+                 clock: Clock | None = None) -> Call:
     """A call the bot has handed off (its lines said as text), queued ``waited`` s ago."""
     manager = service.factory.new()
     manager.start()
     for line in lines:
         manager.handle(line)
     assert manager.state.handoff is not None or manager.state.emergency
-    brain = DialogBrain(manager)
-    out = BotAudioTrack()
-    call = Call(manager.state.call_id, "token", RTCPeerConnection(), manager, brain,
-                CallPipeline(brain, service.asr, service.voices, out), out)
-    call.waiting_since = time.monotonic() - waited
+    channel = WebRtcChannel(RTCPeerConnection(), Remote("127.0.0.1"), BotAudioTrack())
+    call = new_call(manager.state.call_id, "token", channel, manager, service.asr,
+                    service.voices, clock=clock)
+    st = manager.state
+    call.handoff = st.handoff.reason.value if st.handoff else None
+    call.emergency = st.emergency
+    call.waiting_since = call.clock.now() - waited
     service.calls[call.call_id] = call
+    call.spawn(call.dispatch(), "events")  # (call from a test's event loop)
     return call

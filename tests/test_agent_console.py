@@ -182,28 +182,6 @@ async def test_new_calls_are_rate_limited_per_address(desk: Desk) -> None:
     assert statuses == [400, 400, 400, 429]
 
 
-async def test_a_caller_nobody_accepts_hears_hold_messages_then_a_call_back_offer(
-        desk: Desk) -> None:
-    desk.service.policy.agent_wait_s = 1.6
-    desk.service.policy.hold_message_s = 0.6
-    call = waiting_call(desk.service, "我要找真人")
-    call.waiting_since = None  # as the bot has just handed off: the attendant queues it
-    attendant = asyncio.create_task(desk.service._attend(call))
-    await asyncio.sleep(0.8)
-    assert call.queued and call.pipeline.on_hold and call.state == "waiting_agent"
-    for _ in range(60):  # the offer waits for the hold message to end
-        await asyncio.sleep(0.1)
-        if call.callback_offered:
-            break
-    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
-    assert any("請稍候" in s for s in said[2:])  # a hold message after the hand-off line
-    assert call.callback_offered and not call.queued and not call.pipeline.on_hold
-    assert call.manager.state.stage is Stage.OFFER_CALLBACK and "回電" in said[-1]
-    assert call.state != "waiting_agent"  # the bot has the call again
-    await desk.service.end(call)
-    attendant.cancel()
-
-
 async def test_with_recording_on_the_caller_is_told_and_both_sides_are_kept(
         desk: Desk, tmp_path: Path) -> None:
     import wave
@@ -222,9 +200,9 @@ async def test_with_recording_on_the_caller_is_told_and_both_sides_are_kept(
     assert player.audio is not None
     citizen.addTrack(player.audio)
     await citizen.setLocalDescription(await citizen.createOffer())
-    call = await desk.service.answer(RTCSessionDescription(citizen.localDescription.sdp,
-                                                           "offer"))
-    await citizen.setRemoteDescription(call.pc.localDescription)
+    call, answer = await desk.service.answer(
+        RTCSessionDescription(citizen.localDescription.sdp, "offer"))
+    await citizen.setRemoteDescription(answer)
     await asyncio.sleep(4.0)
     await desk.service.end(call)
     await citizen.close()
@@ -276,22 +254,16 @@ async def test_captions_are_pushed_to_the_callers_page_as_they_change(desk: Desk
     assert rest.strip() == b""
 
 
-async def test_an_emergency_is_flagged_to_agents_without_hold_messages(desk: Desk) -> None:
-    desk.service.policy.hold_message_s = 0.3
-    desk.service.policy.agent_wait_s = 0.6
+async def test_an_emergency_is_shown_to_agents_first_with_what_was_said(desk: Desk) -> None:
+    """(Its hold messages — none — are tested on the call clock in test_attendant.py.)"""
+    waiting_call(desk.service, "我要找真人")
     call = waiting_call(desk.service, "我爸爸昏倒了沒有呼吸")
-    call.waiting_since = None
-    attendant = asyncio.create_task(desk.service._attend(call))
-    await asyncio.sleep(1.5)
     assert call.queued and call.state != "waiting_agent"  # the caller was told to call 119
-    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
-    assert not any("請稍候" in s or "回電" in s for s in said) and not call.callback_offered
     await login(desk.client)
     entry = (await first_event(desk.client))["queue"][0]
     assert entry["emergency"] == "119" and entry["reason"] is None
     assert "119" in entry["summary"] and "昏倒" in entry["summary"]
     await desk.service.end(call)
-    attendant.cancel()
 
 
 async def test_metrics_show_the_queue_and_ended_calls(desk: Desk) -> None:
@@ -337,7 +309,7 @@ async def test_ended_calls_leave_memory_after_a_while(desk: Desk,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import hotline.calls
 
-    monkeypatch.setattr(hotline.calls, "KEEP_ENDED_S", 0.2)
+    monkeypatch.setattr(hotline.calls.service, "KEEP_ENDED_S", 0.2)
     call = waiting_call(desk.service, "我要找真人")
     await desk.service.end(call)
     assert call.call_id in desk.service.calls

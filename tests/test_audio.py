@@ -10,7 +10,8 @@ import pytest
 
 from tests.test_pipeline import silence, vowel
 from voice.audio import AudioFormatError, StreamConverter, convert, frames, read_audio, write_wav
-from voice.frames import SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted, SpeechStopped
+from voice.events import SpeechPaused, SpeechStarted, SpeechStopped
+from voice.frames import SAMPLE_RATE, Pcm
 from voice.speech_text import speakable_en, speakable_zh, split_sentences
 from voice.tts import EspeakMandarinTTS, Speech, VoiceBox
 from voice.vad import Endpointer, VadConfig

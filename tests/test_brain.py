@@ -8,7 +8,7 @@ from dialog.knowledge import KnowledgeBase
 from dialog.manager import DialogManager
 from hotline.brain import DialogBrain
 from tests.dialog_fakes import case_store
-from voice.pipeline import BotTurn
+from voice.events import BotTurn
 
 
 def test_brain_turns_and_barge_in_history(tmp_path: Path) -> None:

@@ -17,13 +17,13 @@ from aiortc.mediastreams import AudioStreamTrack
 
 from dialog.manager import Stage
 from hotline.auth import RateLimiter
+from hotline.channels.sdp_offer import MAX_CANDIDATES, BadOffer, check_offer
 from hotline.db import make_engine
 from hotline.records import CallRecords
-from hotline.sdp_offer import MAX_CANDIDATES, BadOffer, check_offer
 from tests.agent_desk import Desk, waiting_call
 from tests.test_agent_console import login
+from voice.events import BotTurn
 from voice.frames import FRAME_SAMPLES
-from voice.pipeline import BotTurn
 
 
 async def an_offer() -> tuple[RTCPeerConnection, str]:
@@ -133,7 +133,7 @@ async def test_an_agent_offer_that_fails_leaves_the_caller_with_the_bot(desk: De
         resp = await desk.client.post(f"/api/agent/calls/{call.call_id}/accept", json={
             "type": "offer", "sdp": breaks(good)}, headers={"X-CSRF-Token": me["csrf"]})
         assert resp.status == 400, await resp.text()
-    assert call.queued and call.agent is None and call.agent_pc is None
+    assert call.queued and call.agent is None and call.agent_channel is None
     assert not call.pipeline.handed_over and call.state == "waiting_agent"
     await desk.service.end(call)
     await pc.close()
@@ -206,7 +206,7 @@ async def test_the_event_loop_never_waits_for_a_dialog_turn(
     gc.collect()  # what is measured is waiting for the dialog, not a garbage collection
     gc.disable()
     ticking = asyncio.create_task(ticker())
-    attendant = asyncio.create_task(desk.service._attend(call))
+    attendant = asyncio.create_task(desk.service.attendant(call).run())
     call.brain.heard(BotTurn(("您還在線上嗎？",), "zh"), "您還在線上嗎？", False)
     for _ in range(5):
         assert (await desk.client.get("/healthz")).status in (200, 503)

@@ -9,8 +9,9 @@ import pytest
 
 from voice.asr import Transcript
 from voice.clock import VirtualClock
+from voice.events import BotTurn
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
-from voice.pipeline import BotTurn, CallPipeline, PipelineConfig, feed_timeline
+from voice.pipeline import CallPipeline, PipelineConfig, feed_timeline
 from voice.tts import Speech, VoiceBox
 
 

@@ -112,6 +112,15 @@ class WhisperASR:
             return replace(result, text=self.places.correct(result.text))
         return result
 
+    def transcribe_plain(self, pcm: npt.NDArray[np.int16], language: str | None = None
+                         ) -> Transcript:
+        """faster-whisper's standard ``transcribe`` with its defaults (the speech bench's
+        baseline): the whole 30 s window, beam search, language detection."""
+        audio = pcm.astype(np.float32) / 32768.0
+        segments, _info = self._model.get().transcribe(audio, vad_filter=False)
+        return self._finish([(s.text.strip(), s.avg_logprob, s.no_speech_prob) for s in segments],
+                            language or "zh", detect=True)
+
     def _transcribe(self, pcm: npt.NDArray[np.int16], language: str | None) -> Transcript:
         expected = language or "zh"
         first = self._decode(pcm, expected, detect=True)

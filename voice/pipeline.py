@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -21,19 +21,26 @@ import numpy as np
 from voice.asr import Recognizer, Transcript
 from voice.clock import Clock, WallClock
 from voice.decode_gate import DecodeGate
-from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm, SpeechPaused, SpeechStarted
-from voice.frames import SpeechStopped as Stopped
+from voice.events import (
+    BargeIn,
+    BotAnswered,
+    BotAudioStarted,
+    BotHeard,
+    BotTurn,
+    CallerSpoke,
+    CallEvent,
+    HungUp,
+    KeyPressed,
+    SpeechPaused,
+    SpeechStarted,
+    Transcribed,
+)
+from voice.events import SpeechStopped as Stopped
+from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm
 from voice.tts import VoiceBox
 from voice.vad import Endpointer, VadConfig, dbfs
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BotTurn:
-    sentences: tuple[str, ...]
-    language: str
-    end_call: bool = False
 
 
 class Brain(Protocol):
@@ -98,16 +105,25 @@ class Stats:
     tts_first_ms: list[float] = field(default_factory=list)
     hangup_reason: str | None = None
     dropped_frames: int = 0  # caller audio dropped because the pipeline fell behind
+    dropped_events: int = 0  # events the call's owner did not take in time
+
+
+Events = asyncio.Queue[CallEvent]
 
 
 class CallPipeline:
-    """Feed caller audio with ``push``; bot audio goes to ``sink``; ``run`` until the call ends."""
+    """Feed caller audio with ``push``; bot audio goes to ``sink``; ``run`` until the call ends.
+
+    What happens is told, in order, on ``events`` (a bounded queue the call owns; when its
+    owner falls behind, the oldest events go, so the newest — the hang-up — always arrives).
+    """
 
     def __init__(self, brain: Brain, asr: Recognizer, voices: VoiceBox, sink: AudioSink,
                  config: PipelineConfig | None = None, phrases: Phrases | None = None,
                  clock: Clock | None = None, gate: DecodeGate | None = None,
-                 asr_executor: Executor | None = None) -> None:
+                 asr_executor: Executor | None = None, events: Events | None = None) -> None:
         self.clock: Clock = clock or WallClock()
+        self.events = events
         self.brain = brain
         self.asr = asr
         self.gate = gate  # shared with the other calls on the same recogniser
@@ -131,6 +147,17 @@ class CallPipeline:
         self._speech_end = 0.0  # call time the caller's last utterance ended
         self.on_hold = False  # waiting for a person: no "are you still there?"
         self.handed_over = False  # a person has the call: the bot is silent for good
+
+    def _emit(self, event: CallEvent) -> None:
+        if self.events is None:
+            return
+        if self.events.full():
+            self.events.get_nowait()
+            self.events.task_done()
+            if not self.stats.dropped_events:
+                log.warning("the call's owner fell behind its events: dropping the oldest")
+            self.stats.dropped_events += 1
+        self.events.put_nowait(event)
 
     # ---- transport side ------------------------------------------------------------------
 
@@ -174,6 +201,12 @@ class CallPipeline:
         if not self.ended:
             self._put_dropping(None)
 
+    def key_pressed(self, digit: str) -> None:
+        """A DTMF digit from the caller's phone: told to the call's owner."""
+        if not self.ended:
+            self._last_activity = self.now()
+            self._emit(KeyPressed(self.now(), digit))
+
     def now(self) -> float:
         """Call time in seconds."""
         return self.clock.now()
@@ -189,6 +222,7 @@ class CallPipeline:
                  asyncio.create_task(self._think(), name="think"),
                  asyncio.create_task(self._watch(), name="watch")]
         greeting = await self.clock.run(self.brain.greet)
+        self._emit(BotAnswered(self.now(), greeting))
         self._start_speaking(greeting)
         try:
             await self._ended.wait()
@@ -229,21 +263,27 @@ class CallPipeline:
         return self.now() - self._speech_end
 
     def hang_up(self, reason: str) -> None:
+        if self.ended:
+            return
         self.stats.hangup_reason = self.stats.hangup_reason or reason
+        self._emit(HungUp(self.now(), self.stats.hangup_reason))
         self._ended.set()
 
-    async def _listen(self) -> None:
-        speculation: tuple[int, asyncio.Task[Transcript]] | None = None
+    async def _caller_frames(self) -> AsyncIterator[tuple[Pcm, float]]:
+        """The caller's frames with their audio time, until the caller is gone; then what
+        they were saying still counts, and the call ends."""
         while True:
             frame = await self._frames.get()
             if frame is None:
-                for event in self._endpointer.flush(self._t_audio):
-                    if isinstance(event, Stopped) and len(event.audio):
-                        await self._turns.put(await self._recognise(event.audio))
-                self.hang_up("caller_hung_up")
+                await self._flush()
                 return
             t = self._t_audio
             self._t_audio += FRAME_MS / 1000
+            yield frame, t
+
+    async def _listen(self) -> None:
+        speculation: tuple[int, asyncio.Task[Transcript]] | None = None
+        async for frame, t in self._caller_frames():
             self._check_barge_in(frame)
             for event in self._endpointer.push(frame, t):
                 if isinstance(event, SpeechStarted):
@@ -255,20 +295,44 @@ class CallPipeline:
                     speculation = (len(event.audio), asyncio.create_task(
                         self._recognise(event.audio, final=False), name="speculative-asr"))
                 elif isinstance(event, Stopped):
-                    stopped = self._last_activity = self.now()
-                    # on the call clock: the endpointer saw the end (event.t) a hangover ago
-                    self._speech_end = self.now() - (event.t - event.speech_end)
-                    if speculation is not None and speculation[0] >= len(event.audio) - 6 * 320:
+                    stopped = self._stopped(event)
+                    hit = speculation is not None and \
+                        speculation[0] >= len(event.audio) - 6 * FRAME_SAMPLES
+                    if speculation is not None and hit:
                         text = await speculation[1]
                     else:
                         if speculation is not None:
                             speculation[1].cancel()
                         text = await self._recognise(event.audio)
                     speculation = None
-                    self.stats.asr_wait_ms.append((self.now() - stopped) * 1000)
-                    if text.text:
-                        self.stats.transcripts.append(text)
-                        await self._turns.put(text)
+                    await self._transcribed(text, stopped, hit)
+
+    async def _flush(self) -> None:
+        """The caller hung up: what they were saying still counts, then the call ends."""
+        for event in self._endpointer.flush(self._t_audio):
+            if isinstance(event, Stopped) and len(event.audio):
+                text = await self._recognise(event.audio)
+                if text.text:
+                    self.stats.transcripts.append(text)
+                    await self._turns.put(text)
+        self.hang_up("caller_hung_up")
+
+    def _stopped(self, event: Stopped) -> float:
+        """An utterance ended: note when (the voice's end, on the call clock) and tell."""
+        stopped = self._last_activity = self.now()
+        # on the call clock: the endpointer saw the end (event.t) a hangover ago
+        self._speech_end = self.now() - (event.t - event.speech_end)
+        self._emit(CallerSpoke(stopped, self._speech_end, len(event.audio) / SAMPLE_RATE))
+        return stopped
+
+    async def _transcribed(self, text: Transcript, stopped: float, speculative: bool) -> None:
+        waited = (self.now() - stopped) * 1000
+        self.stats.asr_wait_ms.append(waited)
+        self._emit(Transcribed(self.now(), text.text, text.language, text.confidence,
+                               self._speech_end, waited, speculative))
+        if text.text:
+            self.stats.transcripts.append(text)
+            await self._turns.put(text)
 
     async def _recognise(self, audio: Pcm, final: bool = True) -> Transcript:
         language = self._language
@@ -277,11 +341,11 @@ class CallPipeline:
 
         def decode() -> Transcript:
             if self.gate is None:
-                return self.asr.transcribe(audio, language)
+                return self._decode(audio, language)
             with self.gate.turn(final):
                 if not wanted.is_set():  # a guess overtaken while it waited
                     return Transcript("", language, 0.0)
-                return self.asr.transcribe(audio, language)
+                return self._decode(audio, language)
 
         try:
             return await self.clock.run(decode, executor=self.asr_executor)
@@ -291,6 +355,9 @@ class CallPipeline:
         except Exception:  # a failed decode loses one utterance, never the call
             log.exception("speech recognition failed")
             return Transcript("", language, 0.0)
+
+    def _decode(self, audio: Pcm, language: str) -> Transcript:
+        return self.asr.transcribe(audio, language)
 
     def _check_barge_in(self, frame: Pcm) -> None:
         """Caller speech over the bot: voiced, long enough, louder than the bot's echo."""
@@ -309,6 +376,7 @@ class CallPipeline:
     def _interrupt(self) -> None:
         if self._speaking is not None and not self._speaking.done():
             self.stats.interruptions.append(self.now())
+            self._emit(BargeIn(self.now()))
             self._speaking.cancel()
             self.sink.clear()
         self._over_bot_ms = 0
@@ -324,6 +392,7 @@ class CallPipeline:
                 log.exception("the dialog failed on a turn")
                 continue
             self.stats.dialog_ms.append((self.now() - started) * 1000)
+            self._emit(BotAnswered(self.now(), turn, self.stats.dialog_ms[-1], self._speech_end))
             if turn.sentences:
                 self._start_speaking(turn, reply_to=self._speech_end)
 
@@ -353,8 +422,10 @@ class CallPipeline:
                 if first:
                     self.stats.first_audio.append(self.now())
                     self.stats.tts_first_ms.append((self.now() - started) * 1000)
-                    if reply_to is not None:
-                        self.stats.voice_to_voice_ms.append((self.now() - reply_to) * 1000)
+                    v2v = None if reply_to is None else (self.now() - reply_to) * 1000
+                    if v2v is not None:
+                        self.stats.voice_to_voice_ms.append(v2v)
+                    self._emit(BotAudioStarted(self.now(), turn, self.stats.tts_first_ms[-1], v2v))
                     first = False
                 progress = [0]
                 try:
@@ -372,6 +443,7 @@ class CallPipeline:
             heard = ("" if turn.language == "zh" else " ").join(p for p in played if p)
             self.stats.played.append(heard + ("…" if interrupted else ""))
             self.brain.heard(turn, heard, interrupted)
+            self._emit(BotHeard(self.now(), turn, heard, interrupted))
             if turn.end_call and not interrupted:
                 self.hang_up("bot_ended")
 

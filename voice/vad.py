@@ -8,16 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import webrtcvad
 
-from voice.frames import (
-    FRAME_MS,
-    FRAME_SAMPLES,
-    SAMPLE_RATE,
-    Event,
-    Pcm,
-    SpeechPaused,
-    SpeechStarted,
-    SpeechStopped,
-)
+from voice.events import Event, SpeechPaused, SpeechStarted, SpeechStopped
+from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,388 @@
+"""Every live call of this process, and the queue of calls waiting for a person.
+
+Calls come in on a channel (WebRTC today); each gets the speech pipeline and its own dialog,
+an attendant for the time it may wait for a person, and its record when it ends. An agent who
+accepts joins on a channel of their own, bridged to the caller's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import secrets
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiortc import RTCSessionDescription
+
+from dialog.cases import CaseDraft
+from dialog.handoff import suggest_replies
+from dialog.phrases import busy_lines
+from hotline.accounts import Agent
+from hotline.audio_recorder import CallRecorder
+from hotline.auth import RateLimiter
+from hotline.calls.agent_line import AgentLine
+from hotline.calls.attendant import Attendant
+from hotline.calls.call import Call, CallConflict, new_call
+from hotline.calls.policy import CallPolicy
+from hotline.channels.base import Channel, Remote
+from hotline.channels.webrtc import WebRtcChannel
+from hotline.channels.webrtc_audio import BotAudioTrack
+from hotline.dialogs import DialogFactory
+from hotline.memory import trim
+from hotline.records import CallRecord, CallRecords
+from voice.asr import Recognizer
+from voice.decode_gate import DecodeGate
+from voice.frames import FRAME_SAMPLES
+from voice.tts import VoiceBox
+
+log = logging.getLogger(__name__)
+
+# An ended call stays in memory this long, for the caller's page to learn how it ended; then
+# only its database record. Short: each one holds its closed connection, codecs and buffers.
+KEEP_ENDED_S = 120.0
+
+
+class CallService:
+    """Every live call of this process, and the queue of calls waiting for a person."""
+
+    def __init__(self, factory: DialogFactory, asr: Recognizer, voices: VoiceBox,
+                 ice_servers: list[str], policy: CallPolicy | None = None,
+                 records: CallRecords | None = None) -> None:
+        self.factory = factory
+        self.records = records
+        self.asr = asr
+        self.voices = voices
+        self.ice_servers = ice_servers
+        self.policy = policy or CallPolicy()
+        self.calls: dict[str, Call] = {}
+        self.attendants: dict[str, Attendant] = {}
+        self.new_calls = RateLimiter(self.policy.calls_per_minute_per_ip, 60.0)
+        self.gate = DecodeGate()  # every call's decodes take turns on the one recogniser
+        # Decodes wait for their turn in threads of their own: a queue of them never takes
+        # the threads that the dialog, speech synthesis and the database need.
+        self.asr_pool = ThreadPoolExecutor(max_workers=2 * self.policy.max_calls + 4,
+                                           thread_name_prefix="asr")
+        self._negotiating: Counter[str] = Counter()  # offers being answered, by address
+        self.draining = False  # shutting down: live calls finish, no new ones
+        self._agent_call_s: deque[float] = deque(maxlen=20)
+        self._changed = asyncio.Event()
+        self.version = 0  # counts changes
+        self.on_call_ended: Callable[[Call], None] = lambda call: None  # metrics
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def max_calls(self) -> int:
+        return self.policy.max_calls
+
+    @property
+    def live(self) -> int:
+        return sum(1 for c in self.calls.values() if not c.ended) + \
+            sum(self._negotiating.values())
+
+    def live_from(self, address: str) -> int:
+        return sum(1 for c in self.calls.values() if not c.ended and c.address == address) + \
+            self._negotiating[address]
+
+    def refusal(self, address: str) -> tuple[int, str] | None:
+        """Why a new call from ``address`` is refused now (status, message), or None."""
+        if self.draining:
+            return 503, "the service is shutting down; please call again in a minute"
+        if self.live_from(address) >= self.policy.calls_per_ip:
+            return 429, "too many live calls from this address"
+        return None
+
+    # ---- changes, for the agents' live views ------------------------------------------------
+
+    def notify(self) -> None:
+        """Something a live view shows changed: wake them all."""
+        self.version += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def notify_threadsafe(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.notify)
+
+    async def changed(self, seen: int, within: float) -> None:
+        """Return once anything changed after ``version`` was ``seen`` (read it before
+        building what is sent, so no change slips in between), or after ``within`` seconds
+        (waiting times tick on even when nothing else changes)."""
+        if self.version == seen:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), within)
+
+    # ---- the queue --------------------------------------------------------------------------
+
+    def queue(self) -> list[Call]:
+        """Waiting calls, emergencies first, then the longest waiting."""
+        waiting = [c for c in self.calls.values() if c.queued]
+        return sorted(waiting, key=lambda c: (c.emergency is None, -c.waited_s()))
+
+    def expected_wait(self, call: Call) -> tuple[int, int]:
+        """(place in the queue from 1, expected wait in whole minutes)."""
+        queue = self.queue()
+        position = queue.index(call) + 1 if call in queue else 1
+        typical = (sum(self._agent_call_s) / len(self._agent_call_s) if self._agent_call_s
+                   else self.policy.typical_agent_call_s)
+        agents_busy = max(1, sum(1 for c in self.calls.values() if c.agent and not c.ended))
+        return position, max(1, round(position * typical / agents_busy / 60))
+
+    def attendant(self, call: Call) -> Attendant:
+        """The call's attendant (made once; it listens to the call's events)."""
+        if call.call_id not in self.attendants:
+            self.attendants[call.call_id] = Attendant(
+                call, self.policy.agent_wait_s, self.policy.hold_message_s,
+                self.expected_wait, self.notify)
+        return self.attendants[call.call_id]
+
+    # ---- an agent takes a call ----------------------------------------------------------------
+
+    async def accept(self, call: Call, agent: Agent,
+                     offer: RTCSessionDescription) -> RTCSessionDescription:
+        """An agent takes a waiting call: audio is bridged both ways, the bot falls silent
+        and keeps transcribing; the agent's own speech is transcribed too.
+
+        The agent's offer is negotiated first; only a working answer takes the call from the
+        bot (a bad offer leaves the caller waiting, with the bot). If the agent's connection
+        is not up within the connect timeout, the bot takes the call back.
+        """
+        if not call.queued or call.accepting:
+            raise CallConflict("this call is not waiting for an agent (taken or over)")
+        call.accepting = True
+        try:
+            # ≤ 300 ms of the caller's voice queued for the agent
+            channel = await WebRtcChannel.answer(offer, self.ice_servers, Remote(agent.name),
+                                                 BotAudioTrack(max_frames=15))
+        finally:
+            call.accepting = False
+            self.attendant(call).poke()
+        if not call.queued:  # the caller hung up, or the call-back offer came, meanwhile
+            await channel.hang_up()
+            raise CallConflict("this call is not waiting for an agent any more")
+        self._take(call, agent, channel)
+        await asyncio.to_thread(_suggest, call)
+        log.info("call %s accepted by %s", call.call_id, agent.name)
+        self.notify()
+        return channel.local_description
+
+    def _take(self, call: Call, agent: Agent, channel: Channel) -> None:
+        """The agent has the call from now on (nothing awaited: no event slips in)."""
+        call.agent, call.accepted_at, call.waiting_since = agent, time.monotonic(), None
+        call.agent_channel = channel
+        self.attendant(call).poke()
+        line = AgentLine(call, channel, self.asr, self.gate, self.asr_pool)
+        call.spawn(line.listen(), "agent-rx")
+        call.spawn(self._agent_gone(call, channel), "agent-gone")
+        call.spawn(self._expect(call, channel.connected, self.agent_left), "agent-connect")
+
+        def caller_said(_text: str) -> None:  # on a worker thread, after each utterance
+            _suggest(call)
+            call.suggest_ms.append(round(call.pipeline.since_speech_end() * 1000))
+            self.notify_threadsafe()
+
+        call.pipeline.hand_over()
+        call.channel.out.clear()
+        call.brain.with_agent = caller_said
+
+    async def _agent_gone(self, call: Call, channel: Channel) -> None:
+        await channel.gone.wait()
+        await self.agent_left(call)
+
+    async def agent_left(self, call: Call) -> None:
+        """The agent's line dropped mid-call (or never came up): the bot takes the call
+        back, apologises and offers a call-back, so the caller is not left in silence and
+        nothing is lost."""
+        if call.ended or call.closing is not None or call.agent_left or call.agent is None:
+            return  # the call is ending anyway (the agent pressed End, or it hung up)
+        call.agent_left = True
+        log.warning("call %s: the agent's line dropped; the bot takes the call back",
+                    call.call_id)
+        call.brain.with_agent = None
+        call.callback_offered = True
+        call.pipeline.take_back()
+        self.notify()
+        if call.agent_channel is not None:
+            await call.agent_channel.hang_up()
+        turn = await asyncio.to_thread(call.brain.offer_callback, True)
+        if not call.ended:
+            call.pipeline.say(turn)
+
+    def submit_case(self, call: Call, agent: Agent, draft: CaseDraft) -> str:
+        """The agent files the call's case (from the edited form); returns its number.
+        A call has one case: a second one, or one after the call ended, is a conflict.
+        Blocking (the database, the dialog's lock): run it in a worker thread."""
+        if call.agent is None or call.agent.name != agent.name:
+            raise CallConflict("only the agent on the call can file its case")
+        with call.brain.lock:
+            if call.ended:
+                raise CallConflict("the call has ended; its record is kept as it was")
+            if call.manager.state.case is not None:
+                raise CallConflict(f"this call's case is already filed "
+                                   f"({call.manager.state.case.number})")
+            case = self.factory.cases.file(draft)
+            call.manager.state.case = case
+        self.notify_threadsafe()  # filed from a worker thread
+        return case.number
+
+    # ---- calls come and go ------------------------------------------------------------------
+
+    async def answer(self, offer: RTCSessionDescription, address: str = "unknown",
+                     listen: bool = True) -> tuple[Call, RTCSessionDescription]:
+        """Negotiate a caller's WebRTC offer (returns the call and the answer); only a call
+        that got this far holds a line.
+
+        Raises ``BadOffer`` (nothing kept, the connection closed) when the offer cannot
+        become a call. The call then has ``connect_timeout_s`` to bring the caller's audio
+        (a busy call: the connection), or it is ended.
+        """
+        self._negotiating[address] += 1
+        try:
+            channel = await WebRtcChannel.answer(offer, self.ice_servers, Remote(address))
+        finally:
+            self._negotiating[address] -= 1
+            if self._negotiating[address] <= 0:
+                del self._negotiating[address]
+        return self.open(channel, listen), channel.local_description
+
+    def open(self, channel: Channel, listen: bool = True) -> Call:
+        """A call on a channel that is up: the bot answers it (``listen``), or it only
+        hears that the lines are busy."""
+        self._loop = asyncio.get_running_loop()
+        call_id = secrets.token_hex(8)
+        recording = self.policy.recordings is not None and listen
+        call = new_call(call_id, secrets.token_urlsafe(24), channel, self.factory.new(call_id),
+                        self.asr, self.voices, gate=self.gate, asr_executor=self.asr_pool,
+                        recording=recording)
+        call.brain.on_change = self.notify_threadsafe
+        if recording and self.policy.recordings is not None:
+            call.recorder = CallRecorder(self.policy.recordings, call_id)
+            channel.out.tap = call.recorder.line
+        self.calls[call_id] = call
+        if listen:
+            call.spawn(call.dispatch(), "events")
+            call.spawn(self.attendant(call).run(), "attend")
+            call.spawn(call.pump(), "rx")
+            call.spawn(self._run(call), "call")
+        else:
+            call.spawn(_when(channel.connected, call.connected.set), "connected")
+        call.spawn(self._expect(call, call.connected, self.end), "connect")
+        call.spawn(self._gone(call), "gone")
+        return call
+
+    async def answer_busy(self, offer: RTCSessionDescription, address: str = "unknown"
+                          ) -> tuple[Call, RTCSessionDescription]:
+        """At capacity: answer, say the lines are busy, hang up — never a dead line."""
+        call, local = await self.answer(offer, address, listen=False)
+        call.spawn(self._busy(call), "busy")
+        return call, local
+
+    async def _busy(self, call: Call) -> None:
+        try:
+            await call.connected.wait()  # (the connect timeout ends a call that never is)
+            for text, lang in busy_lines():
+                speech = await asyncio.to_thread(self.voices.synthesize, text, lang)
+                for start in range(0, len(speech.pcm), FRAME_SAMPLES):
+                    await call.channel.out.play(speech.pcm[start:start + FRAME_SAMPLES])
+                call.manager.state.transcript.append(
+                    {"who": "bot", "text": text, "t": round(call.seconds(), 3)})
+            await asyncio.sleep(call.channel.out.pending_seconds + 0.5)  # until played
+        finally:
+            await self._finish(call)
+
+    async def _finish(self, call: Call) -> None:
+        """The call is over (hang-up, pipeline end or shutdown, whichever comes first):
+        every path waits for the one closing, so none reports "ended" before the record."""
+        if call.closing is None:
+            call.closing = asyncio.create_task(self._close(call), name="close-call")
+        await asyncio.shield(call.closing)
+
+    async def _close(self, call: Call) -> None:
+        """Keep the call's record, then show it ended and close the connection."""
+        if call.accepted_at is not None:
+            self._agent_call_s.append(time.monotonic() - call.accepted_at)
+        if self.records is not None:
+            st = call.manager.state
+            record = CallRecord(
+                call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
+                st.case.number if st.case else None, st.emergency,
+                st.handoff.reason.value if st.handoff else None,
+                call.agent.name if call.agent else "bot", list(st.transcript))
+            try:
+                await asyncio.to_thread(self.records.save, record)
+            except Exception:  # the call is over either way; say so loudly
+                log.exception("could not save the record of call %s", call.call_id)
+        if call.recorder is not None:
+            call.recorder.close()
+        self.on_call_ended(call)
+        call.finished.set()
+        if call.call_id in self.attendants:
+            self.attendants.pop(call.call_id).poke()
+        self.notify()
+        # The caller's page may still ask how it ended; after that only the record remains.
+        asyncio.get_running_loop().call_later(KEEP_ENDED_S, self.calls.pop, call.call_id, None)
+        await call.channel.hang_up()
+        if call.agent_channel is not None:
+            await call.agent_channel.hang_up()
+        await asyncio.to_thread(trim)  # the call's native memory back to the system
+
+    async def _gone(self, call: Call) -> None:
+        """The far end left: end the call (unless it is ending already)."""
+        await call.channel.gone.wait()
+        if call.closing is None:
+            await self.end(call)
+
+    async def _run(self, call: Call) -> None:
+        try:
+            await call.pipeline.run()
+        finally:
+            await self._finish(call)
+
+    async def _expect(self, call: Call, up: asyncio.Event,
+                      otherwise: Callable[[Call], Any]) -> None:
+        """Give a connection the connect timeout to come up, else ``otherwise(call)``."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(up.wait(), self.policy.connect_timeout_s)
+        if not up.is_set() and not call.ended:
+            log.info("call %s: no connection within %.0f s", call.call_id,
+                     self.policy.connect_timeout_s)
+            await otherwise(call)
+
+    async def end(self, call: Call) -> None:
+        call.pipeline.end_of_input_nowait()
+        await self._finish(call)
+        await call.stop_tasks()
+
+    async def drain(self, within: float) -> None:
+        """Take no new calls; let the live ones finish for up to ``within`` seconds."""
+        self.draining = True
+        self.notify()
+        deadline = time.monotonic() + within
+        while self.live and time.monotonic() < deadline:
+            await self.changed(self.version, min(1.0, max(0.0, deadline - time.monotonic())))
+
+    async def close(self) -> None:
+        """End every call (each record is saved) and stop the recogniser's threads."""
+        self.draining = True
+        await asyncio.gather(*(self.end(call) for call in list(self.calls.values())),
+                             return_exceptions=True)
+        self.asr_pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def _when(event: asyncio.Event, then: Callable[[], None]) -> None:
+    await event.wait()
+    then()
+
+
+def _suggest(call: Call) -> None:
+    """Replies for the agent, from the knowledge base, for the conversation so far
+    (takes the dialog's lock: call it from a worker thread)."""
+    with call.brain.lock:
+        st = call.manager.state
+        lines, fields, lang = st.caller_lines(), st.fields(), st.lang
+    call.suggestions = suggest_replies(call.manager.kb, lines, fields, lang=lang)

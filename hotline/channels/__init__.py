@@ -1,0 +1,1 @@
+"""How calls reach the service: one ``Channel`` per transport (see ``base``)."""
