@@ -38,7 +38,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"want to die|better off dead)\b"),
     ("fire", "119",
      r"失火|火災|著火|起火|燒起來|火燒|冒煙|濃煙|黑煙|火很大|火苗|"
-     r"\b(fire|on fire|burning|smoke|smoking building|flames?)\b"),
+     r"\b(fire|on fire|burning|smoke(?! (alarm|detector))|smoking building|flames?)\b"),
     ("gas", "119",
      r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|聞到瓦斯|瓦斯.{0,4}(臭|味道)|煤氣|"
      r"\b(gas leak|leaking gas)\b|\bsmell\w*\b.{0,25}\bgas\b|\bgas\b.{0,15}\bsmell"),
@@ -47,6 +47,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"(小孩|小朋友|孩子|嬰兒|寶寶|老人|阿嬤|阿公).{0,20}(被)?(關|鎖|困)在.{0,6}(車|車子|車內|車裡)|"
      r"(關|鎖|困)在(車|車子)(裡|內).{0,20}(小孩|小朋友|孩子|嬰兒|寶寶)|"
      r"(後座|車內|車裡|車上).{0,20}(小孩|小朋友|孩子|嬰兒|寶寶).{0,10}(被)?(關|鎖|困)在|"
+     r"車(子)?(裡面|裡|內|上)?(被)?(關|鎖|困)著.{0,6}(小孩|小朋友|孩子|嬰兒|寶寶|幼兒)|"
      r"\b(child|kid|baby|toddler)\b.{0,30}\b(locked|left|trapped) in (a|the) (hot )?car\b"),
     ("child_abuse", "113",
      r"虐童|虐待.{0,6}(小孩|兒童|孩子|小朋友|嬰兒)|打.{0,3}(小孩|孩子|兒子|女兒|小朋友|嬰兒).{0,12}(哭|傷|流血|喊)|"
@@ -79,6 +80,12 @@ _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in
 _WHO = (r"((?<!有)(?<!被)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
         r"小朋友|孩子|嬰兒|寶寶|先生|太太|老公|老婆|媽|爸|爺爺|奶奶|哥|姊|姐|弟|妹|朋友|同事|鄰居|"
         r"騎士|路人|駕駛|司機|工人|男的|女的|男生|女生|騎.{0,3}的)")
+# "Everyone will be better off", "look after my wife from now on": a farewell, when said with
+# a debt, a bridge or a river, or on a call made to say it (alone, too often a figure of speech).
+_RELIEVED = (r"(大家|你們|家人|家裡|全家)(就|都|也)?(會)?(比較|可以)?(輕鬆|解脫|好過|不用再煩)|"
+             r"不(會|要)?再(拖累|連累|麻煩)(大家|你們|家人)|(以後|之後)(要|就)?(好好|幫我|替我)照顧")
+_LAST_PLACE = (r"(在|到|去).{0,6}(橋上|橋邊|河邊|溪邊|海邊|堤防|鐵軌)|欠.{0,4}(錢|債)|負債|債務|"
+               r"(打|傳)(電話|訊息|簡訊|line|LINE)給我")
 # Signs of danger said in other words: (kind, number, pattern), the first found wins.
 _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
@@ -87,8 +94,9 @@ _CUES: list[tuple[str, str, str]] = [
      r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)"),
     ("fall", "119",
      r"(小朋友|小孩|孩子|小男生|小女生|嬰兒|幼兒|寶寶).{0,10}(爬|站|坐|跨|掛)(到|在|出).{0,8}"
-     r"(欄杆|窗|陽台|屋頂|頂樓|樓頂|鐵窗).{0,6}(外|邊|上)|"
-     r"\b(child|kid|toddler|boy|girl)\b.{0,25}\b(outside|over|on) the (railing|balcony|window ledge)\b"),
+     r"(欄杆|窗|陽台|屋頂|頂樓|樓頂|鐵窗|冷氣|窗台|外牆|雨遮|遮雨棚|屋簷|女兒牆).{0,6}(外|邊|上)|"
+     r"\b(child|kid|toddler|boy|girl)\b.{0,25}\b(outside|over|on(to)?|out on) the (railing|balcony|"
+     r"(window )?ledge|window ?sill|air ?con\w*( unit)?|ac unit|awning|roof edge)\b"),
     ("suicide", "1925",
      r"永遠消失|不想(再)?(醒來|醒過來)|活著(好|很|真的?)?(累|沒意思|沒意義|沒有意義)|"
      r"(東西|衣服|寵物|貓|狗|錢|存款|手機|電腦).{0,10}(都)?送(人|給)|交代.{0,4}後事|遺書|"
@@ -98,6 +106,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
      r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|"
+     rf"({_RELIEVED}).{{0,60}}({_LAST_PLACE})|({_LAST_PLACE}).{{0,60}}({_RELIEVED})|"
      r"(去|到)(一個)?(比較好|更好)的地方|(以後)?(不用|不要)(再)?找(我|她|他|我們|她們|他們)|"
      r"\b(this is (my )?goodbye|sorry for everything|won'?t see (me|him|her) again|"
      r"locked (him|her|them)sel(f|ves) in)\b|"
@@ -108,17 +117,33 @@ _CUES: list[tuple[str, str, str]] = [
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
+     r"(窗|門縫|門底下|門下|屋裡|屋內|房間|家裡|裡面).{0,8}(飄|冒|竄|湧|跑)出.{0,6}((?<!油)煙|霧|黑黑|灰灰|黑色|灰色)|"
+     r"(燒|融化)(塑膠|橡膠|電線)的?(味|臭)|聞(起來)?.{0,3}像.{0,3}(在)?燒|"
+     r"(住警器|偵煙器|煙霧警報器|火災警報器).{0,8}(響|叫|嗶)|"
      r"\b(smoke (is )?(coming|pouring|rising)|burning (smell|plastic)|smell\w* (of|like) burning|"
-     r"sparks?|sparking)\b"),
+     r"sparks?|sparking|(smoke|fire) alarm\w* .{0,20}(beeping|going off|ringing|sounding))\b|"
+     r"\b(haze|fumes|smoke)\b.{0,20}\b(coming|pouring|seeping|leaking|billowing|drifting) (out of|"
+     r"out from|from under|under)\b.{0,25}\b(door|window|flat|apartment|room|house|unit)s?\b"),
     ("gas", "119",
      r"臭雞蛋.{0,2}味|(瓦斯|煤氣|怪)味.{0,10}(頭暈|頭痛|想吐|很重|很濃)|"
      r"\b(rotten eggs?|smell\w* of gas)\b"),
+    ("co", "119",
+     r"(全家|大家|家人|一家人|我們家?|好幾個人|兩個人|三個人|家裡的人)(都|全部)?(人)?.{0,4}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
+     r"熱水器.{0,30}(頭暈|頭好暈|頭痛|想吐|昏|叫不)|(頭暈|頭好暈|頭痛|想吐|昏昏沉沉|昏倒).{0,30}熱水器|"
+     r"一氧化碳.{0,4}中毒|\b(carbon monoxide poisoning|(whole family|all of us|we'?re all|everyone "
+     r"(here|at home)) .{0,15}(dizzy|nauseous|light-?headed))\b"),
     ("trapped", "119",
      rf"{_WHO}.{{0,8}}((卡|困|夾|壓)在.{{0,6}}(裡面|車內|車裡|底下|下面|中間)|出不來|被困|受困)|"
      r"(被|人)(困|壓|夾)住|(被|整個人).{0,4}(蓋|埋|壓)在.{0,4}(下面|底下|裡面)|"
      r"(電梯|車|屋|房子|土|牆).{0,12}(卡|停|垮|塌|崩|倒).{0,20}(裡面有|壓到|埋到).{0,4}人|"
      r"掉(進|到|下|入).{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳)|溺水|沉下去|被(水|浪)沖走|"
      r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
+     r"(車|車子|汽車|機車|轎車|貨車|人)[^，。]{0,8}(衝|翻|掉|摔|跌|落|滑)(進|到|入|落|下)[^，。]{0,8}"
+     r"(水溝|排水溝|大排|溪|河|圳|池|湖|海|魚塭|水裡|水中)|"
+     r"裡面.{0,4}有人.{0,6}(拍|敲|捶|搥)(打)?(窗|門|玻璃)|"
+     r"\b(car|van|truck|vehicle|scooter)\b.{0,20}\b(went|drove|plunged|crashed|rolled|fell|slid|"
+     r"veered) into (the|a) (river|canal|water|ditch|pond|lake|sea|drain)\b|"
+     r"\b(banging|pounding|knocking) on the (window|door|glass) from (inside|within)\b|"
      r"\b(trapped|stuck (inside|in (the|a) (car|lift|elevator))|drowning|"
      r"fell into (the|a) (river|water|sea|canal|pool)|pinned (under|beneath))\b"),
     ("violence", "110",
@@ -141,7 +166,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(tied (up|to)|locked (in|inside) (a|the) (car|room|cage)|grabbed (a|the) (child|girl|boy|kid)|"
      r"(pulled|dragged|forced) (a|the) (child|girl|boy|kid))\b"),
     ("medical", "119",
-     rf"(叫|喊|搖|拍|敲門).{{0,8}}(都)?(沒有?|不)(反應|回應|醒|聲音|人應)|叫不醒|"
+     rf"(叫|喊|搖|拍|敲門).{{0,8}}(都)?(沒有?|不)(反應|回應|醒|聲音|人應)|叫不太?醒|意識(不清|模糊)|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
      r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
@@ -157,8 +182,20 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
      r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b"),
+    ("followed", "110",
+     r"(男的|女的|男子|男人|女人|陌生人|人|傢伙|怪人|機車|車子|車)[^，。]{0,10}(一路|一直)(跟|尾隨)(著|在|到)"
+     r"(我|她|他|我們|她們|小孩|我女兒|我兒子)|"
+     r"我(轉彎|過馬路|停下來|走快|走到哪)[^，。]{0,3}(他|她|對方|那個人)(就|也)(轉彎|跟|停|走快)|"
+     r"\b(someone|a man|a guy|a car|a stranger|he)\b.{0,20}\b(has been |is |keeps? |kept )?"
+     r"follow(ing|ed) (me|us|her|him)\b"),
+    ("pedestrian", "110",
+     rf"{_WHO}.{{0,12}}(快速道路|快速公路|高速公路|國道|匝道|快車道|車道|路中間).{{0,8}}"
+     r"(走來走去|亂走|遊蕩|徘徊|晃來晃去|走路|逆向走|站著|坐著|蹲著)|"
+     r"(他|她|阿公|阿嬤|老人|老先生|老太太|伯伯|阿伯|阿婆)(好像)?(都)?不知道自己在哪(裡)?(?!一?區)|"
+     r"\b(walking|wandering|standing) (on|in|along|down) the (highway|expressway|motorway|freeway|"
+     r"carriageway|middle of the road)\b"),
     ("intruder", "110",
-     r"(轉|扭|拉|試|開).{0,4}門把|撬.{0,3}(門|鎖|窗)|(爬|翻)(進|過|上).{0,4}(窗|牆|陽台)|"
+     r"(轉|扭|拉|試|開).{0,4}門把|撬.{0,8}(門|鎖|窗)|(剪|鋸|切)(斷|開).{0,4}(鐵窗|門鎖|鎖頭|鐵門)|(爬|翻)(進|過|上).{0,4}(窗|牆|陽台)|"
      r"一間一間.{0,8}(門|開|看)|不敢開門|躲(在)?(家裡|房間|廁所|浴室|衣櫃).{0,8}(不敢|怕)|"
      r"(跟蹤|尾隨)|"
      r"\b(trying (the )?(door|handles|doors)|someone is (in|inside) my (house|flat|apartment)|"
@@ -168,6 +205,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
      r"\b(haven'?t seen (him|her|them) (for|in) (days|a week)|nobody answers the door)\b"),
 ]
+_VICTIM = re.compile(_WHO)
 _CUES_COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _CUES]
 
 # Danger words matched by sound as well: Whisper heard 失火 as 吃火.
@@ -193,13 +231,22 @@ _NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|
 # What sounded like danger and was not: 還以為是失火, 原來是在燒金紙; fire lanes and drills.
 _MISTAKEN = re.compile(r"(以為|誤會|原來|才知道|結果)(是)?", re.IGNORECASE)
 _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
+                             r"說(只是|沒事|沒有危險|是正常)|只是.{0,8}(蒸氣|水氣|霧氣|水霧|灰塵)|"
+                             r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
+                             r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
                              r"\b(turned out|thought it was|they said it'?s (normal|fine))\b",
                              re.IGNORECASE)
 _NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
                        r"烤肉|拜拜|燒香|香爐|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
                        r"department|truck|door|safety)|\bfire(works|crackers)\b", re.IGNORECASE)
+# Rubbish burnt in the open smells of burning plastic too: an environment case, unless the
+# words say a fire (失火, 燒起來).
+_OPEN_BURNING = re.compile(r"燒(垃圾|稻草|雜草|廢棄物|落葉|廢料|廢輪胎)|露天燃燒|\bburning (rubbish|garbage|trash|"
+                           r"leaves|waste)\b", re.IGNORECASE)
+_SAYS_FIRE = re.compile(r"失火|火災|著火|起火|燒起來|火燒|火很大|\b(fire|flames?)\b", re.IGNORECASE)
 _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞到)|(人|大家)(都)?(沒事|平安|沒受傷)|"
                           r"\b(no one|nobody) (was |is |got )?(hurt|injured)\b", re.IGNORECASE)
+_FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
 _CLAUSE = re.compile(r"[，,。.！!？?；;]")
 _FIRE_KINDS = {"fire", "gas"}
 
@@ -264,6 +311,15 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             text[clause_start:clause_end]):
         return True
     if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:clause_end]):
+        return True
+    if kind == "fire" and _OPEN_BURNING.search(text) and not _SAYS_FIRE.search(text[start:end]):
+        return True
+    # A dog beaten with a stick: the clause names an animal and no person (animal protection).
+    said = text[start:next((m.start() + start for m in _CLAUSE.finditer(text[start:])), len(text))]
+    if kind in ("violence", "child_danger") and _ANIMAL.search(said) and not _VICTIM.search(said):
+        return True
+    # 臭到我們全家都頭暈: a figure of speech for a stench or a din, not poisoning.
+    if kind == "co" and _FIGURATIVE.search(text[clause_start:start]):
         return True
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \

@@ -432,7 +432,8 @@ class DialogManager:
     def _next_question(self) -> str | None:
         st = self.state
         has_place = bool(st.slots.get("address")) or bool(
-            st.slots.get("district") and st.slots.get("landmark"))
+            st.slots.get("district") and st.slots.get("landmark")) or bool(
+            st.category == "bus" and st.slots.get("landmark"))  # a bus's place is its stop
         if st.category == "bus" and not st.slots.get("bus_details_unknown") and not (
                 st.slots.get("route") and st.slots.get("time") and has_place):
             return "bus_details"  # route, stop and time, in one question

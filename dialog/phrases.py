@@ -144,6 +144,9 @@ _EMERGENCY_WHY = {
         "intruder": "有可疑的人可能正要闖入，需要警察馬上處理。",
         "unseen": "屋裡的人可能出事了，需要救護人員和警察去察看。",
         "child_danger": "有人可能正被傷害或被帶走，需要警察馬上處理。",
+        "co": "可能是一氧化碳中毒，請馬上打開窗戶、關掉熱水器，大家先到室外。",
+        "followed": "有人在跟著您，需要警察馬上保護您；請往有人的地方走，例如便利商店。",
+        "pedestrian": "有人在車道上，隨時可能被撞，需要警察馬上處理。",
     },
     "en": {
         "fire": "A fire or heavy smoke needs the fire brigade right away. ",
@@ -160,6 +163,12 @@ _EMERGENCY_WHY = {
         "intruder": "Someone may be breaking in; the police need to come at once. ",
         "unseen": "The person inside may be in trouble; paramedics and police can check. ",
         "child_danger": "Someone may be being hurt or taken away; the police need to act now. ",
+        "co": "This may be carbon monoxide poisoning: open the windows, turn off the water "
+              "heater and get everyone outside. ",
+        "followed": "Someone is following you; the police can protect you now. Go where there "
+                    "are people, such as a convenience store. ",
+        "pedestrian": "Someone on foot in the traffic lanes may be hit at any moment; the police "
+                      "need to come now. ",
     },
 }
 

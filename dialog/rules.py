@@ -39,7 +39,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "illegal_parking": [
         (r"違規停車|違停|亂停|併排|並排|臨停", 3),
         (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
-        (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?.{0,3}停", 3),
+        (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?(面|邊)?.{0,3}停(?!電)", 3),
+        (r"(公車|客運|巴士|救護車|消防車|垃圾車).{0,4}(都)?(沒辦法|無法|不能|開不)(靠站|進站|進來|過|通過|轉彎)", 2),
         (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
         (r"(車|汽車|機車|貨車|卡車|砂石車|遊覽車).{0,8}(停|放).{0,6}(好幾|整天|幾天|很久|沒動|不走|不動)", 3),
         (r"(車|汽車|機車|貨車|卡車|砂石車).{0,8}停", 1),
@@ -53,18 +54,22 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "noise": [
         (r"噪音|擴音器|大聲公|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響|廣播車", 3),
         (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟)|(叫|吵)到.{0,4}(睡|休息)", 2),
+        (r"(警報器?|警鈴|警笛|汽笛|鈴聲).{0,6}(響|叫|吵)|(砰|碰|轟|咚){2,}|(爆炸|槍|尖叫|煙火)聲|"
+         r"(拍電影|拍片|拍戲|表演|晚會).{0,30}(聲|半夜|到.{0,4}點|沒停|不停)", 2),
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
         (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker|jackhammer\w*|pile[- ]driv\w*", 3),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
+        (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
+         r"(hours?|all (day|morning|night))|\b(bangs|booming|explosions)\b", 2),
         (r"\bloud\b|\bmusic\b", 2),
     ],
     "sanitation": [
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
-        (r"滿地(都是)?|沒人(來)?(掃|清)", 2),
+        (r"滿地(都是)?|沒人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
@@ -77,7 +82,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(狗|貓|犬).{0,12}(綁|關|餓|虐|沒水|沒有水|曬|鏈)", 3),
         (r"(狗|貓|犬|鳥|小狗|小貓).{0,8}(卡在|困在|掉進|跌進|爬不出來|出不來)|"
          r"(puppy|dog|cat|kitten|bird)s?\b.{0,20}(stuck|trapped|can'?t (climb|get) out)", 2),
-        (r"(狗|貓|犬)", 1),
+        (r"(狗|貓|犬|鳥)[^。]{0,15}(出不來|爬不出來|卡住|困住)|"
+         r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
+         r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
+        (r"(狗|貓|犬|鳥)", 1),
         (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
     ],
@@ -121,6 +129,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
         (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop (addition|extension|structure)", 3),
         (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
+        (r"\b(built|building|put up|erected|added) (an? )?(\w+ )?(extension|shed|structure|addition|"
+         r"canopy|carport|enclosure)|\b(metal|tin|iron|corrugated) (roof|shed|sheeting|structure)|"
+         r"\b(covers?|covering|blocks?|blocking|takes? up|occupies|occupying) the (whole |entire )?"
+         r"(alley|lane|arcade|walkway)\b", 2),
     ],
 }
 _CATEGORY_RES = {
@@ -136,6 +148,22 @@ _SUPPRESS = {
 }
 
 
+# A dead animal, or the blood one left after it was taken away, is for the cleaning squads
+# (environment protection); animal protection rescues the living.
+_ANIMAL_REMAINS = re.compile(
+    r"(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)[^，。,.]{0,6}(屍體|(?<![快要])死(掉)?了|(已經)?被(帶走|載走|收走|清走))|"
+    r"(?<![快要])死(掉)?的(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)|屍體|"
+    r"\b(dead|roadkill|carcass(es)?)\b", re.IGNORECASE)
+# Still alive, killed by someone, or maybe diseased (bird flu, rabies): the animal protection
+# and epidemic prevention office after all.
+_ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|虐|打死|禽流感|狂犬病|傳染|疫|病死|生病|"
+                           r"\b(still alive|poison\w*|abus\w*|bird flu|avian|rabies|disease\w*)\b",
+                           re.IGNORECASE)
+# A burst tap-water pipe is the water company's (1910, a referral), not a drain.
+_TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線)破|\b(water main|burst (water )?pipe)\b",
+                        re.IGNORECASE)
+
+
 def category_scores(text: str) -> dict[str, int]:
     """Each category's score: the sum of the weights of its patterns found in ``text``."""
     scores: dict[str, int] = {}
@@ -145,6 +173,11 @@ def category_scores(text: str) -> dict[str, int]:
         score = sum(w for rx, w in patterns if rx.search(text))
         if score:
             scores[code] = score
+    if "animal" in scores and _ANIMAL_REMAINS.search(text) and not _ANIMAL_ALIVE.search(text):
+        del scores["animal"]
+        scores["sanitation"] = scores.get("sanitation", 0) + 3
+    if "drainage" in scores and _TAP_WATER.search(text):
+        del scores["drainage"]
     return scores
 
 

@@ -235,6 +235,29 @@ def test_bus_report_without_a_stop_asks_where(make: Make) -> None:
     assert "正確嗎" in replies[2].text and m.state.case is not None
 
 
+def test_bus_report_with_its_stop_needs_no_road(make: Make) -> None:
+    # a bus's place is its stop: route, time and stop said at once go straight to the read-back
+    m = make()
+    replies = talk(m, "The number 73 bus drove past the Fengyuan Station stop at 7:40 without "
+                      "stopping", "Yes")
+    assert "correct" in replies[0].text and "Fengyuan Station stop" in replies[0].text
+    assert m.state.case is not None and m.state.case.category == "bus"
+
+
+def test_a_burst_water_main_is_referred_to_the_water_company(make: Make) -> None:
+    m = make()
+    reply = talk(m, "我家門口的自來水管破了，水一直往外噴，要打給誰？")[0]
+    assert "1910" in reply.text and m.state.outcome is Outcome.ANSWERED
+
+
+def test_an_alarm_explained_afterwards_is_filed_not_redirected(make: Make) -> None:
+    m = make()
+    replies = talk(m, "昨晚巷口的水溝蓋一直冒白煙，後來消防員來看過說只是熱水的蒸氣，"
+                      "但是那個蓋子已經裂開了", "北區公園路一百號", "對")
+    assert m.state.emergency is None and m.state.case is not None
+    assert "正確嗎" in replies[1].text
+
+
 def test_llm_decides_when_the_rules_find_nothing(make: Make) -> None:
     llm = ScriptedLLM({"歪七扭八": "park_facility"})
     m = make(llm)

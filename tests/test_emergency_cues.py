@@ -1,0 +1,75 @@
+"""Danger said in other words, by class of situation, and the near misses that are none.
+
+Written in other words than the scenario sets: each class must hold for wordings not seen.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dialog.emergency import detect
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # someone forcing the door, lock or window of a home, now
+    ("樓下有個人拿鐵撬在撬對面公寓的門鎖，已經弄很久了", "110"),
+    ("有兩個人在剪斷隔壁的鐵窗，屋主不在家", "110"),
+    # a vehicle or a person gone into water
+    ("剛剛一台機車翻落到旁邊的灌溉圳溝裡，騎士沒有爬上來", "119"),
+    ("A van just plunged into the canal behind the market", "119"),
+    # a young child out on a high ledge
+    ("隔壁四樓有個小男生爬到窗台外面，坐在遮雨棚上晃腳", "119"),
+    ("A toddler has climbed out onto the air conditioner unit outside a fifth-floor window", "119"),
+    # a child shut in a parked car, the car said first
+    ("路邊那台休旅車裡鎖著一個嬰兒，車子停在大太陽底下", "119"),
+    # several people in one home dizzy, or a water heater with symptoms: carbon monoxide
+    ("我跟我先生兩個人一直頭暈，浴室的熱水器好像怪怪的", "119"),
+    ("Everyone at home is dizzy and my son has a splitting headache", "119"),
+    ("我阿嬤在房間叫不太醒", "119"),
+    # haze or fumes from a home; a burning smell said as a likeness; banging from inside
+    ("樓上鄰居的門縫一直冒出灰灰的霧，還有一股燒橡膠的味道", "119"),
+    ("Thick fumes are seeping out from under the door of the flat across the hall", "119"),
+    ("那間鐵皮屋聞起來像有東西在燒，裡面好像有人在敲玻璃", "119"),
+    # someone following the caller now
+    ("有台機車從夜市一直跟著我女兒，她走到哪就跟到哪", "110"),
+    ("我過馬路那個人就跟著過馬路，我轉彎他就轉彎", "110"),
+    ("A guy has been following me since I left the gym", "110"),
+    # a person on foot in the traffic lanes; a confused elder
+    ("有個老先生在高速公路上走路，好像迷路了", "110"),
+    ("路口有個阿嬤一直問路，她好像不知道自己在哪裡", "110"),
+    ("There's an old man walking on the expressway near the interchange", "110"),
+    # a person beaten along with an animal is still violence
+    ("他拿棍子打他太太和狗", "110"),
+    # a farewell in other words, with a debt or a river
+    ("我哥說他欠債還不完，現在人在河邊，說他走了家人就解脫了", "1925"),
+])
+def test_danger_in_other_words_by_class(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number, found
+
+
+@pytest.mark.parametrize("text", [
+    "小朋友爬到溜滑梯上面不肯下來",                        # a playground, not a ledge
+    "我媽叫我跟她去買菜，那個人一直跟我說要填表",            # 跟 is not following
+    "這條路的路燈修好，這樣大家都輕鬆了",                  # relief with no farewell
+    "颱風天橋上的路燈壞了，修好大家就輕鬆了",              # a bridge's lamp, nobody on it
+    "垃圾車都不來，臭到我們全家都頭暈",                    # a figure of speech
+    "我的機車騎到積水的地方熄火了",                        # a flooded road, not a car in water
+    "我不知道自己在哪一區，只知道在公園旁邊",              # the caller does not know the district
+    "有一隻狗在快速道路上走來走去",                        # an animal: animal protection
+    "有人拿棍子在打野狗，打完就走了",                      # the victim is an animal
+    "早上路口冒白煙，後來消防隊檢查過說只是水蒸氣",        # looked at and explained
+    "隔壁在燒垃圾，聞起來像在燒塑膠，很臭",                # open burning: an environment case
+    "餐廳的窗戶一直飄出油煙",                              # kitchen fumes: sanitation
+    "The smoke alarm in the hallway keeps beeping because the battery is low",
+    "Exhaust fumes from the bus station come through my window every morning",
+])
+def test_near_misses_are_no_emergency(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_signs_stay_possible_and_a_child_in_a_car_is_certain() -> None:
+    sign = detect("有一個男的從公車站一路跟著我，我好怕")
+    assert sign is not None and not sign.certain and sign.kind == "followed"
+    sure = detect("那台車裡面關著一個小朋友，車窗都關著")
+    assert sure is not None and sure.certain and sure.number == "119"
