@@ -94,14 +94,16 @@ _CUES: list[tuple[str, str, str]] = [
      r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)"),
     ("fall", "119",
      r"(小朋友|小孩|孩子|小男生|小女生|嬰兒|幼兒|寶寶).{0,10}(爬|站|坐|跨|掛)(到|在|出).{0,8}"
-     r"(欄杆|窗|陽台|屋頂|頂樓|樓頂|鐵窗|冷氣|窗台|外牆|雨遮|遮雨棚|屋簷|女兒牆).{0,6}(外|邊|上)|"
+     r"((欄杆|屋頂|頂樓|樓頂|鐵窗|冷氣|窗台|外牆|雨遮|遮雨棚|屋簷|女兒牆).{0,6}(外|邊|上)|"
+     r"(窗|陽台).{0,6}(外|邊緣|欄杆))|"
      r"\b(child|kid|toddler|boy|girl)\b.{0,25}\b(outside|over|on(to)?|out on) the (railing|balcony|"
      r"(window )?ledge|window ?sill|air ?con\w*( unit)?|ac unit|awning|roof edge)\b"),
     ("suicide", "1925",
      r"永遠消失|不想(再)?(醒來|醒過來)|活著(好|很|真的?)?(累|沒意思|沒意義|沒有意義)|"
      r"(東西|衣服|寵物|貓|狗|錢|存款|手機|電腦).{0,10}(都)?送(人|給)|交代.{0,4}後事|遺書|"
      r"(最後|告別|道別).{0,4}(訊息|電話|留言|的話)|"
-     r"(爬|站|坐|跨)(到|在|出).{0,8}(欄杆|橋|頂樓|樓頂|屋頂|陽台|窗).{0,6}(外|邊|上)|"
+     r"(爬|站|坐|跨)(到|在|出).{0,8}((欄杆|橋|頂樓|樓頂|屋頂).{0,6}(外|邊|上)|"
+     r"(陽台|窗).{0,6}(外|邊緣|欄杆))|"
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
@@ -135,7 +137,7 @@ _CUES: list[tuple[str, str, str]] = [
     ("trapped", "119",
      rf"{_WHO}.{{0,8}}((卡|困|夾|壓)在.{{0,6}}(裡面|車內|車裡|底下|下面|中間)|出不來|被困|受困)|"
      r"(被|人)(困|壓|夾)住|(被|整個人).{0,4}(蓋|埋|壓)在.{0,4}(下面|底下|裡面)|"
-     r"(電梯|車|屋|房子|土|牆).{0,12}(卡|停|垮|塌|崩|倒).{0,20}(裡面有|壓到|埋到).{0,4}人|"
+     r"(電梯.{0,12}(卡|停)|(車|屋|房子|土|牆).{0,12}(卡|垮|塌|崩|倒)).{0,20}(裡面有|壓到|埋到).{0,4}人|"
      r"掉(進|到|下|入).{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳)|溺水|沉下去|被(水|浪)沖走|"
      r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
      r"(車|車子|汽車|機車|轎車|貨車|人)[^，。]{0,8}(衝|翻|掉|摔|跌|落|滑)(進|到|入|落|下)[^，。]{0,8}"
@@ -236,6 +238,9 @@ _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但�
                              r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
                              r"\b(turned out|thought it was|they said it'?s (normal|fine))\b",
                              re.IGNORECASE)
+_AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有火|聞到)|"
+                    r"\b(smok\w*|burn\w*|flames?)\b.{0,30}\b(again|still)\b|"
+                    r"\b(again|still)\b.{0,20}\b(smok\w*|burn\w*)", re.IGNORECASE)
 _NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
                        r"烤肉|拜拜|燒香|香爐|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
                        r"department|truck|door|safety)|\bfire(works|crackers)\b", re.IGNORECASE)
@@ -305,12 +310,14 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
     if _MISTAKEN.search(text[max(0, start - 8):start]):
         return True
-    if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 40]):
+    # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
+    again = bool(_AGAIN.search(text[clause_start:clause_end]))
+    if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 40]) and not again:
         return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
     if _PAST.search(text[sentence_start:clause_end]) and not _NOW.search(
             text[clause_start:clause_end]):
         return True
-    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:clause_end]):
+    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:clause_end]) and not again:
         return True
     if kind == "fire" and _OPEN_BURNING.search(text) and not _SAYS_FIRE.search(text[start:end]):
         return True

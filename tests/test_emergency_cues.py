@@ -42,6 +42,9 @@ from dialog.emergency import detect
     ("他拿棍子打他太太和狗", "110"),
     # a farewell in other words, with a debt or a river
     ("我哥說他欠債還不完，現在人在河邊，說他走了家人就解脫了", "1925"),
+    # explained before, happening again now
+    ("昨天消防隊來看過說沒事，可是現在廚房又冒煙了", "119"),
+    ("The fire brigade checked it this morning but smoke is pouring out again", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -61,6 +64,8 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "早上路口冒白煙，後來消防隊檢查過說只是水蒸氣",        # looked at and explained
     "隔壁在燒垃圾，聞起來像在燒塑膠，很臭",                # open burning: an environment case
     "餐廳的窗戶一直飄出油煙",                              # kitchen fumes: sanitation
+    "我家小朋友坐在陽台上吃點心",                          # a balcony, inside its railing
+    "那台車停在紅線上好久，裡面有人在睡覺",                  # a parked car, not a collapse
     "The smoke alarm in the hallway keeps beeping because the battery is low",
     "Exhaust fumes from the bus station come through my window every morning",
 ])
