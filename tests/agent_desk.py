@@ -25,7 +25,7 @@ from hotline.db import make_engine
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
 from hotline.server import CALLS, METRICS, create_app
-from tests.test_pipeline import FakeASR, FakeVoice
+from tests.fakes import FakeASR, FakeVoice
 from voice.clock import Clock
 from voice.tts import VoiceBox
 

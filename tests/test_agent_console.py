@@ -21,6 +21,7 @@ from hotline.db import make_engine
 from hotline.records import CallRecords
 from hotline.sse import STREAMS
 from tests.agent_desk import PASSWORD, Client, Desk, waiting_call
+from tests.fakes import wait_until
 
 
 async def login(client: Client, name: str = "alice") -> dict[str, Any]:
@@ -189,7 +190,7 @@ async def test_with_recording_on_the_caller_is_told_and_both_sides_are_kept(
     from aiortc import RTCSessionDescription
     from aiortc.contrib.media import MediaPlayer
 
-    from tests.test_pipeline import vowel
+    from tests.fakes import vowel
     from voice.audio import write_wav
 
     desk.service.policy.recordings = tmp_path / "recordings"
@@ -319,14 +320,6 @@ async def test_ended_calls_leave_memory_after_a_while(desk: Desk,
 
 
 # ---- event streams: a few per client, pinged, released ---------------------------------
-
-
-async def wait_until(condition: Any, within: float = 3.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        assert loop.time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_a_call_has_at_most_n_event_streams_all_released_when_it_ends(

@@ -19,8 +19,7 @@ from hotline.channels.file import ScriptedCaller
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory
 from tests.agent_desk import waiting_call
-from tests.test_agent_console import wait_until
-from tests.test_pipeline import FakeASR, FakeVoice
+from tests.fakes import FakeASR, FakeVoice, wait_until
 from voice.clock import VirtualClock
 from voice.events import BotAnswered, BotTurn
 from voice.tts import VoiceBox

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.test_pipeline import silence, vowel
+from tests.fakes import silence, vowel
 from voice.audio import AudioFormatError, StreamConverter, convert, frames, read_audio, write_wav
 from voice.events import SpeechPaused, SpeechStarted, SpeechStopped
 from voice.frames import SAMPLE_RATE, Pcm

@@ -7,7 +7,7 @@ from pathlib import Path
 from dialog.knowledge import KnowledgeBase
 from dialog.manager import DialogManager
 from hotline.brain import DialogBrain
-from tests.dialog_fakes import case_store
+from tests.fakes import case_store
 from voice.events import BotTurn
 
 

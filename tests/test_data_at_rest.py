@@ -27,7 +27,7 @@ from hotline.cli import app
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine
 from hotline.records import CallRecord, CallRecords
-from tests.dialog_fakes import case_store
+from tests.fakes import case_store
 
 
 def mode(path: Path) -> int:

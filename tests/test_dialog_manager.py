@@ -14,7 +14,7 @@ from dialog.knowledge import KnowledgeBase
 from dialog.manager import DialogManager, Reply, Stage
 from dialog.nlu_llm import LLMUnderstanding
 from dialog.text import simplified_chars
-from tests.dialog_fakes import ScriptedLLM, case_store
+from tests.fakes import ScriptedLLM, case_store
 
 Make = Callable[..., DialogManager]
 

@@ -1,4 +1,5 @@
-"""DESIGN.md's layering: voice/ and dialog/ never import each other; models/ imports neither."""
+"""DESIGN.md's layering: voice/ and dialog/ never import each other or hotline/; models/
+imports none of them; channels never import the dialog or the calls."""
 
 from __future__ import annotations
 
@@ -28,4 +29,35 @@ def test_layering(package: str) -> None:
     assert files
     for path in files:
         bad = imported_packages(path) & FORBIDDEN[package]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_channels_know_transports_and_audio_never_the_dialog_or_the_calls() -> None:
+    """A channel (WebRTC, a file, the phone line) brings audio in and out; what a call does
+    with it is the call core's business (hotline/calls), and the dialog's."""
+    files = sorted((ROOT / "hotline" / "channels").rglob("*.py"))
+    assert len(files) >= 4
+    for path in files:
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            assert top != "dialog", f"{path.relative_to(ROOT)} imports {module}"
+            assert top != "hotline" or module.startswith("hotline.channels"), \
+                f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_the_call_core_does_not_know_which_transport_a_call_came_by() -> None:
+    """hotline/calls/call.py and the attendant work on any channel."""
+    for name in ("call.py", "attendant.py", "agent_line.py"):
+        path = ROOT / "hotline" / "calls" / name
+        bad = {m for m in imported_modules(path) if "webrtc" in m or m.startswith("aiortc")}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

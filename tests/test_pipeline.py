@@ -7,78 +7,13 @@ import asyncio
 import numpy as np
 import pytest
 
+from tests.fakes import FakeASR, FakeBrain, FakeSink, FakeVoice, silence, vowel
 from voice.asr import Transcript
 from voice.clock import VirtualClock
 from voice.events import BotTurn
-from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
+from voice.frames import FRAME_SAMPLES, Pcm
 from voice.pipeline import CallPipeline, PipelineConfig, feed_timeline
-from voice.tts import Speech, VoiceBox
-
-
-def vowel(seconds: float, level: float = 8000) -> Pcm:
-    """A voiced, speech-like sound (harmonics of 150 Hz, slowly modulated)."""
-    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    wave = sum(np.sin(2 * np.pi * f * t) * a
-               for f, a in [(150, 1), (300, .8), (450, .6), (700, .5), (1100, .4), (2400, .2)])
-    wave = wave / np.abs(wave).max() * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
-    return np.asarray(wave * level, dtype=np.int16)
-
-
-def silence(seconds: float) -> Pcm:
-    return np.zeros(int(seconds * SAMPLE_RATE), np.int16)
-
-
-class FakeASR:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
-        self.calls += 1
-        seconds = len(pcm) / SAMPLE_RATE
-        return Transcript(f"說了{seconds:.1f}秒" if seconds > 0.3 else "", language or "zh", 0.9)
-
-
-class FakeVoice:
-    """Each character lasts 0.1 s of a quiet buzz."""
-
-    language = "zh"
-    loaded = True
-
-    def load(self) -> None:
-        pass
-
-    def synthesize(self, text: str) -> Speech:
-        return Speech(vowel(0.1 * len(text), level=2000))
-
-
-class FakeBrain:
-    def __init__(self, replies: list[BotTurn]) -> None:
-        self.replies = replies
-        self.heard_log: list[tuple[str, bool]] = []
-        self.asked: list[str] = []
-
-    def greet(self) -> BotTurn:
-        return BotTurn(("您好請說",), "zh")
-
-    def respond(self, text: str, confidence: float) -> BotTurn:
-        self.asked.append(text)
-        return self.replies.pop(0) if self.replies else BotTurn(("好的",), "zh")
-
-    def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
-        self.heard_log.append((text, interrupted))
-
-
-class FakeSink:
-    def __init__(self, pipeline_clock: list[CallPipeline]) -> None:
-        self.frames: list[float] = []
-        self.clears = 0
-        self._p = pipeline_clock
-
-    async def play(self, pcm: Pcm) -> None:
-        self.frames.append(self._p[0].now())
-
-    def clear(self) -> None:
-        self.clears += 1
+from voice.tts import VoiceBox
 
 
 def make(replies: list[BotTurn], **cfg: float) -> tuple[CallPipeline, FakeBrain, FakeSink, FakeASR]:

@@ -14,7 +14,7 @@ from dialog.manager import DialogManager
 from hotline.brain import DialogBrain
 from hotline.config import load_settings
 from hotline.runtime import Runtime
-from tests.dialog_fakes import case_store
+from tests.fakes import case_store
 from voice.clock import VirtualClock
 from voice.frames import Pcm
 from voice.pipeline import CallPipeline, PipelineConfig, feed_timeline

@@ -7,22 +7,10 @@ import wave
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from dialog.places_zh import MandarinPlaces
 from hotline import asr_bench, voice_bench
-from tests.test_pipeline import FakeVoice
-from voice.asr import Transcript
-
-
-class ScriptedASR:
-    """Hears, in order, what it is told to."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.texts = list(texts)
-
-    def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript:
-        return Transcript(self.texts.pop(0), language or "zh", 0.9)
+from tests.fakes import FakeVoice, ScriptedASR
 
 
 def _wav(path: Path) -> None:
