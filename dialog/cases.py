@@ -20,13 +20,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dialog.domain import CATEGORIES
-
-
-class Base(DeclarativeBase):
-    pass
+from dialog.orm import Base
+from dialog.transcript import TranscriptLine, lines_json, lines_of
 
 
 class CaseRow(Base):
@@ -58,7 +56,7 @@ class CaseDraft:
     address: str | None
     description: str
     details: dict[str, Any] = field(default_factory=dict)
-    transcript: list[dict[str, Any]] = field(default_factory=list)
+    transcript: list[TranscriptLine] = field(default_factory=list)
     language: str = "zh"
     call_id: str | None = None
     created_by_bot: bool = True
@@ -83,7 +81,7 @@ class Case:
     address: str | None
     details: dict[str, Any]
     description: str
-    transcript: list[dict[str, Any]]
+    transcript: list[TranscriptLine]
     language: str
     call_id: str | None
     created_by_bot: bool
@@ -93,7 +91,7 @@ class Case:
     def of(cls, row: CaseRow) -> Case:
         return cls(row.number, row.created_at, row.category, row.department, row.district,
                    row.address, dict(row.details or {}), row.description,
-                   list(row.transcript or []), row.language, row.call_id, row.created_by_bot,
+                   lines_of(row.transcript), row.language, row.call_id, row.created_by_bot,
                    row.review_status)
 
 
@@ -118,7 +116,7 @@ class CaseStore:
                     number=f"{prefix}{seq:04d}", created_at=when, category=draft.category,
                     department=draft.department, district=draft.district,
                     address=draft.address, details=draft.details,
-                    description=draft.description, transcript=draft.transcript,
+                    description=draft.description, transcript=lines_json(draft.transcript),
                     language=draft.language, call_id=draft.call_id,
                     created_by_bot=draft.created_by_bot, review_status=draft.review_status,
                 )

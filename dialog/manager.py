@@ -10,13 +10,12 @@ import logging
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Protocol
 
 from dialog import phrases
 from dialog.cases import Case, CaseDraft
-from dialog.domain import CATEGORIES, EscalationReason, Outcome, district_en
+from dialog.domain import EscalationReason, district_en
 from dialog.emergency import Emergency, detect
 from dialog.handoff import Handoff, suggest_replies, summarise
 from dialog.knowledge import KnowledgeBase
@@ -33,7 +32,9 @@ from dialog.rules import (
     find_route,
     find_time,
 )
+from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
+from dialog.transcript import TranscriptLine
 
 log = logging.getLogger(__name__)
 
@@ -43,96 +44,6 @@ LOW_ASR_CONFIDENCE = 0.35
 
 class CaseSink(Protocol):
     def file(self, draft: CaseDraft) -> Case: ...
-
-
-class Stage(StrEnum):
-    OPEN = "open"  # waiting for what the caller wants
-    COLLECT = "collect"  # a report: asking for what it still needs
-    CONFIRM = "confirm"  # read back, waiting for yes / a correction
-    CORRECT = "correct"  # the caller said no: waiting for the right value
-    OFFER_HUMAN = "offer_human"  # asked "shall I connect you to a person?"
-    AFTER = "after"  # asked "anything else?"
-    ESCALATED = "escalated"
-    OFFER_CALLBACK = "offer_callback"  # no agent came: "shall a person call you back?"
-    CALLBACK_PHONE = "callback_phone"  # yes: waiting for the number to call back
-    EMERGENCY = "emergency"
-    DANGER_CHECK = "danger_check"  # signs of danger: asked whether someone is in danger now
-    ENDED = "ended"
-
-
-@dataclass(frozen=True)
-class DangerCheck:
-    """Signs of danger were heard: the caller was given the number and asked; how to go on."""
-
-    emergency: Emergency
-    stage: Stage
-    pending: str | None
-    then: tuple[str, ...]  # what the bot would have said otherwise
-
-
-@dataclass
-class CallState:
-    call_id: str
-    lang: str = "zh"
-    stage: Stage = Stage.OPEN
-    category: str | None = None
-    category_score: int = 0
-    slots: dict[str, str] = field(default_factory=dict)
-    description: list[str] = field(default_factory=list)
-    pending: str | None = None  # the question the bot asked last
-    failures: dict[str, int] = field(default_factory=dict)
-    low_confidence_turns: int = 0
-    offer_reason: EscalationReason | None = None
-    emergency: str | None = None
-    danger: DangerCheck | None = None  # while asking whether someone is in danger now
-    cleared: set[str] = field(default_factory=set)  # kinds of danger the caller said are not
-    handoff: Handoff | None = None
-    case: Case | None = None
-    answered: list[str] = field(default_factory=list)  # knowledge ids used
-    transcript: list[dict[str, Any]] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def outcome(self) -> Outcome:
-        if self.emergency:
-            return Outcome.EMERGENCY_REDIRECT
-        if self.handoff:
-            return Outcome.ESCALATED
-        if self.case:
-            return Outcome.CASE_FILED
-        if self.answered:
-            return Outcome.ANSWERED
-        return Outcome.UNRESOLVED
-
-    def fields(self) -> dict[str, Any]:
-        """What the bot has gathered, for a case form or an agent."""
-        out: dict[str, Any] = dict(self.slots)
-        if self.category:
-            out["category"] = self.category
-            out["department"] = CATEGORIES[self.category].department
-        if self.description:
-            out["description"] = " ".join(self.description)
-        return out
-
-    def caller_lines(self) -> list[str]:
-        return [t["text"] for t in self.transcript if t["who"] == "caller"]
-
-
-@dataclass(frozen=True)
-class Reply:
-    sentences: tuple[str, ...]
-    lang: str
-    outcome: Outcome
-    end_call: bool = False
-    emergency: str | None = None
-    handoff: Handoff | None = None
-    case: Case | None = None
-    used_llm: bool = False
-    kb_ids: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return (" " if self.lang == "en" else "").join(self.sentences)
 
 
 class DialogManager:
@@ -199,15 +110,14 @@ class DialogManager:
             self._take_slots(text, correcting=False)
             st.description.append(text)
 
-    def heard(self, text: str, interrupted: bool, entry: dict[str, Any] | None = None) -> None:
+    def heard(self, text: str, interrupted: bool, entry: TranscriptLine | None = None) -> None:
         """What the caller actually heard of a bot turn (``entry``, its transcript line; by
         default the last): after a barge-in, only the part played stays (marked interrupted)."""
-        if entry is None:
-            entry = next((e for e in reversed(self.state.transcript) if e["who"] == "bot"), None)
-        if entry is not None:
-            entry["text"] = text
-            if interrupted:
-                entry["interrupted"] = True
+        lines = self.state.transcript
+        at = next((i for i in range(len(lines) - 1, -1, -1)
+                   if (lines[i] is entry if entry is not None else lines[i].who == "bot")), None)
+        if at is not None:
+            lines[at] = replace(lines[at], text=text, interrupted=interrupted)
 
     # ---- one turn -----------------------------------------------------------------------------
 
@@ -636,8 +546,7 @@ class DialogManager:
 
     def _log(self, who: str, text: str) -> None:
         st = self.state
-        st.transcript.append({"who": who, "text": text,
-                              "t": round(time.monotonic() - st.started, 3)})
+        st.transcript.append(TranscriptLine(who, text, round(time.monotonic() - st.started, 3)))
 
 
 _PREAMBLE = re.compile(

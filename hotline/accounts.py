@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, DateTime, Engine, Integer, String, inspect, sele
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from dialog.cases import Base
+from dialog.orm import Base
 
 _NAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 MIN_PASSWORD = 10

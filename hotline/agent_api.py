@@ -140,7 +140,7 @@ async def me(request: web.Request) -> web.Response:
 
 
 def queue_entry(call: Call, position: int) -> dict[str, Any]:
-    st = call.manager.state
+    st = call.dialog
     handoff = st.handoff
     if handoff is not None:
         summary = handoff.summary
@@ -150,20 +150,19 @@ def queue_entry(call: Call, position: int) -> dict[str, Any]:
     return {
         "call_id": call.call_id, "position": position, "waiting_s": round(call.waited_s()),
         "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
-        "summary": summary, "fields": st.fields(), "lang": st.lang,
+        "summary": summary, "fields": dict(st.fields), "lang": st.lang,
     }
 
 
 def call_view(call: Call) -> dict[str, Any]:
     """What the agent on a call sees: transcript, form as the bot filled it, suggestions."""
-    st = call.manager.state
+    st = call.dialog
     return {
         **queue_entry(call, 0),
         "state": call.state, "seconds": round(call.seconds()),
-        "transcript": [{"who": t["who"], "text": t["text"], "t": t["t"]}
-                       for t in st.transcript if t["text"]],
+        "transcript": [{"who": t.who, "text": t.text, "t": t.t} for t in st.transcript if t.text],
         "suggestions": [{"text": s.text, "kb_id": s.kb_id} for s in call.suggestions],
-        "case_number": st.case.number if st.case else None,
+        "case_number": st.case_number,
     }
 
 
@@ -311,7 +310,7 @@ def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError(f"{key}: text of at most {limit} characters")
         text[key] = value.strip()
-    st = call.manager.state
+    st = call.dialog
     details: dict[str, Any] = {"handled_by": agent.name}
     if text["phone"]:
         details["phone"] = text["phone"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from dialog.manager import DialogManager, Reply
+from dialog.cases import Case, CaseDraft
+from dialog.manager import CaseSink, DialogManager
+from dialog.state import Reply, StateSnapshot
+from dialog.transcript import TranscriptLine
 from voice.events import BotTurn
 from voice.speech_text import split_sentences
 
@@ -21,6 +23,8 @@ class DialogBrain:
     Turns arrive on worker threads, and so do the call's own lines (hold messages, an
     agent's words): one lock keeps the manager's state consistent. Every method that takes
     it may wait for an LLM turn, so only ``heard`` (which never waits) is called on the loop.
+    After every change, still under the lock, the state is published as ``snapshot``: the
+    event loop, the agents' views and the records read that, never the live state.
     """
 
     def __init__(self, manager: DialogManager, recording: bool = False) -> None:
@@ -31,9 +35,14 @@ class DialogBrain:
         self.with_agent: Callable[[str], None] | None = None
         # Each turn handed to the speech side, with its line in the transcript: what was
         # heard of it goes on that line, even when a newer turn was logged meanwhile.
-        self._lines: dict[int, tuple[BotTurn, dict[str, Any]]] = {}
+        self._lines: dict[int, tuple[BotTurn, TranscriptLine]] = {}
         # Told (from any thread) whenever the transcript changed: live views update at once.
         self.on_change: Callable[[], None] = lambda: None
+        self.snapshot: StateSnapshot = manager.state.snapshot()
+
+    def _publish(self) -> None:
+        """With the lock held: the state as it now stands, for everyone outside the dialog."""
+        self.snapshot = self.manager.state.snapshot()
 
     def greet(self) -> BotTurn:
         with self.lock:
@@ -44,9 +53,10 @@ class DialogBrain:
             if self.with_agent is None:
                 return self._turn(self.manager.handle(text, asr_confidence=confidence))
             self.manager.record("caller", text)
+            self._publish()
         self.on_change()
         self.with_agent(text)
-        return BotTurn((), self.manager.state.lang)
+        return BotTurn((), self.snapshot.lang)
 
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         """Called on the event loop when a turn stops playing. The loop must never wait
@@ -55,6 +65,7 @@ class DialogBrain:
         if self.lock.acquire(blocking=False):
             try:
                 self._heard(turn, text, interrupted)
+                self._publish()
             finally:
                 self.lock.release()
             self.on_change()
@@ -64,6 +75,7 @@ class DialogBrain:
     def _heard_locked(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         with self.lock:
             self._heard(turn, text, interrupted)
+            self._publish()
         self.on_change()
 
     def _heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
@@ -83,13 +95,13 @@ class DialogBrain:
 
     def _turn(self, reply: Reply) -> BotTurn:
         """Called with the lock held, after the manager logged the reply."""
+        self._publish()
         self.on_change()
         st = self.manager.state
         turn = BotTurn(tuple(split_sentences(reply.text)), reply.lang, reply.end_call,
                        handoff=st.handoff.reason.value if st.handoff else None,
                        emergency=st.emergency, used_llm=reply.used_llm)
-        line = next((t for t in reversed(self.manager.state.transcript) if t["who"] == "bot"),
-                    None)
+        line = next((t for t in reversed(self.manager.state.transcript) if t.who == "bot"), None)
         if line is not None:
             self._lines[id(turn)] = (turn, line)  # the turn kept alive: its id stays unique
         return turn
@@ -97,4 +109,17 @@ class DialogBrain:
     def record(self, who: str, text: str) -> None:
         with self.lock:
             self.manager.record(who, text)
+            self._publish()
         self.on_change()
+
+    def file_case(self, draft: CaseDraft, cases: CaseSink) -> Case:
+        """An agent files the call's case (one per call; a conflict raises ``ValueError``)."""
+        with self.lock:
+            if self.manager.state.case is not None:
+                raise ValueError(f"this call's case is already filed "
+                                 f"({self.manager.state.case.number})")
+            case = cases.file(draft)
+            self.manager.state.case = case
+            self._publish()
+        self.on_change()
+        return case

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
+from dialog.transcript import lines_json
 from hotline.accounts import AccountError, Accounts, Role
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
@@ -709,6 +710,7 @@ def cases_show(
         raise typer.Exit(1)
     data = dataclasses.asdict(case)
     data["created_at"] = case.created_at.isoformat()
+    data["transcript"] = lines_json(case.transcript)
     out.print_json(data=data)
 
 

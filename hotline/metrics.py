@@ -45,7 +45,7 @@ class ServiceMetrics:
         self.longest_wait.set(max((c.waited_s() for c in queue), default=0))
 
     def call_ended(self, call: Call) -> None:
-        self.calls_ended.labels(call.manager.state.outcome.value,
+        self.calls_ended.labels(call.dialog.outcome.value,
                                 "agent" if call.agent else "bot").inc()
         for ms in call.pipeline.stats.voice_to_voice_ms:
             self.voice_to_voice.observe(ms / 1000)

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from dialog.cases import Base  # one metadata: cases and calls live in one database
+from dialog.orm import Base
+from dialog.transcript import TranscriptLine, lines_json, lines_of
 
 
 class CallRow(Base):
@@ -37,7 +38,7 @@ class CallRecord:
     emergency: str | None
     handoff_reason: str | None
     handled_by: str
-    transcript: list[dict[str, Any]]
+    transcript: list[TranscriptLine]
 
 
 class CallRecords:
@@ -47,7 +48,7 @@ class CallRecords:
 
     def save(self, record: CallRecord) -> None:
         with Session(self.engine) as session:
-            session.add(CallRow(**record.__dict__))
+            session.add(CallRow(**{**record.__dict__, "transcript": lines_json(record.transcript)}))
             session.commit()
 
     def get(self, call_id: str) -> CallRecord | None:
@@ -74,4 +75,4 @@ class CallRecords:
 def _record(row: CallRow) -> CallRecord:
     return CallRecord(row.call_id, row.started_at, row.ended_at, row.outcome, row.case_number,
                       row.emergency, row.handoff_reason, row.handled_by,
-                      list(row.transcript or []))
+                      lines_of(row.transcript))

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dialog.domain import CATEGORIES
-from dialog.manager import CallState
+from dialog.state import CallState
 from dialog.text import simplified_chars
 from hotline.dialogs import DialogFactory
 

@@ -122,12 +122,12 @@ async def test_an_agent_accepts_and_talks_with_the_caller(tmp_path: Path) -> Non
         call = app[CALLS]["service"].calls[call_id]
         for _ in range(100):  # until the caller's description is in and suggestions made
             await asyncio.sleep(0.25)
-            whos = [t["who"] for t in call.manager.state.transcript]
+            whos = [t.who for t in call.manager.state.transcript]
             if call.suggest_ms and "agent" in whos:
                 break
         transcript = call.manager.state.transcript
-        agent_lines = [t["text"].lower() for t in transcript if t["who"] == "agent"]
-        caller_lines = [t["text"].lower() for t in transcript if t["who"] == "caller"]
+        agent_lines = [t.text.lower() for t in transcript if t.who == "agent"]
+        caller_lines = [t.text.lower() for t in transcript if t.who == "caller"]
         print(f"suggestions {call.suggest_ms} ms after the caller stopped; "
               f"agent said {agent_lines}; caller said {caller_lines}")
         assert any("hotline" in line or "help" in line for line in agent_lines)

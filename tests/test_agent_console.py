@@ -14,7 +14,7 @@ import pytest
 from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
-from dialog.manager import Stage
+from dialog.state import Stage
 from hotline.accounts import Accounts
 from hotline.agent_api import DESK
 from hotline.db import make_engine
@@ -297,7 +297,7 @@ async def test_when_the_agents_line_drops_the_bot_takes_the_call_back(desk: Desk
     await desk.service.agent_left(call)  # as when the agent's connection fails
     assert not call.pipeline.handed_over and call.brain.with_agent is None
     assert call.state != "agent" and call.manager.state.stage is Stage.OFFER_CALLBACK
-    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
+    said = [t.text for t in call.manager.state.transcript if t.who == "bot"]
     assert "連線中斷" in said[-1] and "回電" in said[-1]
     assert (await first_event(desk.client))["mine"] == []  # off the agent's pane
     await desk.service.end(call)

@@ -57,7 +57,7 @@ def handed_off(service: CallService, clock: VirtualClock, *lines: str) -> Call:
 
 
 def bot_lines(call: Call) -> list[str]:
-    return [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
+    return [t.text for t in call.manager.state.transcript if t.who == "bot"]
 
 
 async def test_hold_messages_then_a_call_back_offer_on_the_call_clock(

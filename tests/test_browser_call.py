@@ -61,4 +61,4 @@ async def test_browser_call_reaches_a_person(tmp_path: Path) -> None:
         assert call.manager.state.handoff is not None
         kept = CallRecords(make_engine(settings.db_url)).get(call.call_id)
         assert kept is not None and kept.outcome == "escalated"
-        assert any("person" in t["text"].lower() for t in kept.transcript if t["who"] == "caller")
+        assert any("person" in t.text.lower() for t in kept.transcript if t.who == "caller")

@@ -15,7 +15,7 @@ import pytest
 from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
-from dialog.manager import Stage
+from dialog.state import Stage
 from hotline.auth import RateLimiter
 from hotline.channels.sdp_offer import MAX_CANDIDATES, BadOffer, check_offer
 from hotline.db import make_engine
@@ -216,7 +216,7 @@ async def test_the_event_loop_never_waits_for_a_dialog_turn(
     gc.enable()
     assert max(gaps) < 0.1, f"the loop stalled {max(gaps) * 1000:.0f} ms"
     await asyncio.sleep(0.3)  # the deferred line is written once the turn is done
-    said = [t["text"] for t in call.manager.state.transcript if t["who"] == "bot"]
+    said = [t.text for t in call.manager.state.transcript if t.who == "bot"]
     assert "您還在線上嗎？" in said
     attendant.cancel()
     await desk.service.end(call)

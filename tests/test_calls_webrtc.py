@@ -120,8 +120,8 @@ async def test_call_api_with_an_aiortc_client(tmp_path: Path) -> None:
         kept = CallRecords(make_engine(settings.db_url)).get(answer["call_id"])
         assert kept is not None and kept.outcome == "escalated"
         assert kept.handoff_reason == "caller_request" and kept.handled_by == "bot"
-        assert {t["who"] for t in kept.transcript} == {"bot", "caller"}
-        assert all(isinstance(t["t"], float) for t in kept.transcript)
+        assert {t.who for t in kept.transcript} == {"bot", "caller"}
+        assert all(isinstance(t.t, float) for t in kept.transcript)
 
 
 async def test_at_capacity_the_caller_hears_lines_are_busy(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ async def test_at_capacity_the_caller_hears_lines_are_busy(tmp_path: Path) -> No
         busy = app[CALLS]["service"].calls[answers[1]["call_id"]]
         await asyncio.wait_for(busy.finished.wait(), 30)
         assert heard[1].get("frames", 0) > 50  # the busy message was heard
-        said = [t["text"] for t in busy.manager.state.transcript if t["who"] == "bot"]
+        said = [t.text for t in busy.manager.state.transcript if t.who == "bot"]
         assert any("忙碌" in s for s in said) and any("busy" in s for s in said)
         assert not app[CALLS]["service"].calls[answers[0]["call_id"]].ended
         for pc in pcs:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from dialog.cases import CaseDraft, CaseStore
+from dialog.transcript import TranscriptLine
 from hotline.cli import app
 from hotline.config import Settings
 from hotline.db import make_engine
@@ -37,7 +38,7 @@ def test_numbers_count_per_taipei_day(tmp_path: Path) -> None:
 
 def test_cli_lists_and_shows(settings: Settings) -> None:
     store = CaseStore(make_engine(settings.db_url))
-    case = store.file(draft(transcript=[{"who": "caller", "text": "路燈不亮", "t": 1.0}]))
+    case = store.file(draft(transcript=[TranscriptLine("caller", "路燈不亮", 1.0)]))
     runner = CliRunner()
     listing = runner.invoke(app, ["cases", "list"])
     assert listing.exit_code == 0 and case.number in listing.output
@@ -76,7 +77,7 @@ def test_old_cases_lose_the_callers_words_and_number_but_keep_their_row(tmp_path
 
     store = CaseStore(make_engine(f"sqlite:///{tmp_path / 'c.db'}"))
     now = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
-    said = [{"who": "caller", "text": "我家門口路燈不亮 電話0912345678", "t": 1.0}]
+    said = [TranscriptLine("caller", "我家門口路燈不亮 電話0912345678", 1.0)]
     details = {"phone": "0912345678", "lamp_number": "05A123", "landmark": "王小明家門口",
                "callback": True, "handoff_reason": "agent_unavailable"}
     old = store.file(draft(transcript=said, details=details), now=now - dt.timedelta(days=400))

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from dialog.knowledge import KnowledgeBase
 from dialog.manager import DialogManager
+from dialog.transcript import TranscriptLine
 from hotline import retention
 from hotline.audio_recorder import CallRecorder
 from hotline.cli import app
@@ -45,7 +46,7 @@ def open_umask() -> Iterator[None]:
 def old_call(call_id: str, days_ago: int, words: str = "路燈壞了") -> CallRecord:
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
     return CallRecord(call_id, start, start + dt.timedelta(minutes=2), "case_filed", None,
-                      None, None, "bot", [{"who": "caller", "text": words, "t": 1.0}])
+                      None, None, "bot", [TranscriptLine("caller", words, 1.0)])
 
 
 def test_sqlite_file_its_log_and_folder_are_private(tmp_path: Path, open_umask: None) -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from dialog.domain import EscalationReason, Outcome
 from dialog.knowledge import KnowledgeBase
-from dialog.manager import DialogManager, Reply, Stage
+from dialog.manager import DialogManager
 from dialog.nlu_llm import LLMUnderstanding
+from dialog.state import Reply, Stage
 from dialog.text import simplified_chars
 from tests.fakes import ScriptedLLM, case_store
 
@@ -58,7 +59,7 @@ def test_streetlight_case_with_lamp_number_read_back_and_case_number(make: Make)
                                                                "北屯區")
     assert case.details["lamp_number"] == "A1234"
     assert case.created_by_bot and case.review_status == "pending_review"
-    assert [t["who"] for t in case.transcript][:2] == ["bot", "caller"]
+    assert [t.who for t in case.transcript][:2] == ["bot", "caller"]
     assert m.state.outcome is Outcome.CASE_FILED
 
 
@@ -406,7 +407,7 @@ def test_with_an_agent_lines_are_recorded_and_fill_the_form(make: Make) -> None:
     manager.record("agent", "您好，我是專人，請問什麼事？")
     manager.record("caller", "南屯區公益路二段有一個大坑洞")
     manager.record("caller", "")
-    whos = [t["who"] for t in manager.state.transcript]
+    whos = [t.who for t in manager.state.transcript]
     assert whos[-2:] == ["agent", "caller"]
     assert manager.state.slots.get("district") == "南屯區"
     assert "公益路二段" in manager.state.slots.get("address", "")

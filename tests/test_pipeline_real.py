@@ -58,6 +58,6 @@ async def test_caller_interrupts_the_greeting_and_asks_for_a_person(tmp_path: Pa
     assert any("person" in t.text.lower() for t in stats.transcripts), stats.transcripts
     assert manager.state.handoff is not None
     assert manager.state.handoff.reason is EscalationReason.CALLER_REQUEST
-    bot_lines = [t for t in manager.state.transcript if t["who"] == "bot"]
-    assert bot_lines[0].get("interrupted") is True  # only what was heard is recorded
+    bot_lines = [t for t in manager.state.transcript if t.who == "bot"]
+    assert bot_lines[0].interrupted is True  # only what was heard is recorded
     assert "connecting you to a person" in stats.played[-1]

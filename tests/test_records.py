@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from dialog.cases import CaseDraft, CaseStore
+from dialog.transcript import TranscriptLine
 from hotline.cli import app
 from hotline.config import Settings
 from hotline.db import make_engine
@@ -20,8 +21,8 @@ def record(call_id: str, days_ago: int) -> CallRecord:
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
     return CallRecord(call_id, start, start + dt.timedelta(minutes=2), "case_filed",
                       "1999-20260101-0001", None, None, "bot",
-                      [{"who": "bot", "text": "您好", "t": 0.0},
-                       {"who": "caller", "text": "路燈壞了", "t": 3.2}])
+                      [TranscriptLine("bot", "您好", 0.0),
+                       TranscriptLine("caller", "路燈壞了", 3.2)])
 
 
 def test_save_get_and_purge(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_save_get_and_purge(tmp_path: Path) -> None:
     records.save(record("old", 400))
     records.save(record("new", 3))
     got = records.get("new")
-    assert got is not None and got.transcript[1] == {"who": "caller", "text": "路燈壞了", "t": 3.2}
+    assert got is not None and got.transcript[1] == TranscriptLine("caller", "路燈壞了", 3.2)
     assert records.purge(365) == 1
     assert records.get("old") is None and records.get("new") is not None
 

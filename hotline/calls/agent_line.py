@@ -50,7 +50,7 @@ class AgentLine:
 
         def decode() -> Transcript:
             with self.gate.turn(final=True):
-                return self.asr.transcribe(audio, call.manager.state.lang)
+                return self.asr.transcribe(audio, call.dialog.lang)
 
         try:
             text = await call.clock.run(decode, executor=self.executor)

@@ -76,8 +76,8 @@ class Attendant:
         call = self.call
         call.waiting_since = self._last_hold = call.clock.now()
         if call.handoff is not None:
-            call.suggestions = list(call.manager.state.handoff.suggestions) \
-                if call.manager.state.handoff else []
+            handoff = call.dialog.handoff
+            call.suggestions = list(handoff.suggestions) if handoff else []
             call.pipeline.on_hold = True
         log.info("call %s waits for an agent (%s)", call.call_id,
                  call.handoff or f"emergency {call.emergency}")

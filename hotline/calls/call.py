@@ -18,6 +18,7 @@ from typing import Any
 
 from dialog.handoff import Suggestion
 from dialog.manager import DialogManager
+from dialog.state import StateSnapshot
 from hotline.accounts import Agent
 from hotline.audio_recorder import CallRecorder
 from hotline.brain import DialogBrain
@@ -104,14 +105,18 @@ class Call:
             return "waiting_agent"
         return "bot" if self.tasks else "ringing"
 
+    @property
+    def dialog(self) -> StateSnapshot:
+        """The dialog as it stood after its last change (never the live state)."""
+        return self.brain.snapshot
+
     def as_json(self) -> dict[str, Any]:
-        st = self.manager.state
+        st = self.dialog
         return {
             "state": self.state,
             "outcome": st.outcome.value if st.transcript[1:] else None,
-            "case_number": st.case.number if st.case else None,
-            "transcript": [{"who": t["who"], "text": t["text"], "t": t["t"]}
-                           for t in st.transcript],
+            "case_number": st.case_number,
+            "transcript": [{"who": t.who, "text": t.text, "t": t.t} for t in st.transcript],
         }
 
     # ---- the call's own work ------------------------------------------------------------------

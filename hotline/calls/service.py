@@ -219,14 +219,12 @@ class CallService:
         Blocking (the database, the dialog's lock): run it in a worker thread."""
         if call.agent is None or call.agent.name != agent.name:
             raise CallConflict("only the agent on the call can file its case")
-        with call.brain.lock:
-            if call.ended:
-                raise CallConflict("the call has ended; its record is kept as it was")
-            if call.manager.state.case is not None:
-                raise CallConflict(f"this call's case is already filed "
-                                   f"({call.manager.state.case.number})")
-            case = self.factory.cases.file(draft)
-            call.manager.state.case = case
+        if call.ended:
+            raise CallConflict("the call has ended; its record is kept as it was")
+        try:
+            case = call.brain.file_case(draft, self.factory.cases)
+        except ValueError as exc:
+            raise CallConflict(str(exc)) from exc
         self.notify_threadsafe()  # filed from a worker thread
         return case.number
 
@@ -289,8 +287,7 @@ class CallService:
                 speech = await asyncio.to_thread(self.voices.synthesize, text, lang)
                 for start in range(0, len(speech.pcm), FRAME_SAMPLES):
                     await call.channel.out.play(speech.pcm[start:start + FRAME_SAMPLES])
-                call.manager.state.transcript.append(
-                    {"who": "bot", "text": text, "t": round(call.seconds(), 3)})
+                await asyncio.to_thread(call.brain.record, "bot", text)
             await asyncio.sleep(call.channel.out.pending_seconds + 0.5)  # until played
         finally:
             await self._finish(call)
@@ -307,11 +304,10 @@ class CallService:
         if call.accepted_at is not None:
             self._agent_call_s.append(time.monotonic() - call.accepted_at)
         if self.records is not None:
-            st = call.manager.state
+            st = call.dialog
             record = CallRecord(
                 call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
-                st.case.number if st.case else None, st.emergency,
-                st.handoff.reason.value if st.handoff else None,
+                st.case_number, st.emergency, st.handoff.reason.value if st.handoff else None,
                 call.agent.name if call.agent else "bot", list(st.transcript))
             try:
                 await asyncio.to_thread(self.records.save, record)
@@ -381,8 +377,7 @@ async def _when(event: asyncio.Event, then: Callable[[], None]) -> None:
 
 def _suggest(call: Call) -> None:
     """Replies for the agent, from the knowledge base, for the conversation so far
-    (takes the dialog's lock: call it from a worker thread)."""
-    with call.brain.lock:
-        st = call.manager.state
-        lines, fields, lang = st.caller_lines(), st.fields(), st.lang
-    call.suggestions = suggest_replies(call.manager.kb, lines, fields, lang=lang)
+    (a search: call it from a worker thread)."""
+    st = call.dialog
+    call.suggestions = suggest_replies(call.manager.kb, st.caller_lines(), dict(st.fields),
+                                       lang=st.lang)
