@@ -63,6 +63,18 @@ async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
         await service.close()
 
 
+@pytest.fixture
+async def service(tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[CallService]:
+    """A call service with fakes for the models, without the web server (calls made with
+    ``waiting_call``): two minutes' wait for an agent, a hold message every 30 s."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
+    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
+                          VoiceBox({"zh": FakeVoice()}), [],
+                          CallPolicy(agent_wait_s=120.0, hold_message_s=30.0))
+    yield service
+    await service.close()
+
+
 def waiting_call(service: CallService, *lines: str, waited: float = 0.0,
                  clock: Clock | None = None) -> Call:
     """A call the bot has handed off (its lines said as text), queued ``waited`` s ago."""

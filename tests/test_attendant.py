@@ -6,41 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from dialog.cases import CaseStore
-from dialog.knowledge import KnowledgeBase
 from hotline.accounts import Agent, Role
-from hotline.calls import Call, CallPolicy, CallService
+from hotline.calls import Call, CallService
 from hotline.channels.file import ScriptedCaller
-from hotline.db import make_engine
-from hotline.dialogs import DialogFactory
 from tests.agent_desk import waiting_call
-from tests.fakes import FakeASR, FakeVoice, wait_until
+from tests.fakes import wait_until
 from voice.clock import VirtualClock
 from voice.events import BotAnswered, BotTurn
-from voice.tts import VoiceBox
 
 HOLD = "請稍候"
 CALLBACK = "回電"
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.load()
-
-
-@pytest.fixture
-async def service(tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[CallService]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
-    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
-                          VoiceBox({"zh": FakeVoice()}), [],
-                          CallPolicy(agent_wait_s=120.0, hold_message_s=30.0))
-    yield service
-    await service.close()
 
 
 def handed_off(service: CallService, clock: VirtualClock, *lines: str) -> Call:

@@ -209,7 +209,7 @@ class CallService:
         self.notify()
         if call.agent_channel is not None:
             await call.agent_channel.hang_up()
-        turn = await asyncio.to_thread(call.brain.offer_callback, True)
+        turn = await call.clock.run(call.brain.offer_callback, True)
         if not call.ended:
             call.pipeline.say(turn)
 

@@ -1,0 +1,50 @@
+"""An agent's line on the call clock (virtual time, fakes for the models): the agent's voice
+reaches the caller and the transcript; when the agent's line drops, the bot takes the call back
+and offers a call-back."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dialog.state import Stage
+from hotline.accounts import Agent, Role
+from hotline.calls import CallService
+from hotline.channels.file import ScriptedCaller
+from tests.agent_desk import waiting_call
+from tests.fakes import silence, vowel, wait_until
+from voice.clock import VirtualClock
+
+ALICE = Agent("alice", Role.AGENT)
+
+
+async def test_the_agents_voice_reaches_the_caller_and_the_transcript(
+        service: CallService) -> None:
+    clock = VirtualClock()
+    call = waiting_call(service, "我要找真人", clock=clock)
+    agent = ScriptedCaller([np.concatenate([vowel(1.5), silence(0.5)])], clock, patience_s=1.0)
+    async with clock.driving():
+        service._take(call, ALICE, agent)
+        assert call.pipeline.handed_over and call.state == "agent"
+        await clock.sleep(6)  # the agent speaks after a second's silence
+        await wait_until(lambda: any(t.who == "agent" for t in call.dialog.transcript))
+    said = [t for t in call.dialog.transcript if t.who == "agent"]
+    heard_s = float(said[0].text.removeprefix("說了").removesuffix("秒"))  # the fake's way
+    assert 1.5 <= heard_s < 2.5  # the agent's whole utterance
+    assert call.channel.out.pending_seconds >= 1.5  # relayed to the caller as it came
+    await service.end(call)
+
+
+async def test_when_the_agents_line_drops_the_bot_offers_a_call_back(
+        service: CallService) -> None:
+    clock = VirtualClock()
+    call = waiting_call(service, "我要找真人", clock=clock)
+    agent = ScriptedCaller([], clock)
+    async with clock.driving():
+        service._take(call, ALICE, agent)
+        await clock.sleep(5)
+        await agent.hang_up()  # the agent's browser is gone
+        await wait_until(lambda: any("回電" in p for p in call.pipeline.stats.played))
+    assert call.agent_left and call.callback_offered and not call.pipeline.handed_over
+    assert call.dialog.stage is Stage.OFFER_CALLBACK and "回電" in call.dialog.transcript[-1].text
+    assert call.state == "bot"
+    await service.end(call)
