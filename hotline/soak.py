@@ -42,9 +42,9 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from hotline.channels.webrtc_audio import BotAudioTrack
 from hotline.config import Settings
 from voice.audio import read_audio
+from voice.channels.webrtc_audio import BotAudioTrack
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm
 from voice.tts import EspeakMandarinTTS
 

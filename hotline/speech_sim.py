@@ -23,11 +23,11 @@ from typing import Any
 
 from dialog.text import language_of
 from hotline.calls.call import new_call
-from hotline.channels.file import ScriptedCaller
 from hotline.dialogs import DialogFactory
 from hotline.simulate import Run, Scenario, TurnTiming, percentile, result_json
 from voice.asr import Recognizer, Transcript
 from voice.audio import read_audio, write_wav
+from voice.channels.file import ScriptedCaller
 from voice.clock import VirtualClock
 from voice.decode_gate import DecodeGate
 from voice.events import (

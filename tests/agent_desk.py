@@ -17,15 +17,15 @@ from dialog.knowledge import KnowledgeBase
 from hotline.accounts import Accounts, Role
 from hotline.calls import Call, CallPolicy, CallService
 from hotline.calls.call import new_call
-from hotline.channels.base import Remote
-from hotline.channels.webrtc import WebRtcChannel
-from hotline.channels.webrtc_audio import BotAudioTrack
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
 from hotline.server import CALLS, METRICS, create_app
 from tests.fakes import FakeASR, FakeVoice
+from voice.channels.base import Remote
+from voice.channels.webrtc import WebRtcChannel
+from voice.channels.webrtc_audio import BotAudioTrack
 from voice.clock import Clock
 from voice.tts import VoiceBox
 

@@ -9,9 +9,9 @@ import numpy as np
 from dialog.state import Stage
 from hotline.accounts import Agent, Role
 from hotline.calls import CallService
-from hotline.channels.file import ScriptedCaller
 from tests.agent_desk import waiting_call
 from tests.fakes import silence, vowel, wait_until
+from voice.channels.file import ScriptedCaller
 from voice.clock import VirtualClock
 
 ALICE = Agent("alice", Role.AGENT)

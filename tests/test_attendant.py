@@ -11,9 +11,9 @@ import pytest
 
 from hotline.accounts import Agent, Role
 from hotline.calls import Call, CallService
-from hotline.channels.file import ScriptedCaller
 from tests.agent_desk import waiting_call
 from tests.fakes import wait_until
+from voice.channels.file import ScriptedCaller
 from voice.clock import VirtualClock
 from voice.events import BotAnswered, BotTurn
 

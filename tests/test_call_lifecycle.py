@@ -17,11 +17,11 @@ from aiortc.mediastreams import AudioStreamTrack
 
 from dialog.state import Stage
 from hotline.auth import RateLimiter
-from hotline.channels.sdp_offer import MAX_CANDIDATES, BadOffer, check_offer
 from hotline.db import make_engine
 from hotline.records import CallRecords
 from tests.agent_desk import Desk, waiting_call
 from tests.test_agent_console import login
+from voice.channels.sdp_offer import MAX_CANDIDATES, BadOffer, check_offer
 from voice.events import BotTurn
 from voice.frames import FRAME_SAMPLES
 

@@ -17,14 +17,14 @@ from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamT
 from av import AudioFrame
 
 from hotline.asr_bench import cer
-from hotline.channels.base import Digit
-from hotline.channels.file import ScriptedCaller
 from hotline.config import load_settings
 from hotline.runtime import Runtime, speech_stack
 from hotline.server import CALLS, LINES_OPEN, create_app
 from hotline.simulate import Scenario, Turn
 from hotline.speech_sim import SpeechBench, TurnLog
 from voice.audio import StreamConverter, read_audio
+from voice.channels.base import Digit
+from voice.channels.file import ScriptedCaller
 from voice.clock import WallClock
 from voice.events import BotHeard, CallEvent
 from voice.frames import SAMPLE_RATE

@@ -16,6 +16,7 @@ import opencc
 
 from models.loading import Lazy
 from voice.place_names import PlaceNames
+from voice.speech_text import script_language
 
 SAMPLE_RATE = 16_000
 SHORT_S = 28  # utterances up to this long are decoded in one short window
@@ -50,19 +51,6 @@ def _s2twp() -> opencc.OpenCC:
 
 _REPEATS = re.compile(r"(.{1,4}?)\1{3,}")
 _LOOP_TAIL = re.compile(r"(.{5,}?)(?:[,，。 ]*\1)+[,，。 ]*$")
-
-
-def script_language(text: str) -> str | None:
-    """zh or en by the script the text is written in; None for anything else (kana, hangul…)."""
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-    other = sum(ch.isalpha() and not ch.isascii() and not "\u4e00" <= ch <= "\u9fff"
-                for ch in text)
-    if other > max(latin, han):
-        return None
-    if not latin and not han:
-        return None
-    return "zh" if han * 2 >= latin else "en"
 
 
 def suspicious(t: Transcript) -> bool:

@@ -1,4 +1,5 @@
-"""Text as it should be spoken: numbers read the Taiwanese way, codes digit by digit."""
+"""Text as the speech side sees it: which language it is written in, and how it is spoken
+(numbers read the Taiwanese way, codes digit by digit)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,21 @@ def speakable_en(text: str) -> str:
 def split_sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[。！？!?；])\s*|(?<=[.])\s+", text.strip())
     return [p.strip() for p in parts if p and p.strip()]
+
+
+def has_han(text: str) -> bool:
+    """Any Chinese character (an English voice cannot say those)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def script_language(text: str) -> str | None:
+    """zh or en by the script the text is written in; None for anything else (kana, hangul…)."""
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    other = sum(ch.isalpha() and not ch.isascii() and not "\u4e00" <= ch <= "\u9fff"
+                for ch in text)
+    if other > max(latin, han):
+        return None
+    if not latin and not han:
+        return None
+    return "zh" if han * 2 >= latin else "en"

@@ -23,7 +23,7 @@ from pypinyin import Style, lazy_pinyin
 from models.loading import Lazy
 from voice.audio import convert
 from voice.frames import SAMPLE_RATE
-from voice.speech_text import speakable_en, speakable_zh
+from voice.speech_text import has_han, script_language, speakable_en, speakable_zh
 
 
 @dataclass(frozen=True)
@@ -135,11 +135,6 @@ class EspeakMandarinTTS:
         return Speech(convert(np.frombuffer(raw, dtype="<i2"), rate))
 
 
-def _latin_only(text: str) -> bool:
-    return any(ch.isascii() and ch.isalpha() for ch in text) and not any(
-        "\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 class VoiceBox:
     """The voice for each language, with a cache of the fixed prompts (greeting, questions)."""
 
@@ -150,7 +145,8 @@ class VoiceBox:
         self._lock = threading.Lock()
 
     def synthesize(self, text: str, language: str) -> Speech:
-        if language == "zh" and "en" in self.voices and _latin_only(text):
+        if language == "zh" and "en" in self.voices and script_language(text) == "en" \
+                and not has_han(text):
             language = "en"  # the greeting's "For English, …" line, in an English voice
         voice = self.voices.get(language) or self.voices["zh"]
         key = (language, text)

@@ -5,6 +5,6 @@ and the queue (``service``)."""
 from hotline.calls.call import Call, CallConflict
 from hotline.calls.policy import CallPolicy
 from hotline.calls.service import CallService
-from hotline.channels.sdp_offer import MAX_SDP_BYTES, BadOffer
+from voice.channels.sdp_offer import MAX_SDP_BYTES, BadOffer
 
 __all__ = ["MAX_SDP_BYTES", "BadOffer", "Call", "CallConflict", "CallPolicy", "CallService"]

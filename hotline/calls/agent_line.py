@@ -10,8 +10,8 @@ import logging
 from concurrent.futures import Executor
 
 from hotline.calls.call import Call
-from hotline.channels.base import Channel, Digit
 from voice.asr import Recognizer, Transcript
+from voice.channels.base import Channel, Digit
 from voice.decode_gate import DecodeGate
 from voice.events import SpeechStopped
 from voice.frames import FRAME_SAMPLES, SAMPLE_RATE, Pcm

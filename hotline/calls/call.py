@@ -22,8 +22,8 @@ from dialog.state import StateSnapshot
 from hotline.accounts import Agent
 from hotline.audio_recorder import CallRecorder
 from hotline.brain import DialogBrain
-from hotline.channels.base import Channel, Digit
 from voice.asr import Recognizer
+from voice.channels.base import Channel, Digit
 from voice.clock import Clock, WallClock
 from voice.decode_gate import DecodeGate
 from voice.events import BotAnswered, CallEvent

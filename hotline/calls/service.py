@@ -30,13 +30,13 @@ from hotline.calls.agent_line import AgentLine
 from hotline.calls.attendant import Attendant
 from hotline.calls.call import Call, CallConflict, new_call
 from hotline.calls.policy import CallPolicy
-from hotline.channels.base import Channel, Remote
-from hotline.channels.webrtc import WebRtcChannel
-from hotline.channels.webrtc_audio import BotAudioTrack
 from hotline.dialogs import DialogFactory
 from hotline.memory import trim
 from hotline.records import CallRecord, CallRecords
 from voice.asr import Recognizer
+from voice.channels.base import Channel, Remote
+from voice.channels.webrtc import WebRtcChannel
+from voice.channels.webrtc_audio import BotAudioTrack
 from voice.decode_gate import DecodeGate
 from voice.frames import FRAME_SAMPLES
 from voice.tts import VoiceBox

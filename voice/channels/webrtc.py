@@ -10,10 +10,10 @@ from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSession
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from hotline.channels.base import Digit, Remote
-from hotline.channels.sdp_offer import BadOffer, check_offer
-from hotline.channels.webrtc_audio import BotAudioTrack
 from voice.audio import AudioFormatError, StreamConverter
+from voice.channels.base import Digit, Remote
+from voice.channels.sdp_offer import BadOffer, check_offer
+from voice.channels.webrtc_audio import BotAudioTrack
 from voice.frames import Pcm
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 import numpy as np
 
-from hotline.channels.base import Digit, Remote
 from voice.audio import frames
+from voice.channels.base import Digit, Remote
 from voice.clock import Clock
 from voice.frames import FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE, Pcm
 from voice.vad import dbfs
