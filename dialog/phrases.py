@@ -32,6 +32,9 @@ _ZH = {
     "filed": "已為您登記案件，案件編號是{number}。案件會轉給{department}處理，並由專人複核。",
     "anything_else": "還有其他需要幫忙的嗎？",
     "goodbye": "謝謝您的來電，祝您平安，再見。",
+    "still_there": "請問您還在線上嗎？",
+    "goodbye_silent": "我們沒有聽到您的聲音，先為您結束通話，已記錄的案件都會保留。再見。",
+    "goodbye_long": "通話時間已到上限，謝謝您的來電，再見。",
     "kb_answer": "{answer}",
     "kb_more": "還有其他問題嗎？",
     "not_in_kb": "這個問題我目前沒有正確的資料可以回答，不想給您錯誤的資訊。需要幫您轉接專人嗎？",
@@ -90,6 +93,10 @@ _EN = {
              "and a staff member will review it.",
     "anything_else": "Is there anything else I can help with?",
     "goodbye": "Thank you for calling. Goodbye.",
+    "still_there": "Are you still there?",
+    "goodbye_silent": "We cannot hear you, so we will end the call now. Anything recorded is "
+                      "kept. Goodbye.",
+    "goodbye_long": "This call has reached its time limit. Thank you for calling. Goodbye.",
     "kb_answer": "{answer}",
     "kb_more": "Do you have any other questions?",
     "not_in_kb": "I don't have reliable information on that, and I don't want to guess. "

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from dialog import phrases
 from dialog.cases import Case, CaseDraft
 from dialog.manager import CaseSink, DialogManager
 from dialog.state import Reply, StateSnapshot
@@ -84,6 +85,11 @@ class DialogBrain:
             self.manager.record("bot", text)
         else:
             self.manager.heard(text, interrupted, entry=known[1])
+
+    def line_keeping(self, kind: str, language: str) -> BotTurn:
+        """Fixed words, no dialog state: never takes the lock (called on the loop)."""
+        return BotTurn(tuple(split_sentences(phrases.say(language, kind))), language,
+                       end_call=kind != "still_there")
 
     def hold(self, position: int, wait_minutes: int) -> BotTurn:
         with self.lock:

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -53,6 +53,11 @@ class Brain(Protocol):
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         """What the caller actually heard of ``turn`` (all of it, or up to a barge-in)."""
 
+    def line_keeping(self, kind: str, language: str) -> BotTurn:
+        """What to say to keep the line: ``still_there`` after a silence, ``goodbye_silent``
+        and ``goodbye_long`` before the bot ends the call. Called on the event loop: it must
+        never wait (no dialog lock)."""
+
 
 class AudioSink(Protocol):
     async def play(self, pcm: Pcm) -> None:
@@ -71,21 +76,6 @@ class PipelineConfig:
     silence_prompt_s: float = 8.0
     max_silence_prompts: int = 2
     max_call_s: float = 20 * 60.0
-
-
-@dataclass
-class Phrases:
-    """What the speech side itself says (not dialog policy: line keeping)."""
-
-    still_there: dict[str, str] = field(default_factory=lambda: {
-        "zh": "請問您還在線上嗎？", "en": "Are you still there?"})
-    goodbye_silent: dict[str, str] = field(default_factory=lambda: {
-        "zh": "我們沒有聽到您的聲音，先為您結束通話，已記錄的案件都會保留。再見。",
-        "en": "We cannot hear you, so we will end the call now. Anything recorded is kept. "
-              "Goodbye."})
-    goodbye_long: dict[str, str] = field(default_factory=lambda: {
-        "zh": "通話時間已到上限，謝謝您的來電，再見。",
-        "en": "This call has reached its time limit. Thank you for calling. Goodbye."})
 
 
 @dataclass
@@ -119,7 +109,7 @@ class CallPipeline:
     """
 
     def __init__(self, brain: Brain, asr: Recognizer, voices: VoiceBox, sink: AudioSink,
-                 config: PipelineConfig | None = None, phrases: Phrases | None = None,
+                 config: PipelineConfig | None = None,
                  clock: Clock | None = None, gate: DecodeGate | None = None,
                  asr_executor: Executor | None = None, events: Events | None = None) -> None:
         self.clock: Clock = clock or WallClock()
@@ -131,7 +121,6 @@ class CallPipeline:
         self.voices = voices
         self.sink = sink
         self.cfg = config or PipelineConfig()
-        self.phrases = phrases or Phrases()
         self.stats = Stats()
         self._frames: asyncio.Queue[Pcm | None] = asyncio.Queue(maxsize=500)  # 10 s
         self._turns: asyncio.Queue[Transcript] = asyncio.Queue(maxsize=4)
@@ -473,7 +462,7 @@ class CallPipeline:
             if self.handed_over:
                 continue  # the person on the line decides when it ends
             if now >= self.cfg.max_call_s:
-                await self._say_and_end(self.phrases.goodbye_long, "max_call_length")
+                await self._say_and_end("goodbye_long", "max_call_length")
                 return
             busy = (self._speaking is not None and not self._speaking.done()) or \
                 self._endpointer.in_speech or not self._turns.empty()
@@ -483,16 +472,16 @@ class CallPipeline:
                 continue
             if now - self._last_activity >= self.cfg.silence_prompt_s:
                 if self._prompts >= self.cfg.max_silence_prompts:
-                    await self._say_and_end(self.phrases.goodbye_silent, "silence")
+                    await self._say_and_end("goodbye_silent", "silence")
                     return
                 self._prompts += 1
                 self._last_activity = now
-                self._start_speaking(BotTurn((self.phrases.still_there[self._language],),
-                                             self._language))
+                self._start_speaking(self.brain.line_keeping("still_there", self._language))
 
-    async def _say_and_end(self, text: dict[str, str], reason: str) -> None:
+    async def _say_and_end(self, kind: str, reason: str) -> None:
         self.stats.hangup_reason = reason
-        self._start_speaking(BotTurn((text[self._language],), self._language, end_call=True))
+        self._start_speaking(replace(self.brain.line_keeping(kind, self._language),
+                                     end_call=True))
         if self._speaking is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._speaking
