@@ -7,7 +7,6 @@ question the bot asked, and only then open understanding (rules, knowledge base,
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from dataclasses import replace
@@ -15,23 +14,31 @@ from typing import Protocol
 
 from dialog import phrases
 from dialog.cases import Case, CaseDraft
-from dialog.domain import EscalationReason, district_en
+from dialog.cues import (
+    DANGER_NOW,
+    NO_DANGER,
+    announces_request,
+    describes_problem,
+    has_content_beyond_answer,
+    has_content_beyond_place,
+    is_preamble,
+)
+from dialog.domain import EscalationReason
 from dialog.emergency import Emergency, detect
 from dialog.handoff import Handoff, suggest_replies, summarise
 from dialog.knowledge import KnowledgeBase
 from dialog.nlu_llm import LLMReading, LLMUnderstanding
 from dialog.places_zh import MandarinPlaces
-from dialog.rules import (
-    Intents,
-    best_category,
-    category_scores,
-    find_intents,
-    find_lamp_number,
-    find_phone,
-    find_place,
-    find_route,
-    find_time,
+from dialog.report import (
+    next_question,
+    question_key,
+    question_text,
+    read_back,
+    take_slots,
 )
+from dialog.rules.categories import best_category, category_scores
+from dialog.rules.details import find_phone
+from dialog.rules.intents import Intents, find_intents
 from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
 from dialog.transcript import TranscriptLine
@@ -107,7 +114,7 @@ class DialogManager:
                 category, _conf, score = best_category(text)
                 if category and score >= 2:
                     st.category, st.category_score = category, score
-            self._take_slots(text, correcting=False)
+            take_slots(self.state, text, correcting=False)
             st.description.append(text)
 
     def heard(self, text: str, interrupted: bool, entry: TranscriptLine | None = None) -> None:
@@ -173,8 +180,8 @@ class DialogManager:
         assert check is not None
         intents = find_intents(text)
         # "Is someone in danger now?" is answered 有 / 沒有 as often as 對 / 不是.
-        said_no = intents.no or bool(_NO_DANGER.match(text))
-        said_yes = (intents.yes or bool(_DANGER_NOW.match(text))) and not said_no
+        said_no = intents.no or bool(NO_DANGER.match(text))
+        said_yes = (intents.yes or bool(DANGER_NOW.match(text))) and not said_no
         if emergency is not None and emergency.certain:
             return self._redirect(emergency)
         if said_yes:
@@ -264,7 +271,7 @@ class DialogManager:
             return self._begin_report(category, score, text)
         if reading is not None and reading.intent == "out_of_scope":
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
-        if self._take_slots(text):  # the place came first: keep it, ask what happened
+        if take_slots(self.state, text):  # the place came first: keep it, ask what happened
             return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
         if intents.question or (reading is not None and reading.intent == "question"):
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "not_in_kb")
@@ -280,14 +287,14 @@ class DialogManager:
         """Take whatever the caller gave, then ask for the next thing still missing."""
         st = self.state
         asked = st.pending
-        gained = self._take_slots(text)
+        gained = take_slots(self.state, text)
         if asked == "bus_details":  # asked once: what the caller does not know stays unknown
             st.slots["bus_details_unknown"] = "1"
         if asked == "district" and intents.dont_know and not st.slots.get("district"):
             st.slots["district_unknown"] = "1"  # a visitor may not know: staff will look it up
         if first:
             st.description.append(text)
-        question = self._next_question()
+        question = next_question(self.state)
         if question is None:
             return self._read_back()
         if question == asked and not gained:
@@ -295,127 +302,18 @@ class DialogManager:
             if st.failures[question] >= 2:
                 return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
             return self._ask(question, [phrases.say(st.lang, f"{question_key(question)}_again")]
-                             if question != "road" else [self._question_text(question)])
-        return self._ask(question, [self._question_text(question)])
-
-    def _take_slots(self, text: str, correcting: bool = False) -> bool:
-        """Merge what this turn says into the slots; newer values replace older ones."""
-        st = self.state
-        before = (dict(st.slots), st.category)
-        category, _conf, score = best_category(text)
-        if st.category and category and category != st.category and score >= 3 and (
-                correcting or st.category_score < 3):
-            st.category, st.category_score = category, score
-        place = find_place(text)
-        if place.district:
-            st.slots["district"] = place.district
-            st.slots.pop("district_heard", None)
-            st.slots.pop("district_inferred", None)
-        elif place.district_heard:  # a district that is none of ours: asked again, not dropped
-            st.slots["district_heard"] = place.district_heard
-        known = st.slots.get("address") or ""
-        if place.address and not (known.startswith(place.address) and known != place.address):
-            # (崇德路二段 after 崇德路二段150號 says the same place, less exactly: kept)
-            if not place.landmark:  # a landmark goes with the address it was said with
-                st.slots.pop("landmark", None)
-            st.slots["address"] = place.address
-        elif place.number and st.slots.get("address"):  # only the number was corrected
-            tail = r"(\d+巷)?(\d+弄)?\d+號$" if place.number.endswith("號") else r"\d+巷.*$"
-            st.slots["address"] = re.sub(tail, "", st.slots["address"]) + place.number
-        if place.landmark:
-            st.slots["landmark"] = place.landmark
-        if st.category == "streetlight":
-            lamp = find_lamp_number(text, asked=st.pending in ("confirm", "lamp"))
-            if lamp:
-                st.slots["lamp_number"] = lamp
-        if st.category == "bus":
-            route, when = find_route(text, bus_context=True), find_time(text)
-            if route:
-                st.slots["route"] = route
-            if when:
-                st.slots["time"] = when
-        phone = find_phone(text)
-        if phone:
-            st.slots["phone"] = phone
-        return (st.slots, st.category) != before
-
-    def _next_question(self) -> str | None:
-        st = self.state
-        has_place = bool(st.slots.get("address")) or bool(
-            st.slots.get("district") and st.slots.get("landmark")) or bool(
-            st.category == "bus" and st.slots.get("landmark"))  # a bus's place is its stop
-        if st.category == "bus" and not st.slots.get("bus_details_unknown") and not (
-                st.slots.get("route") and st.slots.get("time") and has_place):
-            return "bus_details"  # route, stop and time, in one question
-        if not has_place:
-            return "road" if st.slots.get("district") else "location"
-        if not st.slots.get("district") and st.category != "bus" and not st.slots.get(
-                "district_unknown"):  # a bus: its route and stop
-            # The read-back says the district: taken from a road that only one district has
-            # (the caller hears it and confirms), else asked of Mandarin callers (a visitor
-            # speaking English seldom knows it: the roads go to the staff who review the case).
-            only = MandarinPlaces.default().district_of(st.slots.get("address") or "")
-            if only is not None and not st.slots.get("district_heard"):
-                st.slots["district"], st.slots["district_inferred"] = only, "1"
-            elif st.lang != "en" or st.slots.get("district_heard"):
-                return "district"
-        return None
-
-    def _question_text(self, question: str) -> str:
-        st = self.state
-        if question == "road":
-            district = st.slots.get("district", "")
-            if st.lang == "en":
-                district = district_en(district)
-            return phrases.say(st.lang, "ask_road", district=district)
-        if question == "district":
-            heard = st.slots.get("district_heard")
-            choices = MandarinPlaces.default().nearest_districts(heard) if heard else []
-            if choices:
-                names = [district_en(c) for c in choices] if st.lang == "en" else choices
-                joiner = " or " if st.lang == "en" else "，還是"
-                return phrases.say(st.lang, "ask_district_choices", heard=heard or "",
-                                   choices=joiner.join(names))
-        return phrases.say(st.lang, question_key(question))
+                             if question != "road" else [question_text(self.state, question)])
+        return self._ask(question, [question_text(self.state, question)])
 
     def _read_back(self) -> Reply:
-        st = self.state
-        assert st.category is not None
-        place = self._place_text()
-        extra = ""
-        if st.slots.get("lamp_number"):
-            extra = (f", lamp post {st.slots['lamp_number']}" if st.lang == "en"
-                     else f"，燈桿編號{st.slots['lamp_number']}")
-        if st.slots.get("route"):
-            extra += (f", route {st.slots['route']}" if st.lang == "en"
-                      else f"，{st.slots['route']}路公車")
-        if st.slots.get("time"):
-            extra += f", {st.slots['time']}" if st.lang == "en" else f"，時間{st.slots['time']}"
-        sentences = [phrases.say(st.lang, "readback", place=place,
-                                 category=phrases.category_name(st.category, st.lang),
-                                 extra=extra)]
-        if st.category == "streetlight" and not st.slots.get("lamp_number"):
-            sentences.append(phrases.say(st.lang, "readback_lamp"))
-        sentences.append(phrases.say(st.lang, "confirm"))
-        st.stage = Stage.CONFIRM
-        return self._ask("confirm", sentences)
-
-    def _place_text(self) -> str:
-        s = self.state.slots
-        if self.state.lang == "en":
-            district = district_en(s["district"]) if s.get("district") else ""
-            bits = [s.get("address") or "", s.get("landmark") or "", district]
-            return ", ".join(b for b in bits if b)
-        place = (s.get("district") or "") + (s.get("address") or "")
-        if s.get("landmark") and s["landmark"] not in place:
-            place += ("附近的" if place else "") + s["landmark"]
-        return place
+        self.state.stage = Stage.CONFIRM
+        return self._ask("confirm", read_back(self.state))
 
     def _confirming(self, text: str, intents: Intents) -> Reply:
         st = self.state
-        changed = self._take_slots(text, correcting=intents.no or st.stage is Stage.CORRECT)
+        changed = take_slots(self.state, text, correcting=intents.no or st.stage is Stage.CORRECT)
         if changed:  # a correction (or more detail): read it back again
-            return self._read_back() if self._next_question() is None else self._collect(text,
+            return self._read_back() if next_question(self.state) is None else self._collect(text,
                                                                                           intents)
         if intents.yes and not intents.no:
             return self._file_case()
@@ -503,7 +401,7 @@ class DialogManager:
             st.failures[key] = st.failures.get(key, 0) + 1
             if st.failures[key] >= 2:
                 return self._escalate(EscalationReason.REPEATED_FAILURE, "handoff_failure")
-            return self._ask(key, [phrases.say(st.lang, "repeat"), self._question_text(key)])
+            return self._ask(key, [phrases.say(st.lang, "repeat"), question_text(self.state, key)])
         if st.stage in (Stage.CONFIRM, Stage.CORRECT, Stage.OFFER_HUMAN, Stage.AFTER):
             return self._reply([phrases.say(st.lang, "repeat")])
         misses = st.failures["problem"] = st.failures.get("problem", 0) + 1
@@ -547,70 +445,6 @@ class DialogManager:
     def _log(self, who: str, text: str) -> None:
         st = self.state
         st.transcript.append(TranscriptLine(who, text, round(time.monotonic() - st.started, 3)))
-
-
-_PREAMBLE = re.compile(
-    r"你好|您好|喂|哈囉|嗨|小姐|先生|欸|那個|嗯|啊|請問一下|請問|我想請問|我想問|想問一下|想問|"
-    r"我要反映|我想反映|我要檢舉|我想檢舉|我要報案|我要申訴|一下|我想|我要|有事|有問題|"
-    r"不好意思|打擾|一件事情?|事情|反映|請教|麻煩你|麻煩妳|就是|你知道嗎?|唉|呃|喔|哦|"
-    r"怎麼講|怎麼說|我也不知道|…|\.\.\.|"
-    r"\b(hello|hi|hey|good (morning|afternoon|evening)|i have a question|i want to report|"
-    r"i'?d like to (ask|report)( something)?|can you help( me)?|excuse me)\b|[\s,，。.!！?？~]",
-    re.IGNORECASE)
-_PROBLEM = re.compile(
-    r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
-    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|\b(broken|out|blocked|stuck|noisy|"
-    r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
-
-
-_NO_DANGER = re.compile(r"\W*(沒有|沒事|沒人|都沒|還好|不會|應該沒有|no\b|nobody|not really)",
-                        re.IGNORECASE)
-_DANGER_NOW = re.compile(r"\W*(有|有人|是|對|快|yes|yeah|someone)", re.IGNORECASE)
-_PLAIN_ANSWER = re.compile(
-    r"[，,。.！!？?、\s]|沒有人?|沒事|還好|不是|不會|沒|不|有危險|危險|現在|目前|大家|都|啦|喔|耶|啊|嗯|"
-    r"\b(no(body| one)?|not|is|are|in|any|danger|right|now|everyone|everybody|fine|ok(ay)?|"
-    r"it'?s|we'?re|safe)\b", re.IGNORECASE)
-
-
-def has_content_beyond_answer(text: str) -> bool:
-    """Is there more than "no, nobody is in danger" in this turn?"""
-    return len(_PLAIN_ANSWER.sub("", text)) >= 4
-
-
-def has_content_beyond_place(text: str) -> bool:
-    """Is there more than a place and pleasantries, worth asking the LLM about?"""
-    place = find_place(text)
-    rest = _PREAMBLE.sub("", text)
-    for part in (place.district, place.landmark, *(place.address or "").split("與")):
-        if part:
-            rest = rest.replace(part.removesuffix("口"), "")
-    rest = re.sub(r"[\d\s]|[在是的這那邊裡附近旁前後面對]|巷|弄|號|段|路口", "", rest)
-    return len(rest) >= 4
-
-
-_ANNOUNCE = re.compile(
-    r"請問|想問|問一下|反映|檢舉|報案|申訴|報修|請教|有事|有問題|你好|您好|喂|"
-    r"\b(question|report|hello|hi|help)\b", re.IGNORECASE)
-
-
-def announces_request(text: str) -> bool:
-    """A greeting or 'I have something to report': the bot should simply ask what it is."""
-    return bool(_ANNOUNCE.search(text))
-
-
-def is_preamble(text: str) -> bool:
-    """Only greetings and 'I have a question': nothing to act on yet."""
-    return not _PREAMBLE.sub("", text).strip()
-
-
-def describes_problem(text: str) -> bool:
-    """Words that describe something wrong, which makes a question a report (路燈壞了要找誰)."""
-    return bool(_PROBLEM.search(text))
-
-
-def question_key(question: str) -> str:
-    return {"location": "ask_location", "road": "ask_road", "bus_details": "ask_bus_details",
-            "problem": "ask_problem", "district": "ask_district"}.get(question, question)
 
 
 def _caller_text(raw: str | None) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from dialog.places_zh import MandarinPlaces, road_name
-from dialog.rules import find_district, find_place
+from dialog.rules.places import find_district, find_place
 from dialog.text import normalise, spoken_digit_runs, spoken_numbers_to_digits
 from voice.asr import Recognizer
 from voice.audio import read_audio

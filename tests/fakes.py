@@ -73,7 +73,8 @@ class FakeBrain:
         self.heard_log.append((text, interrupted))
 
     def line_keeping(self, kind: str, language: str) -> BotTurn:
-        said = {"still_there": "請問您還在線上嗎？", "goodbye_silent": "沒聽到您的聲音，先為您結束通話，再見。",
+        said = {"still_there": "請問您還在線上嗎？",
+                "goodbye_silent": "沒聽到您的聲音，先為您結束通話，再見。",
                 "goodbye_long": "通話時間已到上限，再見。"}
         return BotTurn((said[kind],), language, end_call=kind != "still_there")
 

@@ -5,15 +5,10 @@ from __future__ import annotations
 import pytest
 
 from dialog.emergency import detect
-from dialog.rules import (
-    best_category,
-    find_district,
-    find_intents,
-    find_lamp_number,
-    find_place,
-    find_route,
-    find_time,
-)
+from dialog.rules.categories import best_category
+from dialog.rules.details import find_lamp_number, find_route, find_time
+from dialog.rules.intents import find_intents
+from dialog.rules.places import find_district, find_place
 from dialog.text import (
     language_of,
     mask_pii,

@@ -1,0 +1,66 @@
+"""What a caller's turn is, beyond its facts: only a greeting, a request announced, a problem
+described, more than a place, more than a plain answer to "is someone in danger?"."""
+
+from __future__ import annotations
+
+import re
+
+from dialog.rules.places import find_place
+
+_PREAMBLE = re.compile(
+    r"你好|您好|喂|哈囉|嗨|小姐|先生|欸|那個|嗯|啊|請問一下|請問|我想請問|我想問|想問一下|想問|"
+    r"我要反映|我想反映|我要檢舉|我想檢舉|我要報案|我要申訴|一下|我想|我要|有事|有問題|"
+    r"不好意思|打擾|一件事情?|事情|反映|請教|麻煩你|麻煩妳|就是|你知道嗎?|唉|呃|喔|哦|"
+    r"怎麼講|怎麼說|我也不知道|…|\.\.\.|"
+    r"\b(hello|hi|hey|good (morning|afternoon|evening)|i have a question|i want to report|"
+    r"i'?d like to (ask|report)( something)?|can you help( me)?|excuse me)\b|[\s,，。.!！?？~]",
+    re.IGNORECASE)
+_PROBLEM = re.compile(
+    r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
+    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|\b(broken|out|blocked|stuck|noisy|"
+    r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
+
+
+NO_DANGER = re.compile(r"\W*(沒有|沒事|沒人|都沒|還好|不會|應該沒有|no\b|nobody|not really)",
+                        re.IGNORECASE)
+DANGER_NOW = re.compile(r"\W*(有|有人|是|對|快|yes|yeah|someone)", re.IGNORECASE)
+_PLAIN_ANSWER = re.compile(
+    r"[，,。.！!？?、\s]|沒有人?|沒事|還好|不是|不會|沒|不|有危險|危險|現在|目前|大家|都|啦|喔|耶|啊|嗯|"
+    r"\b(no(body| one)?|not|is|are|in|any|danger|right|now|everyone|everybody|fine|ok(ay)?|"
+    r"it'?s|we'?re|safe)\b", re.IGNORECASE)
+
+
+def has_content_beyond_answer(text: str) -> bool:
+    """Is there more than "no, nobody is in danger" in this turn?"""
+    return len(_PLAIN_ANSWER.sub("", text)) >= 4
+
+
+def has_content_beyond_place(text: str) -> bool:
+    """Is there more than a place and pleasantries, worth asking the LLM about?"""
+    place = find_place(text)
+    rest = _PREAMBLE.sub("", text)
+    for part in (place.district, place.landmark, *(place.address or "").split("與")):
+        if part:
+            rest = rest.replace(part.removesuffix("口"), "")
+    rest = re.sub(r"[\d\s]|[在是的這那邊裡附近旁前後面對]|巷|弄|號|段|路口", "", rest)
+    return len(rest) >= 4
+
+
+_ANNOUNCE = re.compile(
+    r"請問|想問|問一下|反映|檢舉|報案|申訴|報修|請教|有事|有問題|你好|您好|喂|"
+    r"\b(question|report|hello|hi|help)\b", re.IGNORECASE)
+
+
+def announces_request(text: str) -> bool:
+    """A greeting or 'I have something to report': the bot should simply ask what it is."""
+    return bool(_ANNOUNCE.search(text))
+
+
+def is_preamble(text: str) -> bool:
+    """Only greetings and 'I have a question': nothing to act on yet."""
+    return not _PREAMBLE.sub("", text).strip()
+
+
+def describes_problem(text: str) -> bool:
+    """Words that describe something wrong, which makes a question a report (路燈壞了要找誰)."""
+    return bool(_PROBLEM.search(text))

@@ -1,0 +1,137 @@
+"""A report being filled: what each turn adds to it, what to ask next, and how it is read back.
+
+Functions of the call's state (the dialog manager decides when each is called).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dialog import phrases
+from dialog.domain import district_en
+from dialog.places_zh import MandarinPlaces
+from dialog.rules.categories import best_category
+from dialog.rules.details import find_lamp_number, find_phone, find_route, find_time
+from dialog.rules.places import find_place
+from dialog.state import CallState
+
+
+def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
+    """Merge what this turn says into the slots; newer values replace older ones."""
+    before = (dict(st.slots), st.category)
+    category, _conf, score = best_category(text)
+    if st.category and category and category != st.category and score >= 3 and (
+            correcting or st.category_score < 3):
+        st.category, st.category_score = category, score
+    place = find_place(text)
+    if place.district:
+        st.slots["district"] = place.district
+        st.slots.pop("district_heard", None)
+        st.slots.pop("district_inferred", None)
+    elif place.district_heard:  # a district that is none of ours: asked again, not dropped
+        st.slots["district_heard"] = place.district_heard
+    known = st.slots.get("address") or ""
+    if place.address and not (known.startswith(place.address) and known != place.address):
+        # (崇德路二段 after 崇德路二段150號 says the same place, less exactly: kept)
+        if not place.landmark:  # a landmark goes with the address it was said with
+            st.slots.pop("landmark", None)
+        st.slots["address"] = place.address
+    elif place.number and st.slots.get("address"):  # only the number was corrected
+        tail = r"(\d+巷)?(\d+弄)?\d+號$" if place.number.endswith("號") else r"\d+巷.*$"
+        st.slots["address"] = re.sub(tail, "", st.slots["address"]) + place.number
+    if place.landmark:
+        st.slots["landmark"] = place.landmark
+    if st.category == "streetlight":
+        lamp = find_lamp_number(text, asked=st.pending in ("confirm", "lamp"))
+        if lamp:
+            st.slots["lamp_number"] = lamp
+    if st.category == "bus":
+        route, when = find_route(text, bus_context=True), find_time(text)
+        if route:
+            st.slots["route"] = route
+        if when:
+            st.slots["time"] = when
+    phone = find_phone(text)
+    if phone:
+        st.slots["phone"] = phone
+    return (st.slots, st.category) != before
+
+
+def next_question(st: CallState) -> str | None:
+    """What the report still needs, or None when it can be read back."""
+    has_place = bool(st.slots.get("address")) or bool(
+        st.slots.get("district") and st.slots.get("landmark")) or bool(
+        st.category == "bus" and st.slots.get("landmark"))  # a bus's place is its stop
+    if st.category == "bus" and not st.slots.get("bus_details_unknown") and not (
+            st.slots.get("route") and st.slots.get("time") and has_place):
+        return "bus_details"  # route, stop and time, in one question
+    if not has_place:
+        return "road" if st.slots.get("district") else "location"
+    if not st.slots.get("district") and st.category != "bus" and not st.slots.get(
+            "district_unknown"):  # a bus: its route and stop
+        # The read-back says the district: taken from a road that only one district has
+        # (the caller hears it and confirms), else asked of Mandarin callers (a visitor
+        # speaking English seldom knows it: the roads go to the staff who review the case).
+        only = MandarinPlaces.default().district_of(st.slots.get("address") or "")
+        if only is not None and not st.slots.get("district_heard"):
+            st.slots["district"], st.slots["district_inferred"] = only, "1"
+        elif st.lang != "en" or st.slots.get("district_heard"):
+            return "district"
+    return None
+
+
+def question_text(st: CallState, question: str) -> str:
+    if question == "road":
+        district = st.slots.get("district", "")
+        if st.lang == "en":
+            district = district_en(district)
+        return phrases.say(st.lang, "ask_road", district=district)
+    if question == "district":
+        heard = st.slots.get("district_heard")
+        choices = MandarinPlaces.default().nearest_districts(heard) if heard else []
+        if choices:
+            names = [district_en(c) for c in choices] if st.lang == "en" else choices
+            joiner = " or " if st.lang == "en" else "，還是"
+            return phrases.say(st.lang, "ask_district_choices", heard=heard or "",
+                               choices=joiner.join(names))
+    return phrases.say(st.lang, question_key(question))
+
+
+def read_back(st: CallState) -> list[str]:
+    """The report said back to the caller: place, category, details, and the question."""
+    assert st.category is not None
+    place = place_text(st)
+    extra = ""
+    if st.slots.get("lamp_number"):
+        extra = (f", lamp post {st.slots['lamp_number']}" if st.lang == "en"
+                 else f"，燈桿編號{st.slots['lamp_number']}")
+    if st.slots.get("route"):
+        extra += (f", route {st.slots['route']}" if st.lang == "en"
+                  else f"，{st.slots['route']}路公車")
+    if st.slots.get("time"):
+        extra += f", {st.slots['time']}" if st.lang == "en" else f"，時間{st.slots['time']}"
+    sentences = [phrases.say(st.lang, "readback", place=place,
+                             category=phrases.category_name(st.category, st.lang),
+                             extra=extra)]
+    if st.category == "streetlight" and not st.slots.get("lamp_number"):
+        sentences.append(phrases.say(st.lang, "readback_lamp"))
+    sentences.append(phrases.say(st.lang, "confirm"))
+    return sentences
+
+
+def place_text(st: CallState) -> str:
+    """The place as it is read back: district, address, landmark."""
+    s = st.slots
+    if st.lang == "en":
+        district = district_en(s["district"]) if s.get("district") else ""
+        bits = [s.get("address") or "", s.get("landmark") or "", district]
+        return ", ".join(b for b in bits if b)
+    place = (s.get("district") or "") + (s.get("address") or "")
+    if s.get("landmark") and s["landmark"] not in place:
+        place += ("附近的" if place else "") + s["landmark"]
+    return place
+
+
+def question_key(question: str) -> str:
+    return {"location": "ask_location", "road": "ask_road", "bus_details": "ask_bus_details",
+            "problem": "ask_problem", "district": "ask_district"}.get(question, question)

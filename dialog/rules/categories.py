@@ -1,0 +1,195 @@
+"""Which of the 12 categories a caller's words describe, by pattern (with the words that rule one out)."""
+
+
+from __future__ import annotations
+
+import re
+
+# (pattern, weight): 3 = says the category on its own, 2 = strong hint, 1 = weak hint.
+_CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
+    "road_damage": [
+        (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
+        (r"(那個|一個|大)坑(?!人|害)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
+        (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
+        (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
+    ],
+    "streetlight": [
+        (r"路燈|燈桿|燈柱|電火柱|電火|電線桿.{0,4}燈|電桿.{0,3}燈|街燈|水銀燈", 3),
+        (r"(燈|燈泡).{0,6}(不亮|沒亮|沒有亮|壞|閃|熄|黑|暗|歹去)|暗暗的|很暗|黑漆漆|烏漆抹黑|暗摸摸|暗嘛嘛|黑嘛嘛|烏漆嘛黑|整片黑", 2),
+        (r"street ?lights?|street ?lamps?|lamp ?posts?|light ?poles?", 3),
+        (r"\b(too )?dark\b", 1),
+    ],
+    "traffic_signal": [
+        (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
+        (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
+        (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (light|signal)s?|"
+         r"green man|stuck on (red|green)", 3),
+    ],
+    "illegal_parking": [
+        (r"違規停車|違停|亂停|併排|並排|臨停", 3),
+        (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
+        (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?(面|邊)?.{0,3}停(?!電)", 3),
+        (r"(公車|客運|巴士|救護車|消防車|垃圾車).{0,4}(都)?(沒辦法|無法|不能|開不)(靠站|進站|進來|過|通過|轉彎)", 2),
+        (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
+        (r"(車|汽車|機車|貨車|卡車|砂石車|遊覽車).{0,8}(停|放).{0,6}(好幾|整天|幾天|很久|沒動|不走|不動)", 3),
+        (r"(車|汽車|機車|貨車|卡車|砂石車).{0,8}停", 1),
+        (r"illegal(ly)? park|double[- ]park|park(ed|ing) (car|vehicle|truck)|"
+         r"(car|truck|van|vehicle).{0,30}block", 3),
+        (r"\b(someone|somebody|a car|a truck|a van|a scooter|they|people|cars|trucks)\s+(has |have |is |are |keeps? )?(been )?(parked|parking)\b|blocking (my|the) (driveway|garage|gate|exit)", 3),
+        (r"\bparked\b", 2),
+        (r"\bparks? (their|his|her|a|the) (car|scooter|motorbike|truck|van)|"
+         r"(car|scooter|truck|van)s? on the (sidewalk|pavement)", 3),
+    ],
+    "noise": [
+        (r"噪音|擴音器|大聲公|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響|廣播車", 3),
+        (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟)|(叫|吵)到.{0,4}(睡|休息)", 2),
+        (r"(警報器?|警鈴|警笛|汽笛|鈴聲).{0,6}(響|叫|吵)|(砰|碰|轟|咚){2,}|(爆炸|槍|尖叫|煙火)聲|"
+         r"(拍電影|拍片|拍戲|表演|晚會).{0,30}(聲|半夜|到.{0,4}點|沒停|不停)", 2),
+        (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
+         r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
+        (r"工地", 1),
+        (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker|jackhammer\w*|pile[- ]driv\w*", 3),
+        (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
+        (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
+         r"(hours?|all (day|morning|night))|\b(bangs|booming|explosions)\b", 2),
+        (r"\bloud\b|\bmusic\b", 2),
+    ],
+    "sanitation": [
+        (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
+        (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
+        (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
+        (r"滿地(都是)?|沒人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
+        (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
+         r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
+        (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
+        (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b", 3),
+        (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
+    ],
+    "animal": [
+        (r"流浪(狗|貓|犬|動物)|野狗|浪浪|動物.{0,4}(受傷|救援|屍體)|(狗|貓|犬|鳥|動物).{0,8}(受傷|被車撞|撞到|死掉|屍體|卡住|不會動|咬人|追人)", 3),
+        (r"(有|一隻|一條|好幾隻).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂)|蛇|猴子|蜂窩|虎頭蜂|鴿子|麻雀|松鼠|烏龜|白鷺鷥|野鳥", 3),
+        (r"(狗|貓|犬).{0,12}(綁|關|餓|虐|沒水|沒有水|曬|鏈)", 3),
+        (r"(狗|貓|犬|鳥|小狗|小貓).{0,8}(卡在|困在|掉進|跌進|爬不出來|出不來)|"
+         r"(puppy|dog|cat|kitten|bird)s?\b.{0,20}(stuck|trapped|can'?t (climb|get) out)", 2),
+        (r"(狗|貓|犬|鳥)[^。]{0,15}(出不來|爬不出來|卡住|困住)|"
+         r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
+         r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
+        (r"(狗|貓|犬|鳥)", 1),
+        (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
+        (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
+    ],
+    "drainage": [
+        (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
+        (r"(堵塞|阻塞|堵住|塞住)", 1),
+        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
+        (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
+        (r"drain\w*|sewer|gutter|ditch", 2),
+    ],
+    "tree": [
+        (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹根|樹.{0,4}(倒|斷|擋|茂密|遮|壓|歪|傾斜)", 3),
+        (r"(樹|樹枝|枝葉|樹葉).{0,12}(遮住|擋住|蓋住|遮到|擋到)", 3),
+        (r"(?<![路行])樹", 1),
+        (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
+    ],
+    "park_facility": [
+        (r"(遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施|地磚)"
+         r".{0,12}(壞|損|斷|破|翹|裂|鬆|鏽|卡住|掉|凸|尖|不能|危險|歪)|"
+         r"(壞|斷|破|裂|鬆).{0,6}(遊具|溜滑梯|滑梯|鞦韆|翹翹板|搖搖馬|單槓|涼亭|健身器材)|步道.{0,4}(壞|破|翹)", 3),
+        (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施", 1),
+        (r"(公園|人行道|廣場)(?!旁|附近|前面|裡面有|裡有).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|(?<!死)掉)|"
+         r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
+        (r"playground|\bslide\b|\bswings?\b|park bench|"
+         r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
+        (r"sidewalk|pavement", 1),
+        (r"公園|\bpark\b", 1),
+    ],
+    "bus": [
+        (r"公車|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
+        (r"站牌|公車站", 1),
+        (r"司機", 2),
+        (r"\bbus(es)?\b|bus stop|bus driver", 3),
+        (r"\bdriver\b", 1),
+    ],
+    "illegal_construction": [
+        (r"違建|違章|頂樓加蓋|加蓋|鐵皮屋|鐵皮|路霸|占用|佔用|霸占|霸佔|佔掉|占掉|佔據|攤販|"
+         r"(桌子|椅子|貨|攤位).{0,6}(擺滿|占滿|佔滿)", 3),
+        (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
+         r"搭(了)?.{0,6}(棚|鐵架|違建)", 3),
+        (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
+        (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop (addition|extension|structure)", 3),
+        (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
+        (r"\b(built|building|put up|erected|added) (an? )?(\w+ )?(extension|shed|structure|addition|"
+         r"canopy|carport|enclosure)|\b(metal|tin|iron|corrugated) (roof|shed|sheeting|structure)|"
+         r"\b(covers?|covering|blocks?|blocking|takes? up|occupies|occupying) the (whole |entire )?"
+         r"(alley|lane|arcade|walkway)\b", 2),
+    ],
+}
+_CATEGORY_RES = {
+    code: [(re.compile(p, re.IGNORECASE), w) for p, w in pats]
+    for code, pats in _CATEGORY_PATTERNS.items()
+}
+
+
+# A power cut darkens lamps too, but it is Taipower's (1911), not a broken streetlight.
+_SUPPRESS = {
+    code: re.compile(r"停電|沒電|斷電|跳電|power (cut|outage)|blackout|no power", re.IGNORECASE)
+    for code in ("streetlight", "traffic_signal")
+}
+
+
+# A dead animal, or the blood one left after it was taken away, is for the cleaning squads
+# (environment protection); animal protection rescues the living.
+_ANIMAL_REMAINS = re.compile(
+    r"(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)[^，。,.]{0,6}(屍體|(?<![快要])死(掉)?了|(已經)?被(帶走|載走|收走|清走))|"
+    r"(?<![快要])死(掉)?的(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)|屍體|"
+    r"\b(dead|roadkill|carcass(es)?)\b", re.IGNORECASE)
+# Still alive, killed by someone, or maybe diseased (bird flu, rabies): the animal protection
+# and epidemic prevention office after all.
+_ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|虐|打死|禽流感|狂犬病|傳染|疫|病死|生病|"
+                           r"\b(still alive|poison\w*|abus\w*|bird flu|avian|rabies|disease\w*)\b",
+                           re.IGNORECASE)
+# A burst tap-water pipe is the water company's (1910, a referral), not a drain.
+_TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線)破|\b(water main|burst (water )?pipe)\b",
+                        re.IGNORECASE)
+
+
+def category_scores(text: str) -> dict[str, int]:
+    """Each category's score: the sum of the weights of its patterns found in ``text``."""
+    scores: dict[str, int] = {}
+    for code, patterns in _CATEGORY_RES.items():
+        if code in _SUPPRESS and _SUPPRESS[code].search(text):
+            continue
+        score = sum(w for rx, w in patterns if rx.search(text))
+        if score:
+            scores[code] = score
+    if "animal" in scores and _ANIMAL_REMAINS.search(text) and not _ANIMAL_ALIVE.search(text):
+        del scores["animal"]
+        scores["sanitation"] = scores.get("sanitation", 0) + 3
+    if "drainage" in scores and _TAP_WATER.search(text):
+        del scores["drainage"]
+    return scores
+
+
+_DENIED = re.compile(r"(不是|並不是|而不是)[^，,。!?！？]{1,8}")
+
+
+def _first_match(code: str, text: str) -> int:
+    starts = [m.start() for rx, _w in _CATEGORY_RES[code] if (m := rx.search(text))]
+    return min(starts, default=len(text))
+
+
+def best_category(text: str) -> tuple[str | None, float, int]:
+    """(category, confidence 0..1, raw score) by the keyword rules."""
+    scores = category_scores(_DENIED.sub("", text))  # 是紅綠燈，不是路燈
+    if not scores:
+        return None, 0.0, 0
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    top, score = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    if score == second:
+        # A tie: the thing named first is usually the subject (a puppy stuck in a drain).
+        tied = [code for code, s in ranked if s == score]
+        first = min(tied, key=lambda code: _first_match(code, text))
+        return first, 0.3, score
+    confidence = min(1.0, score / 3) * (1 - second / (score + 1))
+    return top, round(confidence, 2), score

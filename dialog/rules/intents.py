@@ -1,0 +1,77 @@
+"""What the caller wants to do in this turn: a person, yes or no, done, a question, "I don't know"."""
+
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HUMAN = re.compile(
+    r"真人|真的人|活人|專人|人工|接線生|客服人員|承辦人員?聽|轉給承辦|找承辦|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
+    r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
+    r"(承辦人|主管|長官|負責人|專人|真的人).{0,6}(來聽|聽電話|接電話|出來講|跟我講)|"
+    r"叫(一個|個)?(人|真人|專人|小姐|先生)(來)?(跟我|和我)(講|說)|找(一個|個)?人來(跟我)?(講|說)|"
+    r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
+    r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b",
+    re.IGNORECASE)
+_SENSITIVE = re.compile(
+    r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
+    r"投訴.{0,12}(區公所|公所|市府|市政府|局處|人員|員工|公務員)|"
+    r"(公所|市府|市政府|戶政|稅務|監理|清潔隊|警察局|派出所).{0,20}(態度|罵|兇|嗆|刁難|擺爛|不理人)|"
+    r"(公務員|承辦|職員|員工|員警|警察|清潔隊員?|區公所的人|市府的人|里長|稽查員|櫃台人員|櫃檯人員|辦事員|公務人員).{0,10}"
+    r"(態度|罵|兇|嗆|不理|刁難|擺爛|(?<!要)(?<!會)收錢(?!嗎)|騷擾|歧視|失職|投訴|檢舉|不處理)|"
+    r"律師|訴訟|告我|提告|告他|告她|打官司|和解|調解|法院|法律|糾紛|押金|賠償|"
+    r"\b(bribe|bribery|corrupt(ion)?|lawyer|lawsuit|sue|suing|legal (dispute|advice|action)|"
+    r"court|compensation)\b",
+    re.IGNORECASE)
+_OUT_OF_SCOPE = re.compile(
+    r"訂票|訂位|高鐵|台鐵票|機票|計程車|叫車|天氣|股票|外送|笑話|唱歌給|彩券|樂透|算命|"
+    r"\b(weather|book (a|me)|ticket|taxi|uber|joke|stock|lottery|pizza|restaurant)\b",
+    re.IGNORECASE)
+_YES = re.compile(
+    r"^(對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
+    r"that'?s (right|correct)|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
+    r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
+    re.IGNORECASE)
+_NO = re.compile(
+    r"不對|不是|錯了|有錯|不正確|不要|不用|不需要|不必|沒有了|沒了|算了|"
+    r"^(no|nope|nah)\b|\b(wrong|incorrect|not right|no thanks|that'?s not)\b|^不",
+    re.IGNORECASE)
+_DONE = re.compile(r"沒有了|沒事了|沒問題了|就這樣|謝謝|再見|掰掰|\b(that'?s all|nothing else|bye|"
+                   r"thank you|thanks)\b", re.IGNORECASE)
+_QUESTION = re.compile(
+    r"[?？]|嗎|呢|怎麼|如何|哪裡|哪邊|要找誰|找誰|多少|幾點|幾號|什麼時候|請問|可不可以|能不能|"
+    r"要不要|是否|有沒有|怎樣|\b(how|what|where|when|who|which|can i|do i|is there|should i)\b",
+    re.IGNORECASE)
+_DONT_KNOW = re.compile(r"不知道|不清楚|不確定|忘了|看不到|看不清楚|沒看到|不記得|"
+                        r"\b(don'?t know|not sure|no idea|can'?t see|don'?t remember)\b",
+                        re.IGNORECASE)
+
+
+@dataclass
+class Intents:
+    human: bool = False
+    sensitive: bool = False
+    out_of_scope: bool = False
+    yes: bool = False
+    no: bool = False
+    done: bool = False
+    question: bool = False
+    dont_know: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def find_intents(text: str) -> Intents:
+    no = bool(_NO.search(text))
+    # 好/對 inside a sentence (我好害怕, 好幾天) is no answer to a yes/no question: only first.
+    yes = bool(_YES.match(text))
+    return Intents(
+        human=bool(_HUMAN.search(text)),
+        sensitive=bool(_SENSITIVE.search(text)),
+        out_of_scope=bool(_OUT_OF_SCOPE.search(text)),
+        yes=yes and not no,
+        no=no,
+        done=bool(_DONE.search(text)),
+        question=bool(_QUESTION.search(text)),
+        dont_know=bool(_DONT_KNOW.search(text)),
+    )

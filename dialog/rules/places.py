@@ -1,0 +1,247 @@
+"""Where: districts (Chinese and English), roads with their sections, lanes and numbers, crossings and landmarks."""
+
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from dialog.domain import DISTRICTS, DISTRICTS_EN
+from dialog.places_zh import MandarinPlaces
+from dialog.text import spoken_numbers_to_digits
+
+_DISTRICT_RES = [(re.compile(d), d) for d in sorted(DISTRICTS, key=len, reverse=True)]
+# Two-character names are often said without 區 (北屯, 豐原); not when they start a road name.
+_DISTRICT_SHORT = [
+    (re.compile(d[:-1] + r"(?!區|路|街|大道|國|高|市場|里)"), d)
+    for d in DISTRICTS if len(d) == 3
+]
+_DISTRICT_EN = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(DISTRICTS_EN, key=len, reverse=True)) +
+    r")\b(\s+district)?", re.IGNORECASE)
+
+_GENERIC_ROADS = {
+    "馬路", "道路", "小路", "大路", "公路", "走路", "一路", "這條路", "那條路", "整條路",
+    "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
+    "柏油路", "水泥路", "石子路",
+}
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
+_SECTION = r"[一二三四五六七八九十]段"
+_ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
+              rf"(?:(?P<number>\d+)號)?(?:(?P<floor>\d+)樓)?")
+_ROAD_RE = re.compile(rf"(?P<road>{_NAME}{{1,5}}?(?:大道|路|街)){_ROAD_TAIL}")
+
+
+@cache
+def _known_road_re() -> re.Pattern[str]:
+    """The gazetteer's roads by name: 中和街 and 向上路 hold characters (和, 向) that end a
+    name elsewhere."""
+    names = sorted((n.text for n in MandarinPlaces.default().names if n.kind != "區"),
+                   key=len, reverse=True)
+    return re.compile(rf"(?P<road>{'|'.join(map(re.escape, names))}){_ROAD_TAIL}")
+# 路燈, 路樹, 路面 … are things, not roads; 中山路旁邊 is still a road.
+_AFTER_ROAD_NOT_PLACE = re.compile(r"^(燈|樹|面|況|人|過|段時間|線|霸|權|邊攤)")
+_INTERSECTION_RE = re.compile(r"(跟|和|與|及|、)")
+_LANDMARK_RE = re.compile(
+    r"(公園|國小|國中|高中|大學|學校|市場|車站|火車站|捷運站|公車站|醫院|廟|宮|教會|圖書館|"
+    r"便利商店|7-?11|全家|萊爾富|加油站|區公所|派出所|停車場|運動中心|夜市|百貨|社區|大樓|橋|"
+    r"圓環|交流道|賣場|家樂福|好市多)"
+)
+_EN_ROAD_RE = re.compile(
+    # Whisper capitalises the name but not always the kind of road ("Wenxin road")
+    r"((?:[A-Z][a-z'’]+\s+){1,3}(?:\d+(?:st|nd|rd|th)\s+)?"
+    r"(?:[Rr]oad|Rd\.?|[Ss]treet|St\.?|[Bb]oulevard|Blvd\.?|[Aa]venue|Ave\.?|Lane)\b"
+    r"(?:,?\s+(?:[Ss]ection|Sec\.?)\s*\d+)?)"
+)
+_EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
+_EN_LANDMARK_RE = re.compile(
+    r"\b((?:[A-Z][a-z'’]+\s+){1,3}(?i:bus stop|stop|station|park|school|night market|market|"
+    r"temple|hospital|mall|bridge|library|plaza|square|university))\b|"
+    r"\b(?:near|outside|in front of|next to|behind)\s+(?:the\s+)?((?:[A-Z0-9][\w'’-]*\s*){1,4}"
+    r"(?i:night market|market|station|stop|park|temple|school)?)")
+
+
+@dataclass
+class Place:
+    district: str | None = None
+    address: str | None = None
+    landmark: str | None = None
+    number: str | None = None  # a house number said alone (不對，是三百二十號): 320號
+    # A name said as a district (…區) that is none of Taichung's: to be asked again.
+    district_heard: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Enough to send someone: a road or address, or a landmark in a known district."""
+        return bool(self.address) or bool(self.district and self.landmark)
+
+
+_ANY_DISTRICT_EN = re.compile(r"\b([A-Za-z']{3,})\s+district\b", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(不是|不在|並非|錯了)[^，,。]{0,2}$|\b(not|isn'?t|wasn'?t)\s+(in\s+)?$",
+                         re.IGNORECASE)
+
+
+def find_district(text: str) -> str | None:
+    """The district meant: the last one named, skipping one the caller denies (不是太平區)."""
+    found: list[tuple[int, str]] = []
+    for rxs in (_DISTRICT_RES, _DISTRICT_SHORT):
+        for rx, name in rxs:
+            for m in rx.finditer(text):
+                if not _NOT_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
+                    found.append((m.start(), name))
+        if found:
+            return max(found)[1]
+    named = [
+        m for m in _DISTRICT_EN.finditer(text)
+        if (m.group(2) or m.group(1).lower() not in {"central", "east", "south", "west", "north"})
+        and not _NOT_BEFORE.search(text[max(0, m.start() - 8):m.start()])
+    ]
+    if named:
+        return DISTRICTS_EN[named[-1].group(1).lower()]
+    # Speech recognition spells Taichung's names loosely ("Zitun District" for Xitun).
+    for m in reversed(list(_ANY_DISTRICT_EN.finditer(text))):
+        close = difflib.get_close_matches(m.group(1).lower(), DISTRICTS_EN, n=1, cutoff=0.75)
+        if close and not _NOT_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
+            return DISTRICTS_EN[close[0]]
+    return None
+
+
+# Words ending in 區 that are not a district's name.
+_AREA_WORDS = frozenset(["社區", "市區", "地區", "山區", "園區", "校區", "郊區", "學區", "轄區", "災區", "禁區", "營區", "商區", "新區", "舊區", "老區", "鬧區", "景區", "院區", "廠區", "特區", "專區", "展區", "小區", "片區", "分區", "本區", "全區", "每區", "各區", "這區", "那區", "哪區", "一區", "整區", "住宅區", "工業區", "風景區", "行政區", "重劃區", "保護區", "管制區", "停車區", "吸菸區", "用餐區", "遊戲區", "商業區", "市中心區", "那一區", "哪一區", "這一區", "同一區", "隔壁區", "附近區", "其他區"])
+_DISTRICT_LIKE = re.compile(r"([\u4e00-\u9fff]{2})區")
+
+
+def unknown_district(text: str) -> str | None:
+    """A name said with 區 that is not one of Taichung's districts and does not sound close
+    enough to be put right (大X區 heard as nothing known): the caller is asked again."""
+    for m in reversed(list(_DISTRICT_LIKE.finditer(text))):
+        said = m.group(0)
+        if said in DISTRICTS or any(said.endswith(w) for w in _AREA_WORDS):
+            continue
+        if _NOT_BEFORE.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        if MandarinPlaces.default().nearest_districts(said):
+            return said
+    return None
+
+
+def _roads(text: str) -> list[re.Match[str]]:
+    found = [m for m in _known_road_re().finditer(text) if not _a_thing_after(text, m)]
+    known = [(m.start(), m.end()) for m in found]
+    for m in _ROAD_RE.finditer(text):
+        if any(m.start() < end and start < m.end() for start, end in known):
+            continue
+        road = m.group("road")
+        for d in DISTRICTS:  # 西屯區台灣大道 → the district is not part of the road name
+            if d in road:
+                road = road.split(d, 1)[1]
+        if (road in _GENERIC_ROADS or road.endswith("馬路") or len(road) < 2
+                or not re.search("[\u4e00-\u9fff]", road[:-1])):
+            continue  # 55路 is a bus route, not a road
+        if _a_thing_after(text, m):
+            continue
+        found.append(m)
+    return sorted(found, key=lambda m: m.start())
+
+
+def _a_thing_after(text: str, m: re.Match[str]) -> bool:
+    """中山路燈 is a lamp: a road named alone and followed by 燈, 樹, 面 … is a thing."""
+    return not (m.group("section") or m.group("number") or m.group("lane")) and bool(
+        _AFTER_ROAD_NOT_PLACE.match(text[m.end():]))
+
+
+def _road_name(m: re.Match[str]) -> str:
+    road = m.group("road")
+    for d in DISTRICTS:
+        if d in road:
+            road = road.split(d, 1)[1]
+    return road
+
+
+def _format_road(m: re.Match[str]) -> str:
+    parts = [_road_name(m), m.group("section") or ""]
+    for key, unit in (("lane", "巷"), ("alley", "弄"), ("number", "號"), ("floor", "樓")):
+        if m.group(key):
+            parts.append(f"{int(m.group(key))}{unit}")
+    return "".join(parts)
+
+
+_EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
+_EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
+_EN_ALLEY_RE = re.compile(r"\balley\s*(\d+)\b", re.IGNORECASE)
+
+
+def _english_address(text: str) -> str | None:
+    """Road, section, lane, alley and number said in any order ("Section 2 of Wuquan Road,
+    number 88"; "No. 35, Lane 12, Daguan Road"), written the Taiwanese way round:
+    "No. 88, Wuquan Road Section 2"; two roads are a crossing."""
+    roads = [r.strip() for r in _EN_ROAD_RE.findall(text)]
+    if not roads:
+        return None
+    if len(roads) > 1:
+        return " and ".join(roads[:2])
+    road = roads[0]
+    section = _EN_SECTION_RE.search(text)
+    if section and not _EN_SECTION_RE.search(road):
+        road = f"{road} Section {section.group(1)}"
+    parts = [f"{label} {m.group(1)}" for label, rx in (("Alley", _EN_ALLEY_RE),
+                                                      ("Lane", _EN_LANE_RE))
+             if (m := rx.search(text)) and not rx.search(road)]
+    number = _EN_NUMBER_RE.search(text)
+    if number:
+        parts.insert(0, f"No. {number.group(1)}")
+    return ", ".join([*parts, road])
+
+
+def find_place(text: str) -> Place:
+    """District, address (road, section, lane, alley, number; or an intersection) and landmark."""
+    digits = spoken_numbers_to_digits(text)
+    # 文心路四段，255巷 → 文心路四段255巷
+    digits = re.sub(r"(段|路|街|大道)[，,、\s]+(?=\d+[巷弄號])", r"\1", digits)
+    place = Place(district=find_district(digits))
+    if place.district is None:
+        place.district_heard = unknown_district(digits)
+    roads = [r for r in _roads(digits)
+             if not _NOT_BEFORE.search(digits[max(0, r.start() - 4):r.start()])]
+    if roads and not (roads[0].group("number") or roads[0].group("lane")):
+        # 石岡區明德路，我家是明德路八十六號: the same road again, with its number
+        fuller = next((r for r in roads[1:] if _road_name(r) == _road_name(roads[0])
+                       and (r.group("number") or r.group("lane"))), None)
+        if fuller is not None:
+            roads = [fuller, *(r for r in roads[1:] if r is not fuller and r.start() > fuller.end())]
+    if roads:
+        first = _format_road(roads[0])
+        if not (roads[0].group("number") or roads[0].group("lane")):
+            # 中山路二段，差不多在三百號前面: the number said a little later
+            later = re.search(r"^[，,\s]*(差不多|大概|大約|應該)?(是|在)?(?<!\d)(?P<number>\d+號)",
+                              digits[roads[0].end():])
+            if later:
+                first += later.group("number")
+        if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
+            second = _format_road(roads[1])
+            place.address = f"{first}與{second}口"
+        else:
+            place.address = first
+    else:
+        place.address = _english_address(text)
+    if not place.address:
+        numbers = [m for m in re.finditer(r"(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?", digits)
+                   if not _NOT_BEFORE.search(digits[max(0, m.start() - 4):m.start()])]
+        if numbers:
+            place.number = numbers[-1].group(0)
+    en_landmark = _EN_LANDMARK_RE.search(text)
+    if en_landmark:
+        place.landmark = (en_landmark.group(1) or en_landmark.group(2) or "").strip()
+    in_district = [(m.start(), m.end()) for rx, _d in _DISTRICT_RES for m in rx.finditer(digits)]
+    landmark = next((m for m in _LANDMARK_RE.finditer(digits)  # 新社區 holds no 社區
+                     if not any(a <= m.start() and m.end() <= b for a, b in in_district)), None)
+    if landmark:
+        start = max(0, landmark.start() - 6, *(r.end() for r in roads if r.end() <= landmark.start()))
+        prefix = re.search(f"{_NAME}{{0,4}}$", digits[start:landmark.start()])
+        phrase = (prefix.group(0) if prefix else "") + landmark.group(1)
+        for d in DISTRICTS:
+            phrase = phrase.replace(d, "")
+        place.landmark = phrase or landmark.group(1)
+    return place
