@@ -77,6 +77,17 @@ class DialogManager:
         self.state.pending = "problem"
         return self._reply(text)
 
+    def anticipate(self, text: str) -> None:
+        """The caller may be about to say ``text`` (a speculative transcript): if a turn
+        would ask the LLM about it, ask now, so the reading is ready when the turn comes.
+        Reads the state without changing it; a wrong guess costs only the LLM's time."""
+        if self.llm is None or self.state.stage not in (Stage.OPEN, Stage.AFTER):
+            return
+        words = _caller_text(text)
+        if words and not is_preamble(words) and best_category(words)[2] < 2 and \
+                has_content_beyond_place(words):
+            self.llm.read(words)
+
     def handle(self, text: str, asr_confidence: float | None = None) -> Reply:
         """One caller turn. Never raises: a failure gives a spoken apology, the state kept."""
         self._used_llm = False

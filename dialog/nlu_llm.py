@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -71,14 +74,44 @@ class LLMReading:
 
 
 class LLMUnderstanding:
+    """The LLM's reading of an utterance. A reading depends on the words alone, so one asked
+    for ahead (from the speculative transcript, while the caller's pause is still being
+    judged) is kept and given when the turn asks for the same words; a turn that asks while
+    that reading is being made waits for it instead of asking again."""
+
+    KEEP = 64  # readings kept (per process: the utterances of the calls just now)
+
     def __init__(self, llm: JsonLLM, max_chars: int = 400) -> None:
         self.llm = llm
         self.max_chars = max_chars
+        self._lock = threading.Lock()
+        self._readings: OrderedDict[str, Future[LLMReading | None]] = OrderedDict()
 
     def read(self, text: str) -> LLMReading | None:
-        """The LLM's reading of ``text``, or None when its output is unusable."""
+        """The LLM's reading of ``text``, or None when its output is unusable. Blocking."""
+        words = text[: self.max_chars]
+        with self._lock:
+            made = self._readings.get(words)
+            if made is None:
+                made = self._readings[words] = Future()
+                while len(self._readings) > self.KEEP:
+                    self._readings.popitem(last=False)
+                mine = True
+            else:
+                self._readings.move_to_end(words)
+                mine = False
+        if not mine:
+            return made.result()  # made (or being made) for the same words
+        reading = None
+        try:
+            reading = self._ask(words)
+        finally:  # never leave a waiting turn hanging
+            made.set_result(reading)
+        return reading
+
+    def _ask(self, words: str) -> LLMReading | None:
         messages = [{"role": "system", "content": SYSTEM_PROMPT},
-                    {"role": "user", "content": text[: self.max_chars]}]
+                    {"role": "user", "content": words}]
         try:
             raw = self.llm.chat_json(messages, SCHEMA, max_tokens=16)
         except Exception:  # a failing model must never break the call: rules carry on

@@ -59,6 +59,11 @@ class DialogBrain:
         self.with_agent(text)
         return BotTurn((), self.snapshot.lang)
 
+    def anticipate(self, text: str) -> None:
+        """A speculative transcript: let the dialog prepare (in a worker thread, without the
+        lock: it only reads the state, and the LLM has a lock of its own)."""
+        self.manager.anticipate(text)
+
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         """Called on the event loop when a turn stops playing. The loop must never wait
         for the lock (a turn holds it while the LLM thinks, for seconds): when it is taken,

@@ -61,6 +61,7 @@ class FakeBrain:
         self.replies = replies
         self.heard_log: list[tuple[str, bool]] = []
         self.asked: list[str] = []
+        self.anticipated: list[str] = []
 
     def greet(self) -> BotTurn:
         return BotTurn(("您好請說",), "zh")
@@ -71,6 +72,9 @@ class FakeBrain:
 
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         self.heard_log.append((text, interrupted))
+
+    def anticipate(self, text: str) -> None:
+        self.anticipated.append(text)
 
     def line_keeping(self, kind: str, language: str) -> BotTurn:
         said = {"still_there": "請問您還在線上嗎？",

@@ -6,6 +6,7 @@ import random
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -265,6 +266,46 @@ def test_llm_decides_when_the_rules_find_nothing(make: Make) -> None:
     reply = talk(m, "巷子裡那一排東西歪七扭八很久了")[0]
     assert llm.calls and reply.used_llm
     assert m.state.category == "park_facility"
+
+
+def test_an_llm_reading_asked_ahead_is_the_one_the_turn_uses(make: Make) -> None:
+    """From the speculative transcript, during the caller's pause: the turn then takes the
+    reading made for the same words, and the LLM is asked once."""
+    llm = ScriptedLLM({"歪七扭八": "park_facility"})
+    m = make(llm)
+    m.anticipate("巷子裡那一排東西歪七扭八很久了")
+    assert len(llm.calls) == 1
+    reply = talk(m, "巷子裡那一排東西歪七扭八很久了")[0]
+    assert len(llm.calls) == 1 and reply.used_llm and m.state.category == "park_facility"
+    m.anticipate("北屯區崇德路二段100號")  # a report in progress: nothing the LLM is asked
+    m.anticipate("我家門口的路燈壞了")  # the rules are sure: no LLM
+    assert len(llm.calls) == 1
+
+
+def test_a_turn_waits_for_the_reading_being_made_for_its_words() -> None:
+    import threading
+
+    from dialog.nlu_llm import LLMUnderstanding
+
+    release = threading.Event()
+
+    class SlowLLM(ScriptedLLM):
+        def chat_json(self, messages: list[dict[str, str]], schema: dict[str, Any],
+                      max_tokens: int) -> str:
+            release.wait(5)
+            return super().chat_json(messages, schema, max_tokens)
+
+    llm = SlowLLM({"歪七扭八": "park_facility"})
+    understanding = LLMUnderstanding(llm)
+    ahead = threading.Thread(target=understanding.read, args=("東西歪七扭八",))
+    ahead.start()
+    readings: list[object] = []
+    turn = threading.Thread(target=lambda: readings.append(understanding.read("東西歪七扭八")))
+    turn.start()
+    release.set()
+    ahead.join(5)
+    turn.join(5)
+    assert len(llm.calls) == 1 and readings and readings[0] is not None
 
 
 def test_llm_is_not_asked_when_the_rules_are_sure(make: Make) -> None:

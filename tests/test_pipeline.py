@@ -50,6 +50,8 @@ async def test_greeting_then_a_turn_then_hang_up() -> None:
     assert len(stats.voice_to_voice_ms) == 1  # one answer (the greeting answers nobody)
     assert abs(stats.voice_to_voice_ms[0] - (stats.first_audio[1] - 3.0) * 1000) < 60
     assert stats.hangup_reason == "caller_hung_up"
+    # recognised at the pause already, and the brain told so before the end was certain
+    assert brain.anticipated == brain.asked
     assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
 

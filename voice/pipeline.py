@@ -50,6 +50,10 @@ class Brain(Protocol):
 
     def respond(self, text: str, confidence: float) -> BotTurn: ...
 
+    def anticipate(self, text: str) -> None:
+        """The caller may have just said ``text`` (a guess, before the end of speech is
+        certain): prepare the answer if that helps. Blocking; never required."""
+
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         """What the caller actually heard of ``turn`` (all of it, or up to a barge-in)."""
 
@@ -127,6 +131,7 @@ class CallPipeline:
         self._endpointer = Endpointer(self.cfg.vad)
         self._t_audio = 0.0  # call time of the caller audio, in seconds
         self._speaking: asyncio.Task[None] | None = None
+        self._anticipating: asyncio.Task[None] | None = None
         self._bot_level = -90.0  # dBFS of the bot audio now playing (echo estimate)
         self._over_bot_ms = 0
         self._language = "zh"
@@ -216,10 +221,10 @@ class CallPipeline:
         try:
             await self._ended.wait()
         finally:
-            for task in [*tasks, self._speaking]:
+            for task in [*tasks, self._speaking, self._anticipating]:
                 if task is not None:
                     task.cancel()
-            for task in [*tasks, self._speaking]:
+            for task in [*tasks, self._speaking, self._anticipating]:
                 if task is not None:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
@@ -282,7 +287,7 @@ class CallPipeline:
                         speculation[1].cancel()
                     # recognise now; used if the caller stays silent until the hangover ends
                     speculation = (len(event.audio), asyncio.create_task(
-                        self._recognise(event.audio, final=False), name="speculative-asr"))
+                        self._speculate(event.audio), name="speculative-asr"))
                 elif isinstance(event, Stopped):
                     stopped = self._stopped(event)
                     hit = speculation is not None and \
@@ -295,6 +300,15 @@ class CallPipeline:
                         text = await self._recognise(event.audio)
                     speculation = None
                     await self._transcribed(text, stopped, hit)
+
+    async def _speculate(self, audio: Pcm) -> Transcript:
+        """Recognise what was said up to a pause, and let the brain start on it (one guess at
+        a time: a newer pause while the brain still thinks is not sent)."""
+        text = await self._recognise(audio, final=False)
+        if text.text and (self._anticipating is None or self._anticipating.done()):
+            self._anticipating = asyncio.create_task(
+                self.clock.run(self.brain.anticipate, text.text), name="anticipate")
+        return text
 
     async def _flush(self) -> None:
         """The caller hung up: what they were saying still counts, then the call ends."""
