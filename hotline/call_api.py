@@ -9,8 +9,8 @@ from aiohttp import web
 from aiortc import RTCSessionDescription
 
 from hotline import sse
-from hotline.auth import client_address, same_secret
 from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallService
+from hotline.desk.auth import client_address, same_secret
 from hotline.http_input import json_error, read_json_object
 
 

@@ -18,14 +18,14 @@ from rich.table import Table
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
 from dialog.transcript import lines_json
-from hotline.accounts import AccountError, Accounts, Role
+from hotline.benches.speech import AudioRun, SpeechBench, ratio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
+from hotline.desk.accounts import AccountError, Accounts, Role
 from hotline.dialogs import DialogFactory, dialog_factory
 from hotline.private_files import PRIVATE_UMASK
 from hotline.runtime import Runtime, SpeechStack, speech_stack
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
-from hotline.speech_sim import AudioRun, SpeechBench, ratio, stage_summary, write_call
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
 from models.store import FileState, ModelError, ModelStore
@@ -471,7 +471,7 @@ def bench_asr(
     import json
 
     from dialog.places_zh import MandarinPlaces
-    from hotline.asr_bench import Line, run
+    from hotline.benches.asr import Line, run
 
     if not (folder / "lines.json").is_file():
         err.print(f"no lines.json in {folder}")
@@ -499,7 +499,7 @@ def bench_voice(
     them: the character (Mandarin) or word (English) error rate of that round trip."""
     import json
 
-    from hotline.voice_bench import Spoken, run
+    from hotline.benches.voice import Spoken, run
     from voice.tts import EspeakMandarinTTS, Synthesizer
 
     runtime = _runtime_with_asr()
@@ -542,7 +542,7 @@ def bench_soak(
     end; exit 1 if any line is left held."""
     import json
 
-    from hotline.soak import SoakConfig, run_soak, summary_lines
+    from hotline.benches.soak import SoakConfig, run_soak, summary_lines
 
     _setup_logging("WARNING")
     config = SoakConfig(minutes * 60, calls, bad_offer_every_s=bad_every, wav_dir=wav_dir,

@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.accounts import Accounts, Role
 from hotline.config import Settings
 from hotline.db import check_writable, make_engine
+from hotline.desk.accounts import Accounts, Role
 from hotline.private_files import too_open
 from models.manifest import Role as ModelRole
 from models.manifest import builtin_manifest

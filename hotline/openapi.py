@@ -4,7 +4,7 @@ It is what the fuzz test (tests/test_api_fuzz.py) drives schemathesis with, so i
 exactly what a client may send (types, lengths, required fields) and every answer it can
 get: under ``/api`` each error is ``{"error": "<reason>"}``. What the code names (the SDP
 limit, categories, districts, outcomes, cookie and header names) is imported from it; the
-form limits agent_api.py writes inline are repeated here (FORM_BYTES, CaseForm).
+form limits hotline/desk/api.py writes inline are repeated here (FORM_BYTES, CaseForm).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 from aiohttp import web
 
 from dialog.domain import CATEGORIES, DISTRICTS, EscalationReason, Outcome
-from hotline.auth import COOKIE, CSRF_HEADER
 from hotline.calls import MAX_SDP_BYTES
+from hotline.desk.auth import COOKIE, CSRF_HEADER
 
 Schema = dict[str, Any]
 
-FORM_BYTES = 16 * 1024  # agent_api's limit for a login or case form body
+FORM_BYTES = 16 * 1024  # the desk API's limit for a login or case form body
 CALL_STATES = ["ringing", "bot", "waiting_agent", "agent", "ended"]
 
 ERRORS: dict[int, str] = {

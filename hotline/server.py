@@ -14,13 +14,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-from hotline.accounts import Accounts
-from hotline.agent_api import DESK, AgentDesk, add_routes
-from hotline.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
 from hotline.call_api import call_events, delete_call, get_call, post_call
 from hotline.calls import CallPolicy, CallService
 from hotline.config import Settings
 from hotline.db import make_engine
+from hotline.desk.accounts import Accounts
+from hotline.desk.api import DESK, AgentDesk, add_routes
+from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
 from hotline.metrics import ServiceMetrics
 from hotline.openapi import openapi_json
 from hotline.records import CallRecords

@@ -14,11 +14,11 @@ from aiortc import RTCPeerConnection
 
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
-from hotline.accounts import Accounts, Role
 from hotline.calls import Call, CallPolicy, CallService
 from hotline.calls.call import new_call
 from hotline.config import Settings, load_settings
 from hotline.db import make_engine
+from hotline.desk.accounts import Accounts, Role
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
 from hotline.server import CALLS, METRICS, create_app

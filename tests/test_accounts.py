@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from hotline.accounts import AccountError, Accounts, Agent, Role
-from hotline.auth import RateLimiter, Sessions
 from hotline.cli import app
 from hotline.config import Settings
 from hotline.db import make_engine
+from hotline.desk.accounts import AccountError, Accounts, Agent, Role
+from hotline.desk.auth import RateLimiter, Sessions
 
 
 def test_passwords_are_argon2_hashes_and_checked(settings: Settings) -> None:

@@ -19,9 +19,9 @@ from aiortc.contrib.media import MediaPlayer
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from hotline.accounts import Accounts
 from hotline.config import load_settings
 from hotline.db import make_engine
+from hotline.desk.accounts import Accounts
 from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app

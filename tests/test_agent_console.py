@@ -15,9 +15,9 @@ from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
 from dialog.state import Stage
-from hotline.accounts import Accounts
-from hotline.agent_api import DESK
 from hotline.db import make_engine
+from hotline.desk.accounts import Accounts
+from hotline.desk.api import DESK
 from hotline.records import CallRecords
 from hotline.sse import STREAMS
 from tests.agent_desk import PASSWORD, Client, Desk, waiting_call

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from dialog.state import Stage
-from hotline.accounts import Agent, Role
 from hotline.calls import CallService
+from hotline.desk.accounts import Agent, Role
 from tests.agent_desk import waiting_call
 from tests.fakes import silence, vowel, wait_until
 from voice.channels.file import ScriptedCaller

@@ -37,7 +37,7 @@ import schemathesis
 from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
-from hotline.auth import COOKIE, CSRF_HEADER
+from hotline.desk.auth import COOKIE, CSRF_HEADER
 from tests.api_fuzz_hooks import error_is_json
 
 pytestmark = pytest.mark.models

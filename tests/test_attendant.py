@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from hotline.accounts import Agent, Role
 from hotline.calls import Call, CallService
+from hotline.desk.accounts import Agent, Role
 from tests.agent_desk import waiting_call
 from tests.fakes import wait_until
 from voice.channels.file import ScriptedCaller

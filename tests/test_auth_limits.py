@@ -16,12 +16,12 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
-from hotline.accounts import Accounts, Agent, Role
-from hotline.agent_api import DESK
-from hotline.auth import TRUSTED_PROXIES, RateLimiter, Sessions, client_address, parse_networks
 from hotline.cli import app as cli_app
 from hotline.config import ConfigError, Settings, load_settings
 from hotline.db import make_engine
+from hotline.desk.accounts import Accounts, Agent, Role
+from hotline.desk.api import DESK
+from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, client_address, parse_networks
 from hotline.server import create_app
 from tests.agent_desk import PASSWORD, Client, Desk
 

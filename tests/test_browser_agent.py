@@ -13,9 +13,9 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
-from hotline.accounts import Accounts
 from hotline.config import load_settings
 from hotline.db import make_engine
+from hotline.desk.accounts import Accounts
 from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app

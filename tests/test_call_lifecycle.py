@@ -16,8 +16,8 @@ from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
 from dialog.state import Stage
-from hotline.auth import RateLimiter
 from hotline.db import make_engine
+from hotline.desk.auth import RateLimiter
 from hotline.records import CallRecords
 from tests.agent_desk import Desk, waiting_call
 from tests.test_agent_console import login

@@ -16,12 +16,12 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
-from hotline.asr_bench import cer
+from hotline.benches.asr import cer
+from hotline.benches.speech import SpeechBench, TurnLog
 from hotline.config import load_settings
 from hotline.runtime import Runtime, speech_stack
 from hotline.server import CALLS, LINES_OPEN, create_app
 from hotline.simulate import Scenario, Turn
-from hotline.speech_sim import SpeechBench, TurnLog
 from voice.audio import StreamConverter, read_audio
 from voice.channels.base import Digit
 from voice.channels.file import ScriptedCaller

@@ -66,8 +66,8 @@ def test_doctor_command_exits_1_when_something_fails(clean_env: Path) -> None:
 
 
 def test_agents_check_warns_until_someone_can_take_hand_offs(settings: Settings) -> None:
-    from hotline.accounts import Accounts, Role
     from hotline.db import make_engine
+    from hotline.desk.accounts import Accounts, Role
     from hotline.doctor import check_agents
 
     check = check_agents(settings)

@@ -14,9 +14,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from hotline import http_input
-from hotline.agent_api import DESK
-from hotline.auth import RateLimiter
 from hotline.calls import MAX_SDP_BYTES
+from hotline.desk.api import DESK
+from hotline.desk.auth import RateLimiter
 from hotline.http_input import MAX_DEPTH, nesting_depth, read_json_object
 from tests.agent_desk import PASSWORD, Client, Desk, waiting_call
 

@@ -10,9 +10,7 @@ import numpy as np
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
-from hotline.config import Settings, load_settings
-from hotline.metrics import ServiceMetrics
-from hotline.soak import (
+from hotline.benches.soak import (
     BAD_KINDS,
     CallerVoice,
     SoakConfig,
@@ -21,6 +19,8 @@ from hotline.soak import (
     server_env,
     summary_lines,
 )
+from hotline.config import Settings, load_settings
+from hotline.metrics import ServiceMetrics
 from voice.frames import FRAME_SAMPLES
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from dialog.places_zh import MandarinPlaces
-from hotline import asr_bench, voice_bench
+from hotline.benches import asr as asr_bench
+from hotline.benches import voice as voice_bench
 from tests.fakes import FakeVoice, ScriptedASR
 
 

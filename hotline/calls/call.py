@@ -19,9 +19,9 @@ from typing import Any
 from dialog.handoff import Suggestion
 from dialog.manager import DialogManager
 from dialog.state import StateSnapshot
-from hotline.accounts import Agent
 from hotline.audio_recorder import CallRecorder
 from hotline.brain import DialogBrain
+from hotline.desk.accounts import Agent
 from voice.asr import Recognizer
 from voice.channels.base import Channel, Digit
 from voice.clock import Clock, WallClock

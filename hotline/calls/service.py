@@ -23,13 +23,13 @@ from aiortc import RTCSessionDescription
 from dialog.cases import CaseDraft
 from dialog.handoff import suggest_replies
 from dialog.phrases import busy_lines
-from hotline.accounts import Agent
 from hotline.audio_recorder import CallRecorder
-from hotline.auth import RateLimiter
 from hotline.calls.agent_line import AgentLine
 from hotline.calls.attendant import Attendant
 from hotline.calls.call import Call, CallConflict, new_call
 from hotline.calls.policy import CallPolicy
+from hotline.desk.accounts import Agent
+from hotline.desk.auth import RateLimiter
 from hotline.dialogs import DialogFactory
 from hotline.memory import trim
 from hotline.records import CallRecord, CallRecords

@@ -18,8 +18,9 @@ from dialog.cases import CaseDraft
 from dialog.domain import CATEGORIES, DISTRICTS
 from dialog.phrases import category_name
 from hotline import sse
-from hotline.accounts import Accounts, Agent, Role
-from hotline.auth import (
+from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
+from hotline.desk.accounts import Accounts, Agent, Role
+from hotline.desk.auth import (
     COOKIE,
     AgentSession,
     RateLimiter,
@@ -28,7 +29,6 @@ from hotline.auth import (
     client_address,
     set_session_cookie,
 )
-from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
 from hotline.http_input import json_error, read_json_object
 from hotline.records import CallRecords
 

@@ -24,7 +24,7 @@ from ipaddress import (
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.accounts import Accounts, Agent, Role
+from hotline.desk.accounts import Accounts, Agent, Role
 from hotline.http_input import json_error
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from dialog import phrases
-from hotline.asr_bench import comparable
+from hotline.benches.asr import comparable
 from voice.asr import Recognizer
 from voice.tts import Synthesizer
 
