@@ -4,6 +4,9 @@ and offers a call-back."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+
 import numpy as np
 
 from dialog.state import Stage
@@ -11,8 +14,10 @@ from hotline.calls import CallService
 from hotline.desk.accounts import Agent, Role
 from tests.agent_desk import waiting_call
 from tests.fakes import silence, vowel, wait_until
+from voice.channels.base import Digit
 from voice.channels.file import ScriptedCaller
-from voice.clock import VirtualClock
+from voice.clock import VirtualClock, WallClock
+from voice.frames import Pcm
 
 ALICE = Agent("alice", Role.AGENT)
 
@@ -48,3 +53,18 @@ async def test_when_the_agents_line_drops_the_bot_offers_a_call_back(
     assert call.dialog.stage is Stage.OFFER_CALLBACK and "回電" in call.dialog.transcript[-1].text
     assert call.state == "bot"
     await service.end(call)
+
+
+async def test_a_call_that_ends_by_itself_leaves_nothing_running(service: CallService) -> None:
+    """The caller hangs up (the channel's audio ends): the record is kept and every task of
+    the call stops — its event dispatch too, which would otherwise wait for ever."""
+    class HangsUpAtOnce(ScriptedCaller):
+        async def inbound(self) -> AsyncIterator[Pcm | Digit]:
+            for _ in range(10):  # 200 ms of silence, then the line ends
+                yield silence(0.02)
+                await self.clock.sleep(0.02)
+
+    call = service.open(HangsUpAtOnce([], WallClock()))
+    await asyncio.wait_for(call.finished.wait(), 5)
+    await wait_until(lambda: not call.tasks)
+    assert call.pipeline.stats.hangup_reason == "caller_hung_up"

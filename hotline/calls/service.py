@@ -325,6 +325,9 @@ class CallService:
         await call.channel.hang_up()
         if call.agent_channel is not None:
             await call.agent_channel.hang_up()
+        # Whichever way it ended, nothing of the call runs on (its event dispatch would wait
+        # for ever, and hold the call's buffers with it).
+        await call.stop_tasks()
         await asyncio.to_thread(trim)  # the call's native memory back to the system
 
     async def _gone(self, call: Call) -> None:
