@@ -83,7 +83,9 @@ async def test_agent_console_takes_a_call_in_a_real_browser(tmp_path: Path) -> N
             raise AssertionError(f"the caller's line is not in the assist pane: {shown}") from exc
         await agent.wait_for_function(
             "window.agentConsole.transcript.some(t => t.who === 'agent')", timeout=20_000)
-        assert await agent.locator("#suggestions li").count() >= 2
+        # the suggestions refresh just after the caller's line shows (they are searched for it)
+        await agent.wait_for_function(
+            "document.querySelectorAll('#suggestions li').length >= 2", timeout=10_000)
         said = str(await agent.evaluate(f"{heard}.text")).lower().replace(" ", "")
         if "streetlight" in said:  # what the bot understood drafts the form
             assert await agent.input_value("#f-category") == "streetlight"
