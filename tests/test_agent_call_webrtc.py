@@ -131,7 +131,9 @@ async def test_an_agent_accepts_and_talks_with_the_caller(tmp_path: Path) -> Non
         print(f"suggestions {call.suggest_ms} ms after the caller stopped; "
               f"agent said {agent_lines}; caller said {caller_lines}")
         assert any("hotline" in line or "help" in line for line in agent_lines)
-        assert any("streetlight" in line.replace(" ", "") for line in caller_lines)
+        # (piper says the caller's line a little differently each run: "streak light" too)
+        assert any(("light" in line or "lamp" in line) and "broke" in line
+                   for line in caller_lines)
         assert call.suggest_ms and call.suggestions
         assert any(s.kb_id for s in call.suggestions)  # grounded in the knowledge base
         # audio both ways: the agent hears the caller, the caller hears the agent
