@@ -69,7 +69,8 @@ async def test_an_agent_accepts_and_talks_with_the_caller(tmp_path: Path) -> Non
     caller_wav, agent_wav = tmp_path / "caller.wav", tmp_path / "agent.wav"
     # the caller asks for a person at 4 s, and describes the problem at 17 s (after accept)
     ask = say("Hello, I want to talk to a real person please.").pcm
-    problem = say("The streetlight in front of my house is broken.").pcm
+    # (two names for the thing: Whisper sometimes hears "streetlight" as "streak light")
+    problem = say("The lamp post in front of my house is broken, the streetlight is out.").pcm
     write_wav(caller_wav, np.concatenate([silence(4), ask, silence(17 - 4 - len(ask) / 16000),
                                           problem, silence(25)]))
     greeting = say("Hello, this is the city hotline. How can I help you?").pcm
