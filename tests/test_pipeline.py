@@ -10,7 +10,7 @@ import pytest
 from tests.fakes import FakeASR, FakeBrain, FakeSink, FakeVoice, silence, vowel
 from voice.asr import Transcript
 from voice.clock import VirtualClock
-from voice.events import BotTurn
+from voice.events import BotTurn, CallerSpoke, CallEvent, HungUp, Transcribed
 from voice.frames import FRAME_SAMPLES, Pcm
 from voice.pipeline import CallPipeline, PipelineConfig, feed_timeline
 from voice.tts import VoiceBox
@@ -154,3 +154,26 @@ async def test_handed_over_the_bot_falls_silent_and_keeps_listening() -> None:
     assert "不該說出來" not in stats.played  # … but the bot said nothing more
     assert stats.hangup_reason == "caller_hung_up"  # no time limit (5 s) with a person on
     assert all(p != "請問您還在線上嗎？" for p in stats.played)
+
+
+async def test_the_call_is_told_everything_in_order() -> None:
+    """The events a call's owner acts on, one stream, in the order things happened."""
+    pipeline, _brain, _sink, _asr = make([BotTurn(("請問在哪裡",), "zh", handoff=None)])
+    events: asyncio.Queue[CallEvent] = asyncio.Queue(maxsize=64)
+    pipeline.events = events
+    await run_with(pipeline, np.concatenate([silence(1.5), vowel(1.5), silence(3.0)]))
+    seen = []
+    while not events.empty():
+        seen.append(events.get_nowait())
+    kinds = [type(e).__name__ for e in seen]
+    assert kinds == ["BotAnswered", "BotAudioStarted", "BotHeard",  # the greeting
+                     "CallerStarted", "CallerSpoke", "Transcribed",  # the caller's line
+                     "BotAnswered", "BotAudioStarted", "BotHeard",  # the answer
+                     "HungUp"]
+    times = [e.t for e in seen]
+    assert times == sorted(times)  # on the call's clock
+    spoke, heard = seen[4], seen[5]
+    assert isinstance(spoke, CallerSpoke) and isinstance(heard, Transcribed)
+    assert heard.speculative and heard.text.startswith("說了")  # guessed at the pause
+    assert 1.4 < spoke.seconds < 2.6 and spoke.t > spoke.speech_end  # the hangover
+    assert isinstance(seen[-1], HungUp) and seen[-1].reason == "caller_hung_up"

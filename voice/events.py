@@ -69,6 +69,11 @@ class CallEvent(Event):
 
 
 @dataclass(frozen=True)
+class CallerStarted(CallEvent):
+    """The caller began to speak (the endpointer heard enough voice)."""
+
+
+@dataclass(frozen=True)
 class CallerSpoke(CallEvent):
     """An utterance ended: the voice stopped at ``speech_end``; the endpointer was sure at
     ``t`` (the difference is the time spent making sure the caller had finished)."""

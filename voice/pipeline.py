@@ -28,6 +28,7 @@ from voice.events import (
     BotHeard,
     BotTurn,
     CallerSpoke,
+    CallerStarted,
     CallEvent,
     HungUp,
     KeyPressed,
@@ -281,7 +282,7 @@ class CallPipeline:
             self._check_barge_in(frame)
             for event in self._endpointer.push(frame, t):
                 if isinstance(event, SpeechStarted):
-                    self._last_activity = self.now()
+                    self._started()
                 elif isinstance(event, SpeechPaused):
                     if speculation is not None:
                         speculation[1].cancel()
@@ -319,6 +320,10 @@ class CallPipeline:
                     self.stats.transcripts.append(text)
                     await self._turns.put(text)
         self.hang_up("caller_hung_up")
+
+    def _started(self) -> None:
+        self._last_activity = self.now()
+        self._emit(CallerStarted(self.now()))
 
     def _stopped(self, event: Stopped) -> float:
         """An utterance ended: note when (the voice's end, on the call clock) and tell."""

@@ -32,7 +32,7 @@ class SerialPipeline(CallPipeline):
         async for frame, t in self._caller_frames():
             for event in self._endpointer.push(frame, t):
                 if isinstance(event, SpeechStarted):
-                    self._last_activity = self.now()
+                    self._started()
                 elif isinstance(event, Stopped):
                     stopped = self._stopped(event)
                     await self._transcribed(await self._recognise(event.audio), stopped, False)
