@@ -194,9 +194,10 @@ class SpeechBench:
         default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="asr"))
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
-    async def run(self, scenario: Scenario, base: Path, baseline: bool = False) -> AudioRun:
-        """One scenario as a call (the clock must be driven: see ``run_all``)."""
-        lines = [caller_audio(t.say, t.wav, base, self.voices) for t in scenario.turns]
+    async def run(self, scenario: Scenario, lines: list[Pcm], baseline: bool = False
+                  ) -> AudioRun:
+        """One scenario as a call, its caller saying ``lines`` (the clock must be driven:
+        see ``run_all``)."""
         caller = ScriptedCaller(lines, self.clock, name=scenario.id)
         manager = self.factory.new()
         voices = TimedVoices(self.voices, cache=not baseline)
@@ -222,12 +223,17 @@ class SpeechBench:
         """Every scenario, ``concurrency`` calls at a time, in the order given."""
         slots = asyncio.Semaphore(concurrency)
 
-        async def one(item: tuple[Scenario, Path]) -> AudioRun:
+        # The callers' lines are read or synthesised first: not on the loop while calls run.
+        said = [[caller_audio(t.say, t.wav, base, self.voices) for t in scenario.turns]
+                for scenario, base in items]
+
+        async def one(scenario: Scenario, lines: list[Pcm]) -> AudioRun:
             async with slots:
-                return await self.run(item[0], item[1], baseline)
+                return await self.run(scenario, lines, baseline)
 
         async with self.clock.driving():
-            return list(await asyncio.gather(*(one(item) for item in items)))
+            return list(await asyncio.gather(*(one(sc, lines) for (sc, _b), lines
+                                               in zip(items, said, strict=True))))
 
 
 def write_call(run: AudioRun, path: Path) -> None:
