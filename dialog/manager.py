@@ -7,6 +7,7 @@ question the bot asked, and only then open understanding (rules, knowledge base,
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from dataclasses import replace
@@ -68,14 +69,40 @@ class DialogManager:
 
     # ---- public -----------------------------------------------------------------------------
 
-    def start(self, recording: bool = False) -> Reply:
+    def start(self, recording: bool = False, keypad: bool = False) -> Reply:
         """The greeting, with the personal-data notice (and, when the audio is kept, that
-        the call is recorded) and the way to reach a person."""
-        text = [phrases.say("zh", "greeting"), phrases.say("zh", "greeting_en_hint")]
+        the call is recorded) and the way to reach a person (on a phone: a key too)."""
+        text = [phrases.say("zh", "greeting")]
+        if keypad:
+            text.append(phrases.say("zh", "keypad_hint"))
+        text.append(phrases.say("zh", "greeting_en_hint"))
+        if keypad:
+            text.append(phrases.say("zh", "keypad_hint_en"))
         if recording:  # first, as hotlines do, before anything is said
             text.insert(0, phrases.say("zh", "recording_notice"))
         self.state.pending = "problem"
         return self._reply(text)
+
+    def keyed(self, keys: str) -> Reply:
+        """Keys pressed on a phone: 0 alone asks for a person; digits (ended by # or a
+        pause) are taken as if the caller had said them (a phone or lamp-post number)."""
+        self._used_llm = False
+        st = self.state
+        try:
+            if keys == "0" and st.stage not in (Stage.EMERGENCY, Stage.ENDED,
+                                                Stage.OFFER_CALLBACK, Stage.CALLBACK_PHONE):
+                self._log("caller", "[0]")
+                if st.stage is Stage.ESCALATED:
+                    return self._reply([phrases.say(st.lang, "handoff")])
+                return self._escalate(EscalationReason.CALLER_REQUEST, "handoff")
+            digits = "".join(k for k in keys if k.isdigit())
+            if not digits:
+                return self._reply([])
+            self._log("caller", digits)
+            return self._route(digits)  # keys are no speech: no language, no danger words
+        except Exception:
+            log.exception("dialog turn on keys failed (call %s)", st.call_id)
+            return self._reply([phrases.say(st.lang, "fallback")])
 
     def anticipate(self, text: str) -> None:
         """The caller may be about to say ``text`` (a speculative transcript): if a turn
@@ -152,7 +179,7 @@ class DialogManager:
         if st.stage is Stage.EMERGENCY and not detect(text):
             number = st.emergency or ""
             return self._reply([phrases.say(st.lang, "emergency_repeat", number=number)])
-        if not lang:  # silence, noise, emoji, punctuation: nothing to understand
+        if not lang and not _NUMBER.search(text):  # silence, noise, emoji, punctuation
             return self._not_understood()
         if asr_confidence is not None and asr_confidence < LOW_ASR_CONFIDENCE:
             st.low_confidence_turns += 1
@@ -352,6 +379,14 @@ class DialogManager:
                 return self._reply([phrases.say(st.lang, "repeat"),
                                     phrases.say(st.lang, "callback_offer")])
             st.stage = Stage.CALLBACK_PHONE
+        if "phone" not in st.slots and st.caller_number and st.pending != "phone_same" and \
+                "phone_same" not in st.failures:
+            st.failures["phone_same"] = 0  # offered once
+            return self._ask("phone_same", [phrases.say(st.lang, "callback_use_caller_number",
+                                                        last=_last_digits(st.caller_number))])
+        if "phone" not in st.slots and st.pending == "phone_same" and st.caller_number and \
+                intents.yes and not intents.no:
+            st.slots["phone"] = st.caller_number
         if "phone" not in st.slots:
             misses = st.failures["phone"] = st.failures.get("phone", -1) + 1
             if misses >= 2:
@@ -456,6 +491,14 @@ class DialogManager:
     def _log(self, who: str, text: str) -> None:
         st = self.state
         st.transcript.append(TranscriptLine(who, text, round(time.monotonic() - st.started, 3)))
+
+
+_NUMBER = re.compile(r"\d[\d -]{2,}")  # a number said as digits ("04-2345-6789")
+
+
+def _last_digits(number: str) -> str:
+    """The end of a phone number as read out to confirm it (never the whole number)."""
+    return " ".join(number[-4:])
 
 
 def _caller_text(raw: str | None) -> str:

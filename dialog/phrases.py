@@ -16,6 +16,9 @@ _ZH = {
         "您隨時可以說「轉真人」，由專人為您服務。請問有什麼需要幫忙的嗎？"
     ),
     "greeting_en_hint": "For English, please just speak English.",
+    "keypad_hint": "需要專人服務，請按0。",
+    "keypad_hint_en": "Press zero for a person.",
+    "callback_use_caller_number": "請問回電打您現在這支電話，尾數{last}，可以嗎？",
     "ask_problem": "請問您要反映什麼問題，或想詢問什麼呢？",
     "ask_problem_again": "不好意思，我還不太清楚。請用一句話告訴我發生了什麼事，例如「路燈不亮」。",
     "ask_location": "請問是在哪一區、哪一條路？有門牌或路口更好。",
@@ -72,6 +75,10 @@ _EN = {
         "How can I help you?"
     ),
     "greeting_en_hint": "",
+    "keypad_hint": "Press zero at any time for a person.",
+    "keypad_hint_en": "",
+    "callback_use_caller_number": "Shall we call you back on the number you are calling from, "
+                                  "ending in {last}?",
     "ask_problem": "What would you like to report or ask about?",
     "ask_problem_again": "Sorry, I am not sure yet. Please tell me in one sentence what happened, "
                          "for example: the streetlight is out.",

@@ -68,6 +68,9 @@ class CallState:
     answered: list[str] = field(default_factory=list)  # knowledge ids used
     transcript: list[TranscriptLine] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    # the number the phone network gave (caller id): offered for the call-back, never
+    # filled in without the caller's yes
+    caller_number: str | None = None
 
     @property
     def outcome(self) -> Outcome:

@@ -28,9 +28,11 @@ class DialogBrain:
     event loop, the agents' views and the records read that, never the live state.
     """
 
-    def __init__(self, manager: DialogManager, recording: bool = False) -> None:
+    def __init__(self, manager: DialogManager, recording: bool = False,
+                 keypad: bool = False) -> None:
         self.manager = manager
         self.recording = recording  # the call's audio is kept: the greeting says so
+        self.keypad = keypad  # the caller has keys (a phone): the greeting says which
         self.lock = threading.Lock()
         # Set when a person has the call: caller lines are recorded, the bot says nothing.
         self.with_agent: Callable[[str], None] | None = None
@@ -47,7 +49,18 @@ class DialogBrain:
 
     def greet(self) -> BotTurn:
         with self.lock:
-            return self._turn(self.manager.start(recording=self.recording))
+            return self._turn(self.manager.start(recording=self.recording,
+                                                 keypad=self.keypad))
+
+    def keyed(self, keys: str) -> BotTurn:
+        """Keys from the caller's phone (with an agent on the call: only noted)."""
+        with self.lock:
+            if self.with_agent is None:
+                return self._turn(self.manager.keyed(keys))
+            self.manager.record("caller", f"[{keys}]")
+            self._publish()
+        self.on_change()
+        return BotTurn((), self.snapshot.lang)
 
     def respond(self, text: str, confidence: float) -> BotTurn:
         with self.lock:

@@ -94,6 +94,25 @@ class Settings(BaseSettings):
         365, ge=1, description="days call records are kept (hotline calls purge)")
     purge_daily: bool = Field(
         True, description="hotline serve applies retention_days once a day (as calls purge)")
+    sip_listen: str | None = Field(
+        None, description="host:port of the phone line (SIP over UDP and TCP); unset = off, "
+                          "e.g. 127.0.0.1:5060")
+    sip_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.0/8", "::1/128"],
+        description="CIDRs (comma-separated) that may call the phone line (the PBX, the "
+                    "trunk); others get 403")
+    rtp_ports: str = Field(
+        "40000-40999", pattern=r"^\d{1,5}-\d{1,5}$",
+        description="UDP port range for the phone calls' audio (RTP, two ports a call)")
+    sip_advertise: str | None = Field(
+        None, description="address put in SDP and Contact when behind NAT; unset = listen host")
+    sip_busy: Literal["reject", "message"] = Field(
+        "reject", description="at capacity: 486 Busy Here, or answer with the busy message")
+    sip_calls_per_minute: int = Field(
+        120, ge=1, description="new phone calls one source (a PBX) may start per minute")
+    sip_transfer_to: str | None = Field(
+        None, description="SIP URI of the city's ACD queue: hand-offs are transferred there "
+                          "(REFER) instead of waiting for an agent in the console")
     ice_servers: list[str] = Field(
         default_factory=list, description="STUN/TURN URLs; empty = host candidates only")
     llm_threads: int = Field(
@@ -112,20 +131,37 @@ class Settings(BaseSettings):
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "sip_allow", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):  # HOTLINE_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "sip_allow")
     @classmethod
     def _cidrs(cls, value: list[str]) -> list[str]:
         try:
             return [str(ip_network(v, strict=False)) for v in value]
         except ValueError as exc:
             raise ValueError(f"not an address or CIDR network: {exc}") from exc
+
+    @field_validator("sip_listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value:
+            host, _, port = value.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError("expected host:port, e.g. 127.0.0.1:5060")
+        return value
+
+    @field_validator("rtp_ports")
+    @classmethod
+    def _port_range(cls, value: str) -> str:
+        low, high = (int(p) for p in value.split("-"))
+        if not 1024 <= low < high <= 65535 or high - low < 3:
+            raise ValueError("expected LOW-HIGH within 1024-65535, e.g. 40000-40999")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -157,6 +193,11 @@ class Settings(BaseSettings):
         """The database URL in effect (SQLite in data_dir unless configured)."""
         url = self.database_url.get_secret_value()
         return url or f"sqlite:///{self.data_dir / 'hotline.db'}"
+
+    @property
+    def rtp_port_range(self) -> tuple[int, int]:
+        low, high = (int(p) for p in self.rtp_ports.split("-"))
+        return low, high
 
     @property
     def recordings_dir(self) -> Path:

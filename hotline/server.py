@@ -23,6 +23,7 @@ from hotline.desk.api import DESK, AgentDesk, add_routes
 from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
 from hotline.metrics import ServiceMetrics
 from hotline.openapi import openapi_json
+from hotline.phone_line import PhoneLine, PhoneLineSettings
 from hotline.records import CallRecords
 from hotline.retention import daily_purge
 from hotline.runtime import Runtime, speech_stack
@@ -102,7 +103,10 @@ async def _load_models(app: web.Application) -> AsyncIterator[None]:
         await task
     service = app[CALLS].get("service")
     if service is not None:
-        await service.close()
+        await service.close()  # each phone call's BYE goes out while the line still listens
+    phone = app[CALLS].get("phone")
+    if phone is not None:
+        await phone.stop()
 
 
 async def _start_calls(app: web.Application) -> None:
@@ -122,8 +126,22 @@ async def _start_calls(app: web.Application) -> None:
                           app[DESK].records)
     service.on_call_ended = app[METRICS].call_ended
     app[CALLS]["service"] = service
+    if settings.sip_listen:
+        app[CALLS]["phone"] = await open_phone_line(service, settings)
     app[LINES_OPEN].set()
     log.info("lines open (%s)", stack.factory.mode)
+
+
+async def open_phone_line(service: CallService, settings: Settings) -> PhoneLine:
+    assert settings.sip_listen
+    host, _, port = settings.sip_listen.rpartition(":")
+    line = PhoneLine(service, PhoneLineSettings(
+        host=host.strip("[]"), port=int(port), allow=tuple(settings.sip_allow),
+        rtp_ports=settings.rtp_port_range, advertise=settings.sip_advertise,
+        busy=settings.sip_busy, calls_per_minute_per_source=settings.sip_calls_per_minute,
+        transfer_to=settings.sip_transfer_to))
+    await line.start()
+    return line
 
 
 CallHandler = Callable[[web.Request, CallService], Awaitable[web.StreamResponse]]

@@ -70,6 +70,10 @@ class FakeBrain:
         self.asked.append(text)
         return self.replies.pop(0) if self.replies else BotTurn(("好的",), "zh")
 
+    def keyed(self, keys: str) -> BotTurn:
+        self.asked.append(f"keys:{keys}")
+        return self.replies.pop(0) if self.replies else BotTurn(("好的",), "zh")
+
     def heard(self, turn: BotTurn, text: str, interrupted: bool) -> None:
         self.heard_log.append((text, interrupted))
 

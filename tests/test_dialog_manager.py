@@ -454,3 +454,48 @@ def test_with_an_agent_lines_are_recorded_and_fill_the_form(make: Make) -> None:
     assert "公益路二段" in manager.state.slots.get("address", "")
     fields = manager.state.fields()  # the agent's form, drafted from what the caller said
     assert fields["category"] == "road_damage" and "坑洞" in fields["description"]
+
+
+def test_on_a_phone_the_greeting_names_the_key_for_a_person(make: Make) -> None:
+    phone = make().start(keypad=True).text
+    assert "按0" in phone and "zero" in phone.lower()
+    assert "按0" not in make().start().text  # a browser has no keypad
+
+
+def test_keys_zero_reaches_a_person_and_digits_are_a_number(make: Make) -> None:
+    zero = make()
+    zero.start(keypad=True)
+    reply = zero.keyed("0")
+    assert zero.state.stage is Stage.ESCALATED and reply.outcome is Outcome.ESCALATED
+    assert zero.state.handoff is not None
+    assert zero.state.handoff.reason is EscalationReason.CALLER_REQUEST
+    keyed = make()
+    talk(keyed, "我要找真人")
+    keyed.offer_callback()
+    keyed.handle("好")
+    done = keyed.keyed("0422289111")  # keyed instead of said
+    case = keyed.state.case
+    assert done.end_call and case is not None and case.details["phone"] == "0422289111"
+    assert not make().keyed("*").text  # a key alone that means nothing: no answer
+
+
+def test_the_callers_number_is_offered_for_the_call_back_never_filled_silently(
+        make: Make) -> None:
+    yes = make()
+    yes.state.caller_number = "0911222333"
+    talk(yes, "我要找真人")
+    yes.offer_callback()
+    offer = yes.handle("好")
+    assert "2 3 3 3" in offer.text and yes.state.case is None  # read back, not yet filed
+    done = yes.handle("可以")
+    assert done.end_call and yes.state.case is not None
+    assert yes.state.case.details["phone"] == "0911222333"
+    other = make()
+    other.state.caller_number = "0911222333"
+    talk(other, "我要找真人")
+    other.offer_callback()
+    other.handle("好")
+    ask = other.handle("不用，請換一支號碼")
+    assert "電話" in ask.text and other.state.case is None
+    other.handle("04-2345-6789")
+    assert other.state.case is not None and other.state.case.details["phone"] == "0423456789"

@@ -12,7 +12,7 @@ from voice.asr import Transcript
 from voice.clock import VirtualClock
 from voice.events import BotTurn, CallerSpoke, CallEvent, HungUp, Transcribed
 from voice.frames import FRAME_SAMPLES, Pcm
-from voice.pipeline import CallPipeline, PipelineConfig, feed_timeline
+from voice.pipeline import KEY_ZERO_S, KEYS_DONE_S, CallPipeline, PipelineConfig, feed_timeline
 from voice.tts import VoiceBox
 
 
@@ -177,3 +177,28 @@ async def test_the_call_is_told_everything_in_order() -> None:
     assert heard.speculative and heard.text.startswith("說了")  # guessed at the pause
     assert 1.4 < spoke.seconds < 2.6 and spoke.t > spoke.speech_end  # the hangover
     assert isinstance(seen[-1], HungUp) and seen[-1].reason == "caller_hung_up"
+
+
+async def test_keys_make_a_turn_at_hash_or_a_pause_and_zero_alone_is_quick() -> None:
+    pipeline, brain, _sink, _asr = make([BotTurn(("好的",), "zh")] * 3)
+    assert isinstance(pipeline.clock, VirtualClock)
+    async with pipeline.clock.driving():
+        runner = asyncio.create_task(pipeline.run())
+        await pipeline.sleep(0.5)
+        for key in "0912345678#":  # a number ended by '#': one turn at once
+            pipeline.key_pressed(key)
+            await pipeline.sleep(0.2)
+        await pipeline.sleep(0.5)
+        assert brain.asked == ["keys:0912345678"]
+        for key in "123":  # no '#': taken after a pause
+            pipeline.key_pressed(key)
+        await pipeline.sleep(KEYS_DONE_S - 0.5)
+        assert brain.asked == ["keys:0912345678"]
+        await pipeline.sleep(1.0)
+        assert brain.asked[-1] == "keys:123"
+        pipeline.key_pressed("0")  # 0 alone: a person, sooner than a number would be taken
+        await pipeline.sleep(KEY_ZERO_S + 0.3)
+        assert brain.asked[-1] == "keys:0"
+        await pipeline.end_of_input()
+        await asyncio.wait_for(runner, timeout=30)
+    assert pipeline.stats.voice_to_voice_ms == []  # keys are no speech to time answers from

@@ -76,6 +76,43 @@ class StreamConverter:
         return _to_s16(data)
 
 
+def _half_band(taps: int = 47) -> npt.NDArray[np.float32]:
+    """A low-pass at 3.7 kHz for 16 kHz audio (Hann-windowed sinc): what may pass into
+    8 kHz telephone audio without folding back."""
+    n = np.arange(taps) - (taps - 1) / 2
+    cutoff = 3700 / SAMPLE_RATE
+    h = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hanning(taps)
+    return np.asarray(h / h.sum(), dtype=np.float32)
+
+
+_HALF_BAND = _half_band()
+
+
+class PhoneRate:
+    """16 kHz ↔ 8 kHz for the telephone network, chunk by chunk with no buffering delay
+    (a stream resampler holds back ~100 ms and then releases it at once: on a phone line
+    that is a stutter). Each direction keeps its filter's history between chunks."""
+
+    def __init__(self) -> None:
+        self._down_hist: npt.NDArray[np.float32] = np.zeros(len(_HALF_BAND) - 1, np.float32)
+        self._up_hist: npt.NDArray[np.float32] = np.zeros(len(_HALF_BAND) - 1, np.float32)
+
+    def down(self, pcm: Pcm) -> Pcm:
+        """16 kHz → 8 kHz (an even number of samples in, half as many out)."""
+        x = np.concatenate([self._down_hist, pcm.astype(np.float32)])
+        self._down_hist = np.asarray(x[len(x) - len(self._down_hist):], np.float32)
+        return _to_s16(np.asarray(np.convolve(x, _HALF_BAND, "valid")[::2] / 32768.0,
+                                  np.float32))
+
+    def up(self, pcm: Pcm) -> Pcm:
+        """8 kHz → 16 kHz (twice as many samples out)."""
+        stuffed = np.zeros(2 * len(pcm), np.float32)
+        stuffed[::2] = pcm.astype(np.float32) * 2  # zero-stuffing halves the level
+        x = np.concatenate([self._up_hist, stuffed])
+        self._up_hist = np.asarray(x[len(x) - len(self._up_hist):], np.float32)
+        return _to_s16(np.asarray(np.convolve(x, _HALF_BAND, "valid") / 32768.0, np.float32))
+
+
 def frames(pcm: Pcm) -> Iterator[Pcm]:
     """20 ms frames; the last one padded with silence."""
     for start in range(0, len(pcm), FRAME_SAMPLES):

@@ -51,6 +51,9 @@ class Brain(Protocol):
 
     def respond(self, text: str, confidence: float) -> BotTurn: ...
 
+    def keyed(self, keys: str) -> BotTurn:
+        """Keys the caller pressed (a phone): ``0`` alone, or digits of a number."""
+
     def anticipate(self, text: str) -> None:
         """The caller may have just said ``text`` (a guess, before the end of speech is
         certain): prepare the answer if that helps. Blocking; never required."""
@@ -62,6 +65,19 @@ class Brain(Protocol):
         """What to say to keep the line: ``still_there`` after a silence, ``goodbye_silent``
         and ``goodbye_long`` before the bot ends the call. Called on the event loop: it must
         never wait (no dialog lock)."""
+
+
+# A phone caller keys a number and ends it with '#', or just stops; '0' alone asks for a
+# person, unless more digits follow (phone numbers here start with 0).
+KEYS_DONE_S = 3.0
+KEY_ZERO_S = 1.5
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """Keys the caller pressed, taken as one turn."""
+
+    keys: str
 
 
 class AudioSink(Protocol):
@@ -128,7 +144,9 @@ class CallPipeline:
         self.cfg = config or PipelineConfig()
         self.stats = Stats()
         self._frames: asyncio.Queue[Pcm | None] = asyncio.Queue(maxsize=500)  # 10 s
-        self._turns: asyncio.Queue[Transcript] = asyncio.Queue(maxsize=4)
+        self._turns: asyncio.Queue[Transcript | Keyed] = asyncio.Queue(maxsize=4)
+        self._keys = ""
+        self._key_timer: asyncio.Task[None] | None = None
         self._endpointer = Endpointer(self.cfg.vad)
         self._t_audio = 0.0  # call time of the caller audio, in seconds
         self._speaking: asyncio.Task[None] | None = None
@@ -159,6 +177,9 @@ class CallPipeline:
     @property
     def ended(self) -> bool:
         return self._ended.is_set()
+
+    async def wait_ended(self) -> None:
+        await self._ended.wait()
 
     async def push(self, pcm: Pcm) -> None:
         """16 kHz mono s16 caller audio, any length (already converted at the edge).
@@ -197,10 +218,36 @@ class CallPipeline:
             self._put_dropping(None)
 
     def key_pressed(self, digit: str) -> None:
-        """A DTMF digit from the caller's phone: told to the call's owner."""
-        if not self.ended:
-            self._last_activity = self.now()
-            self._emit(KeyPressed(self.now(), digit))
+        """A DTMF digit from the caller's phone: told to the call's owner, and gathered
+        into a turn ('#' or a pause ends it). A key stops the bot talking, as speech does."""
+        if self.ended:
+            return
+        self._last_activity = self.now()
+        self._emit(KeyPressed(self.now(), digit))
+        self._interrupt()
+        if self._key_timer is not None:
+            self._key_timer.cancel()
+            self._key_timer = None
+        if digit == "#":
+            self._keys_done()
+            return
+        self._keys = (self._keys + digit)[-32:]
+        wait = KEY_ZERO_S if self._keys == "0" else KEYS_DONE_S
+        self._key_timer = asyncio.create_task(self._keys_after(wait), name="keys")
+
+    async def _keys_after(self, wait: float) -> None:
+        await self.sleep(wait)
+        self._key_timer = None
+        self._keys_done()
+
+    def _keys_done(self) -> None:
+        keys, self._keys = self._keys, ""
+        if not keys:
+            return
+        if self._turns.full():
+            log.warning("keys dropped: the dialog is %d turns behind", self._turns.qsize())
+            return
+        self._turns.put_nowait(Keyed(keys))
 
     def now(self) -> float:
         """Call time in seconds."""
@@ -222,10 +269,10 @@ class CallPipeline:
         try:
             await self._ended.wait()
         finally:
-            for task in [*tasks, self._speaking, self._anticipating]:
+            for task in [*tasks, self._speaking, self._anticipating, self._key_timer]:
                 if task is not None:
                     task.cancel()
-            for task in [*tasks, self._speaking, self._anticipating]:
+            for task in [*tasks, self._speaking, self._anticipating, self._key_timer]:
                 if task is not None:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
@@ -319,6 +366,8 @@ class CallPipeline:
                 if text.text:
                     self.stats.transcripts.append(text)
                     await self._turns.put(text)
+        # what they said last still reaches the dialog (a "yes" files the case) and the record
+        await self._turns.join()
         self.hang_up("caller_hung_up")
 
     def _started(self) -> None:
@@ -392,17 +441,27 @@ class CallPipeline:
     async def _think(self) -> None:
         while True:
             heard = await self._turns.get()
-            self._prompts = 0
-            started = self.now()
             try:
+                await self._answer(heard)
+            finally:
+                self._turns.task_done()
+
+    async def _answer(self, heard: Transcript | Keyed) -> None:
+        self._prompts = 0
+        started = self.now()
+        try:
+            if isinstance(heard, Keyed):
+                turn = await self.clock.run(self.brain.keyed, heard.keys)
+            else:
                 turn = await self.clock.run(self.brain.respond, heard.text, heard.confidence)
-            except Exception:
-                log.exception("the dialog failed on a turn")
-                continue
-            self.stats.dialog_ms.append((self.now() - started) * 1000)
-            self._emit(BotAnswered(self.now(), turn, self.stats.dialog_ms[-1], self._speech_end))
-            if turn.sentences:
-                self._start_speaking(turn, reply_to=self._speech_end)
+        except Exception:
+            log.exception("the dialog failed on a turn")
+            return
+        self.stats.dialog_ms.append((self.now() - started) * 1000)
+        self._emit(BotAnswered(self.now(), turn, self.stats.dialog_ms[-1], self._speech_end))
+        if turn.sentences:  # (keys have no end of speech to measure from)
+            self._start_speaking(turn, reply_to=None if isinstance(heard, Keyed)
+                                 else self._speech_end)
 
     def _start_speaking(self, turn: BotTurn, reply_to: float | None = None) -> None:
         if self.handed_over:

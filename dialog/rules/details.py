@@ -74,7 +74,7 @@ def find_route(text: str, bus_context: bool = False) -> str | None:
     return raw
 
 
-_PHONE_RE = re.compile(r"(?<!\d)(09\d{2}-?\d{3}-?\d{3}|0\d{1,2}-?\d{6,8})(?!\d)")
+_PHONE_RE = re.compile(r"(?<!\d)(09\d{2}-?\d{3}-?\d{3}|0\d{1,2}-?\d{3,4}-?\d{4}|0\d{1,2}-?\d{6,8})(?!\d)")
 
 
 def find_phone(text: str) -> str | None:

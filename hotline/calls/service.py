@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 # An ended call stays in memory this long, for the caller's page to learn how it ended; then
 # only its database record. Short: each one holds its closed connection, codecs and buffers.
 KEEP_ENDED_S = 120.0
+# After a hang-up, the last words are recognised and answered before the record is written;
+# a dialog turn that takes longer than this is not waited for.
+FLUSH_S = 20.0
 
 
 class CallService:
@@ -239,24 +242,33 @@ class CallService:
         become a call. The call then has ``connect_timeout_s`` to bring the caller's audio
         (a busy call: the connection), or it is ended.
         """
+        with self.negotiating(address):
+            channel = await WebRtcChannel.answer(offer, self.ice_servers, Remote(address))
+        return self.open(channel, listen), channel.local_description
+
+    @contextlib.contextmanager
+    def negotiating(self, address: str) -> Iterator[None]:
+        """A call being set up (an offer answered, a phone ringing) holds a line."""
         self._negotiating[address] += 1
         try:
-            channel = await WebRtcChannel.answer(offer, self.ice_servers, Remote(address))
+            yield
         finally:
             self._negotiating[address] -= 1
             if self._negotiating[address] <= 0:
                 del self._negotiating[address]
-        return self.open(channel, listen), channel.local_description
 
-    def open(self, channel: Channel, listen: bool = True) -> Call:
+    def open(self, channel: Channel, listen: bool = True, keypad: bool = False) -> Call:
         """A call on a channel that is up: the bot answers it (``listen``), or it only
-        hears that the lines are busy."""
+        hears that the lines are busy. ``keypad``: the caller has keys (a phone), and the
+        greeting says which one reaches a person."""
         self._loop = asyncio.get_running_loop()
         call_id = secrets.token_hex(8)
         recording = self.policy.recordings is not None and listen
-        call = new_call(call_id, secrets.token_urlsafe(24), channel, self.factory.new(call_id),
+        manager = self.factory.new(call_id)
+        manager.state.caller_number = channel.remote.caller_id
+        call = new_call(call_id, secrets.token_urlsafe(24), channel, manager,
                         self.asr, self.voices, gate=self.gate, asr_executor=self.asr_pool,
-                        recording=recording)
+                        recording=recording, keypad=keypad)
         call.brain.on_change = self.notify_threadsafe
         if recording and self.policy.recordings is not None:
             call.recorder = CallRecorder(self.policy.recordings, call_id)
@@ -279,6 +291,12 @@ class CallService:
         call, local = await self.answer(offer, address, listen=False)
         call.spawn(self._busy(call), "busy")
         return call, local
+
+    def open_busy(self, channel: Channel) -> Call:
+        """At capacity, on a channel that is up: the caller hears the lines are busy."""
+        call = self.open(channel, listen=False)
+        call.spawn(self._busy(call), "busy")
+        return call
 
     async def _busy(self, call: Call) -> None:
         try:
@@ -331,8 +349,12 @@ class CallService:
         await asyncio.to_thread(trim)  # the call's native memory back to the system
 
     async def _gone(self, call: Call) -> None:
-        """The far end left: end the call (unless it is ending already)."""
+        """The far end left: what they were saying is recognised and reaches the dialog
+        (the pipeline's own end, bounded), then the call ends (unless it is ending)."""
         await call.channel.gone.wait()
+        call.pipeline.end_of_input_nowait()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(call.pipeline.wait_ended(), FLUSH_S)
         if call.closing is None:
             await self.end(call)
 
@@ -340,7 +362,8 @@ class CallService:
         try:
             await call.pipeline.run()
         finally:
-            await self._finish(call)
+            if call.closing is None:  # (a closing in progress cancels this task: no wait)
+                await self._finish(call)
 
     async def _expect(self, call: Call, up: asyncio.Event,
                       otherwise: Callable[[Call], Any]) -> None:

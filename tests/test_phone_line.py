@@ -1,0 +1,357 @@
+"""The phone line against a real SIP peer (SIPp), with fakes for the models: answering,
+ringing and CANCEL, keys, the trunk's checks, capacity, hang-ups, several calls at once, and
+hostile traffic that must never disturb a live call. The real models on the phone line are
+in test_phone_calls_real.py."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import random
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dialog.cases import CaseStore
+from dialog.knowledge import KnowledgeBase
+from hotline.calls import Call, CallPolicy, CallService
+from hotline.db import make_engine
+from hotline.dialogs import DialogFactory
+from hotline.phone_line import PhoneLine, PhoneLineSettings, caller_id, mask_number
+from hotline.records import CallRecords
+from tests.fakes import FakeASR, FakeVoice, vowel
+from tests.sip_peers import (
+    DTMF_PCAPS,
+    Step,
+    free_port,
+    free_udp_tcp_port,
+    pause,
+    play,
+    rtp_receiver,
+    run_sipp,
+    to_phone,
+    uac_scenario,
+    write_rtp_pcap,
+)
+from voice.tts import VoiceBox
+
+PBX_NUMBER = "0422289111"
+
+
+@dataclass
+class Line:
+    phone: PhoneLine
+    service: CallService
+    records: CallRecords
+    port: int
+    work: Path
+
+    @property
+    def target(self) -> tuple[str, int]:
+        return "127.0.0.1", self.port
+
+    def ended_calls(self) -> list[Call]:
+        return [c for c in self.service.calls.values() if c.ended]
+
+
+@pytest.fixture
+async def line(tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[Line]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    records = CallRecords(engine)
+    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
+                          VoiceBox({"zh": FakeVoice()}), [],
+                          CallPolicy(max_calls=5, connect_timeout_s=4.0), records)
+    port = free_udp_tcp_port()
+    base = random.randrange(42000, 48000, 100)
+    phone = PhoneLine(service, PhoneLineSettings(port=port, rtp_ports=(base, base + 60),
+                                                 ring_s=0.3))
+    await phone.start()
+    yield Line(phone, service, records, port, tmp_path)
+    await service.close()
+    await phone.stop()
+
+
+async def finished(line: Line, n: int = 1, within: float = 20.0) -> list[Call]:
+    """The first ``n`` calls once each has ended and its record was saved."""
+    for _ in range(int(within * 10)):
+        calls = line.ended_calls()
+        if len(calls) >= n:
+            return calls
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{len(line.ended_calls())} of {n} calls ended")
+
+
+def speech_pcap(path: Path, seconds: float, **kw: float) -> Path:
+    write_rtp_pcap(path, to_phone(vowel(seconds)), **kw)  # type: ignore[arg-type]
+    return path
+
+
+async def test_a_phone_call_is_answered_greeted_and_key_zero_reaches_a_person(
+        line: Line) -> None:
+    rx = free_port()
+    transport, heard = await rtp_receiver(rx)
+    try:
+        scenario = uac_scenario([pause(1500), play(DTMF_PCAPS / "dtmf_2833_0.pcap", 4000)],
+                                rx_port=rx, caller="anonymous", pai=PBX_NUMBER)
+        result = await run_sipp(line.work / "sipp", scenario, line.target)
+    finally:
+        transport.close()
+    assert result.ok, result.output + result.errors
+    (call,) = await finished(line)
+    assert call.channel.kind == "sip"
+    assert call.channel.remote.caller_id == PBX_NUMBER  # from P-Asserted-Identity
+    record = line.records.get(call.call_id)
+    assert record is not None
+    assert record.outcome == "escalated" and record.handoff_reason == "caller_request"
+    assert call.brain.keypad  # the greeting names the key (test_dialog_manager)
+    assert record.transcript[0].who == "bot"  # the greeting, cut short by the key
+    # the greeting came down the line as G.711: sound, within a second of the answer
+    assert heard.first_voice() is not None
+    assert heard.voiced_seconds() > 2.0
+    assert {pt for _t, pt, _p in heard.packets} == {0}  # PCMU, the offer's first choice
+
+
+async def test_pcma_and_the_caller_id_from_from(line: Line) -> None:
+    rx = free_port()
+    transport, heard = await rtp_receiver(rx)
+    try:
+        scenario = uac_scenario([pause(2500)], rx_port=rx, codecs=(8,), caller="0911222333")
+        result = await run_sipp(line.work / "sipp", scenario, line.target)
+    finally:
+        transport.close()
+    assert result.ok, result.output + result.errors
+    (call,) = await finished(line)
+    assert call.channel.remote.caller_id == "0911222333"
+    assert {pt for _t, pt, _p in heard.packets} == {8}
+
+
+async def test_over_tcp(line: Line) -> None:
+    rx = free_port()
+    transport, heard = await rtp_receiver(rx)
+    try:
+        scenario = uac_scenario([pause(2000)], rx_port=rx)
+        result = await run_sipp(line.work / "sipp", scenario, line.target, transport="t1")
+    finally:
+        transport.close()
+    assert result.ok, result.output + result.errors
+    await finished(line)
+    assert heard.first_voice() is not None
+
+
+async def test_cancel_while_ringing_leaves_no_call_and_frees_the_port(line: Line) -> None:
+    scenario = uac_scenario([], rx_port=free_port(), cancel_after_ms=50)
+    result = await run_sipp(line.work / "sipp", scenario, line.target)
+    assert result.ok, result.output + result.errors  # 200 for the CANCEL, 487 for the INVITE
+    await asyncio.sleep(0.5)  # past the ring time
+    assert not line.service.calls
+    assert not line.phone.ports._allocated
+    assert line.service.live == 0
+
+
+async def test_a_source_outside_the_allow_list_gets_403(line: Line) -> None:
+    line.phone.networks = [ipaddress.ip_network("10.0.0.0/8")]
+    scenario = uac_scenario([], rx_port=free_port(), expect=403)
+    result = await run_sipp(line.work / "sipp", scenario, line.target)
+    assert result.ok, result.output + result.errors
+    assert not line.service.calls
+
+
+async def test_at_capacity_486_or_the_busy_message(line: Line) -> None:
+    line.service.policy.max_calls = 1
+    rx = free_port()
+    transport, heard = await rtp_receiver(rx)
+    first = asyncio.create_task(run_sipp(
+        line.work / "first", uac_scenario([pause(6000)], rx_port=free_port()), line.target,
+        name="first"))
+    try:
+        for _ in range(50):
+            if line.service.live:
+                break
+            await asyncio.sleep(0.1)
+        busy = await run_sipp(line.work / "busy", uac_scenario([], rx_port=free_port(),
+                                                               expect=486), line.target)
+        assert busy.ok, busy.output + busy.errors
+        line.phone.settings = PhoneLineSettings(**{**line.phone.settings.__dict__,
+                                                   "busy": "message"})
+        told = await run_sipp(line.work / "told", uac_scenario(
+            [Step("expect_bye")], rx_port=rx), line.target, name="told")
+        assert told.ok, told.output + told.errors  # answered, told, and hung up on by us
+        assert heard.voiced_seconds() > 1.0
+        assert (await first).ok
+    finally:
+        transport.close()
+        first.cancel()
+
+
+async def test_the_caller_hangs_up_mid_sentence_and_the_record_keeps_it(line: Line) -> None:
+    pcap = speech_pcap(line.work / "speech.pcap", 4.0)
+    scenario = uac_scenario([pause(200), play(pcap, 2000)], rx_port=free_port())
+    result = await run_sipp(line.work / "sipp", scenario, line.target)
+    assert result.ok, result.output + result.errors
+    (call,) = await finished(line)
+    record = line.records.get(call.call_id)
+    assert record is not None
+    assert call.pipeline.stats.hangup_reason == "caller_hung_up"
+    said = [t.text for t in record.transcript if t.who == "caller"]
+    assert said and said[-1].startswith("說了")  # what was said up to the BYE counts
+
+
+async def test_four_calls_at_once(line: Line) -> None:
+    pcap = speech_pcap(line.work / "speech.pcap", 1.5)
+    rx = free_port()
+    transport, heard = await rtp_receiver(rx)
+    try:
+        scenario = uac_scenario([pause(500), play(pcap, 3500)], rx_port=rx)
+        result = await run_sipp(line.work / "sipp", scenario, line.target, calls=4)
+    finally:
+        transport.close()
+    assert result.ok, result.output + result.errors
+    calls = await finished(line, 4)
+    assert len({c.call_id for c in calls}) == 4
+    ports = {c.channel.media.sdp_answer.audio.port for c in calls}  # type: ignore[attr-defined]
+    assert len(ports) == 4
+    for call in calls:
+        record = line.records.get(call.call_id)
+        assert record is not None and any(t.who == "caller" for t in record.transcript)
+    assert len(heard.streams) == 4  # four greetings came back, one stream each
+
+
+# ---- hostile traffic ------------------------------------------------------------------------
+
+def sip_request(method: str, port: int, call_id: str, body: str = "",
+                content_length: int | None = None, branch: str = "z9hG4bK-t1") -> bytes:
+    head = (f"{method} sip:1999@127.0.0.1:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:5999;branch={branch};rport\r\n"
+            f"From: <sip:0912000111@127.0.0.1>;tag=abc\r\n"
+            f"To: <sip:1999@127.0.0.1>\r\nCall-ID: {call_id}\r\nCSeq: 1 {method}\r\n"
+            f"Max-Forwards: 70\r\nContact: <sip:t@127.0.0.1:5999>\r\n")
+    if body:
+        head += "Content-Type: application/sdp\r\n"
+    length = len(body.encode()) if content_length is None else content_length
+    return (head + f"Content-Length: {length}\r\n\r\n" + body).encode()
+
+
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+       "m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+
+
+def exchange(port: int, data: bytes, wait: float = 1.0) -> list[bytes]:
+    """Send one datagram from a fresh socket; every reply within ``wait`` seconds."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.sendto(data, ("127.0.0.1", port))
+        if not wait:
+            return []
+        s.settimeout(wait)
+        replies = []
+        try:
+            while True:
+                replies.append(s.recv(65535))
+        except TimeoutError:
+            return replies
+
+
+def status_codes(replies: list[bytes]) -> list[int]:
+    return [int(r.split(b" ", 2)[1]) for r in replies if r.startswith(b"SIP/2.0 ")]
+
+
+async def test_hostile_traffic_never_disturbs_a_live_call(line: Line) -> None:
+    pcap = speech_pcap(line.work / "speech.pcap", 1.5)
+    rx = free_port()
+    transport, heard = await rtp_receiver(rx)
+    live = asyncio.create_task(run_sipp(
+        line.work / "live", uac_scenario([pause(500), play(pcap, 2500), pause(4000)],
+                                         rx_port=rx), line.target, name="live"))
+    port = line.port
+    rng = random.Random(7)
+    try:
+        for _ in range(40):
+            if line.service.live:
+                break
+            await asyncio.sleep(0.1)
+        attacks: list[tuple[str, bytes, set[int]]] = [
+            ("64 KB datagram", b"INVITE " + b"A" * 65000, set()),
+            ("garbage", bytes(rng.getrandbits(8) for _ in range(300)), set()),
+            ("truncated headers", sip_request("INVITE", port, "t1")[:60], set()),
+            ("no Via", b"OPTIONS sip:1999@127.0.0.1 SIP/2.0\r\nCall-ID: x\r\n\r\n", set()),
+            ("bad SDP", sip_request("INVITE", port, "bad-sdp", SDP.format(port="abc"),
+                                    branch="z9hG4bK-bad"), {400}),
+            ("no audio in the SDP", sip_request(
+                "INVITE", port, "no-audio",
+                "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n", branch="z9hG4bK-na"),
+             {488}),
+            ("Content-Length too long", sip_request("INVITE", port, "cl-long",
+                                                    SDP.format(port=4000),
+                                                    content_length=5000,
+                                                    branch="z9hG4bK-cl"), set()),
+            ("unknown method", sip_request("FROB", port, "frob", branch="z9hG4bK-f"), {405}),
+            ("BYE for no call", sip_request("BYE", port, "nobody", branch="z9hG4bK-b"), {481}),
+        ]
+        for name, data, expected in attacks:
+            codes = set(status_codes(await asyncio.to_thread(exchange, port, data, 0.4)))
+            finals = {c for c in codes if c >= 200}
+            assert finals <= expected | {400}, f"{name}: {codes}"
+            if expected:
+                assert finals & expected, f"{name}: expected {expected}, got {codes}"
+        for _ in range(200):  # a burst of junk
+            await asyncio.to_thread(exchange, port, bytes(rng.getrandbits(8)
+                                                          for _ in range(rng.randrange(1, 1400))),
+                                    0.0)
+        # a TCP peer that sends headers for ever is cut off; one that says nothing is closed
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"INVITE sip:1999@x SIP/2.0\r\n" + b"X-Pad: " + b"a" * 70000)
+        await writer.drain()
+        assert await asyncio.wait_for(reader.read(), 5) == b""
+        writer.close()
+        # the line still answers its health pings
+        options = sip_request("OPTIONS", port, "ping", branch="z9hG4bK-o")
+        assert 200 in status_codes(await asyncio.to_thread(exchange, port, options))
+        result = await live
+    finally:
+        transport.close()
+    assert result.ok, result.output + result.errors  # the live call went on to its BYE
+    (call,) = [c for c in await finished(line) if c.channel.kind == "sip"]
+    record = line.records.get(call.call_id)
+    assert record is not None and any(t.who == "caller" for t in record.transcript)
+    assert heard.voiced_seconds() > 2.0, ([t.text for t in record.transcript],
+                                          call.pipeline.stats.played,
+                                          call.pipeline.stats.first_audio)
+    assert line.phone.garbage.counts  # counted, not logged one traceback each
+
+
+async def test_a_retransmitted_invite_is_one_call(line: Line) -> None:
+    rx = free_port()
+    invite = sip_request("INVITE", line.port, "retrans-1", SDP.format(port=rx),
+                         branch="z9hG4bK-rt")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(0.3)
+        for _ in range(3):
+            s.sendto(invite, ("127.0.0.1", line.port))
+            await asyncio.sleep(0.15)
+        replies: list[bytes] = []
+        for _ in range(20):
+            try:
+                replies.append(await asyncio.to_thread(s.recv, 65535))
+            except TimeoutError:
+                break
+    oks = [r for r in replies if r.startswith(b"SIP/2.0 200")]
+    assert oks
+    to_tags = {line_.split(b"tag=")[1] for r in oks for line_ in r.split(b"\r\n")
+               if line_.lower().startswith(b"to:")}
+    assert len(to_tags) == 1  # one dialog
+    assert len(line.service.calls) == 1
+
+
+def test_caller_id_and_its_mask() -> None:
+    from aiosipua import SipMessage
+    invite = SipMessage.parse(sip_request("INVITE", 5060, "x"))
+    assert caller_id(invite) == "0912000111"  # type: ignore[arg-type]
+    assert mask_number("0912000111") == "*******111"
+    assert mask_number(None) == "-"
+    anon = SipMessage.parse(sip_request("INVITE", 5060, "x").replace(
+        b"<sip:0912000111@", b"<sip:anonymous@"))
+    assert caller_id(anon) is None  # type: ignore[arg-type]

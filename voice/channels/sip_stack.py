@@ -1,0 +1,204 @@
+"""aiosipua (SIP) as the phone line needs it: its UAS and transports with the workarounds a
+probe found necessary (docs/sip-stack.md), and the limits a port facing a trunk needs.
+
+The library is pinned (aiosipua 0.7.1): these subclasses override private methods.
+- A retransmitted INVITE is absorbed (100 Trying again), not taken as a second call.
+- An INVITE whose SDP cannot be parsed gets 400 (the library answered nothing).
+- Every request passes ``admit`` first (address allow-list, rate limits): a refusal is
+  answered (403, 503) before anything is kept for it.
+- UDP: a datagram over ``MAX_DATAGRAM`` bytes is dropped unread; unparsable ones are counted
+  and logged once in a while, not one traceback each.
+- TCP: replies go back on the connection the request came by (the library routed them by the
+  Via port); a bounded number of connections, per address and in all, each closed when idle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from aiosipua import SipRequest, SipResponse, SipUAS, parse_via, stringify_via
+from aiosipua import transport as aiosipua_transport
+from aiosipua.message import SipMessage
+from aiosipua.sdp import parse_sdp
+from aiosipua.transport import TcpSipTransport, UdpSipTransport, _read_sip_message
+
+log = logging.getLogger(__name__)
+
+MAX_DATAGRAM = 16 * 1024  # a SIP request with a rich SDP is a few KB; more is an attack
+TCP_CONNECTIONS = 64
+TCP_CONNECTIONS_PER_ADDRESS = 8
+TCP_IDLE_S = 120.0  # a PBX keeps its connection busy with OPTIONS pings more often than this
+
+# aiosipua logs a traceback at WARNING for every unparsable datagram (a flood on a public
+# port), and on Python 3.11 an AssertionError when a UDP socket opens: counted here instead.
+logging.getLogger("aiosipua.transport").setLevel(logging.CRITICAL)
+logging.getLogger("aiosipua.message").setLevel(logging.ERROR)
+
+
+class _NoPerPacketWarnings(logging.Filter):
+    """The UAS warns once per malformed request (a flood on a public port): those are
+    answered 400 or dropped, and counted by the line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "missing required headers" not in record.getMessage()
+
+
+logging.getLogger("aiosipua.uas").addFilter(_NoPerPacketWarnings())
+
+Admit = Callable[[SipRequest, tuple[str, int]], tuple[int, str] | None]
+
+
+class Garbage:
+    """Messages refused before parsing or that failed to parse, counted (the metrics)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._logged = 0.0
+
+    def note(self, kind: str, addr: tuple[str, int]) -> None:
+        self.counts[kind] += 1
+        now = time.monotonic()
+        if now - self._logged > 60.0:  # one line a minute, whatever the rate
+            self._logged = now
+            log.warning("SIP: dropped %s from %s (%s so far)", kind, addr[0],
+                        dict(self.counts))
+
+
+def _parses(data: bytes) -> bool:
+    """Does ``data`` parse as one whole SIP message (its body as long as it says)?"""
+    try:
+        msg = SipMessage.parse(data)
+        length = int(msg.headers.get_first("content-length") or 0)
+    except Exception:
+        return False
+    _head, _sep, body = data.partition(b"\r\n\r\n")
+    return 0 <= length <= len(body)  # RFC 3261 §18.3: a short body is discarded on UDP
+
+
+class _UdpProtocol(aiosipua_transport._UdpProtocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """(The library asserts a transport class that Python 3.11's is not; ``start``
+        keeps the transport itself.)"""
+
+
+class LineUdpTransport(UdpSipTransport):
+    """UDP with a size cap and quiet, counted garbage."""
+
+    garbage: Garbage
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.create_datagram_endpoint(lambda: _UdpProtocol(self),
+                                                           local_addr=self.local_addr)
+        self._udp_transport = transport
+
+    def _dispatch(self, data: bytes, addr: tuple[str, int]) -> None:
+        if len(data) > MAX_DATAGRAM:
+            self.garbage.note("oversized datagram", addr)
+            return
+        if not _parses(data):
+            if data.strip():  # a bare CRLF is a keep-alive (RFC 5626), not garbage
+                self.garbage.note("unparsable datagram", addr)
+            return
+        super()._dispatch(data, addr)
+
+
+class LineTcpTransport(TcpSipTransport):
+    """TCP that answers on the connection a request came by, with connection limits."""
+
+    garbage: Garbage
+
+    async def _handle_connection(self, reader: asyncio.StreamReader,
+                                 writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        addr = (str(peer[0]), int(peer[1])) if peer else ("0.0.0.0", 0)
+        same = sum(1 for a in self._connections if a[0] == addr[0])
+        if len(self._connections) >= TCP_CONNECTIONS or same >= TCP_CONNECTIONS_PER_ADDRESS:
+            self.garbage.note("TCP connection over the limit", addr)
+            writer.close()
+            return
+        self._connections[addr] = (reader, writer)
+        try:
+            while True:
+                async with asyncio.timeout(TCP_IDLE_S):
+                    data = await _read_sip_message(reader)
+                if data is None:
+                    break
+                if not _parses(data):
+                    self.garbage.note("unparsable TCP message", addr)
+                    break
+                self._dispatch(data, addr)
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, ValueError):
+            pass
+        finally:
+            self._connections.pop(addr, None)
+            writer.close()
+
+    def _dispatch(self, data: bytes, addr: tuple[str, int]) -> None:
+        inner = self.on_message
+
+        def stamped(msg: SipRequest | SipResponse, a: tuple[str, int]) -> None:
+            # the reply goes where the request came from: received/rport say so
+            vias = msg.headers.get("via") if isinstance(msg, SipRequest) else []
+            if vias:
+                top = parse_via(vias[0])
+                top.params["received"], top.params["rport"] = a[0], str(a[1])
+                msg.headers.remove("Via")
+                for via in [stringify_via(top), *vias[1:]]:
+                    msg.headers.append("Via", via)
+            if inner is not None:
+                inner(msg, a)
+
+        self.on_message = stamped
+        try:
+            super()._dispatch(data, addr)
+        finally:
+            self.on_message = inner
+
+
+class LineUAS(SipUAS):
+    """The library's UAS with the phone line's admission and the INVITE fixes."""
+
+    def __init__(self, transport: Any, admit: Admit, **kwargs: Any) -> None:
+        super().__init__(transport, **kwargs)
+        self.admit = admit
+
+    def _handle_request(self, request: SipRequest, addr: tuple[str, int]) -> None:
+        if request.method.upper() != "ACK":  # an ACK is never answered
+            refusal = self.admit(request, addr)
+            if refusal is not None:
+                if request.headers.get("via"):
+                    self._send_error(request, refusal[0], refusal[1])
+                return
+        super()._handle_request(request, addr)
+
+    def _handle_invite(self, request: SipRequest, addr: tuple[str, int]) -> None:
+        existing = self._calls.get(request.call_id or "")
+        if existing is not None and _same_transaction(existing.invite, request):
+            if not existing._answered:  # a retransmission while ringing
+                existing.trying()
+            return
+        if request.body:
+            if request.content_type != "application/sdp":
+                self._send_error(request, 415, "Unsupported Media Type",
+                                 extra_headers={"Accept": "application/sdp"})
+                return
+            try:
+                parse_sdp(request.text)
+            except Exception:
+                log.info("INVITE from %s with an unparsable SDP: 400", addr[0])
+                self._send_error(request, 400, "Bad Request (SDP)")
+                return
+        super()._handle_invite(request, addr)
+
+
+def _same_transaction(first: SipRequest, again: SipRequest) -> bool:
+    """Is ``again`` a retransmission of ``first`` (same top Via branch and CSeq)?"""
+    a, b = first.via, again.via
+    return bool(a and b and a[0].branch and a[0].branch == b[0].branch and
+                first.headers.get_first("cseq") == again.headers.get_first("cseq"))
