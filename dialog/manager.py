@@ -193,7 +193,9 @@ class DialogManager:
         # "Is someone in danger now?" is answered 有 / 沒有 as often as 對 / 不是.
         said_no = intents.no or bool(NO_DANGER.match(text))
         said_yes = (intents.yes or bool(DANGER_NOW.match(text))) and not said_no
-        if emergency is not None and emergency.certain:
+        # Signs of danger again, in the answer itself, unless it opens with a no: a yes (the
+        # child crying 「不要打我」 is no "no").
+        if emergency is not None and (emergency.certain or not NO_DANGER.match(text)):
             return self._redirect(emergency)
         if said_yes:
             return self._redirect(Emergency(check.emergency.number, check.emergency.kind,

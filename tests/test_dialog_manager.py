@@ -116,6 +116,15 @@ def test_no_danger_now_goes_on_where_the_call_was(make: Make) -> None:
     assert "119" not in again[2].text  # the caller said no: not asked twice
 
 
+def test_signs_of_danger_again_in_the_answer_are_a_yes(make: Make) -> None:
+    # the caller quotes a cry 「不要再打了」: no "no", but the danger itself, still going on
+    m = make()
+    replies = talk(m, "樓下那戶一直有人在尖叫，還有摔東西的聲音",
+                   "又來了，小女孩一直哭喊說不要再打了")
+    assert "110" in replies[0].text and m.state.stage is Stage.EMERGENCY
+    assert m.state.outcome is Outcome.EMERGENCY_REDIRECT
+
+
 def test_an_answer_that_is_neither_keeps_the_flag_and_goes_on(make: Make) -> None:
     m = make()
     replies = talk(m, "我鄰居阿伯三四天沒出門，敲門都沒人應", "在北區三民路三段五十號")
