@@ -39,6 +39,7 @@ from dialog.report import (
 from dialog.rules.categories import best_category, category_scores
 from dialog.rules.details import find_phone
 from dialog.rules.intents import Intents, find_intents
+from dialog.rules.places import written_address
 from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
 from dialog.transcript import TranscriptLine
@@ -369,7 +370,7 @@ class DialogManager:
             details["handoff_reason"] = st.handoff.reason.value
         st.case = self.cases.file(CaseDraft(
             category=st.category, district=st.slots.get("district"),
-            address=st.slots.get("address") or st.slots.get("landmark"),
+            address=_case_address(st.slots),
             description=" ".join(st.description) or (st.handoff.summary if st.handoff else ""),
             details=details, transcript=list(st.transcript), language=st.lang,
             call_id=st.call_id,
@@ -386,7 +387,7 @@ class DialogManager:
                             "district_unknown", "district_inferred")}
         draft = CaseDraft(
             category=st.category, district=st.slots.get("district"),
-            address=st.slots.get("address") or st.slots.get("landmark"),
+            address=_case_address(st.slots),
             description=" ".join(st.description) or st.category, details=details,
             transcript=list(st.transcript), language=st.lang, call_id=st.call_id,
         )
@@ -458,6 +459,13 @@ class DialogManager:
     def _log(self, who: str, text: str) -> None:
         st = self.state
         st.transcript.append(TranscriptLine(who, text, round(time.monotonic() - st.started, 3)))
+
+
+def _case_address(slots: dict[str, str]) -> str | None:
+    """The place as the case records it: the address written the Taiwanese way (one said
+    in English too, where the road is known), else the landmark."""
+    address = slots.get("address")
+    return written_address(address) if address else slots.get("landmark")
 
 
 def _caller_text(raw: str | None) -> str:

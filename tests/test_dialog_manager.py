@@ -125,6 +125,14 @@ def test_signs_of_danger_again_in_the_answer_are_a_yes(make: Make) -> None:
     assert m.state.outcome is Outcome.EMERGENCY_REDIRECT
 
 
+def test_an_english_address_reaches_the_case_written_the_taiwanese_way(make: Make) -> None:
+    m = make()
+    replies = talk(m, "The streetlight outside No. 8, Lane 20, Section 4 of Wenxin Road is out",
+                   "Beitun District", "I don't know the pole number", "Yes")
+    assert "Wenxin Road" in " ".join(r.text for r in replies)  # read back as it was said
+    assert m.state.case is not None and m.state.case.address == "文心路四段20巷8號"
+
+
 def test_an_answer_that_is_neither_keeps_the_flag_and_goes_on(make: Make) -> None:
     m = make()
     replies = talk(m, "我鄰居阿伯三四天沒出門，敲門都沒人應", "在北區三民路三段五十號")
