@@ -17,7 +17,8 @@ _PREAMBLE = re.compile(
     re.IGNORECASE)
 _PROBLEM = re.compile(
     r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
-    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|\b(broken|out|blocked|stuck|noisy|"
+    r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|弄得|"
+    r"沒(有)?人(來)?(清|掃|收|處理|管|理)|\b(broken|out|blocked|stuck|noisy|"
     r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
 
 

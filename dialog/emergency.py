@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import jieba
 
+from dialog.rules.categories import best_category
 from dialog.sounds import char_readings, name_readings, span_cost
 from dialog.text import simplified
 
@@ -64,7 +65,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"有人.{0,4}(打架|鬧事|偷東西|撬門)|"
      r"\b(robbery|robbing|burglar|break(ing)? in(to)?|broke in(to)?|knife|gun|shooting|kidnap\w*|stabb\w*|"
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
-     r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷"),
+     r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬"),
     ("medical", "119",
      r"(人|伯|阿姨|阿嬤|阿公|小孩|老人|先生|太太|媽媽|爸爸|朋友|同事|鄰居|騎士|路人|他|她).{0,10}"
      r"(受傷|流血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒在地上|倒地|不省人事|骨折|抽搐|心臟病|中風|喘不過氣|被車撞|撞傷)|"
@@ -86,6 +87,29 @@ _RELIEVED = (r"(大家|你們|家人|家裡|全家)(就|都|也)?(會)?(比較|�
              r"不(會|要)?再(拖累|連累|麻煩)(大家|你們|家人)|(以後|之後)(要|就)?(好好|幫我|替我)照顧")
 _LAST_PLACE = (r"(在|到|去).{0,6}(橋上|橋邊|河邊|溪邊|海邊|堤防|鐵軌)|欠.{0,4}(錢|債)|負債|債務|"
                r"(打|傳)(電話|訊息|簡訊|line|LINE)給我")
+# Screams or crying, and household things smashed or walls hit: a fight heard through a wall.
+_CRYING = r"(尖叫|哭喊|慘叫|哭叫|哀嚎|呼救)"
+_SMASHING = r"((砸|摔)(東西|碎|破|爛|椅子|碗|盤|杯)|東西被(砸|摔|丟)|(撞|踹|捶)(牆|門))"
+# Means made ready, letters left for the family; and weariness or a farewell said with them.
+_READY = (r"(藥|安眠藥|藥丸|繩子|木炭|炭|農藥|刀片)[^，。,.]{0,4}(都|已經|也)?(準備|買|存|弄)好|"
+          r"(寫|留)(了|好)?(一)?(封|張|些)?(信|紙條|字條)(要)?給.{0,2}(孩子|小孩|家人|爸媽|老婆|老公|先生|太太|"
+          r"女兒|兒子|媽媽|爸爸)(?!的)")
+_WEARY = (r"好累|很累|累了|撐不|不想(活|再)|沒意思|麻煩|拖累|結束|最後|解脫|今晚|今天晚上|頂樓|樓頂|屋頂|橋上|"
+          r"時間到了|再見|對不起")
+_READY_EN = (r"\b(wrote|written|writing|left|leaving) (\w+ ){0,2}(letters?|notes?) (to|for) (my|his|her|our) "
+             r"(kids|children|family|wife|husband|parents|mum|mom|dad|son|daughter|sister|brother)\b(?!['’])|"
+             r"\b(pills|tablets|rope|charcoal)\b.{0,20}\b(ready|prepared|lined up|saved up)\b")
+_WEARY_EN = (r"\b(roof|rooftop|bridge|ledge|it'?s time|goodbye|tonight|sorry|so tired|burden|end it|"
+             r"no point|can'?t go on)\b")
+# A young child, and the signs that a parked car has become an oven (windows shut, no adult).
+_CHILD = r"(小孩|小朋友|孩子|嬰兒|寶寶|幼兒|小男生|小女生|小男孩|小女孩)"
+_HEAT = (r"(車窗.{0,6}(關|緊閉|沒開|沒有開)|(沒有?|不見|找不到)大人|大人.{0,8}(不在|不見|不知道|跑去|沒回來)|"
+         r"滿身.{0,2}汗|流汗|很熱|好熱|悶熱|熄火|引擎.{0,4}沒)")
+_CHILD_EN = r"\b(child|kid|baby|toddler|infant|little (boy|girl))\b"
+_PERSON_EN = (r"\b(boy|girl|child|kid|man|woman|person|someone|somebody|he|she|son|daughter|grandpa|grandma|"
+              r"father|mother|dad|mum|mom|friend|people|guy|lady|swimmer|fisherman|student)s?\b")
+_HEAT_EN = (r"\b(windows? (are |is )?(all )?(up|closed|shut|rolled up)|no (adult|parent|one|driver)s?|alone|"
+            r"by (him|her)self|sweating|red in the face|engine (is )?off|baking|boiling)\b")
 # Signs of danger said in other words: (kind, number, pattern), the first found wins.
 _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
@@ -107,7 +131,11 @@ _CUES: list[tuple[str, str, str]] = [
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
-     r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|"
+     r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|遺言|"
+     # the means made ready (藥都準備好了) or letters left for the family, said with weariness
+     # or a farewell; no more burden to anyone after tonight
+     rf"({_READY}).{{0,40}}({_WEARY})|({_WEARY}).{{0,40}}({_READY})|"
+     r"(過了|過完|今天|今晚|明天)[^。]{0,10}不(會|用)(再)?(麻煩|拖累|連累|打擾)(到)?(任何人|大家|家人|別人)|"
      rf"({_RELIEVED}).{{0,60}}({_LAST_PLACE})|({_LAST_PLACE}).{{0,60}}({_RELIEVED})|"
      r"(去|到)(一個)?(比較好|更好)的地方|(以後)?(不用|不要)(再)?找(我|她|他|我們|她們|他們)|"
      r"\b(this is (my )?goodbye|sorry for everything|won'?t see (me|him|her) again|"
@@ -115,7 +143,16 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(goodbye (message|letter|note)|won'?t be (around|here) (tomorrow|anymore)|"
      r"(give|gave|giving) away (all )?(her|his|my|their) (things|stuff|belongings)|"
      r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
-     r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b"),
+     r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b|"
+     rf"({_READY_EN}).{{0,100}}({_WEARY_EN})|({_WEARY_EN}).{{0,100}}({_READY_EN})|"
+     r"\bwon'?t (be (a )?)?(bother|burden|troubl)\w*( to)? (anyone|anybody|everyone|everybody)"
+     r"( \w+){0,2} (anymore|again|after (tonight|today))\b"),
+    # A wire down on the ground: anyone who touches it is electrocuted (sparks: see fire).
+    ("electric", "119",
+     r"電(線|纜)(?!桿)[^，。、]{0,6}(斷|掉|垂|落|倒|掛)(掉|下來|下|落|在|到)?[^，。、]{0,8}(地上|路上|馬路|地面|人行道|草地|水裡|積水|路中間|下來)|"
+     r"\b(power|electric(al)?|live|high[- ]voltage) (line|wire|cable)s?\b.{0,30}\b(down|fell|fallen|"
+     r"on the (ground|road|street|pavement)|snapped|hanging|dangling)\b|"
+     r"\bdowned (power )?(line|wire|cable)s?\b"),
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
@@ -138,7 +175,11 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_WHO}.{{0,8}}((卡|困|夾|壓)在.{{0,6}}(裡面|車內|車裡|底下|下面|中間)|出不來|被困|受困)|"
      r"(被|人)(困|壓|夾)住|(被|整個人).{0,4}(蓋|埋|壓)在.{0,4}(下面|底下|裡面)|"
      r"(電梯.{0,12}(卡|停)|(車|屋|房子|土|牆).{0,12}(卡|垮|塌|崩|倒)).{0,20}(裡面有|壓到|埋到).{0,4}人|"
-     r"掉(進|到|下|入).{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳)|溺水|沉下去|被(水|浪)沖走|"
+     r"(掉|滑|跌|摔|被沖)(進|到|下|入|落)[^，。]{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳|渠)|溺水|沉下去|被(水|浪)?沖走|"
+     r"(有人|人)落水|"
+     r"載浮載沉|浮浮沉沉|一浮一沉|"
+     rf"(?<![公運覽火])(車|車子|休旅車|轎車|汽車|廂型車|貨車)(裡面|裡|內|後座|上)[^。]{{0,15}}{_CHILD}[^。]{{0,50}}{_HEAT}|"
+     rf"{_CHILD}[^。]{{0,10}}(在|坐在|留在|被留在|關在)[^。]{{0,8}}(車|車子|休旅車|轎車|汽車)(裡|內|上)[^。]{{0,50}}{_HEAT}|"
      r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
      r"(車|車子|汽車|機車|轎車|貨車|人)[^，。]{0,8}(衝|翻|掉|摔|跌|落|滑)(進|到|入|落|下)[^，。]{0,8}"
      r"(水溝|排水溝|大排|溪|河|圳|池|湖|海|魚塭|水裡|水中)|"
@@ -147,16 +188,27 @@ _CUES: list[tuple[str, str, str]] = [
      r"veered) into (the|a) (river|canal|water|ditch|pond|lake|sea|drain)\b|"
      r"\b(banging|pounding|knocking) on the (window|door|glass) from (inside|within)\b|"
      r"\b(trapped|stuck (inside|in (the|a) (car|lift|elevator))|drowning|"
-     r"fell into (the|a) (river|water|sea|canal|pool)|pinned (under|beneath))\b"),
+     r"fell into (the|a) (river|water|sea|canal|pool)|pinned (under|beneath))\b|"
+     rf"{_PERSON_EN}.{{0,30}}\b((slipped|fell|fallen|tumbled|swept|washed|jumped) (in|into|off into) (the|a|an) "
+     r"(\w+ ){0,2}(river|water|stream|creek|canal|channel|ditch|pond|lake|sea|reservoir|pool)|"
+     r"(swept|washed|carried) (away|downstream))\b|\b(head|arms?) (is |are |keeps? )?(bobbing|going under)\b|"
+     rf"{_CHILD_EN}.{{0,40}}\b(in|inside) (a|an|the|this|that) (\w+ ){{0,2}}(car|suv|van)\b.{{0,80}}{_HEAT_EN}|"
+     rf"\b(car|suv|van)\b.{{0,30}}{_CHILD_EN}.{{0,60}}{_HEAT_EN}"),
     ("violence", "110",
      r"(拿|用|揮|舉|抓).{0,4}(椅子|棍子|球棒|鐵棍|刀|酒瓶|磚頭|榔頭|鐵鎚|東西|石頭).{0,6}(砸|打|揮|追|丟|敲)|"
      r"(砸|丟|踹)(我|人|他|她)|(臉|頭|身上|手|眼睛).{0,4}(腫|瘀青|都是傷)|不要(再)?打(了|我)|"
-     r"(尖叫|哭喊|慘叫|大叫).{0,20}(打|救|不要)|要給(我|你|他|她)好看|說要(殺|砍|弄死|打死|燒)|"
+     r"(尖叫|哭喊|慘叫|大叫).{0,20}(打|救|不要)|要(給|讓)(我|你|他|她|妳|你們)好看|說要(殺|砍|弄死|打死|燒)|"
+     rf"{_CRYING}[^。]{{0,30}}{_SMASHING}|{_SMASHING}[^。]{{0,30}}{_CRYING}|"
+     r"(前夫|前妻|前男友|前女友|前任)[^。]{0,15}(門口|樓下|家門|外面|堵我|守在|找上門)|"
      r"(手上|手裡)拿著.{0,6}(刀|棍|槍|球棒)|刀.{0,4}(揮|亂)|(踹|撞|砸)(門|窗)|"
      r"(拿|用).{0,4}(棒球棍|球棒|棍子|鐵棍|鐵管|安全帽).{0,8}(砸|打|敲)|砸.{0,4}(車|玻璃|窗戶)|"
      r"(打|甩)巴掌|(一直|用力)(捏|打|踢|揍|掐|推)|(掐|勒)(住|脖子)|"
      r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
-     r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b"),
+     r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
+     r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
+     r"(kill|hurt) (me|her|him|us|you|them)|make (me|her|him|us) pay)\b|"
+     r"\b(my|her|his) ex(-(husband|wife|boyfriend|girlfriend))?\b.{0,60}\b(door|outside|downstairs|window|gate)\b|"
+     r"\b(screaming|crying|shrieking)\b.{0,40}\b(smash\w*|shatter\w*|breaking)\b"),
     ("child_danger", "110",
      r"(綁|捆)(在|住|起來)|被(綁|捆)|手腳.{0,4}(綁|捆)|嘴巴.{0,4}(貼|塞)|"
      r"(關|鎖)在.{0,8}(車|房間|籠|廁所|陽台|裡面)|"
@@ -199,9 +251,16 @@ _CUES: list[tuple[str, str, str]] = [
     ("intruder", "110",
      r"(轉|扭|拉|試|開).{0,4}門把|撬.{0,8}(門|鎖|窗)|(剪|鋸|切)(斷|開).{0,4}(鐵窗|門鎖|鎖頭|鐵門)|(爬|翻)(進|過|上).{0,4}(窗|牆|陽台)|"
      r"一間一間.{0,8}(門|開|看)|不敢開門|躲(在)?(家裡|房間|廁所|浴室|衣櫃).{0,8}(不敢|怕)|"
+     r"(門|鎖|窗|門鎖|鐵門|窗戶|大門|後門|鐵窗)[^，。]{0,3}被(撬|破壞|打破|砸破|剪斷|剪開|弄壞|撞開|踹開)|"
+     r"撬[^，。]{0,12}(門|鎖|窗|車)|(剪|破壞|弄斷)[^，。]{0,8}(大鎖|鎖頭|車鎖|機車鎖|大門鎖)|"
+     r"(裡面|屋裡|家裡|屋內|房間|樓上)[^，。]{0,6}有(人)?[^，。]{0,3}(翻東西|翻箱倒櫃)|(翻東西|翻箱倒櫃)的聲音|"
+     r"我(們)?[^，。躲]{0,4}躲(?!雨|太陽)[^，。]{0,10}不敢|"
      r"(跟蹤|尾隨)|"
      r"\b(trying (the )?(door|handles|doors)|someone is (in|inside) my (house|flat|apartment)|"
-     r"following (me|her|him)|hiding (in|from))\b"),
+     r"following (me|her|him)|hiding (in|from))\b|"
+     r"\b(lock|door|window|gate)s? (has been|have been|was|were|is|are) ((forced|smashed|jimmied|pried|kicked)"
+     r"( open| in)?|broken (open|into))\b|\b(pounding|banging|kicking|hammering) (on|at) (my|our) (front )?(door|window)s?\b|"
+     r"\b(prying|cutting|breaking|forcing|jimmying) (open |off )?(the |a |my |our )?(\w+ ){0,2}(locks?|chains?|padlocks?)\b"),
     ("unseen", "119",
      r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)|"
      r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
@@ -223,6 +282,8 @@ _SOUND_THRESHOLD = 0.13
 _SOUND_NOT = re.compile(r"火(鍋|車|腿|柴|龍|星|紅|熱|力)|^瓦斯(費|爐|桶|行|公司|表)")
 # A cry for help says how urgent, the words after it say which service.
 _CRY = re.compile(r"救命|快來|help", re.IGNORECASE)
+# 救命喔, 救命耶: said with these particles, an exclamation of exasperation (救命啊 is a cry).
+_EXASPERATED = re.compile(r"(喔|哦|噢|耶|欸|唷|喲|咧)")
 
 # A past event (上禮拜失火, a fire two weeks ago) is no emergency unless it is still going on.
 _PAST = re.compile(r"上(個)?(禮拜|星期|週|月)|去年|前(幾|兩|三|一)?天|昨天|昨晚|之前|以前|那時候|上次|"
@@ -251,6 +312,9 @@ _OPEN_BURNING = re.compile(r"燒(垃圾|稻草|雜草|廢棄物|落葉|廢料|�
 _SAYS_FIRE = re.compile(r"失火|火災|著火|起火|燒起來|火燒|火很大|\b(fire|flames?)\b", re.IGNORECASE)
 _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞到)|(人|大家)(都)?(沒事|平安|沒受傷)|"
                           r"\b(no one|nobody) (was |is |got )?(hurt|injured)\b", re.IGNORECASE)
+# Things dropped into water or a drain (not people): 手機, 落葉, keys.
+_THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
+                    r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
 _FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
 _CLAUSE = re.compile(r"[，,。.！!？?；;]")
 _FIRE_KINDS = {"fire", "gas"}
@@ -280,6 +344,8 @@ def detect(text: str) -> Emergency | None:
         if specific is not None:
             return Emergency(specific.number, specific.kind, specific.also, certain=True)
         cry = re.search("救命", text)
+        if cry and _EXASPERATED.match(text, cry.end()) and best_category(text)[2] >= 3:
+            return None  # 救命喔，這條路坑坑洞洞的: exasperation at a problem, not a cry
         if cry and not _set_aside(text, "violence", cry.start(), cry.end()):
             return Emergency("110", "violence", "113", certain=True)
     return cue or heard
@@ -331,6 +397,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
             _PERSON.search(text[max(0, start - 10):end]):
+        return True
+    # 手機掉進水溝裡, my keys fell into the canal: a thing in the water, nobody in it.
+    if kind == "trapped" and _THING.search(text[clause_start:end]) and not (
+            _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.
     return kind in ("medical", "trapped") and bool(_NOBODY_HURT.search(text))

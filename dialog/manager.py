@@ -40,6 +40,7 @@ from dialog.report import (
 from dialog.rules.categories import best_category, category_scores
 from dialog.rules.details import find_phone
 from dialog.rules.intents import Intents, find_intents
+from dialog.rules.places import written_address
 from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
 from dialog.transcript import TranscriptLine
@@ -220,7 +221,9 @@ class DialogManager:
         # "Is someone in danger now?" is answered 有 / 沒有 as often as 對 / 不是.
         said_no = intents.no or bool(NO_DANGER.match(text))
         said_yes = (intents.yes or bool(DANGER_NOW.match(text))) and not said_no
-        if emergency is not None and emergency.certain:
+        # Signs of danger again, in the answer itself, unless it opens with a no: a yes (the
+        # child crying 「不要打我」 is no "no").
+        if emergency is not None and (emergency.certain or not NO_DANGER.match(text)):
             return self._redirect(emergency)
         if said_yes:
             return self._redirect(Emergency(check.emergency.number, check.emergency.kind,
@@ -402,7 +405,7 @@ class DialogManager:
             details["handoff_reason"] = st.handoff.reason.value
         st.case = self.cases.file(CaseDraft(
             category=st.category, district=st.slots.get("district"),
-            address=st.slots.get("address") or st.slots.get("landmark"),
+            address=_case_address(st.slots),
             description=" ".join(st.description) or (st.handoff.summary if st.handoff else ""),
             details=details, transcript=list(st.transcript), language=st.lang,
             call_id=st.call_id,
@@ -419,7 +422,7 @@ class DialogManager:
                             "district_unknown", "district_inferred")}
         draft = CaseDraft(
             category=st.category, district=st.slots.get("district"),
-            address=st.slots.get("address") or st.slots.get("landmark"),
+            address=_case_address(st.slots),
             description=" ".join(st.description) or st.category, details=details,
             transcript=list(st.transcript), language=st.lang, call_id=st.call_id,
         )
@@ -499,6 +502,13 @@ _NUMBER = re.compile(r"\d[\d -]{2,}")  # a number said as digits ("04-2345-6789"
 def _last_digits(number: str) -> str:
     """The end of a phone number as read out to confirm it (never the whole number)."""
     return " ".join(number[-4:])
+
+
+def _case_address(slots: dict[str, str]) -> str | None:
+    """The place as the case records it: the address written the Taiwanese way (one said
+    in English too, where the road is known), else the landmark."""
+    address = slots.get("address")
+    return written_address(address) if address else slots.get("landmark")
 
 
 def _caller_text(raw: str | None) -> str:

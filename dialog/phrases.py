@@ -161,6 +161,7 @@ _EMERGENCY_WHY = {
         "co": "可能是一氧化碳中毒，請馬上打開窗戶、關掉熱水器，大家先到室外。",
         "followed": "有人在跟著您，需要警察馬上保護您；請往有人的地方走，例如便利商店。",
         "pedestrian": "有人在車道上，隨時可能被撞，需要警察馬上處理。",
+        "electric": "掉落的電線可能有電，碰到會觸電，請大家遠離，需要消防隊馬上處理。",
     },
     "en": {
         "fire": "A fire or heavy smoke needs the fire brigade right away. ",
@@ -183,6 +184,8 @@ _EMERGENCY_WHY = {
                     "are people, such as a convenience store. ",
         "pedestrian": "Someone on foot in the traffic lanes may be hit at any moment; the police "
                       "need to come now. ",
+        "electric": "A fallen wire may be live and can electrocute anyone who touches it: keep "
+                    "everyone away; the fire brigade needs to come now. ",
     },
 }
 

@@ -7,7 +7,9 @@ with every name of that kind in the gazetteer (``data/places_zh.toml`` and the 2
 and replaced by the nearest name when the two sound nearly alike and no other name is about as
 near. Section numbers right after a road are put right the same way (路斯段 → 路四段).
 Thresholds are conservative: a name the caller did not say must not appear (a district that
-matches nothing is asked again, see ``nearest_districts``).
+matches nothing is asked again, see ``nearest_districts``), and where the caller named a
+district, a road of another district is no correction (梧棲區文化路 is a road the gazetteer
+lacks, not 西屯區's 文華路).
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ from dialog.sounds import Heard, Reading, char_readings, name_readings, span_cos
 THRESHOLD = 0.12
 # A second name this close to the best: which one was said is a guess, so neither is taken.
 MARGIN = 0.06
-# A road not known in the district the caller named is a less likely one.
-OTHER_DISTRICT = 0.08
 # The kind of place a name ends with: the suffix's syllables.
 SUFFIXES = ("大道", "區", "路", "街")
 _SECTION_NUMERALS = "一二三四五六七八九十"
@@ -140,6 +140,24 @@ class MandarinPlaces:
             return None
         return next(iter(shared))
 
+    def english_road(self, said: str) -> str | None:
+        """The gazetteer's road for a road said in English ("Taiwan Boulevard" → 台灣大道,
+        "Wenxin South Road" → 文心南路), or None when the name or its kind is not known."""
+        m = re.fullmatch(r"\s*([A-Za-z'’]+)(?:\s+(East|West|South|North))?\s+"
+                         r"(Road|Rd\.?|Street|St\.?|Boulevard|Blvd\.?|Avenue|Ave\.?)\s*", said,
+                         re.IGNORECASE)
+        if not m or (road := self._english.get(m.group(1).lower())) is None:
+            return None
+        kind = {"r": "路", "s": "街"}.get(m.group(3)[0].lower(), "大道")
+        direction = {"east": "東", "west": "西", "south": "南", "north": "北"}.get(
+            (m.group(2) or "").lower(), "")
+        stem = road.removesuffix(_kind(road) or "")
+        bare = stem.rstrip("東西南北")  # 綠川東街: the name said as Luchuan West Street
+        for name in (road, f"{stem}{direction}{kind}", f"{bare}{direction}{kind}"):
+            if name.endswith(kind) and (not direction or direction in name) and name in self.known:
+                return name
+        return None
+
     def _road_in(self, part: str) -> str | None:
         road = road_name(_plain(part))
         if road:
@@ -202,7 +220,7 @@ class MandarinPlaces:
         for name in names:
             cost = span_cost(heard, name.readings)
             if near and name.districts and not name.districts & near:
-                cost += OTHER_DISTRICT
+                continue  # a road of another district: more likely one the gazetteer lacks
             if cost <= THRESHOLD + MARGIN:
                 scored.append((cost, name.text))
         if not scored:

@@ -116,6 +116,23 @@ def test_no_danger_now_goes_on_where_the_call_was(make: Make) -> None:
     assert "119" not in again[2].text  # the caller said no: not asked twice
 
 
+def test_signs_of_danger_again_in_the_answer_are_a_yes(make: Make) -> None:
+    # the caller quotes a cry 「不要再打了」: no "no", but the danger itself, still going on
+    m = make()
+    replies = talk(m, "樓下那戶一直有人在尖叫，還有摔東西的聲音",
+                   "又來了，小女孩一直哭喊說不要再打了")
+    assert "110" in replies[0].text and m.state.stage is Stage.EMERGENCY
+    assert m.state.outcome is Outcome.EMERGENCY_REDIRECT
+
+
+def test_an_english_address_reaches_the_case_written_the_taiwanese_way(make: Make) -> None:
+    m = make()
+    replies = talk(m, "The streetlight outside No. 8, Lane 20, Section 4 of Wenxin Road is out",
+                   "Beitun District", "I don't know the pole number", "Yes")
+    assert "Wenxin Road" in " ".join(r.text for r in replies)  # read back as it was said
+    assert m.state.case is not None and m.state.case.address == "文心路四段20巷8號"
+
+
 def test_an_answer_that_is_neither_keeps_the_flag_and_goes_on(make: Make) -> None:
     m = make()
     replies = talk(m, "我鄰居阿伯三四天沒出門，敲門都沒人應", "在北區三民路三段五十號")

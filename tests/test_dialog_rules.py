@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from dialog.cues import describes_problem
 from dialog.emergency import detect
 from dialog.rules.categories import best_category
 from dialog.rules.details import find_lamp_number, find_route, find_time
 from dialog.rules.intents import find_intents
-from dialog.rules.places import find_district, find_place
+from dialog.rules.places import find_district, find_place, written_address
 from dialog.text import (
     language_of,
     mask_pii,
@@ -101,9 +102,47 @@ def test_categories(text: str, category: str) -> None:
     ("路口的紅綠燈停電了", None),  # a power cut: Taipower, not parking
     # English: a structure built out over a lane or walkway
     ("The shop next door put up a tin shed that blocks the whole arcade", "illegal_construction"),
+    # recycling and rubbish collection; fittings of a park or greenway broken; a bus route late
+    ("Nobody has collected the recycling on our lane for two weeks", "sanitation"),
+    ("回收車這禮拜都沒來，瓶瓶罐罐堆滿門口", "sanitation"),
+    ("The railings along the riverside walk are loose and rusted through", "park_facility"),
+    ("Route 75 never showed up this morning, I waited forty minutes at the stop", "bus"),
+    # a road dug up and never resurfaced, a surface gouged, a guardrail knocked askew
+    ("管線工程挖完以後柏油到現在都還沒補好", "road_damage"),
+    ("貨車撞到路邊的護欄，整段都變形了", "road_damage"),
+    # a parked car named only as where an animal hides
+    ("A puppy with a hurt paw is curled up behind a parked van on my street", "animal"),
 ])
 def test_categories_by_class(text: str, category: str | None) -> None:
     assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    # the road first, its number after a pause, a filler or a subject
+    ("大里區德芳路，我家是一百二十號", "德芳路120號"),
+    ("沙鹿區中山路…嗯…五十六號", "中山路56號"),
+    ("中正路，那間店大概在三百號", "中正路300號"),
+    ("大雅區學府路，靠近學校那邊，二十巷口", "學府路20巷"),
+    ("中山路，不是三百號", "中山路"),  # a number denied is not taken
+])
+def test_a_number_said_after_the_road(text: str, address: str) -> None:
+    assert find_place(text).address == address
+
+
+@pytest.mark.parametrize(("said", "written"), [
+    ("No. 8, Lane 20, Wenxin Road Section 4", "文心路四段20巷8號"),
+    ("No. 3, Alley 2, Lane 7, Meicun Road Section 1", "美村路一段7巷2弄3號"),
+    ("Gongyi Road and Wenxin Road", "公益路與文心路口"),
+    ("No. 5, Nowhere Road", "No. 5, Nowhere Road"),  # a road the gazetteer lacks stays as said
+])
+def test_an_english_address_is_written_the_taiwanese_way(said: str, written: str) -> None:
+    assert written_address(said) == written
+
+
+def test_a_problem_described_makes_a_question_a_report() -> None:
+    assert describes_problem("拆下來的鐵架放在巷口好久了，也沒人來清，這樣可以嗎")
+    assert describes_problem("有人把碎玻璃倒在路邊，弄得整條巷子都是")
+    assert not describes_problem("請問垃圾車幾點來")
 
 
 def test_a_burst_tap_water_pipe_is_no_drain_case() -> None:

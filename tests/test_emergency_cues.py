@@ -45,6 +45,35 @@ from dialog.emergency import detect
     # explained before, happening again now
     ("昨天消防隊來看過說沒事，可是現在廚房又冒煙了", "119"),
     ("The fire brigade checked it this morning but smoke is pouring out again", "119"),
+    # a fight heard through a wall: screams with things smashed, or a threat
+    ("樓上一直傳來女人的慘叫，還有摔碗盤的聲音，男的一直罵", "110"),
+    ("對面那戶的男人一直吼說要讓她好看，已經吵很久了", "110"),
+    ("My ex-boyfriend is outside my window shouting that he'll kill me", "110"),
+    ("She keeps yelling that she is going to make him pay, we can hear glass shattering", "110"),
+    # someone forcing a way in, or still inside; the caller hiding
+    ("Someone keeps kicking at my front door and yelling", "110"),
+    ("The back door has been forced open and I can hear someone upstairs", "110"),
+    ("我們家的鐵窗被剪斷了，樓上有人在翻東西的聲音", "110"),
+    ("我下班回來發現有人在屋裡，我現在躲在車上不敢出來", "110"),
+    # a vehicle's lock forced or cut, now
+    ("有個人在停車場撬別人汽車的門", "110"),
+    ("Two guys are cutting the chain off a scooter across the street", "110"),
+    # a person slipped into water or carried off by it
+    ("An old man tumbled into the stream by the bike path, the water is carrying him away", "119"),
+    ("有個小孩滑進大排裡面，一直在掙扎", "119"),
+    ("堤防下面有人落水了，頭一下浮一下沉", "119"),
+    # a young child left in a shut car, with signs of heat or no adult
+    ("便利商店門口那台轎車後座有個嬰兒，車窗關得緊緊的，都沒看到大人", "119"),
+    ("There's a toddler inside that silver SUV in the lot, windows rolled up, no parents anywhere",
+     "119"),
+    # a wire down on the ground
+    ("路口的電線被車撞斷掉在地上", "119"),
+    ("颱風過後有條電線掉在人行道上", "119"),
+    ("A power line snapped in the wind and is lying across the road", "119"),
+    # a veiled goodbye: the means made ready or letters left, with weariness; no more burden
+    ("木炭我都買好了，反正我也累了", "1925"),
+    ("I left notes for my parents on the desk. I'm so tired, I'm on the bridge now.", "1925"),
+    ("過完今晚我就不會再拖累家人了", "1925"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -68,6 +97,17 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "那台車停在紅線上好久，裡面有人在睡覺",                  # a parked car, not a collapse
     "The smoke alarm in the hallway keeps beeping because the battery is low",
     "Exhaust fumes from the bus station come through my window every morning",
+    "救命喔，這邊的路燈已經壞一個月了",                    # exasperation at a broken lamp
+    "公車上一堆小朋友，冷氣沒開好熱",                      # a bus, not a child shut in a car
+    "隔壁小孩每天在家尖叫，吵得我睡不著",                  # screams and nothing smashed: noise
+    "颱風把電線桿吹歪了",                                  # a pole leaning, no wire down
+    "The gate of the park toilet is broken",               # broken, not forced
+    "I wrote a letter to my son's school about the bus",   # a letter with no farewell
+    "阿嬤的藥我都準備好了，明天帶她去醫院回診",            # medicine ready for a visit
+    "我們躲雨躲在騎樓不敢走",                              # sheltering from rain
+    "我在家裡翻東西找收據",                                # the caller searching
+    "樹葉都掉到水溝裡了",                                  # things in a drain, nobody in it
+    "My phone fell into the canal by the night market",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None

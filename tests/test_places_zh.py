@@ -90,6 +90,13 @@ def test_a_district_none_of_ours_gets_the_nearest_as_choices(places: MandarinPla
     assert places.nearest_districts("一二三區") == []  # no district has four syllables
 
 
+def test_a_road_of_another_district_is_no_correction_where_a_district_is_named() -> None:
+    places = MandarinPlaces(DISTRICTS, {"西區": ["公益路"]})
+    assert places.correct("北屯區公義路有坑洞") == "北屯區公義路有坑洞"  # one the gazetteer lacks
+    assert places.correct("西區公義路有坑洞") == "西區公益路有坑洞"
+    assert places.correct("那條公義路有坑洞") == "那條公益路有坑洞"  # no district: the one known
+
+
 def test_the_district_of_a_road_or_a_crossing(places: MandarinPlaces) -> None:
     assert places.district_of("台灣大道三段與文心路口") == "西屯區"  # the one both share
     assert places.district_of("Taiwan Boulevard and Wenxin Road") == "西屯區"

@@ -10,6 +10,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "road_damage": [
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
         (r"(那個|一個|大)坑(?!人|害)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
+        # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
+        (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
+         r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
         (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
@@ -62,7 +65,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
-        (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b", 3),
+        (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b|\brecycl\w+|"
+         r"\b(bags|piles|heaps) of \w+( \w+)? (are |is )?(piling|stacking|heaping) up", 3),
+        (r"資源回收|回收(車|物|桶|場|日)|(垃圾車|回收車)[^，。]{0,6}(沒來|不來|沒有來|跳過|漏收|沒收|不收|沒停|不停)", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
     ],
     "animal": [
@@ -98,6 +103,11 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施", 1),
         (r"(公園|人行道|廣場)(?!旁|附近|前面|裡面有|裡有).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|(?<!死)掉)|"
          r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
+        (r"\b(bench(es)?|seats?|railings?|handrails?|fences?|pavilion|see-?saw|climbing frame|"
+         r"(fitness|exercise) (equipment|machines?))\b[^.]{0,40}\b(broken|snapped|damaged|loose|cracked|"
+         r"rusted|missing|collapsed|splintered)\b|\b(broken|snapped|damaged|loose|cracked) (bench(es)?|"
+         r"railings?|handrails?|seats?)\b", 3),
+        (r"\b(greenway|trail|footpath|riverside walk)\b|綠園道|綠廊|步道|河堤", 1),
         (r"playground|\bslide\b|\bswings?\b|park bench|"
          r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
         (r"sidewalk|pavement", 1),
@@ -108,6 +118,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"站牌|公車站", 1),
         (r"司機", 2),
         (r"\bbus(es)?\b|bus stop|bus driver", 3),
+        (r"\broute\s*\d{1,4}\b[^.]{0,40}\b(late|delayed|early|stop|skipped|driver|didn'?t (come|stop)|"
+         r"never (came|showed)|timetable|schedule)", 3),
         (r"\bdriver\b", 1),
     ],
     "illegal_construction": [
@@ -148,6 +160,10 @@ _ANIMAL_REMAINS = re.compile(
 _ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|虐|打死|禽流感|狂犬病|傳染|疫|病死|生病|"
                            r"\b(still alive|poison\w*|abus\w*|bird flu|avian|rabies|disease\w*)\b",
                            re.IGNORECASE)
+# A parked car named only as where something is (a cat under a parked car): no parking report.
+_BACKDROP = re.compile(r"\b(under|beneath|behind|between|next to|beside|on top of|in front of) (a|the|some|two) "
+                       r"parked (cars?|vehicles?|trucks?|vans?|scooters?)\b|"
+                       r"(停著的|停在路邊的)(車|汽車|機車)(子)?(底下|下面|旁邊|後面|中間|上面)", re.IGNORECASE)
 # A burst tap-water pipe is the water company's (1910, a referral), not a drain.
 _TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線)破|\b(water main|burst (water )?pipe)\b",
                         re.IGNORECASE)
@@ -156,6 +172,7 @@ _TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線
 def category_scores(text: str) -> dict[str, int]:
     """Each category's score: the sum of the weights of its patterns found in ``text``."""
     scores: dict[str, int] = {}
+    text = _BACKDROP.sub(" ", text)
     for code, patterns in _CATEGORY_RES.items():
         if code in _SUPPRESS and _SUPPRESS[code].search(text):
             continue

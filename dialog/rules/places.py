@@ -168,6 +168,13 @@ def _format_road(m: re.Match[str]) -> str:
     return "".join(parts)
 
 
+# After a road said without its number: a few words (no other road, no sentence end), then it.
+_LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄號樓]{0,8}?)(?<!\d)"
+                           r"(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
+# …not when the words between deny it (不是三百號) or count something else (第, 公車).
+_NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|\d")
+
+
 _EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
 _EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
 _EN_ALLEY_RE = re.compile(r"\balley\s*(\d+)\b", re.IGNORECASE)
@@ -195,6 +202,34 @@ def _english_address(text: str) -> str | None:
     return ", ".join([*parts, road])
 
 
+_EN_WRITTEN_RE = re.compile(
+    r"^(?:No\. (?P<number>\d+), )?(?:Alley (?P<alley>\d+), )?(?:Lane (?P<lane>\d+), )?"
+    r"(?P<road>.+?)(?:,?\s+(?:Section|Sec\.?)\s*(?P<section>\d+))?$", re.IGNORECASE)
+_SECTION_NUMERALS = "一二三四五六七八九"
+
+
+def written_address(address: str) -> str:
+    """An address as a case records it, the Taiwanese way: one said in English ("No. 12,
+    Lane 5, Taiwan Boulevard Section 3") becomes 台灣大道三段5巷12號 where the gazetteer
+    knows the road; anything else stays as it is."""
+    places = MandarinPlaces.default()
+    if " and " in address:  # a crossing: both roads known, or neither is written
+        roads = [places.english_road(part) for part in address.split(" and ")]
+        return f"{roads[0]}與{roads[1]}口" if len(roads) == 2 and all(roads) else address
+    m = _EN_WRITTEN_RE.match(address)
+    road = places.english_road(m.group("road")) if m else None
+    if m is None or road is None:
+        return address
+    section = m.group("section")
+    parts = [road]
+    if section and 0 < int(section) <= len(_SECTION_NUMERALS):
+        parts.append(f"{_SECTION_NUMERALS[int(section) - 1]}段")
+    for key, unit in (("lane", "巷"), ("alley", "弄"), ("number", "號")):
+        if m.group(key):
+            parts.append(f"{int(m.group(key))}{unit}")
+    return "".join(parts)
+
+
 def find_place(text: str) -> Place:
     """District, address (road, section, lane, alley, number; or an intersection) and landmark."""
     digits = spoken_numbers_to_digits(text)
@@ -214,10 +249,10 @@ def find_place(text: str) -> Place:
     if roads:
         first = _format_road(roads[0])
         if not (roads[0].group("number") or roads[0].group("lane")):
-            # 中山路二段，差不多在三百號前面: the number said a little later
-            later = re.search(r"^[，,\s]*(差不多|大概|大約|應該)?(是|在)?(?<!\d)(?P<number>\d+號)",
-                              digits[roads[0].end():])
-            if later:
+            # 中山路二段，差不多在三百號前面; 五權路，那間店是三百三十號; 中和街…呃…三十八號:
+            # the number (or lane) said a little later, after a pause, a filler or a subject
+            later = _LATER_NUMBER.search(digits[roads[0].end():])
+            if later and not _NOT_LATER.search(later.group("between")):
                 first += later.group("number")
         if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
             second = _format_road(roads[1])
