@@ -22,8 +22,9 @@ class ServiceMetrics:
                                   registry=registry)
         self.longest_wait = Gauge("hotline_queue_longest_wait_seconds",
                                   "the longest wait in the queue now", registry=registry)
-        self.calls_ended = Counter("hotline_calls_ended", "ended calls by outcome and handler",
-                                   ["outcome", "handled_by"], registry=registry)
+        self.calls_ended = Counter("hotline_calls_ended",
+                                   "ended calls by outcome, handler and channel (webrtc, sip)",
+                                   ["outcome", "handled_by", "channel"], registry=registry)
         self.voice_to_voice = Histogram(
             "hotline_voice_to_voice_seconds", "caller stops speaking → the answer's first audio",
             buckets=(0.5, 0.75, 1.0, 1.25, 1.6, 2.0, 2.5, 3.5, 5.0), registry=registry)
@@ -45,8 +46,8 @@ class ServiceMetrics:
         self.longest_wait.set(max((c.waited_s() for c in queue), default=0))
 
     def call_ended(self, call: Call) -> None:
-        self.calls_ended.labels(call.dialog.outcome.value,
-                                "agent" if call.agent else "bot").inc()
+        self.calls_ended.labels(call.dialog.outcome.value, "agent" if call.agent else "bot",
+                                call.channel.kind).inc()
         for ms in call.pipeline.stats.voice_to_voice_ms:
             self.voice_to_voice.observe(ms / 1000)
         for ms in call.suggest_ms:

@@ -102,6 +102,10 @@ def _schemas() -> dict[str, Schema]:
         "emergency": _nullable(text),
         "reason": _nullable({"type": "string", "enum": [r.value for r in EscalationReason]}),
         "summary": text, "fields": {"type": "object"}, "lang": text,
+        "channel": {"type": "string", "enum": ["webrtc", "sip", "file"],
+                    "description": "how the caller came: the web or a phone"},
+        "caller_id": _nullable({"type": "string", "description": "a phone caller's number, "
+                                                                 "as the network gave it"}),
     }
     return {
         "Error": _obj(["error"], {"error": {"type": "string"}}),

@@ -183,9 +183,13 @@ def _request(method: str, cseq: str, caller: str, body: str = "", to_tag: bool =
 class Step:
     """One thing the SIPp caller does after the answer."""
 
-    kind: str  # "play" (a pcap, then wait ``ms``), "pause", "bye", "expect_bye"
+    # "play" (a pcap, then wait ``ms``), "pause", "expect_bye" (the bot hangs up),
+    # "reinvite" (``direction``: sendonly = hold, sendrecv = back), "expect_refer"
+    # (a blind transfer with the call id in X-Hotline-Call-Id: 202, NOTIFY 200, BYE)
+    kind: str
     pcap: Path | None = None
     ms: int = 0
+    direction: str = "sendrecv"
 
 
 def play(pcap: Path, then_ms: int) -> Step:
@@ -225,6 +229,7 @@ def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
     parts.append('<recv response="200" rtd="true"/>')
     parts.append(f"<send><![CDATA[\n{_request('ACK', '1 ACK', caller)}]]></send>")
     bye_by_us = True
+    cseq = 1
     for step in steps:
         if step.kind == "play":
             parts.append(f'<nop><action><exec play_pcap_audio="{step.pcap}"/></action></nop>')
@@ -237,8 +242,41 @@ def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
                          "      [last_From:]\n      [last_To:]\n      [last_Call-ID:]\n"
                          "      [last_CSeq:]\n      Content-Length: 0\n\n]]></send>")
             bye_by_us = False
+        elif step.kind == "reinvite":
+            cseq += 1
+            held = sdp.replace("a=ptime:20", f"a=ptime:20\na={step.direction}")
+            reinvite = _request("INVITE", f"{cseq} INVITE", caller, held)
+            parts += [f'<send retrans="500"><![CDATA[\n{reinvite}]]></send>',
+                      '<recv response="100" optional="true"/>',
+                      '<recv response="200"><action><ereg regexp="a=(sendrecv|recvonly|'
+                      'sendonly|inactive)" search_in="body" check_it="true" '
+                      'assign_to="dir"/><log message="answer [$dir]"/></action></recv>',
+                      f"<send><![CDATA[\n{_request('ACK', f'{cseq} ACK', caller)}]]></send>"]
+        elif step.kind == "expect_refer":
+            cseq += 1
+            notify = (_request("NOTIFY", f"{cseq} NOTIFY", caller,
+                               extra="Event: refer\nSubscription-State: terminated;"
+                                     "reason=noresource")
+                      .replace("      Content-Length: [len]\n\n",
+                               "      Content-Type: message/sipfrag\n"
+                               "      Content-Length: [len]\n\n      SIP/2.0 200 OK"))
+            parts += ['<recv request="REFER" timeout="60000"><action><ereg regexp='
+                      '"X-Hotline-Call-Id: *[0-9a-f]{16}" search_in="msg" check_it="true" '
+                      'assign_to="cid"/><log message="transferred [$cid]"/></action></recv>',
+                      "<send><![CDATA[\n      SIP/2.0 202 Accepted\n      [last_Via:]\n"
+                      "      [last_From:]\n      [last_To:]\n      [last_Call-ID:]\n"
+                      "      [last_CSeq:]\n      Content-Length: 0\n\n]]></send>",
+                      f'<send retrans="500"><![CDATA[\n{notify}\n]]></send>',
+                      '<recv response="200"/>',
+                      '<recv request="BYE" timeout="10000"/>',
+                      "<send><![CDATA[\n      SIP/2.0 200 OK\n      [last_Via:]\n"
+                      "      [last_From:]\n      [last_To:]\n      [last_Call-ID:]\n"
+                      "      [last_CSeq:]\n      Content-Length: 0\n\n]]></send>"]
+            bye_by_us = False
     if bye_by_us:
-        parts.append(f'<send retrans="500"><![CDATA[\n{_request("BYE", "2 BYE", caller)}]]>'
+        cseq += 1
+        bye = _request("BYE", f"{cseq} BYE", caller)
+        parts.append(f'<send retrans="500"><![CDATA[\n{bye}]]>'
                      "</send>")
         parts.append('<recv response="200" crlf="true"/>')
     return _wrap(parts)
@@ -272,7 +310,7 @@ async def run_sipp(workdir: Path, scenario: str, target: tuple[str, int], *,
     cmd = [SIPP, f"{target[0]}:{target[1]}", "-sf", str(path), "-i", "127.0.0.1",
            "-p", str(free_port()), "-mp", str(free_port() & ~1), "-m", str(calls),
            "-l", str(calls), "-r", str(calls), "-t", transport, "-nostdin",
-           "-timeout", f"{int(timeout_s)}s", "-timeout_error", "-trace_err",
+           "-timeout", f"{int(timeout_s)}s", "-timeout_error", "-trace_err", "-trace_logs",
            "-max_socket", "64"]
     proc = await asyncio.create_subprocess_exec(*cmd, cwd=workdir,
                                                 stdout=subprocess.PIPE,

@@ -278,7 +278,8 @@ async def test_metrics_show_the_queue_and_ended_calls(desk: Desk) -> None:
     call.pipeline.stats.voice_to_voice_ms.append(800.0)
     await desk.service.end(call)
     text = await (await desk.client.get("/metrics")).text()
-    assert 'hotline_calls_ended_total{handled_by="bot",outcome="escalated"} 1.0' in text
+    assert ('hotline_calls_ended_total{channel="webrtc",handled_by="bot",outcome="escalated"} '
+            '1.0') in text
     assert "hotline_voice_to_voice_seconds_count 1.0" in text
     assert "hotline_queue_length 0.0" in text
     assert "我要找真人" not in text  # nothing about a caller

@@ -12,7 +12,9 @@ import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from dialog.cases import CaseStore
@@ -36,6 +38,8 @@ from tests.sip_peers import (
     uac_scenario,
     write_rtp_pcap,
 )
+from voice.channels.base import Remote
+from voice.channels.sip import SipChannel
 from voice.tts import VoiceBox
 
 PBX_NUMBER = "0422289111"
@@ -219,6 +223,39 @@ async def test_four_calls_at_once(line: Line) -> None:
     assert len(heard.streams) == 4  # four greetings came back, one stream each
 
 
+async def test_hold_and_back(line: Line) -> None:
+    rx = free_port()
+    transport, _heard = await rtp_receiver(rx)
+    try:
+        scenario = uac_scenario([pause(800), Step("reinvite", direction="sendonly"),
+                                 pause(1500), Step("reinvite", direction="sendrecv"),
+                                 pause(800)], rx_port=rx)
+        result = await run_sipp(line.work / "sipp", scenario, line.target)
+    finally:
+        transport.close()
+    assert result.ok, result.output + result.errors
+    # hold answered recvonly (RFC 3264), then back to sendrecv
+    answers = [ln for ln in (line.work / "sipp").glob("*_logs.log")]
+    log = "".join(p.read_text() for p in answers)
+    assert "answer a=recvonly" in log and "answer a=sendrecv" in log, log
+    (call,) = await finished(line)
+    assert call.pipeline.stats.hangup_reason == "caller_hung_up"
+
+
+async def test_a_hand_off_goes_to_the_city_queue_by_refer(line: Line) -> None:
+    line.phone.settings = PhoneLineSettings(**{**line.phone.settings.__dict__,
+                                               "transfer_to": "sip:acd@127.0.0.1:5999"})
+    scenario = uac_scenario([pause(800), play(DTMF_PCAPS / "dtmf_2833_0.pcap", 200),
+                             Step("expect_refer")], rx_port=free_port())
+    result = await run_sipp(line.work / "sipp", scenario, line.target)
+    assert result.ok, result.output + result.errors  # REFER with the call id, then our BYE
+    (call,) = await finished(line)
+    record = line.records.get(call.call_id)
+    assert record is not None and record.outcome == "escalated"
+    log = "".join(p.read_text() for p in (line.work / "sipp").glob("*_logs.log"))
+    assert f"transferred X-Hotline-Call-Id: {call.call_id}" in log, log
+
+
 # ---- hostile traffic ------------------------------------------------------------------------
 
 def sip_request(method: str, port: int, call_id: str, body: str = "",
@@ -355,3 +392,41 @@ def test_caller_id_and_its_mask() -> None:
     anon = SipMessage.parse(sip_request("INVITE", 5060, "x").replace(
         b"<sip:0912000111@", b"<sip:anonymous@"))
     assert caller_id(anon) is None  # type: ignore[arg-type]
+
+
+class _SilentMedia:
+    """An answered call's media that never receives a packet (a phone gone quiet)."""
+
+    rtp_session = None
+    stats: dict[str, int] = {}
+    on_audio = None
+    on_dtmf = None
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_line_that_sends_nothing_is_dead_unless_on_hold() -> None:
+    bye: list[bool] = []
+    dead = SipChannel(_SilentMedia(), Remote("127.0.0.1"), lambda: bye.append(True))
+    held = SipChannel(_SilentMedia(), Remote("127.0.0.1"), lambda: bye.append(True))
+    for channel in (dead, held):
+        channel.media_timeout_s = 0.4
+        channel.start()
+    held.on_hold = True
+    await asyncio.wait_for(dead.gone.wait(), 3)
+    assert not held.gone.is_set()
+    # silence was filled in meanwhile: the call's clock went on
+    frames = [item async for item in _take(dead.inbound(), 5)]
+    assert frames and all(not np.any(f) for f in frames)
+    for channel in (dead, held):
+        await channel.hang_up()
+    assert bye == [True, True]  # a dead line still hears BYE (the phone may be there)
+
+
+async def _take(items: AsyncIterator[Any], n: int) -> AsyncIterator[Any]:
+    async for item in items:
+        yield item
+        n -= 1
+        if not n:
+            return

@@ -151,6 +151,8 @@ def queue_entry(call: Call, position: int) -> dict[str, Any]:
         "call_id": call.call_id, "position": position, "waiting_s": round(call.waited_s()),
         "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
         "summary": summary, "fields": dict(st.fields), "lang": st.lang,
+        # how the caller came (webrtc, sip) and, on a phone, the number the network gave
+        "channel": call.channel.kind, "caller_id": call.channel.remote.caller_id,
     }
 
 

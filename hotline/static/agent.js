@@ -68,6 +68,12 @@ function fieldsText(fields) {
     .filter((k) => fields[k]).map((k) => `${k}: ${fields[k]}`).join("　");
 }
 
+// How the caller came: a phone (with the number the network gave, for a call-back) or the web.
+function lineText(c) {
+  if (c.channel === "sip") return `電話來電 ${c.caller_id || "（未顯示號碼）"}`;
+  return "網路來電";
+}
+
 function render(snap) {
   window.agentConsole.queue = snap.queue;
   $("queue-count").textContent = snap.queue.length ? `(${snap.queue.length})` : "";
@@ -83,7 +89,8 @@ function render(snap) {
           (c.emergency ? `⚠ 緊急 ${c.emergency}　` : "") +
           (c.reason ? (REASONS[c.reason] || c.reason) : "機器人已轉介緊急專線") }),
         el("div", { textContent: c.summary }),
-        el("div", { className: "fields", textContent: fieldsText(c.fields) })),
+        el("div", { className: "fields", textContent: fieldsText(c.fields) }),
+        el("div", { className: "line", textContent: lineText(c) })),
       el("div", {}, el("div", { className: "wait", textContent: `等候 ${minutes(c.waiting_s)}` }),
          accept));
   }));
@@ -97,6 +104,7 @@ function renderCall(call) {
   $("active").hidden = false;
   $("active-id").textContent = call.call_id;
   $("active-summary").textContent = call.summary;
+  $("active-line").textContent = lineText(call);
   window.agentConsole.transcript = call.transcript;
   $("transcript").replaceChildren(...call.transcript.map((t) => el("li", { className: t.who },
     el("span", { className: "who", textContent: WHO[t.who] || t.who }), t.text)));

@@ -98,6 +98,7 @@ class SipChannel:
         self.media_timeout_s = MEDIA_TIMEOUT_S
         self._last_packet = self._last_audio = time.monotonic()
         self._closed = False
+        self._peer_left = False  # a BYE came (or CANCEL, or the session expired): none back
         self._sender: asyncio.Task[None] | None = None
         self._watch: asyncio.Task[None] | None = None
         self._gaps: asyncio.Task[None] | None = None
@@ -135,7 +136,8 @@ class SipChannel:
             elif time.monotonic() - self._last_packet > self.media_timeout_s:
                 log.info("phone call: no audio for %.0f s; the line is taken as dead",
                          self.media_timeout_s)
-                self.far_end_left()
+                self.gone.set()  # (the call ends; hang_up still says BYE to the phone)
+                self._put(None)
 
     def _send_pcm(self, pcm: bytes) -> None:
         rtp = self.media.rtp_session
@@ -164,6 +166,7 @@ class SipChannel:
 
     def far_end_left(self) -> None:
         """The caller hung up (BYE, CANCEL after answer, the session expired)."""
+        self._peer_left = True
         self.gone.set()
         self._put(None)
 
@@ -186,7 +189,7 @@ class SipChannel:
         if self._closed:
             return
         self._closed = True
-        if not self.gone.is_set():
+        if not self._peer_left:
             try:
                 self._bye()
             except Exception:  # the dialog may already be gone; the media still closes
