@@ -113,6 +113,12 @@ class Settings(BaseSettings):
     sip_transfer_to: str | None = Field(
         None, description="SIP URI of the city's ACD queue: hand-offs are transferred there "
                           "(REFER) instead of waiting for an agent in the console")
+    sip_registrar: str | None = Field(
+        None, description="host:port of a PBX to REGISTER with as an extension; unset = none")
+    sip_user: str | None = Field(None, description="the extension (user) to register as")
+    sip_password: SecretStr = Field(
+        SecretStr(""), description="the extension's password (digest auth), from the "
+                                   "environment")
     ice_servers: list[str] = Field(
         default_factory=list, description="STUN/TURN URLs; empty = host candidates only")
     llm_threads: int = Field(
@@ -146,7 +152,7 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"not an address or CIDR network: {exc}") from exc
 
-    @field_validator("sip_listen")
+    @field_validator("sip_listen", "sip_registrar")
     @classmethod
     def _host_port(cls, value: str | None) -> str | None:
         if value:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aiortp.port_allocator import PortAllocator
-from aiosipua import IncomingCall, SipRequest, SipUAC, parse_address
+from aiosipua import IncomingCall, SipDigestAuth, SipRequest, SipUAC, parse_address
+from aiosipua.registration import Registration, RegistrationState
 from aiosipua.rtp_bridge import CallSession
 from aiosipua.sdp import SdpMessage
 from aiosipua.sdp_negotiate import SdpNegotiationError, negotiate_sdp
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 G711 = [0, 8]  # PCMU, PCMA: every phone and PBX speaks them
 _NUMBER = re.compile(r"\+?\d{3,20}")
+REGISTER_RETRY_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class PhoneLineSettings:
     session_expires: int | None = 1800  # RFC 4028 session timers, seconds
     transfer_to: str | None = None  # SIP URI of the city's ACD queue: hand-offs go by REFER
     keypad_hint: bool = True
+    # registered with a PBX as an extension (its calls to that extension reach the bot)
+    registrar: tuple[str, int] | None = None
+    user: str | None = None
+    password: str | None = None
+    register_expires: int = 300
 
 
 def mask_number(number: str | None) -> str:
@@ -112,6 +119,7 @@ class PhoneLine:
         self.legs: dict[str, _Leg] = {}
         self.ringing: set[str] = set()
         self.refused: dict[int, int] = {}
+        self.registration: Registration | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # ---- listening ------------------------------------------------------------------------
@@ -137,8 +145,31 @@ class PhoneLine:
             self.agents.append((uas, uac))
         log.info("phone line: SIP on %s:%d (%s), RTP ports %d-%d, callers from %s",
                  s.host, s.port, "+".join(s.transports), *s.rtp_ports, ", ".join(s.allow))
+        if s.registrar is not None and s.user:
+            self._spawn(self._keep_registered(s.registrar, s.user))
+
+    async def _keep_registered(self, registrar: tuple[str, int], user: str) -> None:
+        """REGISTER with the PBX as extension ``user`` and stay registered: the library
+        refreshes a binding it holds; a refusal, a lost REGISTER (UDP) or an expiry is
+        tried again a minute later, for as long as the line is open."""
+        s = self.settings
+        uac = self.agents[0][1]
+        auth = SipDigestAuth(user, s.password) if s.password else None
+        reg = self.registration = Registration(
+            uac, f"sip:{user}@{registrar[0]}", registrar, expires=s.register_expires,
+            auth=auth, user_agent="Hotline1999")
+        reg.on_failed = lambda _r, status, why: log.warning(
+            "phone line: the PBX at %s refused the registration (%d %s); again in a minute",
+            registrar[0], status, why)
+        while True:
+            if reg.state is not RegistrationState.REGISTERED:
+                reg.register()
+            await asyncio.sleep(REGISTER_RETRY_S)
 
     async def stop(self) -> None:
+        if self.registration is not None and \
+                self.registration.state is RegistrationState.REGISTERED:
+            self.registration.unregister()
         for leg in list(self.legs.values()):
             await leg.channel.hang_up()
         for task in list(self._tasks):

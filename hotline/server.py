@@ -133,15 +133,23 @@ async def _start_calls(app: web.Application) -> None:
 
 
 async def open_phone_line(service: CallService, settings: Settings) -> PhoneLine:
-    assert settings.sip_listen
-    host, _, port = settings.sip_listen.rpartition(":")
+    listen = _host_port(settings.sip_listen)
+    assert listen is not None
     line = PhoneLine(service, PhoneLineSettings(
-        host=host.strip("[]"), port=int(port), allow=tuple(settings.sip_allow),
+        host=listen[0], port=listen[1], allow=tuple(settings.sip_allow),
         rtp_ports=settings.rtp_port_range, advertise=settings.sip_advertise,
         busy=settings.sip_busy, calls_per_minute_per_source=settings.sip_calls_per_minute,
-        transfer_to=settings.sip_transfer_to))
+        transfer_to=settings.sip_transfer_to, registrar=_host_port(settings.sip_registrar),
+        user=settings.sip_user, password=settings.sip_password.get_secret_value() or None))
     await line.start()
     return line
+
+
+def _host_port(value: str | None) -> tuple[str, int] | None:
+    if not value:
+        return None
+    host, _, port = value.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 CallHandler = Callable[[web.Request, CallService], Awaitable[web.StreamResponse]]

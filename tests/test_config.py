@@ -17,6 +17,17 @@ def test_defaults_are_local_only(clean_env: Path) -> None:
     assert s.db_url == f"sqlite:///{clean_env / 'data' / 'hotline.db'}"
 
 
+def test_the_phone_line_is_off_by_default_and_takes_trunk_addresses(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().sip_listen is None
+    monkeypatch.setenv("HOTLINE_SIP_LISTEN", "127.0.0.1:5070")
+    monkeypatch.setenv("HOTLINE_SIP_ALLOW", "10.1.2.0/24, 192.168.7.5")
+    monkeypatch.setenv("HOTLINE_RTP_PORTS", "30000-30099")
+    s = load_settings()
+    assert s.sip_allow == ["10.1.2.0/24", "192.168.7.5/32"]
+    assert s.rtp_port_range == (30000, 30099)
+
+
 def test_env_beats_file(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     conf = clean_env / "hotline.toml"
     conf.write_text('port = 9000\nlog_level = "debug"\nllm_threads = 1\n')
@@ -34,6 +45,11 @@ def test_env_beats_file(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("HOTLINE_LOG_LEVEL", "loud", "log_level (HOTLINE_LOG_LEVEL)"),
         ("HOTLINE_DATABASE_URL", "not a url", "database_url (HOTLINE_DATABASE_URL)"),
         ("HOTLINE_LLM_THREADS", "0", "llm_threads (HOTLINE_LLM_THREADS)"),
+        ("HOTLINE_SIP_LISTEN", "5060", "sip_listen (HOTLINE_SIP_LISTEN)"),
+        ("HOTLINE_SIP_ALLOW", "the pbx", "sip_allow (HOTLINE_SIP_ALLOW)"),
+        ("HOTLINE_RTP_PORTS", "40000-40001", "rtp_ports (HOTLINE_RTP_PORTS)"),
+        ("HOTLINE_RTP_PORTS", "80-90", "rtp_ports (HOTLINE_RTP_PORTS)"),
+        ("HOTLINE_SIP_BUSY", "ignore", "sip_busy (HOTLINE_SIP_BUSY)"),
     ],
 )
 def test_bad_value_names_the_field(

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from aiosipua.registration import RegistrationState
 
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
@@ -27,6 +28,7 @@ from hotline.records import CallRecords
 from tests.fakes import FakeASR, FakeVoice, vowel
 from tests.sip_peers import (
     DTMF_PCAPS,
+    SIPP,
     Step,
     free_port,
     free_udp_tcp_port,
@@ -397,10 +399,11 @@ def test_caller_id_and_its_mask() -> None:
 class _SilentMedia:
     """An answered call's media that never receives a packet (a phone gone quiet)."""
 
-    rtp_session = None
-    stats: dict[str, int] = {}
-    on_audio = None
-    on_dtmf = None
+    def __init__(self) -> None:
+        self.rtp_session = None
+        self.stats: dict[str, int] = {}
+        self.on_audio = None
+        self.on_dtmf = None
 
     async def close(self) -> None:
         pass
@@ -430,3 +433,85 @@ async def _take(items: AsyncIterator[Any], n: int) -> AsyncIterator[Any]:
         n -= 1
         if not n:
             return
+
+
+REGISTRAR = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="a PBX's registrar: digest challenge, then 200 or 403">
+  <recv request="REGISTER"/>
+  <send><![CDATA[
+      SIP/2.0 401 Unauthorized
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]reg[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      WWW-Authenticate: Digest realm="pbx.test", nonce="n[pid]x", algorithm=MD5, qop="auth"
+      Content-Length: 0
+    ]]></send>
+  <recv request="REGISTER">
+    <action><verifyauth assign_to="authok" username="1999" password="extension secret"/></action>
+  </recv>
+  <nop test="authok" next="ok"/>
+  <send next="end"><![CDATA[
+      SIP/2.0 403 Forbidden
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]reg[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]></send>
+  <label id="ok"/>
+  <send><![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]reg[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      [last_Contact:];expires=60
+      Expires: 60
+      Content-Length: 0
+    ]]></send>
+  <label id="end"/>
+</scenario>
+"""
+
+
+@pytest.mark.parametrize(("password", "registered"), [("extension secret", True),
+                                                      ("wrong", False)])
+async def test_the_line_registers_with_a_pbx_as_an_extension(
+        tmp_path: Path, kb: KnowledgeBase, password: str, registered: bool) -> None:
+    scenario = tmp_path / "registrar.xml"
+    scenario.write_text(REGISTRAR)
+    pbx = free_port()
+    registrar = await asyncio.create_subprocess_exec(
+        SIPP, "-sf", str(scenario), "-i", "127.0.0.1", "-p", str(pbx), "-m", "1", "-nostdin",
+        "-timeout", "20s", cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL)
+    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
+                          VoiceBox({"zh": FakeVoice()}), [], CallPolicy())
+    phone = PhoneLine(service, PhoneLineSettings(
+        port=free_udp_tcp_port(), transports=("udp",), registrar=("127.0.0.1", pbx),
+        user="1999", password=password))
+    await asyncio.sleep(0.3)  # the registrar listening
+    await phone.start()
+    try:
+        for _ in range(50):
+            reg = phone.registration
+            if reg is not None and reg.state in (RegistrationState.REGISTERED,
+                                                 RegistrationState.FAILED):
+                break
+            await asyncio.sleep(0.1)
+        assert phone.registration is not None
+        assert (phone.registration.state is RegistrationState.REGISTERED) == registered
+        assert phone.registration.state in (RegistrationState.REGISTERED,
+                                            RegistrationState.FAILED)
+    finally:
+        await phone.stop()
+        await service.close()
+        if registrar.returncode is None:
+            registrar.kill()
+        await registrar.wait()
