@@ -40,6 +40,7 @@ from tests.sip_peers import (
     uac_scenario,
     write_rtp_pcap,
 )
+from voice.audio import read_audio, write_wav
 from voice.channels.base import Remote
 from voice.channels.sip import SipChannel
 from voice.tts import VoiceBox
@@ -515,3 +516,51 @@ async def test_the_line_registers_with_a_pbx_as_an_extension(
         if registrar.returncode is None:
             registrar.kill()
         await registrar.wait()
+
+
+BARESIP_CONFIG = """\
+sip_listen 127.0.0.1:{port}
+sip_transports udp
+audio_source aufile,{mic}
+audio_srate 8000
+audio_channels 1
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module sndfile.so
+module account.so
+module menu.so
+snd_path {dir}
+rtp_ports {rtp}-{rtp_end}
+"""
+
+
+async def test_a_real_softphone_calls_in(line: Line) -> None:
+    """baresip (Debian) dials the line with a WAV as its microphone and records what it
+    hears (its sndfile module); the call's record holds what the caller said."""
+    home = line.work / "baresip"
+    home.mkdir()
+    mic = home / "mic.wav"
+    pcm8k = to_phone(np.concatenate([np.zeros(2 * 16000, np.int16), vowel(2.0),
+                                     np.zeros(5 * 16000, np.int16)]))
+    write_wav(mic, pcm8k, rate=8000)
+    rtp = random.randrange(48100, 49000, 20)
+    (home / "config").write_text(BARESIP_CONFIG.format(
+        port=free_port(), mic=mic, dir=home, rtp=rtp, rtp_end=rtp + 19))
+    (home / "accounts").write_text("<sip:0911222333@127.0.0.1>;regint=0;audio_codecs=PCMU\n")
+    phone = await asyncio.create_subprocess_exec(
+        "baresip", "-f", str(home), "-e", f"/dial sip:1999@127.0.0.1:{line.port}", "-t", "9",
+        cwd=home, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    out, _ = await asyncio.wait_for(phone.communicate(), 30)
+    (call,) = await finished(line, within=20)
+    record = line.records.get(call.call_id)
+    assert record is not None, out.decode(errors="replace")
+    assert call.channel.remote.caller_id == "0911222333"
+    assert any(t.who == "caller" and t.text.startswith("說了") for t in record.transcript), \
+        (record.transcript, out.decode(errors="replace")[-2000:])
+    # what the softphone heard: the bot's greeting
+    heard = [p for p in home.glob("*.wav") if p != mic and "dec" in p.name]
+    assert heard, sorted(p.name for p in home.iterdir())
+    loud = max(int(np.abs(read_audio(p)).max()) for p in heard)
+    assert loud > 1000
