@@ -516,3 +516,11 @@ def test_the_callers_number_is_offered_for_the_call_back_never_filled_silently(
     assert "電話" in ask.text and other.state.case is None
     other.handle("04-2345-6789")
     assert other.state.case is not None and other.state.case.details["phone"] == "0423456789"
+
+
+def test_a_lamp_post_number_can_be_keyed(make: Make) -> None:
+    m = make()
+    talk(m, "我家門口的路燈壞了，在北屯區崇德路二段一百號")
+    asked = m.state.pending
+    reply = m.keyed("1234")
+    assert m.state.slots.get("lamp_number") == "1234", (asked, reply.text)

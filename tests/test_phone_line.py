@@ -22,6 +22,7 @@ from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
 from hotline.calls import Call, CallPolicy, CallService
 from hotline.db import make_engine
+from hotline.desk.auth import RateLimiter
 from hotline.dialogs import DialogFactory
 from hotline.phone_line import PhoneLine, PhoneLineSettings, caller_id, mask_number
 from hotline.records import CallRecords
@@ -564,3 +565,30 @@ async def test_a_real_softphone_calls_in(line: Line) -> None:
     assert heard, sorted(p.name for p in home.iterdir())
     loud = max(int(np.abs(read_audio(p)).max()) for p in heard)
     assert loud > 1000
+
+
+async def test_a_source_over_its_call_rate_gets_503(line: Line) -> None:
+    line.phone.rate = RateLimiter(1, 60.0)
+    first = await run_sipp(line.work / "first", uac_scenario([pause(300)], rx_port=free_port()),
+                           line.target, name="first")
+    assert first.ok, first.output + first.errors
+    second = await run_sipp(line.work / "second", uac_scenario([], rx_port=free_port(),
+                                                               expect=503),
+                            line.target, name="second")
+    assert second.ok, second.output + second.errors
+    assert line.phone.refused.get(503) == 1
+
+
+async def test_a_phone_call_is_recorded_like_any_other(tmp_path: Path, line: Line) -> None:
+    line.service.policy.recordings = tmp_path / "recordings"
+    line.service.policy.recordings.mkdir()
+    pcap = speech_pcap(line.work / "speech.pcap", 1.5)
+    result = await run_sipp(line.work / "sipp", uac_scenario([pause(500), play(pcap, 3000)],
+                                                             rx_port=free_port()), line.target)
+    assert result.ok, result.output + result.errors
+    (call,) = await finished(line)
+    caller_wav = line.service.policy.recordings / f"{call.call_id}-caller.wav"
+    line_wav = line.service.policy.recordings / f"{call.call_id}-line.wav"
+    caller, bot = read_audio(caller_wav), read_audio(line_wav)
+    assert np.abs(caller).max() > 1000  # the caller's voice, at 16 kHz like a web call's
+    assert np.abs(bot).max() > 500  # and what the line said to them
