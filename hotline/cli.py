@@ -437,13 +437,18 @@ def bench_phone(
     folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
     concurrency: Annotated[int, typer.Option(help="calls at once", min=1)] = 1,
     compare: Annotated[bool, typer.Option(
-        "--compare", help="also run the same lines through the live pipeline on the file "
-                          "channel (bench speech) and print both")] = False,
+        "--compare", help="also run the same lines as WebRTC calls (aiortc) to the same "
+                          "service and print both")] = False,
     no_llm: NoLLM = False,
 ) -> None:
     """Run scenarios as phone calls over SIP/RTP to a phone line on 127.0.0.1 (wall clock):
     INVITE → 200, the greeting's first voiced RTP, voice-to-voice heard on the phone."""
-    from hotline.benches.phone import phone_summary, run_phone_bench, scenario_paths
+    from hotline.benches.phone import (
+        phone_summary,
+        run_phone_bench,
+        run_webrtc_bench,
+        scenario_paths,
+    )
     from hotline.benches.speech import caller_audio
     from hotline.calls import CallPolicy, CallService
 
@@ -456,28 +461,32 @@ def bench_phone(
     items = [(sc, [caller_audio(t.say, t.wav, base, speech.voices) for t in sc.turns])
              for sc, base in scenarios]
 
-    async def phone_calls() -> list[Any]:
-        service = CallService(speech.factory, speech.asr, speech.voices, [],
-                              CallPolicy(max_calls=max(8, concurrency)))
-        return await run_phone_bench(service, items, concurrency)
+    def service() -> CallService:
+        policy = CallPolicy(max_calls=max(8, concurrency), calls_per_minute_per_ip=10_000,
+                            calls_per_ip=max(2, concurrency))
+        return CallService(speech.factory, speech.asr, speech.voices, [], policy)
 
-    runs = asyncio.run(phone_calls())
-    passed = 0
-    for (sc, _base), run in zip(scenarios, runs, strict=True):
-        result = check_run(sc, run.as_run())
-        passed += not result.failures
-        mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
-        out.print(f"{mark} {sc.id}  v2v ms {[round(v) for v in run.voice_to_voice_ms]}" +
-                  ("" if not result.failures else "  " + "; ".join(result.failures)),
-                  highlight=False)
-    figures: dict[str, Any] = {"sip": {**phone_summary(runs), "passed": passed,
-                                       "scenarios": len(runs)}, "concurrency": concurrency}
-    if compare:
-        live = asyncio.run(SpeechBench(speech.factory, speech.asr, speech.voices).run_all(
-            scenarios, concurrency))
-        file_figures = _speech_figures(scenarios, live, show=False)
-        figures["file_channel"] = {k: file_figures[k] for k in (
-            "voice_to_voice_ms", "greeting_first_audio_ms", "passed", "scenarios")}
+    async def phone_calls() -> list[Any]:
+        return await run_phone_bench(service(), items, concurrency)
+
+    async def webrtc_calls() -> list[Any]:
+        return await run_webrtc_bench(service(), items, concurrency)
+
+    figures: dict[str, Any] = {"concurrency": concurrency}
+    for name, calls in (("sip", phone_calls), ("webrtc", webrtc_calls)):
+        if name == "webrtc" and not compare:
+            continue
+        runs = asyncio.run(calls())
+        passed = 0
+        for (sc, _base), run in zip(scenarios, runs, strict=True):
+            result = check_run(sc, run.as_run())
+            passed += not result.failures
+            mark = "[green]PASS[/]" if not result.failures else "[red]FAIL[/]"
+            out.print(f"{mark} {name} {sc.id}  v2v ms "
+                      f"{[round(v) for v in run.voice_to_voice_ms]}" +
+                      ("" if not result.failures else "  " + "; ".join(result.failures)),
+                      highlight=False)
+        figures[name] = {**phone_summary(runs), "passed": passed, "scenarios": len(runs)}
     figures["rss_mb_peak"] = _rss_mb()
     out.print_json(data=figures)
 

@@ -1,4 +1,5 @@
-"""``bench phone``: scenarios as real phone calls over SIP and RTP, on the wall clock.
+"""``bench phone``: scenarios as real phone calls over SIP and RTP, on the wall clock — and,
+for comparison, the same lines as WebRTC calls (aiortc) to the same service.
 
 The service's phone line (``hotline/phone_line.py``, the real models) listens on 127.0.0.1; a
 phone made of the same SIP stack (aiosipua) and RTP (aiortp, G.711 μ-law) dials it for each
@@ -7,6 +8,10 @@ gone quiet (as the scripted caller does), and times what comes back: INVITE → 
 greeting's first voiced packet, and for each answer the end of the caller's line → the first
 voiced packet of the answer (voice-to-voice as heard on the phone, network and jitter buffer
 included). The calls' outcomes are checked against each scenario's ``expect``.
+
+The WebRTC caller (``webrtc_call``) offers to the service like a browser (``answer``), says
+the same lines on a paced track and times the answers the same way: the two transports side
+by side on the same machine in the same run.
 """
 
 from __future__ import annotations
@@ -21,15 +26,20 @@ from typing import Any
 
 import aiortp
 import numpy as np
+import numpy.typing as npt
+from aiortc import RTCPeerConnection
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortp.codecs.g711 import PcmuCodec
 from aiosipua import SipUAC, SipUAS
 from aiosipua.sdp_negotiate import build_sdp
+from av import AudioFrame
 
 from hotline.calls import Call, CallService
 from hotline.phone_line import PhoneLine, PhoneLineSettings
 from hotline.simulate import Run, Scenario, percentile, result_json
 from voice.audio import PhoneRate
 from voice.channels.sip_stack import Garbage, LineUdpTransport
+from voice.channels.webrtc_audio import BotAudioTrack
 from voice.frames import FRAME_SAMPLES, Pcm
 
 VOICED = 500  # a decoded 20 ms packet louder than this is speech, not line noise
@@ -60,7 +70,10 @@ class _Ear:
         self.voiced: list[float] = []
 
     def __call__(self, pcm: bytes, _ts: int) -> None:
-        if np.abs(np.frombuffer(pcm, dtype="<i2")).max(initial=0) > VOICED:
+        self.hear(np.frombuffer(pcm, dtype="<i2"))
+
+    def hear(self, samples: npt.NDArray[Any]) -> None:
+        if np.abs(samples).max(initial=0) > VOICED:
             now = time.monotonic()
             self.last_voiced = now
             self.voiced.append(now)
@@ -155,6 +168,78 @@ async def phone_call(target: tuple[str, int], line: PhoneLine, scenario: Scenari
         await phone.stop()
 
 
+async def webrtc_call(service: CallService, scenario: Scenario, lines: list[Pcm]) -> PhoneRun:
+    """One scenario as a WebRTC call (aiortc, as a browser would) to ``service``."""
+    pc = RTCPeerConnection()
+    mic = BotAudioTrack()  # the caller's voice, one 20 ms frame per 20 ms
+    pc.addTrack(mic)
+    ear = _Ear()
+    listening: list[asyncio.Task[None]] = []
+
+    async def listen(track: MediaStreamTrack) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                frame = await track.recv()
+                if isinstance(frame, AudioFrame):
+                    ear.hear(frame.to_ndarray().reshape(-1))
+
+    pc.on("track", lambda track: listening.append(asyncio.create_task(listen(track))))
+    try:
+        await pc.setLocalDescription(await pc.createOffer())
+        t_offer = time.monotonic()
+        call, answer = await service.answer(pc.localDescription, "127.0.0.1")
+        await pc.setRemoteDescription(answer)
+        t_answer = time.monotonic()
+        await ear.quiet(t_answer)
+        greeting = ear.first_after(t_answer)
+        v2v: list[float] = []
+        for pcm in lines:
+            end = await _say_webrtc(mic, pcm)
+            await ear.quiet(end)
+            first = ear.first_after(end)
+            if first is not None:
+                v2v.append((first - end) * 1000)
+        await service.end(call)
+        state = call.manager.state
+        return PhoneRun(result_json(scenario.id, state, []),
+                        [t.text for t in state.transcript if t.who == "bot"],
+                        (t_answer - t_offer) * 1000,
+                        None if greeting is None else (greeting - t_answer) * 1000, v2v)
+    finally:
+        for task in listening:
+            task.cancel()
+        await pc.close()
+
+
+async def _say_webrtc(mic: BotAudioTrack, pcm16k: Pcm) -> float:
+    """Queue a line on the caller's track (sent at one frame per 20 ms); when its last
+    voiced frame went out."""
+    t0 = time.monotonic() + mic.pending_seconds
+    last = 0
+    for n, i in enumerate(range(0, len(pcm16k) - FRAME_SAMPLES + 1, FRAME_SAMPLES)):
+        frame = pcm16k[i:i + FRAME_SAMPLES]
+        await mic.play(frame)
+        if np.abs(frame).max(initial=0) > VOICED:
+            last = n + 1
+    await asyncio.sleep(mic.pending_seconds)
+    return t0 + last * 0.02
+
+
+async def run_webrtc_bench(service: CallService, items: list[tuple[Scenario, list[Pcm]]],
+                           concurrency: int = 1) -> list[PhoneRun]:
+    """The same scenarios as WebRTC calls to ``service``."""
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(scenario: Scenario, lines: list[Pcm]) -> PhoneRun:
+        async with slots:
+            return await webrtc_call(service, scenario, lines)
+
+    try:
+        return list(await asyncio.gather(*(one(sc, lines) for sc, lines in items)))
+    finally:
+        await service.close()
+
+
 async def run_phone_bench(service: CallService, items: list[tuple[Scenario, list[Pcm]]],
                           concurrency: int = 1) -> list[PhoneRun]:
     """The scenarios as phone calls to a phone line opened on ``service`` for the bench."""
@@ -183,6 +268,7 @@ def phone_summary(runs: list[PhoneRun]) -> dict[str, Any]:
 
     return {
         "calls": len(runs),
+        # SIP: INVITE → 200 OK; WebRTC: the offer posted → the answer
         "invite_to_200_ms": stats([r.invite_to_200_ms for r in runs]),
         "greeting_first_rtp_ms": stats([r.greeting_first_rtp_ms for r in runs
                                         if r.greeting_first_rtp_ms is not None]),
