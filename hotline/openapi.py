@@ -235,6 +235,12 @@ def _paths() -> dict[str, Schema]:
             "summary": "live calls, queue and today's outcomes (supervisors)",
             "security": AGENT_READ,
             "responses": _responses(_json(_ref("Overview"), "the overview"), 401, 403, 503)}},
+        "/api/agent/calls/{call_id}": {"get": {
+            "summary": "a call by its id (e.g. one the phone line transferred, its id in "
+                       "X-Hotline-Call-Id): hand-off summary, form, transcript; from its "
+                       "record once the call is no longer held",
+            "parameters": [CALL_ID], "security": AGENT_READ,
+            "responses": _responses(_json({"type": "object"}, "the call"), 401, 404)}},
         "/api/agent/calls/{call_id}/accept": {"post": {
             "summary": "take a waiting call: the agent's WebRTC offer in, the answer out",
             "parameters": [CALL_ID], "security": AGENT_WRITE, "requestBody": offer,

@@ -44,7 +44,7 @@ async def first_event(client: Client) -> dict[str, Any]:
 ROUTES = [("GET", "/api/agent/me"), ("GET", "/api/agent/events"),
           ("GET", "/api/agent/overview"), ("POST", "/api/agent/logout"),
           ("POST", "/api/agent/calls/x/accept"), ("POST", "/api/agent/calls/x/case"),
-          ("POST", "/api/agent/calls/x/end")]
+          ("POST", "/api/agent/calls/x/end"), ("GET", "/api/agent/calls/x")]
 
 
 async def test_every_agent_route_needs_a_session(desk: Desk) -> None:
@@ -393,3 +393,22 @@ async def test_a_disabled_agents_streams_end(desk: Desk) -> None:
     Accounts(make_engine(desk.settings.db_url)).deactivate("alice")  # as `agents disable`
     await asyncio.wait_for(stream.content.read(), 3.0)  # to the end of the stream
     assert (await desk.client.get("/api/agent/me")).status == 401
+
+
+async def test_a_transferred_call_is_found_by_its_id_live_then_from_its_record(
+        desk: Desk) -> None:
+    """The phone line transfers a hand-off to the city's queue with the call id in
+    X-Hotline-Call-Id: the agent who picks it up there looks it up by that id."""
+    call = waiting_call(desk.service, "北屯區崇德路二段的路燈壞了", "我要找真人")
+    await login(desk.client)
+    live = await (await desk.client.get(f"/api/agent/calls/{call.call_id}")).json()
+    assert live["reason"] == "caller_request" and "路燈" in live["summary"]
+    assert live["fields"]["district"] == "北屯區"
+    await desk.service.end(call)
+    desk.service.calls.pop(call.call_id)  # no longer held: only its record is left
+    kept = await (await desk.client.get(f"/api/agent/calls/{call.call_id}")).json()
+    assert kept["state"] == "ended" and kept["reason"] == "caller_request"
+    assert "我要找真人" in kept["summary"]
+    assert [t["who"] for t in kept["transcript"]][:2] == ["bot", "caller"]
+    for junk in ("0123456789abcdef", "../../etc/passwd", "x" * 500):
+        assert (await desk.client.get(f"/api/agent/calls/{junk}")).status == 404

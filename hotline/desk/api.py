@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,8 @@ from aiohttp import web
 from aiortc import RTCSessionDescription
 
 from dialog.cases import CaseDraft
-from dialog.domain import CATEGORIES, DISTRICTS
+from dialog.domain import CATEGORIES, DISTRICTS, EscalationReason
+from dialog.handoff import summarise
 from dialog.phrases import category_name
 from hotline import sse
 from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
@@ -73,6 +75,7 @@ def add_routes(app: web.Application, desk: AgentDesk) -> None:
     app.router.add_get("/api/agent/me", me)
     app.router.add_get("/api/agent/events", events)
     app.router.add_get("/api/agent/overview", overview)
+    app.router.add_get("/api/agent/calls/{call_id}", call_summary)
     app.router.add_post("/api/agent/calls/{call_id}/accept", accept)
     app.router.add_post("/api/agent/calls/{call_id}/case", submit_case)
     app.router.add_post("/api/agent/calls/{call_id}/end", end_call)
@@ -242,6 +245,37 @@ async def _call_for(request: web.Request, role: Role | None = None
     if service is None or call is None:
         return json_error(404, "no such call")
     return session, service, call
+
+
+async def call_summary(request: web.Request) -> web.Response:
+    """A call by its id — for an agent who got it transferred from the phone line (the id
+    came in ``X-Hotline-Call-Id``): its hand-off summary, the form as the bot filled it and
+    the transcript while the call is held here, then from its record."""
+    desk = request.app[DESK]
+    session = await authorise(request, desk.sessions)
+    if isinstance(session, web.Response):
+        return session
+    call_id = request.match_info["call_id"]
+    if not _CALL_ID.fullmatch(call_id):
+        return json_error(404, "no such call")
+    service = desk.service
+    call = service.calls.get(call_id) if service else None
+    if call is not None:
+        return web.json_response(call_view(call))
+    record = await asyncio.to_thread(desk.records.get, call_id)
+    if record is None:
+        return json_error(404, "no such call")
+    said = [t.text for t in record.transcript if t.who == "caller"]
+    reason = record.handoff_reason
+    return web.json_response({
+        "call_id": call_id, "state": "ended", "outcome": record.outcome, "reason": reason,
+        "summary": summarise(EscalationReason(reason), {}, said) if reason else "",
+        "emergency": record.emergency, "case_number": record.case_number,
+        "transcript": [{"who": t.who, "text": t.text, "t": t.t}
+                       for t in record.transcript if t.text]})
+
+
+_CALL_ID = re.compile(r"[0-9a-f]{8,64}")  # (a call id: hex; anything else is no call)
 
 
 async def accept(request: web.Request) -> web.Response:
