@@ -46,6 +46,7 @@ VOICED = 500  # a decoded 20 ms packet louder than this is speech, not line nois
 QUIET_S = 1.5  # the bot has finished once nothing voiced came for this long (its sentences
 # are made one by one: a long one may leave a second of silence before it)
 PATIENCE_S = 15.0  # a caller who hears nothing says the next line anyway
+GREETING_S = 60.0  # (the greeting, with the data-protection notice, is long: heard out)
 
 
 @dataclass
@@ -81,10 +82,10 @@ class _Ear:
     def first_after(self, t: float) -> float | None:
         return next((v for v in self.voiced if v > t), None)
 
-    async def quiet(self, since: float) -> None:
+    async def quiet(self, since: float, patience: float = PATIENCE_S) -> None:
         """Until the bot has said something after ``since`` and then gone quiet (or the
         caller's patience ran out)."""
-        deadline = since + PATIENCE_S
+        deadline = since + patience
         while time.monotonic() < deadline:
             if self.last_voiced > since and time.monotonic() - self.last_voiced > QUIET_S:
                 return
@@ -143,7 +144,7 @@ async def phone_call(target: tuple[str, int], line: PhoneLine, scenario: Scenari
             local_addr=("127.0.0.1", rtp_port), remote_addr=answer.rtp_address,
             payload_type=0, clock_rate=8000, skip_audio_gaps=True)
         rtp.on_audio = ear
-        await ear.quiet(t_200)
+        await ear.quiet(t_200, GREETING_S)
         greeting = ear.first_after(t_200)
         v2v: list[float] = []
         for pcm in lines:
@@ -190,7 +191,7 @@ async def webrtc_call(service: CallService, scenario: Scenario, lines: list[Pcm]
         call, answer = await service.answer(pc.localDescription, "127.0.0.1")
         await pc.setRemoteDescription(answer)
         t_answer = time.monotonic()
-        await ear.quiet(t_answer)
+        await ear.quiet(t_answer, GREETING_S)
         greeting = ear.first_after(t_answer)
         v2v: list[float] = []
         for pcm in lines:
