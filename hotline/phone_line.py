@@ -120,6 +120,7 @@ class PhoneLine:
         self.ringing: set[str] = set()
         self.refused: dict[int, int] = {}
         self.registration: Registration | None = None
+        self.byes_unanswered: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # ---- listening ------------------------------------------------------------------------
@@ -141,6 +142,7 @@ class PhoneLine:
             uas.on_session_expired = lambda inc: self._far_end_left(inc.call_id, "expired")
             uas.on_reinvite = self._reinvite
             uas.on_transfer_progress = self._transfer_progress
+            uas.on_bye_answered = self.byes_unanswered.discard
             await uas.start()
             self.agents.append((uas, uac))
         log.info("phone line: SIP on %s:%d (%s), RTP ports %d-%d, callers from %s",
@@ -287,8 +289,10 @@ class PhoneLine:
             return None
 
         def bye() -> None:
-            incoming.hangup()
+            request = incoming.hangup()
             uas.active_calls.pop(incoming.call_id, None)
+            if request is not None and isinstance(uas.transport, LineUdpTransport):
+                self._spawn(self._resend_bye(uas, request, incoming.source_addr))
 
         async def release() -> None:
             await self.ports.release(port)
@@ -298,6 +302,24 @@ class PhoneLine:
         incoming.accept(media.sdp_answer)
         channel.start()
         return _Leg(incoming, uas, channel)
+
+    async def _resend_bye(self, uas: LineUAS, request: SipRequest,
+                          addr: tuple[str, int]) -> None:
+        """UDP loses datagrams: our BYE goes again (RFC 3261 timer E: 0.5, 1, 2, 4 s…)
+        until the phone answers it, or for about 16 s; a phone that never heard it would
+        keep its line open."""
+        call_id = request.call_id or ""
+        self.byes_unanswered.add(call_id)
+        delay = 0.5
+        try:
+            for _ in range(6):
+                await asyncio.sleep(delay)
+                if call_id not in self.byes_unanswered:
+                    return
+                uas.transport.send(request, addr)
+                delay = min(2 * delay, 4.0)
+        finally:
+            self.byes_unanswered.discard(call_id)
 
     async def _forget(self, call_id: str, call: Call) -> None:
         try:

@@ -9,6 +9,7 @@ import asyncio
 import ipaddress
 import random
 import socket
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -592,3 +593,51 @@ async def test_a_phone_call_is_recorded_like_any_other(tmp_path: Path, line: Lin
     caller, bot = read_audio(caller_wav), read_audio(line_wav)
     assert np.abs(caller).max() > 1000  # the caller's voice, at 16 kHz like a web call's
     assert np.abs(bot).max() > 500  # and what the line said to them
+
+
+async def test_our_bye_is_sent_again_until_the_phone_answers_it(line: Line) -> None:
+    """Over UDP a BYE can be lost: it goes again until answered, then no more."""
+    from aiosipua import SipMessage, SipRequest, SipResponse
+
+    rx = free_port()
+    phone = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    phone.bind(("127.0.0.1", 0))
+    phone.settimeout(2.0)
+    try:
+        invite = sip_request("INVITE", line.port, "bye-again", SDP.format(port=rx),
+                             branch="z9hG4bK-ba")
+        phone.sendto(invite, ("127.0.0.1", line.port))
+        ok = None
+        while ok is None:
+            msg = SipMessage.parse(await asyncio.to_thread(phone.recv, 65535))
+            if isinstance(msg, SipResponse) and msg.status_code == 200:
+                ok = msg
+        to = ok.headers.get_first("to")
+        ack = (f"ACK sip:1999@127.0.0.1:{line.port} SIP/2.0\r\n"
+               f"Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-ack;rport\r\n"
+               f"From: <sip:0912000111@127.0.0.1>;tag=abc\r\nTo: {to}\r\n"
+               f"Call-ID: bye-again\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
+               f"Content-Length: 0\r\n\r\n").encode()
+        phone.sendto(ack, ("127.0.0.1", line.port))
+        await asyncio.sleep(0.5)
+        (call,) = list(line.service.calls.values())
+        await line.service.end(call)  # the bot hangs up
+        byes = []
+        for _ in range(2):  # the first BYE goes unanswered (lost, as far as we know)
+            data, addr = await asyncio.to_thread(phone.recvfrom, 65535)
+            request = SipMessage.parse(data)
+            assert isinstance(request, SipRequest) and request.method == "BYE"
+            byes.append(time.monotonic())
+        assert 0.3 < byes[1] - byes[0] < 2.0
+        answer = ["SIP/2.0 200 OK"]
+        answer += [f"{h}: {v}" for h in ("Via", "From", "To", "Call-ID", "CSeq")
+                   for v in request.headers.get(h.lower())]
+        phone.sendto(("\r\n".join(answer) + "\r\nContent-Length: 0\r\n\r\n").encode(), addr)
+        phone.settimeout(2.5)
+        with pytest.raises(TimeoutError):  # answered: no more BYEs
+            while True:
+                again = SipMessage.parse(await asyncio.to_thread(phone.recv, 65535))
+                assert not (isinstance(again, SipRequest) and again.method == "BYE")
+    finally:
+        phone.close()
+    assert not line.phone.byes_unanswered

@@ -167,6 +167,15 @@ class LineUAS(SipUAS):
     def __init__(self, transport: Any, admit: Admit, **kwargs: Any) -> None:
         super().__init__(transport, **kwargs)
         self.admit = admit
+        # answers to our own BYEs (the library sends them once and forgets them)
+        self.on_bye_answered: Callable[[str], None] = lambda call_id: None
+
+    def _on_message(self, msg: SipRequest | SipResponse, addr: tuple[str, int]) -> None:
+        if isinstance(msg, SipResponse) and msg.status_code >= 200 and \
+                (msg.headers.get_first("cseq") or "").upper().endswith("BYE"):
+            self.on_bye_answered(msg.call_id or "")
+            return
+        super()._on_message(msg, addr)
 
     def _handle_request(self, request: SipRequest, addr: tuple[str, int]) -> None:
         if request.method.upper() != "ACK":  # an ACK is never answered
