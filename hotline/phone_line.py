@@ -55,6 +55,7 @@ class PhoneLineSettings:
     calls_per_minute_per_source: int = 120
     ring_s: float = 0.3  # 180 Ringing this long before the answer (a CANCEL may come)
     session_expires: int | None = 1800  # RFC 4028 session timers, seconds
+    min_se: int = 90  # the shortest interval a phone may ask for (RFC 4028's floor)
     transfer_to: str | None = None  # SIP URI of the city's ACD queue: hand-offs go by REFER
     keypad_hint: bool = True
     # registered with a PBX as an extension (its calls to that extension reach the bot)
@@ -135,7 +136,7 @@ class PhoneLine:
             uac = SipUAC(transport)
             uas = LineUAS(transport, self.admit, user_agent="Hotline1999", uac=uac,
                           advertised_addr=(s.advertise, s.port) if s.advertise else None,
-                          session_expires=s.session_expires, min_se=90)
+                          session_expires=s.session_expires, min_se=s.min_se)
             uas.on_invite = lambda inc, u=uas: self._spawn(self._answer(u, inc))
             uas.on_bye = lambda inc, _req: self._far_end_left(inc.call_id, "bye")
             uas.on_ack_timeout = lambda inc: self._far_end_left(inc.call_id, "no ack")

@@ -202,13 +202,17 @@ def pause(ms: int) -> Step:
 
 def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
                  codecs: tuple[int, ...] = (0, 8), pai: str | None = None,
-                 cancel_after_ms: int | None = None, expect: int = 200) -> str:
+                 cancel_after_ms: int | None = None, expect: int = 200,
+                 session_expires: int | None = None) -> str:
     """A caller's scenario: INVITE (the bot's audio to ``rx_port``), 100/180, then 200 and ACK
     and ``steps``; or ``cancel_after_ms`` of ringing and CANCEL (200, then 487); or a final
     ``expect`` error status."""
     rtpmaps = "".join(f"a=rtpmap:{pt} {'PCMU' if pt == 0 else 'PCMA'}/8000\n" for pt in codecs)
     sdp = _SDP.format(rx_port=rx_port, codecs=" ".join(map(str, codecs)), rtpmaps=rtpmaps)
     extra = f"P-Asserted-Identity: <sip:{pai}@pbx.example>" if pai else ""
+    if session_expires:  # RFC 4028, we refresh (and then do not)
+        extra += ("\n" if extra else "") + \
+            f"Supported: timer\nSession-Expires: {session_expires};refresher=uac"
     invite = _request("INVITE", "1 INVITE", caller, sdp, to_tag=False, extra=extra)
     parts = [f'<send retrans="500"><![CDATA[\n{invite}]]></send>',
              '<recv response="100" optional="true"/>']

@@ -641,3 +641,35 @@ async def test_our_bye_is_sent_again_until_the_phone_answers_it(line: Line) -> N
     finally:
         phone.close()
     assert not line.phone.byes_unanswered
+
+
+async def test_a_session_nobody_refreshes_expires_and_the_record_is_kept(
+        tmp_path: Path, kb: KnowledgeBase) -> None:
+    """RFC 4028: the phone said it would refresh the session and never does (a PBX that
+    crashed): the line ends the call when the session expires."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    records = CallRecords(engine)
+    service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
+                          VoiceBox({"zh": FakeVoice()}), [], CallPolicy(), records)
+    port = free_udp_tcp_port()
+    phone = PhoneLine(service, PhoneLineSettings(port=port, transports=("udp",),
+                                                 rtp_ports=(48500, 48540), ring_s=0.0,
+                                                 session_expires=3, min_se=2))
+    await phone.start()
+    try:
+        started = time.monotonic()
+        result = await run_sipp(tmp_path / "sipp", uac_scenario(
+            [Step("expect_bye")], rx_port=free_port(), session_expires=3),
+            ("127.0.0.1", port))
+        assert result.ok, result.output + result.errors  # our BYE came, unasked
+        assert time.monotonic() - started < 10
+        for _ in range(50):
+            ended = [c for c in service.calls.values() if c.ended]
+            if ended:
+                break
+            await asyncio.sleep(0.1)
+        (call,) = ended
+        assert records.get(call.call_id) is not None
+    finally:
+        await service.close()
+        await phone.stop()
