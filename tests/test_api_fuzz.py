@@ -19,10 +19,8 @@ import asyncio
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -39,11 +37,10 @@ from aiortc.mediastreams import AudioStreamTrack
 
 from hotline.desk.auth import COOKIE, CSRF_HEADER
 from tests.api_fuzz_hooks import error_is_json
+from tests.served import BIN, ROOT, clean_env, serving
 
 pytestmark = pytest.mark.models
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 AGENT, PASSWORD = "fuzz-supervisor", "a long enough password 1999"
 # Not positive_data_acceptance: text can fit the description and still be no WebRTC offer
 # (400); nor the checks that need several users or a stateful run.
@@ -70,14 +67,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _health(base: str) -> Any:
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-            return json.load(r)
-    except urllib.error.HTTPError as exc:
-        return json.load(exc)
 
 
 def _login(base: str) -> tuple[str, str]:
@@ -107,34 +96,18 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     and one real call made (then hung up, so its event stream ends)."""
     home = tmp_path_factory.mktemp("fuzz")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("HOTLINE_") or k == "HOTLINE_MODELS_DIR"}
-    env |= {"HOTLINE_DATA_DIR": str(home / "data"), "HOTLINE_HOST": "127.0.0.1",
-            "HOTLINE_PORT": str(port), "OMP_WAIT_POLICY": "PASSIVE",
-            # the per-address limits would answer nearly every fuzzed request with 429
-            # and keep the body parsers out of reach (their own tests prove them)
-            "HOTLINE_CALLS_PER_MINUTE_PER_IP": "1000",
-            "HOTLINE_LOGIN_ATTEMPTS_PER_MINUTE": "1000"}
+    env = clean_env(HOTLINE_DATA_DIR=str(home / "data"), HOTLINE_HOST="127.0.0.1",
+                    HOTLINE_PORT=str(port),
+                    # the per-address limits would answer nearly every fuzzed request with
+                    # 429 and keep the body parsers out of reach (their own tests prove them)
+                    HOTLINE_CALLS_PER_MINUTE_PER_IP="1000",
+                    HOTLINE_LOGIN_ATTEMPTS_PER_MINUTE="1000")
     subprocess.run([str(BIN / "hotline"), "agents", "add", AGENT, "--role", "supervisor",
                     "--password-stdin"], input=PASSWORD + "\n", env=env, cwd=ROOT,
                    text=True, check=True, capture_output=True)
     log = home / "serve.log"
     base = f"http://127.0.0.1:{port}"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(BIN / "hotline"), "serve"], env=env, cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        health: Any = {}
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                health = _health(base)
-                if health.get("lines_open"):
-                    break
-            except OSError:
-                pass
-            time.sleep(0.25)
-        assert health.get("lines_open"), f"{health}\n{log.read_text()[-3000:]}"
+    with serving(env, base, log):
         session, csrf = _login(base)
         # The one case the fuzzer cannot make: a real offer answered (and then hung up).
         schema = schemathesis.openapi.from_url(f"{base}/api/openapi.json")
@@ -147,13 +120,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         assert hang_up.call_and_validate(additional_checks=[error_is_json]).json()[
             "state"] == "ended"
         yield Live(base, log, home, answer["call_id"], answer["token"], session, csrf)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _toml(table: dict[str, Any], prefix: str = "") -> list[str]:

@@ -8,11 +8,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +24,7 @@ from hotline.config import load_settings
 from hotline.db import make_engine
 from hotline.records import CallRecord, CallRecords, CallRow
 from hotline.runtime import Runtime
+from tests.served import clean_env, serving
 from tests.sip_peers import (
     Step,
     free_port,
@@ -68,47 +66,19 @@ class Served:
                       key=lambda r: r.started_at)
 
 
-def _health(base: str) -> Any:
-    with urllib.request.urlopen(f"{base}/healthz", timeout=5) as resp:
-        return json.loads(resp.read())
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     home = tmp_path_factory.mktemp("phone")
     port, sip = free_port(), free_udp_tcp_port()
     rtp = 44000 + (os.getpid() % 50) * 40
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("HOTLINE_") or k == "HOTLINE_MODELS_DIR"}
-    env |= {"HOTLINE_DATA_DIR": str(home / "data"), "HOTLINE_HOST": "127.0.0.1",
-            "HOTLINE_PORT": str(port), "HOTLINE_SIP_LISTEN": f"127.0.0.1:{sip}",
-            "HOTLINE_RTP_PORTS": f"{rtp}-{rtp + 39}", "OMP_WAIT_POLICY": "PASSIVE"}
-    log = home / "serve.log"
+    env = clean_env(HOTLINE_DATA_DIR=str(home / "data"), HOTLINE_HOST="127.0.0.1",
+                    HOTLINE_PORT=str(port), HOTLINE_SIP_LISTEN=f"127.0.0.1:{sip}",
+                    HOTLINE_RTP_PORTS=f"{rtp}-{rtp + 39}")
     base = f"http://127.0.0.1:{port}"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(BIN / "hotline"), "serve"], env=env, cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        health: Any = {}
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                health = _health(base)
-                if health.get("lines_open"):
-                    break
-            except OSError:
-                pass
-            time.sleep(0.25)
-        assert health.get("lines_open"), f"{health}\n{log.read_text()[-3000:]}"
+    log = home / "serve.log"
+    with serving(env, base, log):
         yield Served(base, ("127.0.0.1", sip), f"sqlite:///{home / 'data' / 'hotline.db'}",
                      log, home)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

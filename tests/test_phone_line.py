@@ -404,7 +404,6 @@ class _SilentMedia:
 
     def __init__(self) -> None:
         self.rtp_session = None
-        self.stats: dict[str, int] = {}
         self.on_audio = None
         self.on_dtmf = None
 

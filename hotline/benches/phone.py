@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,6 @@ import numpy as np
 import numpy.typing as npt
 from aiortc import RTCPeerConnection
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from aiortp.codecs.g711 import PcmuCodec
 from aiosipua import SipUAC, SipUAS
 from aiosipua.sdp_negotiate import build_sdp
 from av import AudioFrame
@@ -66,7 +66,6 @@ class _Ear:
     a moment of interest."""
 
     def __init__(self) -> None:
-        self.codec = PcmuCodec()
         self.last_voiced = 0.0
         self.voiced: list[float] = []
 
@@ -100,6 +99,22 @@ def _free_port(even: bool = False) -> int:
         if not even or port % 2 == 0:
             return port
     raise RuntimeError("no free port")
+
+
+async def _converse(ear: _Ear, answered: float, lines: list[Pcm],
+                    say: Callable[[Pcm], Awaitable[float]]) -> tuple[float | None, list[float]]:
+    """Hear the greeting out, then say each line once the bot has gone quiet: when the
+    greeting's first voice came, and each answer's voice-to-voice in ms."""
+    await ear.quiet(answered, GREETING_S)
+    greeting = ear.first_after(answered)
+    v2v: list[float] = []
+    for pcm in lines:
+        end = await say(pcm)
+        await ear.quiet(end)
+        first = ear.first_after(end)
+        if first is not None:
+            v2v.append((first - end) * 1000)
+    return greeting, v2v
 
 
 async def _say(rtp: Any, pcm16k: Pcm) -> float:
@@ -144,15 +159,7 @@ async def phone_call(target: tuple[str, int], line: PhoneLine, scenario: Scenari
             local_addr=("127.0.0.1", rtp_port), remote_addr=answer.rtp_address,
             payload_type=0, clock_rate=8000, skip_audio_gaps=True)
         rtp.on_audio = ear
-        await ear.quiet(t_200, GREETING_S)
-        greeting = ear.first_after(t_200)
-        v2v: list[float] = []
-        for pcm in lines:
-            end = await _say(rtp, pcm)
-            await ear.quiet(end)
-            first = ear.first_after(end)
-            if first is not None:
-                v2v.append((first - end) * 1000)
+        greeting, v2v = await _converse(ear, t_200, lines, lambda pcm: _say(rtp, pcm))
         outgoing.hangup(uac)
         if call is not None:
             with contextlib.suppress(TimeoutError):
@@ -191,15 +198,8 @@ async def webrtc_call(service: CallService, scenario: Scenario, lines: list[Pcm]
         call, answer = await service.answer(pc.localDescription, "127.0.0.1")
         await pc.setRemoteDescription(answer)
         t_answer = time.monotonic()
-        await ear.quiet(t_answer, GREETING_S)
-        greeting = ear.first_after(t_answer)
-        v2v: list[float] = []
-        for pcm in lines:
-            end = await _say_webrtc(mic, pcm)
-            await ear.quiet(end)
-            first = ear.first_after(end)
-            if first is not None:
-                v2v.append((first - end) * 1000)
+        greeting, v2v = await _converse(ear, t_answer, lines,
+                                        lambda pcm: _say_webrtc(mic, pcm))
         await service.end(call)
         state = call.manager.state
         return PhoneRun(result_json(scenario.id, state, []),

@@ -44,16 +44,10 @@ class RtpSender(FrameQueue):
         self._send = send
         self._rate = PhoneRate()
         self.sent_frames = 0
-        self.voiced_frames = 0  # frames with sound in them (the greeting's first one, a bench)
-        self.first_voice_at: float | None = None  # time.monotonic() of the first such frame
 
     def tick(self) -> None:
         """Send the next 20 ms (silence when nothing is queued)."""
         pcm = self.next_frame()
-        if np.any(pcm):
-            self.voiced_frames += 1
-            if self.first_voice_at is None:
-                self.first_voice_at = time.monotonic()
         self._send(self._rate.down(pcm).astype("<i2").tobytes())
         self.sent_frames += 1
 
@@ -93,7 +87,6 @@ class SipChannel:
         self.out = out or RtpSender(self._send_pcm)
         self._in: asyncio.Queue[bytes | Digit | None] = asyncio.Queue(INBOUND_QUEUED)
         self.dropped_packets = 0
-        self.keys: list[str] = []
         self.on_hold = False  # the caller put us on hold (a re-INVITE): silence is expected
         self.media_timeout_s = MEDIA_TIMEOUT_S
         self._last_packet = self._last_audio = time.monotonic()
@@ -151,7 +144,6 @@ class SipChannel:
     def _on_dtmf(self, digit: str, _duration: int) -> None:
         self._last_packet = time.monotonic()
         if digit in DIGITS:
-            self.keys.append(digit)
             self._put(Digit(digit))
 
     def _put(self, item: bytes | Digit | None) -> None:
@@ -204,10 +196,3 @@ class SipChannel:
         await self.media.close()
         if self._release is not None:
             await self._release()
-
-    @property
-    def stats(self) -> dict[str, Any]:
-        stats: dict[str, Any] = dict(self.media.stats or {})
-        stats["sent_frames"] = self.out.sent_frames
-        stats["dropped_packets"] = self.dropped_packets
-        return stats
