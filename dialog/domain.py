@@ -21,6 +21,7 @@ class EscalationReason(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     SENSITIVE = "sensitive"
     CALLER_DISTRESS = "caller_distress"
+    AGENT_FIRST = "agent_first"  # the line puts every call to an agent; the AI listens
 
 
 DEPARTMENTS: dict[str, tuple[str, str]] = {

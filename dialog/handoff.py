@@ -16,6 +16,7 @@ _REASON_ZH = {
     EscalationReason.OUT_OF_SCOPE: "非1999服務範圍，來電者需要協助",
     EscalationReason.SENSITIVE: "敏感事項（檢舉、法律或人員問題）",
     EscalationReason.CALLER_DISTRESS: "來電者情緒激動或需要關懷",
+    EscalationReason.AGENT_FIRST: "專人接聽線路",
 }
 
 

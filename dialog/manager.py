@@ -70,9 +70,23 @@ class DialogManager:
 
     # ---- public -----------------------------------------------------------------------------
 
-    def start(self, recording: bool = False, keypad: bool = False) -> Reply:
+    def start(self, recording: bool = False, keypad: bool = False,
+              agent_first: bool = False) -> Reply:
         """The greeting, with the personal-data notice (and, when the audio is kept, that
-        the call is recorded) and the way to reach a person (on a phone: a key too)."""
+        the call is recorded) and the way to reach a person (on a phone: a key too).
+
+        ``agent_first``: the line puts every call to an agent; the caller hears the notice and
+        that a person is coming, the call is handed over at once, and what the caller says
+        while waiting is only understood (the agent's draft), not answered."""
+        st = self.state
+        if agent_first:
+            text = [phrases.say("zh", "agent_first_greeting"),
+                    phrases.say("zh", "greeting_en_hint")]
+            if recording:
+                text.insert(0, phrases.say("zh", "recording_notice"))
+            st.handoff = self._handoff(EscalationReason.AGENT_FIRST)
+            st.stage, st.pending = Stage.ESCALATED, None
+            return self._reply(text)
         text = [phrases.say("zh", "greeting")]
         if keypad:
             text.append(phrases.say("zh", "keypad_hint"))
@@ -81,7 +95,7 @@ class DialogManager:
             text.append(phrases.say("zh", "keypad_hint_en"))
         if recording:  # first, as hotlines do, before anything is said
             text.insert(0, phrases.say("zh", "recording_notice"))
-        self.state.pending = "problem"
+        st.pending = "problem"
         return self._reply(text)
 
     def keyed(self, keys: str) -> Reply:
@@ -90,12 +104,12 @@ class DialogManager:
         self._used_llm = False
         st = self.state
         try:
-            if keys == "0" and st.stage not in (Stage.EMERGENCY, Stage.ENDED,
+            if keys == "0" and st.stage not in (Stage.EMERGENCY, Stage.ENDED, Stage.OFFER_BOT,
                                                 Stage.OFFER_CALLBACK, Stage.CALLBACK_PHONE):
                 self._log("caller", "[0]")
                 if st.stage is Stage.ESCALATED:
                     return self._reply([phrases.say(st.lang, "handoff")])
-                return self._escalate(EscalationReason.CALLER_REQUEST, "handoff")
+                return self._person()
             digits = "".join(k for k in keys if k.isdigit())
             if not digits:
                 return self._reply([])
@@ -134,8 +148,11 @@ class DialogManager:
 
     def offer_callback(self, agent_lost: bool = False) -> Reply:
         """No agent accepted in time (or the agent's line dropped): offer a case with a
-        call-back instead."""
+        call-back instead (on an agent-first line: the bot takes the report, or a call-back)."""
         st = self.state
+        if not agent_lost and self._agent_first() and st.stage is Stage.ESCALATED:
+            st.stage = Stage.OFFER_BOT
+            return self._ask("take_or_callback", [phrases.say(st.lang, "agent_first_offer")])
         st.stage = Stage.OFFER_CALLBACK
         key = "callback_offer_agent_lost" if agent_lost else "callback_offer"
         return self._ask("callback", [phrases.say(st.lang, key)])
@@ -155,6 +172,74 @@ class DialogManager:
                     st.category, st.category_score = category, score
             take_slots(self.state, text, correcting=False)
             st.description.append(text)
+
+    def _agent_first(self) -> bool:
+        handoff = self.state.handoff
+        return handoff is not None and handoff.reason is EscalationReason.AGENT_FIRST
+
+    def _listen(self, text: str) -> Reply:
+        """Agent-first, waiting for the agent: understand what the caller says (the draft
+        and summary the agent will see), answer nothing but a first "noted"."""
+        st = self.state
+        had = (st.category, dict(st.slots))
+        if st.category is None:
+            category, _conf, score = best_category(text)
+            if score < 2 and self.llm is not None and has_content_beyond_place(text):
+                reading = self.llm.read(text)
+                self._used_llm = True
+                hinted = category_scores(text)
+                if reading is not None and reading.category and (not hinted or
+                                                                 reading.category in hinted):
+                    category, score = reading.category, 2
+            if category and score >= 1:  # a draft: the agent sees it unconfirmed and fixes it
+                st.category, st.category_score = category, score
+        take_slots(self.state, text, correcting=False)
+        if describes_problem(text) or category_scores(text):  # the problem, not every line
+            st.description.append(text)
+        st.handoff = self._handoff(EscalationReason.AGENT_FIRST)
+        if st.acknowledged or (st.category, st.slots) == had:
+            return self._reply([])
+        st.acknowledged = True
+        return self._reply([phrases.say(st.lang, "agent_first_noted")])
+
+    def _person(self) -> Reply:
+        """The caller asks for a person: the queue; or, where the agents were found all busy
+        already (the bot took the report instead), a call-back."""
+        st = self.state
+        if st.agents_busy:
+            st.stage = Stage.OFFER_CALLBACK
+            return self._ask("callback", [phrases.say(st.lang, "callback_offer")])
+        return self._escalate(EscalationReason.CALLER_REQUEST, "handoff")
+
+    def _take_or_callback(self, text: str, intents: Intents) -> Reply:
+        """Agent-first, nobody free: the caller chose the bot (it takes the report) or a
+        call-back."""
+        st = self.state
+        if _CALLBACK.search(text):
+            st.stage = Stage.CALLBACK_PHONE
+            return self._callback(text, intents)
+        take = bool(_TAKE_REPORT.search(text)) or (intents.yes and not intents.no)
+        if not take and (intents.no or intents.done):
+            st.stage = Stage.ENDED
+            return self._reply([phrases.say(st.lang, "goodbye")], end=True)
+        if not take:
+            misses = st.failures["take_or_callback"] = st.failures.get("take_or_callback", 0) + 1
+            if misses < 2:
+                return self._ask("take_or_callback", [phrases.say(st.lang, "repeat"),
+                                                      phrases.say(st.lang, "agent_first_offer")])
+        # The bot has the call now: what it understood while the caller waited carries on.
+        st.handoff, st.pending, st.agents_busy = None, None, True
+        take_slots(self.state, text, correcting=False)
+        said = phrases.say(st.lang, "agent_first_take")
+        if st.category is None:
+            st.stage = Stage.OPEN
+            return self._ask("problem", [said, phrases.say(st.lang, "ask_problem")])
+        st.stage = Stage.COLLECT
+        question = next_question(self.state)
+        if question is None:
+            st.stage = Stage.CONFIRM
+            return self._ask("confirm", [said, *read_back(self.state)])
+        return self._ask(question, [said, question_text(self.state, question)])
 
     def heard(self, text: str, interrupted: bool, entry: TranscriptLine | None = None) -> None:
         """What the caller actually heard of a bot turn (``entry``, its transcript line; by
@@ -241,7 +326,11 @@ class DialogManager:
         """A turn with no emergency in it: what the caller wants, given where the call is."""
         st = self.state
         if st.stage is Stage.ESCALATED:
+            if self._agent_first():
+                return self._listen(text)
             return self._reply([phrases.say(st.lang, "handoff")])
+        if st.stage is Stage.OFFER_BOT:
+            return self._take_or_callback(text, find_intents(text))
         if st.stage in (Stage.OFFER_CALLBACK, Stage.CALLBACK_PHONE):
             return self._callback(text, find_intents(text))
         if st.stage is Stage.ENDED:
@@ -249,7 +338,7 @@ class DialogManager:
 
         intents = find_intents(text)
         if intents.human:
-            return self._escalate(EscalationReason.CALLER_REQUEST, "handoff")
+            return self._person()
         if intents.sensitive and st.stage not in (Stage.CONFIRM, Stage.CORRECT):
             return self._escalate(EscalationReason.SENSITIVE, "handoff_sensitive")
 
@@ -466,12 +555,16 @@ class DialogManager:
         st.stage, st.offer_reason = Stage.OFFER_HUMAN, reason
         return self._ask("human_offer", [phrases.say(st.lang, key)])
 
-    def _escalate(self, reason: EscalationReason, key: str) -> Reply:
+    def _handoff(self, reason: EscalationReason) -> Handoff:
         st = self.state
         fields = st.fields()
         lines = st.caller_lines()
-        st.handoff = Handoff(reason, summarise(reason, fields, lines), fields,
-                             tuple(suggest_replies(self.kb, lines, fields, lang=st.lang)))
+        return Handoff(reason, summarise(reason, fields, lines), fields,
+                       tuple(suggest_replies(self.kb, lines, fields, lang=st.lang)))
+
+    def _escalate(self, reason: EscalationReason, key: str) -> Reply:
+        st = self.state
+        st.handoff = self._handoff(reason)
         st.stage = Stage.ESCALATED
         st.pending = None
         return self._reply([phrases.say(st.lang, key)])
@@ -488,7 +581,8 @@ class DialogManager:
         reply = Reply(tuple(s for s in sentences if s), st.lang, st.outcome, end_call=end,
                       emergency=st.emergency, handoff=st.handoff, case=st.case,
                       used_llm=self._used_llm, kb_ids=kb_ids)
-        self._log("bot", reply.text)
+        if reply.sentences:  # (saying nothing is no line of the transcript)
+            self._log("bot", reply.text)
         return reply
 
     def _log(self, who: str, text: str) -> None:
@@ -497,6 +591,12 @@ class DialogManager:
 
 
 _NUMBER = re.compile(r"\d[\d -]{2,}")  # a number said as digits ("04-2345-6789")
+# Agent-first, nobody free: "call me back" or "you file it".
+_CALLBACK = re.compile(r"回電|回撥|打回來|打給我|再打來|\bcall (me )?back\b|\bcallback\b|"
+                       r"\bring me\b", re.IGNORECASE)
+_TAKE_REPORT = re.compile(r"登記|幫我(處理|記|報|弄)|你(來|直接)?(處理|記|報)|直接|"
+                          r"\b(file it|file (the|my) (report|case)|take (it|the report|my report)|"
+                          r"you do it|report it)\b", re.IGNORECASE)
 
 
 def _last_digits(number: str) -> str:

@@ -64,6 +64,15 @@ _ZH = {
                       "謝謝您的來電，再見。",
     "callback_no_phone": "沒有電話號碼就無法回電，請您稍後再撥1999。謝謝您的來電，再見。",
     "recording_notice": "本通話將全程錄音。",
+    "agent_first_greeting": (
+        "您好，這裡是臺中市1999市民專線。"
+        "依個人資料保護法第八條告知：臺中市政府會記錄本通話，只用於處理您的陳情與諮詢。"
+        "馬上為您轉接專人，請稍候。等候時，您可以先說明要反映的事情和地點。"
+    ),
+    "agent_first_noted": "好的，已經記下來了，專人接聽後會直接看到，請稍候。",
+    "agent_first_offer": "不好意思，目前專人都在忙線中。我可以直接為您登記案件，"
+                         "或是留下電話，由專人回電給您。請說「幫我登記」或「回電」。",
+    "agent_first_take": "好的，由我為您登記。",
 }
 
 _EN = {
@@ -141,6 +150,18 @@ _EN = {
     "callback_no_phone": "Without a phone number we cannot call you back. Please call 1999 "
                          "again later. Thank you for calling. Goodbye.",
     "recording_notice": "This call is recorded.",
+    "agent_first_greeting": (
+        "Hello, this is Taichung City's 1999 citizen hotline. Under article 8 of the Personal "
+        "Data Protection Act: the city government records this call only to handle your "
+        "request. A staff member will be with you shortly; while you wait, you can tell me what "
+        "you are calling about and where."
+    ),
+    "agent_first_noted": "Thank you, I have noted that. The staff member will see it when they "
+                         "answer. Please hold.",
+    "agent_first_offer": "Sorry, all our staff are busy. I can file your report myself now, or "
+                         "a staff member can call you back. Say \"file it\" or \"call me "
+                         "back\".",
+    "agent_first_take": "All right, I will file it for you.",
 }
 
 _EMERGENCY_WHY = {

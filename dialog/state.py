@@ -30,6 +30,7 @@ class Stage(StrEnum):
     OFFER_HUMAN = "offer_human"  # asked "shall I connect you to a person?"
     AFTER = "after"  # asked "anything else?"
     ESCALATED = "escalated"
+    OFFER_BOT = "offer_bot"  # agent-first, nobody free: "shall I file it, or a call-back?"
     OFFER_CALLBACK = "offer_callback"  # no agent came: "shall a person call you back?"
     CALLBACK_PHONE = "callback_phone"  # yes: waiting for the number to call back
     EMERGENCY = "emergency"
@@ -71,6 +72,8 @@ class CallState:
     # the number the phone network gave (caller id): offered for the call-back, never
     # filled in without the caller's yes
     caller_number: str | None = None
+    agents_busy: bool = False  # agent-first: nobody answered in time, the bot took the call
+    acknowledged: bool = False  # agent-first: the caller was told once their words are noted
 
     @property
     def outcome(self) -> Outcome:

@@ -29,10 +29,11 @@ class DialogBrain:
     """
 
     def __init__(self, manager: DialogManager, recording: bool = False,
-                 keypad: bool = False) -> None:
+                 keypad: bool = False, agent_first: bool = False) -> None:
         self.manager = manager
         self.recording = recording  # the call's audio is kept: the greeting says so
         self.keypad = keypad  # the caller has keys (a phone): the greeting says which
+        self.agent_first = agent_first  # an agent answers; the bot only listens meanwhile
         self.lock = threading.Lock()
         # Set when a person has the call: caller lines are recorded, the bot says nothing.
         self.with_agent: Callable[[str], None] | None = None
@@ -50,7 +51,8 @@ class DialogBrain:
     def greet(self) -> BotTurn:
         with self.lock:
             return self._turn(self.manager.start(recording=self.recording,
-                                                 keypad=self.keypad))
+                                                 keypad=self.keypad,
+                                                 agent_first=self.agent_first))
 
     def keyed(self, keys: str) -> BotTurn:
         """Keys from the caller's phone (with an agent on the call: only noted)."""
@@ -126,7 +128,7 @@ class DialogBrain:
                        handoff=st.handoff.reason.value if st.handoff else None,
                        emergency=st.emergency, used_llm=reply.used_llm)
         line = next((t for t in reversed(self.manager.state.transcript) if t.who == "bot"), None)
-        if line is not None:
+        if line is not None and reply.sentences:  # (nothing said: no line of its own)
             self._lines[id(turn)] = (turn, line)  # the turn kept alive: its id stays unique
         return turn
 

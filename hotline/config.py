@@ -24,6 +24,8 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from hotline.hours import Hours
+
 ENV_PREFIX = "HOTLINE_"
 CONFIG_ENV = "HOTLINE_CONFIG"
 
@@ -67,6 +69,12 @@ class Settings(BaseSettings):
     max_calls: int = Field(8, ge=1, description="live calls at once; more hear 'lines are busy'")
     agent_wait_s: float = Field(
         180.0, gt=0, description="seconds a caller waits for an agent before a call-back offer")
+    routing: Literal["bot", "agent_first"] = Field(
+        "bot", description="who answers a call: the bot, or agents first with the AI beside "
+                           "them (the bot answers if nobody accepts within agent_wait_s)")
+    bot_hours: str | None = Field(
+        None, description="times of day (Taipei) when an agent_first line is answered by the "
+                          "bot, e.g. 22:00-08:00 (comma-separated spans)")
     hold_message_s: float = Field(
         30.0, gt=0, description="seconds between 'please hold' messages while waiting")
     calls_per_minute_per_ip: int = Field(
@@ -159,6 +167,13 @@ class Settings(BaseSettings):
             host, _, port = value.rpartition(":")
             if not host or not port.isdigit() or not 0 < int(port) < 65536:
                 raise ValueError("expected host:port, e.g. 127.0.0.1:5060")
+        return value
+
+    @field_validator("bot_hours")
+    @classmethod
+    def _hours(cls, value: str | None) -> str | None:
+        if value:
+            Hours.parse(value)  # (its ValueError says which span is wrong)
         return value
 
     @field_validator("rtp_ports")

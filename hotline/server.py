@@ -21,6 +21,7 @@ from hotline.db import make_engine
 from hotline.desk.accounts import Accounts
 from hotline.desk.api import DESK, AgentDesk, add_routes
 from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
+from hotline.hours import Hours
 from hotline.metrics import ServiceMetrics
 from hotline.openapi import openapi_json
 from hotline.phone_line import PhoneLine, PhoneLineSettings
@@ -121,7 +122,9 @@ async def _start_calls(app: web.Application) -> None:
     policy = CallPolicy(settings.max_calls, settings.agent_wait_s, settings.hold_message_s,
                         settings.calls_per_minute_per_ip, settings.calls_per_ip,
                         settings.connect_timeout_s,
-                        recordings=settings.recordings_dir if settings.record_audio else None)
+                        recordings=settings.recordings_dir if settings.record_audio else None,
+                        routing=settings.routing,
+                        bot_hours=Hours.parse(settings.bot_hours) if settings.bot_hours else None)
     service = CallService(stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
                           app[DESK].records)
     service.on_call_ended = app[METRICS].call_ended

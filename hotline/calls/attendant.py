@@ -54,7 +54,10 @@ class Attendant:
                     continue
                 self._queue()
                 continue
-            if call.handoff is None:  # an emergency: told to call for help, not to hold
+            if call.handoff is None and call.emergency is None:
+                self._unqueue()  # the caller said nobody is in danger: nothing for an agent
+                continue
+            if call.emergency is not None:  # told to call for help, not to hold
                 await self._wait(None)
                 continue
             if call.pipeline.speaking or call.accepting:
@@ -81,6 +84,11 @@ class Attendant:
             call.pipeline.on_hold = True
         log.info("call %s waits for an agent (%s)", call.call_id,
                  call.handoff or f"emergency {call.emergency}")
+        self.on_change()
+
+    def _unqueue(self) -> None:
+        self.call.waiting_since = None
+        log.info("call %s no longer waits for an agent", self.call.call_id)
         self.on_change()
 
     async def _offer_callback(self) -> None:

@@ -167,8 +167,8 @@ class Call:
         if isinstance(event, BotAnswered):
             if event.turn.handoff is not None:
                 self.handoff = event.turn.handoff
-            if event.turn.emergency is not None:
-                self.emergency = event.turn.emergency
+            # as the dialog stands: a danger the caller then said is not there is no more
+            self.emergency = event.turn.emergency
 
     async def stop_tasks(self) -> None:
         """Cancel the call's tasks (once: two paths ending the call must not cancel each
@@ -188,10 +188,10 @@ def new_call(call_id: str, token: str, channel: Channel, manager: DialogManager,
              gate: DecodeGate | None = None, asr_executor: Executor | None = None,
              config: PipelineConfig | None = None, recording: bool = False,
              lossless: bool = False, pipeline_type: type[CallPipeline] = CallPipeline,
-             keypad: bool = False) -> Call:
+             keypad: bool = False, agent_first: bool = False) -> Call:
     """A call on ``channel`` with its own dialog and pipeline (not started)."""
     clock = clock or WallClock()
-    brain = DialogBrain(manager, recording=recording, keypad=keypad)
+    brain = DialogBrain(manager, recording=recording, keypad=keypad, agent_first=agent_first)
     events: asyncio.Queue[CallEvent] = asyncio.Queue(maxsize=EVENTS_QUEUED)
     pipeline = pipeline_type(brain, asr, voices, channel.out, config or PipelineConfig(),
                              clock=clock, gate=gate, asr_executor=asr_executor, events=events)

@@ -37,6 +37,7 @@ from voice.asr import Recognizer
 from voice.channels.base import Channel, Remote
 from voice.channels.webrtc import WebRtcChannel
 from voice.channels.webrtc_audio import BotAudioTrack
+from voice.clock import Clock
 from voice.decode_gate import DecodeGate
 from voice.frames import FRAME_SAMPLES
 from voice.tts import VoiceBox
@@ -257,10 +258,12 @@ class CallService:
             if self._negotiating[address] <= 0:
                 del self._negotiating[address]
 
-    def open(self, channel: Channel, listen: bool = True, keypad: bool = False) -> Call:
+    def open(self, channel: Channel, listen: bool = True, keypad: bool = False,
+             clock: Clock | None = None) -> Call:
         """A call on a channel that is up: the bot answers it (``listen``), or it only
         hears that the lines are busy. ``keypad``: the caller has keys (a phone), and the
-        greeting says which one reaches a person."""
+        greeting says which one reaches a person. ``clock``: the call's (the wall's; a
+        scripted caller's virtual one)."""
         self._loop = asyncio.get_running_loop()
         call_id = secrets.token_hex(8)
         recording = self.policy.recordings is not None and listen
@@ -268,7 +271,8 @@ class CallService:
         manager.state.caller_number = channel.remote.caller_id
         call = new_call(call_id, secrets.token_urlsafe(24), channel, manager,
                         self.asr, self.voices, gate=self.gate, asr_executor=self.asr_pool,
-                        recording=recording, keypad=keypad)
+                        recording=recording, keypad=keypad,
+                        agent_first=listen and self.policy.agent_first(), clock=clock)
         call.brain.on_change = self.notify_threadsafe
         if recording and self.policy.recordings is not None:
             call.recorder = CallRecorder(self.policy.recordings, call_id)

@@ -31,13 +31,13 @@ from hotline.desk.auth import (
     client_address,
     set_session_cookie,
 )
+from hotline.hours import TAIPEI
 from hotline.http_input import json_error, read_json_object
 from hotline.records import CallRecords
 
 log = logging.getLogger(__name__)
 
 TICK_S = 1.0  # waiting times in the queue move on even when nothing else changes
-_TAIPEI = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass
@@ -58,7 +58,7 @@ class AgentDesk:
         """Outcomes of today's ended calls (Taipei time), re-read at most every 5 s."""
         at, counts = self._today
         if time.monotonic() - at > 5:
-            midnight = dt.datetime.now(_TAIPEI).replace(hour=0, minute=0, second=0,
+            midnight = dt.datetime.now(TAIPEI).replace(hour=0, minute=0, second=0,
                                                         microsecond=0)
             counts = await asyncio.to_thread(self.records.outcomes_since, midnight)
             self._today = (time.monotonic(), counts)
