@@ -129,6 +129,22 @@ class CaseStore:
                 return Case.of(row)
         raise RuntimeError("could not allocate a case number")
 
+    def update(self, number: str, draft: CaseDraft) -> Case:
+        """The case ``number`` as ``draft`` now says (an agent corrected it): same number and
+        filing time. KeyError when there is no such case."""
+        with Session(self.engine) as session:
+            row = session.scalar(select(CaseRow).where(CaseRow.number == number))
+            if row is None:
+                raise KeyError(number)
+            row.category, row.department = draft.category, draft.department
+            row.district, row.address = draft.district, draft.address
+            row.details, row.description = draft.details, draft.description
+            row.transcript, row.language = lines_json(draft.transcript), draft.language
+            row.created_by_bot = row.created_by_bot and draft.created_by_bot
+            row.review_status = draft.review_status
+            session.commit()
+            return Case.of(row)
+
     def get(self, number: str) -> Case | None:
         with Session(self.engine) as session:
             row = session.scalar(select(CaseRow).where(CaseRow.number == number))

@@ -24,6 +24,7 @@ _REASON_ZH = {
 class Suggestion:
     text: str
     kb_id: str | None  # the knowledge entry it comes from; None only for procedural lines
+    title: str = ""  # that entry's title, for the agent to see where it comes from
 
     def __str__(self) -> str:
         return f"{self.text}（知識庫：{self.kb_id}）" if self.kb_id else self.text
@@ -48,15 +49,17 @@ def summarise(reason: EscalationReason, fields: dict[str, Any],
     category = fields.get("category")
     if category:
         parts.append(f"反映{category_name(category, 'zh')}")
-    place = "".join(str(fields[k]) for k in ("district", "address") if fields.get(k))
-    if place:
-        parts.append(f"地點{place}")
+    place = "".join(str(fields[k]) for k in ("district", "address", "landmark")
+                    if fields.get(k) and (k != "landmark" or not fields.get("address")))
+    parts.append(f"地點{place}" if place else "地點未取得")
     for key, label in (("lamp_number", "燈桿編號"), ("route", "公車路線"), ("time", "時間")):
         if fields.get(key):
             parts.append(f"{label}{fields[key]}")
-    if caller_lines:
-        last = caller_lines[-1]
-        parts.append(f"來電者最後說：「{last[:60]}{'…' if len(last) > 60 else ''}」")
+    # The problem in the caller's words (what they first described), else their last line.
+    said = str(fields.get("description") or "") or (caller_lines[-1] if caller_lines else "")
+    if said:
+        label = "來電者說" if fields.get("description") else "來電者最後說"
+        parts.append(f"{label}：「{said[:60]}{'…' if len(said) > 60 else ''}」")
     return "；".join(parts) + "。"
 
 
@@ -76,7 +79,9 @@ def suggest_replies(kb: KnowledgeBase, caller_lines: list[str], fields: dict[str
             # as well as an answer the bot would say itself
             relevant = trusted(hit) if strict else hit.coverage >= 0.25
             if relevant and hit.entry.id not in seen:
-                seen[hit.entry.id] = Suggestion(hit.entry.answer_in(lang), hit.entry.id)
+                title = hit.entry.title_en if lang == "en" and hit.entry.title_en else \
+                    hit.entry.title
+                seen[hit.entry.id] = Suggestion(hit.entry.answer_in(lang), hit.entry.id, title)
             if len(seen) == k:
                 return list(seen.values())
     suggestions = list(seen.values())

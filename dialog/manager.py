@@ -54,6 +54,8 @@ LOW_ASR_CONFIDENCE = 0.35
 class CaseSink(Protocol):
     def file(self, draft: CaseDraft) -> Case: ...
 
+    def update(self, number: str, draft: CaseDraft) -> Case: ...
+
 
 class DialogManager:
     """State and policy of one call."""

@@ -139,12 +139,11 @@ class DialogBrain:
         self.on_change()
 
     def file_case(self, draft: CaseDraft, cases: CaseSink) -> Case:
-        """An agent files the call's case (one per call; a conflict raises ``ValueError``)."""
+        """An agent files the call's case: one per call, so a second Submit (a correction)
+        updates the case filed first, under the same number."""
         with self.lock:
-            if self.manager.state.case is not None:
-                raise ValueError(f"this call's case is already filed "
-                                 f"({self.manager.state.case.number})")
-            case = cases.file(draft)
+            filed = self.manager.state.case
+            case = cases.file(draft) if filed is None else cases.update(filed.number, draft)
             self.manager.state.case = case
             self._publish()
         self.on_change()

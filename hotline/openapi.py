@@ -16,6 +16,7 @@ from aiohttp import web
 
 from dialog.domain import CATEGORIES, DISTRICTS, EscalationReason, Outcome
 from hotline.calls import MAX_SDP_BYTES
+from hotline.desk.accounts import Role
 from hotline.desk.auth import COOKIE, CSRF_HEADER
 
 Schema = dict[str, Any]
@@ -146,11 +147,16 @@ def _schemas() -> dict[str, Schema]:
             **queue_entry,
             "state": {"type": "string", "enum": CALL_STATES}, "seconds": seconds,
             "transcript": {"type": "array", "items": line},
-            "suggestions": {"type": "array", "items": _obj(["text", "kb_id"], {
-                "text": text, "kb_id": text})},
+            "suggestions": {"type": "array", "items": _obj(["text", "kb_id", "title"], {
+                "text": text, "kb_id": _nullable(text), "title": text})},
             "case_number": _nullable(text),
         }),
-        "Overview": _obj(["live_calls", "queue_length", "longest_wait_s", "outcomes_today"], {
+        "Overview": _obj(["live_calls", "agents", "queue_length", "longest_wait_s",
+                          "outcomes_today"], {
+            "agents": {"type": "array", "items": _obj(["name", "role", "state", "call_id"], {
+                "name": text, "role": {"type": "string", "enum": [r.value for r in Role]},
+                "state": {"type": "string", "enum": ["available", "on_call"]},
+                "call_id": _nullable(text)})},
             "live_calls": {"type": "array", "items": _obj(
                 ["call_id", "state", "seconds", "agent", "emergency"], {
                     "call_id": text, "state": {"type": "string", "enum": CALL_STATES},
@@ -249,7 +255,8 @@ def _paths() -> dict[str, Schema]:
                 "call": _ref("CallView")}), "the agent is on the call"),
                 *BODY_ERRORS, 401, 403, 404, 409)}},
         "/api/agent/calls/{call_id}/case": {"post": {
-            "summary": "file the call's case as the agent's",
+            "summary": "file the call's case as the agent's (again: update it), during "
+                       "the call or in wrap-up after it",
             "parameters": [CALL_ID], "security": AGENT_WRITE,
             "requestBody": _body(_ref("CaseForm"), f"at most {FORM_BYTES} bytes"),
             "responses": _responses(_json(_obj(["case_number"], {

@@ -6,7 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Integer, String, delete, func, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    and_,
+    case,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dialog.orm import Base
@@ -51,17 +62,30 @@ class CallRecords:
             session.add(CallRow(**{**record.__dict__, "transcript": lines_json(record.transcript)}))
             session.commit()
 
+    def set_case(self, call_id: str, number: str) -> None:
+        """The call's case was filed (or its number changed) after the record was kept: an
+        agent finishing the case after the caller hung up."""
+        with Session(self.engine) as session:
+            row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
+            if row is not None and row.case_number != number:
+                row.case_number = number
+                session.commit()
+
     def get(self, call_id: str) -> CallRecord | None:
         with Session(self.engine) as session:
             row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
             return None if row is None else _record(row)
 
     def outcomes_since(self, since: dt.datetime) -> dict[str, int]:
-        """How many calls that started at or after ``since`` ended with each outcome."""
+        """How many calls that started at or after ``since`` ended with each outcome; a call
+        an agent took and filed a case for counts as ``filed_by_agent`` (its outcome code
+        says only that the bot handed it over)."""
+        outcome = case((and_(CallRow.handled_by != "bot", CallRow.case_number.is_not(None)),
+                        "filed_by_agent"), else_=CallRow.outcome)
         with Session(self.engine) as session:
-            rows = session.execute(select(CallRow.outcome, func.count()).where(
-                CallRow.started_at >= since).group_by(CallRow.outcome))
-            return {outcome: int(n) for outcome, n in rows}
+            rows = session.execute(select(outcome, func.count()).where(
+                CallRow.started_at >= since).group_by(outcome))
+            return {str(code): int(n) for code, n in rows}
 
     def purge(self, older_than_days: int, now: dt.datetime | None = None) -> int:
         """Delete calls that started more than ``older_than_days`` ago; returns how many."""

@@ -17,8 +17,9 @@ build_pkgs=(cmake g++ make)       # llama-cpp-python compiles from source
 case "$profile" in
   runtime) apt_pkgs=("${runtime_pkgs[@]}") ;;
   run) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}") ;;
-  # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests
-  test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium sip-tester baresip) ;;
+  # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests; CJK
+  # fonts make the console's screenshots readable
+  test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium fonts-noto-cjk sip-tester baresip) ;;
   *) echo "usage: $0 run|test|runtime" >&2; exit 2 ;;
 esac
 [ "${HOTLINE_SKIP_APT:-0}" = 1 ] && apt_pkgs=()

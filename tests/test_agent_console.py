@@ -177,6 +177,32 @@ async def test_only_supervisors_get_the_overview(desk: Desk) -> None:
     assert "overview" in await first_event(desk.client)
 
 
+async def test_the_overview_shows_who_is_on_a_call_and_cases_agents_filed(desk: Desk) -> None:
+    call = waiting_call(desk.service, "我要找真人")
+    me = await login(desk.client)
+    csrf = {"X-CSRF-Token": me["csrf"]}
+    agent_pc = RTCPeerConnection()
+    agent_pc.addTrack(AudioStreamTrack())
+    await agent_pc.setLocalDescription(await agent_pc.createOffer())
+    base = f"/api/agent/calls/{call.call_id}"
+    assert (await desk.client.post(base + "/accept", headers=csrf, json={
+        "sdp": agent_pc.localDescription.sdp, "type": "offer"})).status == 200
+    assert (await desk.client.post(base + "/case", headers=csrf, json={
+        "category": "noise", "district": "北區", "description": "工地清晨施工"})).status == 200
+    await login(desk.client, "sue")
+    view = await (await desk.client.get("/api/agent/overview")).json()
+    staff = {a["name"]: a for a in view["agents"]}
+    assert staff["alice"]["state"] == "on_call" and staff["alice"]["call_id"] == call.call_id
+    assert staff["sue"]["state"] == "available" and staff["sue"]["role"] == "supervisor"
+    await desk.service.end(call)
+    desk.client.app[DESK]._today = (0.0, {})  # (today's outcomes are re-read every 5 s)
+    view = await (await desk.client.get("/api/agent/overview")).json()
+    assert view["outcomes_today"].get("filed_by_agent") == 1  # not "escalated"
+    assert "escalated" not in view["outcomes_today"]
+    assert {a["name"]: a["state"] for a in view["agents"]}["alice"] == "available"
+    await agent_pc.close()
+
+
 async def test_new_calls_are_rate_limited_per_address(desk: Desk) -> None:
     statuses = [(await desk.client.post("/api/calls", data=b"{bad", headers={
         "Content-Type": "application/json"})).status for _ in range(4)]

@@ -93,7 +93,7 @@ async def test_agent_console_takes_a_call_in_a_real_browser(tmp_path: Path) -> N
         await agent.select_option("#f-category", "streetlight")
         await agent.select_option("#f-district", "西屯區")
         await agent.fill("#f-address", "公益路二段51號")
-        await agent.click("#case button[type=submit]")
+        await agent.click("#submit-case")
         await agent.wait_for_function("window.agentConsole.caseNumber !== null")
         number = await agent.evaluate("window.agentConsole.caseNumber")
         await agent.click("#end")

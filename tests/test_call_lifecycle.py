@@ -16,6 +16,7 @@ from aiortc import RTCPeerConnection
 from aiortc.mediastreams import AudioStreamTrack
 
 from dialog.state import Stage
+from hotline.calls import Call
 from hotline.db import make_engine
 from hotline.desk.auth import RateLimiter
 from hotline.records import CallRecords
@@ -157,7 +158,8 @@ async def test_an_agent_whose_line_never_comes_up_gives_the_call_back(desk: Desk
     await pc.close()
 
 
-async def test_a_case_is_filed_once_and_never_after_the_call(desk: Desk) -> None:
+async def taken_by_alice(desk: Desk) -> tuple[Call, str, dict[str, str], RTCPeerConnection]:
+    """A waiting call alice accepted: the call, its API path, her CSRF header, her line."""
     call = waiting_call(desk.service, "我要找真人")
     me = await login(desk.client)
     csrf = {"X-CSRF-Token": me["csrf"]}
@@ -165,14 +167,63 @@ async def test_a_case_is_filed_once_and_never_after_the_call(desk: Desk) -> None
     base = f"/api/agent/calls/{call.call_id}"
     assert (await desk.client.post(base + "/accept", json={"type": "offer", "sdp": sdp},
                                    headers=csrf)).status == 200
+    return call, base, csrf, pc
+
+
+async def test_one_case_per_call_updated_by_a_second_submit_and_in_wrap_up(
+        desk: Desk) -> None:
+    """A second Submit corrects the case (same number); after the caller hung up the agent
+    still finishes it (the record gets the number), also once the call left memory; nobody
+    else files it."""
+    call, base, csrf, pc = await taken_by_alice(desk)
     form = {"category": "streetlight", "district": "北屯區", "description": "路燈不亮"}
     first = await desk.client.post(base + "/case", json=form, headers=csrf)
     assert first.status == 200
-    again = await desk.client.post(base + "/case", json=form, headers=csrf)
-    assert again.status == 409 and "already" in (await again.json())["error"]
-    await desk.service.end(call)
-    late = await desk.client.post(base + "/case", json=form, headers=csrf)
-    assert late.status == 409
+    number = (await first.json())["case_number"]
+    again = await desk.client.post(base + "/case", json={**form, "district": "南屯區"},
+                                   headers=csrf)
+    assert again.status == 200 and (await again.json())["case_number"] == number
+    cases = desk.service.factory.cases
+    assert cases.get(number).district == "南屯區"  # type: ignore[union-attr]
+    assert len([c for c in cases.list() if c.call_id == call.call_id]) == 1
+
+    await desk.service.end(call)  # the caller hung up: wrap-up
+    late = await desk.client.post(base + "/case", json={**form, "address": "崇德路100號"},
+                                  headers=csrf)
+    assert late.status == 200 and (await late.json())["case_number"] == number
+    records = CallRecords(make_engine(desk.settings.db_url))
+    assert records.get(call.call_id).case_number == number  # type: ignore[union-attr]
+
+    # Another agent cannot; a call nobody knows is 404.
+    sue = await login(desk.client, "sue")
+    other = await desk.client.post(base + "/case", json=form,
+                                   headers={"X-CSRF-Token": sue["csrf"]})
+    assert other.status == 409
+    me = await login(desk.client)
+    csrf = {"X-CSRF-Token": me["csrf"]}
+    assert (await desk.client.post("/api/agent/calls/00000000deadbeef/case", json=form,
+                                   headers=csrf)).status == 404
+
+    # Long after: the call left memory, its record remains and the case is still the one.
+    desk.service.calls.pop(call.call_id)
+    later = await desk.client.post(base + "/case", json={**form, "description": "三天了"},
+                                   headers=csrf)
+    assert later.status == 200 and (await later.json())["case_number"] == number
+    assert cases.get(number).description == "三天了"  # type: ignore[union-attr]
+    await pc.close()
+
+
+async def test_a_case_filed_while_the_record_is_kept_reaches_the_record(desk: Desk) -> None:
+    """The caller hangs up while the agent submits: whichever comes first, the record gets
+    the case number."""
+    call, base, csrf, pc = await taken_by_alice(desk)
+    form = {"category": "noise", "district": "北區", "description": "施工噪音"}
+    filed, _ = await asyncio.gather(desk.client.post(base + "/case", json=form, headers=csrf),
+                                    desk.service.end(call))
+    assert filed.status == 200
+    number = (await filed.json())["case_number"]
+    records = CallRecords(make_engine(desk.settings.db_url))
+    assert records.get(call.call_id).case_number == number  # type: ignore[union-attr]
     await pc.close()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import secrets
@@ -23,6 +24,7 @@ from aiortc import RTCSessionDescription
 from dialog.cases import CaseDraft
 from dialog.handoff import suggest_replies
 from dialog.phrases import busy_lines
+from dialog.text import language_of
 from hotline.audio_recorder import CallRecorder
 from hotline.calls.agent_line import AgentLine
 from hotline.calls.attendant import Attendant
@@ -217,19 +219,41 @@ class CallService:
         if not call.ended:
             call.pipeline.say(turn)
 
-    def submit_case(self, call: Call, agent: Agent, draft: CaseDraft) -> str:
-        """The agent files the call's case (from the edited form); returns its number.
-        A call has one case: a second one, or one after the call ended, is a conflict.
-        Blocking (the database, the dialog's lock): run it in a worker thread."""
+    def submit_case(self, call_id: str, agent: Agent, draft: CaseDraft) -> str:
+        """The agent who took the call files its case from the edited form, during the call
+        or after it (wrap-up: the caller hung up, the form is finished later); returns its
+        number. One case per call: a second Submit updates it. Blocking (the database, the
+        dialog's lock): run it in a worker thread. ``LookupError``: no such call."""
+        call = self.calls.get(call_id)
+        if call is None:
+            return self._submit_from_record(call_id, agent, draft)
         if call.agent is None or call.agent.name != agent.name:
-            raise CallConflict("only the agent on the call can file its case")
-        if call.ended:
-            raise CallConflict("the call has ended; its record is kept as it was")
-        try:
-            case = call.brain.file_case(draft, self.factory.cases)
-        except ValueError as exc:
-            raise CallConflict(str(exc)) from exc
+            raise CallConflict("only the agent who took the call can file its case")
+        st = call.dialog
+        case = call.brain.file_case(dataclasses.replace(
+            draft, transcript=list(st.transcript), language=st.lang, call_id=call_id),
+            self.factory.cases)
+        # The record may have been kept already (wrap-up): it gets the number. (Filed while
+        # the record was being kept: the closing sees the case and does the same.)
+        if call.ended and self.records is not None:
+            self.records.set_case(call_id, case.number)
         self.notify_threadsafe()  # filed from a worker thread
+        return case.number
+
+    def _submit_from_record(self, call_id: str, agent: Agent, draft: CaseDraft) -> str:
+        """Wrap-up after the call left memory: its record names the agent and the case."""
+        record = self.records.get(call_id) if self.records is not None else None
+        if record is None or self.records is None:
+            raise LookupError(call_id)
+        if record.handled_by != agent.name:
+            raise CallConflict("only the agent who took the call can file its case")
+        said = " ".join(t.text for t in record.transcript if t.who == "caller")
+        draft = dataclasses.replace(draft, transcript=list(record.transcript),
+                                    language=language_of(said) or "zh", call_id=call_id)
+        cases = self.factory.cases
+        case = cases.update(record.case_number, draft) if record.case_number else \
+            cases.file(draft)
+        self.records.set_case(call_id, case.number)
         return case.number
 
     # ---- calls come and go ------------------------------------------------------------------
@@ -333,6 +357,9 @@ class CallService:
                 call.agent.name if call.agent else "bot", list(st.transcript))
             try:
                 await asyncio.to_thread(self.records.save, record)
+                number = call.dialog.case_number
+                if number and number != record.case_number:  # filed meanwhile
+                    await asyncio.to_thread(self.records.set_case, call.call_id, number)
             except Exception:  # the call is over either way; say so loudly
                 log.exception("could not save the record of call %s", call.call_id)
         if call.recorder is not None:

@@ -166,7 +166,8 @@ def call_view(call: Call) -> dict[str, Any]:
         **queue_entry(call, 0),
         "state": call.state, "seconds": round(call.seconds()),
         "transcript": [{"who": t.who, "text": t.text, "t": t.t} for t in st.transcript if t.text],
-        "suggestions": [{"text": s.text, "kb_id": s.kb_id} for s in call.suggestions],
+        "suggestions": [{"text": s.text, "kb_id": s.kb_id, "title": s.title}
+                        for s in call.suggestions],
         "case_number": st.case_number,
     }
 
@@ -191,10 +192,14 @@ async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
 async def _overview(desk: AgentDesk, service: CallService) -> dict[str, Any]:
     live = [c for c in service.calls.values() if not c.ended]
     waits = [round(c.waited_s()) for c in service.queue()]
+    on_call = {c.agent.name: c.call_id for c in live if c.state == "agent" and c.agent}
     return {
         "live_calls": [{"call_id": c.call_id, "state": c.state, "seconds": round(c.seconds()),
                         "agent": c.agent.name if c.agent else None,
                         "emergency": c.emergency} for c in live],
+        "agents": [{"name": a.name, "role": a.role.value,
+                    "state": "on_call" if a.name in on_call else "available",
+                    "call_id": on_call.get(a.name)} for a in desk.sessions.signed_in()],
         "queue_length": len(waits), "longest_wait_s": max(waits, default=0),
         "outcomes_today": await desk.outcomes_today(),
     }
@@ -300,21 +305,29 @@ async def accept(request: web.Request) -> web.Response:
 
 
 async def submit_case(request: web.Request) -> web.Response:
-    found = await _call_for(request)
-    if isinstance(found, web.Response):
-        return found
-    session, service, call = found
+    """The agent files the call's case (a second time: updates it), during the call or in
+    wrap-up after it ended."""
+    desk = request.app[DESK]
+    session = await authorise(request, desk.sessions)
+    if isinstance(session, web.Response):
+        return session
+    call_id = request.match_info["call_id"]
+    service = desk.service
+    if service is None or not _CALL_ID.fullmatch(call_id):
+        return json_error(404, "no such call")
     form = await _json_body(request)
     if isinstance(form, web.Response):
         return form
     try:
-        draft = case_draft(form, call, session.agent)
-        number = await asyncio.to_thread(service.submit_case, call, session.agent, draft)
+        draft = case_draft(form, session.agent)
+        number = await asyncio.to_thread(service.submit_case, call_id, session.agent, draft)
     except CallConflict as exc:
         return json_error(409, str(exc))
+    except LookupError:
+        return json_error(404, "no such call")
     except ValueError as exc:
         return json_error(400, str(exc))
-    log.info("call %s: case %s filed by %s", call.call_id, number, session.agent.name)
+    log.info("call %s: case %s filed by %s", call_id, number, session.agent.name)
     return web.json_response({"case_number": number})
 
 
@@ -329,8 +342,9 @@ async def end_call(request: web.Request) -> web.Response:
     return web.json_response({"state": call.state})
 
 
-def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
-    """A case from the agent's form; ValueError names the first bad field."""
+def case_draft(form: dict[str, Any], agent: Agent) -> CaseDraft:
+    """A case from the agent's form (the call's transcript is added by the service);
+    ValueError names the first bad field."""
     category = form.get("category") or None
     if category is None:
         raise ValueError("category: choose one")
@@ -346,11 +360,9 @@ def case_draft(form: dict[str, Any], call: Call, agent: Agent) -> CaseDraft:
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError(f"{key}: text of at most {limit} characters")
         text[key] = value.strip()
-    st = call.dialog
     details: dict[str, Any] = {"handled_by": agent.name}
     if text["phone"]:
         details["phone"] = text["phone"]
     return CaseDraft(category=category, district=district, address=text["address"] or None,
                      description=text["description"] or category, details=details,
-                     transcript=list(st.transcript), language=st.lang, call_id=call.call_id,
                      created_by_bot=False)

@@ -76,6 +76,12 @@ class Sessions:
         self._epochs[agent.name] = (now, epoch)
         return token, session
 
+    def signed_in(self) -> list[Agent]:
+        """Everyone with a live session (once each), for the supervisor's view."""
+        now = self._clock()
+        agents = {s.agent.name: s.agent for s in self._by_token.values() if s.expires >= now}
+        return sorted(agents.values(), key=lambda a: a.name)
+
     def get(self, token: str | None) -> AgentSession | None:
         """The session, unless unknown or expired (memory only; ``check`` asks the
         accounts too)."""

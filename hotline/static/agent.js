@@ -1,17 +1,32 @@
 // The agent console: log in, watch the queue (server-sent events), accept a call (WebRTC),
-// read the live transcript and the suggested replies, edit and submit the case, end the call.
+// read the live transcript and the suggested replies, edit and submit the case, end the call,
+// and finish the case after it (wrap-up: nothing typed is lost when the caller hangs up).
 "use strict";
 const $ = (id) => document.getElementById(id);
 const REASONS = {
   caller_request: "來電者要求專人", repeated_failure: "機器人多次無法取得資訊",
   low_confidence: "語音辨識信心不足", out_of_scope: "非1999服務範圍",
-  sensitive: "敏感事項", caller_distress: "來電者情緒激動",
+  sensitive: "敏感事項", caller_distress: "來電者情緒激動", agent_first: "專人接聽線路",
 };
+const STATES = { ringing: "響鈴中", bot: "機器人服務中", waiting_agent: "等候專人",
+                 agent: "專人通話中", ended: "已結束" };
+const OUTCOMES = { case_filed: "已立案", answered: "已解答", escalated: "轉專人",
+                   emergency_redirect: "轉緊急專線", unresolved: "未完成",
+                   filed_by_agent: "專人立案" };
+const AGENT_STATES = { available: "可接聽", on_call: "通話中" };
+const LANGS = { zh: "中文", en: "English" };
 const WHO = { caller: "民眾", bot: "機器人", agent: "專人" };
-const desk = { me: null, events: null, pc: null, stream: null, activeId: null, edited: new Set() };
+const DETAILS = { lamp_number: "燈桿編號", route: "公車路線", time: "時間", phone: "電話",
+                  landmark: "地標" };
+const FORM = ["category", "district", "address", "phone", "description"];
+const TITLE = document.title;
+const desk = { me: null, events: null, pc: null, stream: null, activeId: null, call: null,
+               wrapUp: false, filed: false, edited: new Set(), queueSeen: new Set(),
+               timer: null, muted: false };
 // Read by the browser tests: what this page has seen and heard.
 window.agentConsole = { loggedIn: false, queue: [], callerPeak: 0, callerHeardAt: null,
-                        suggestions: [], transcript: [], caseNumber: null };
+                        suggestions: [], transcript: [], caseNumber: null, alerts: 0,
+                        wrapUp: false, submits: 0 };
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -60,12 +75,25 @@ function showDesk(me) {
 }
 
 function minutes(seconds) {
+  seconds = Math.max(0, Math.floor(seconds));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-function fieldsText(fields) {
-  return ["category", "district", "address", "lamp_number", "route", "time", "phone"]
-    .filter((k) => fields[k]).map((k) => `${k}: ${fields[k]}`).join("　");
+function categoryName(code) {
+  const found = desk.me && desk.me.categories.find((c) => c.code === code);
+  return found ? found.name : "";
+}
+
+// What the caller wants and where, in words: the first thing an agent reads.
+function wantText(fields) {
+  const what = fields.category ? categoryName(fields.category) : "事由未明";
+  const where = [fields.district, fields.address || fields.landmark].filter(Boolean).join("");
+  return `${what}・${where || "地點未取得"}`;
+}
+
+function detailsText(fields) {
+  return Object.entries(DETAILS).filter(([k]) => fields[k])
+    .map(([k, label]) => `${label} ${fields[k]}`).join("　");
 }
 
 // How the caller came: a phone (with the number the network gave, for a call-back) or the web.
@@ -74,8 +102,30 @@ function lineText(c) {
   return "網路來電";
 }
 
+// A new call in the queue: the tab title counts them, and a short chime (when sound is allowed).
+function alertNewCalls(queue) {
+  const fresh = queue.filter((c) => !desk.queueSeen.has(c.call_id));
+  desk.queueSeen = new Set(queue.map((c) => c.call_id));
+  document.title = queue.length ? `(${queue.length}) ${TITLE}` : TITLE;
+  if (!fresh.length) return;
+  window.agentConsole.alerts += fresh.length;
+  try {
+    const ctx = new AudioContext();
+    const tone = ctx.createOscillator();
+    const gain = ctx.createGain();
+    tone.frequency.value = fresh.some((c) => c.emergency) ? 1320 : 880;
+    gain.gain.setValueAtTime(0.15, ctx.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.4);
+    tone.connect(gain).connect(ctx.destination);
+    tone.start();
+    tone.stop(ctx.currentTime + 0.4);
+    tone.onended = () => ctx.close();
+  } catch (err) { /* no sound allowed yet: the title still counts */ }
+}
+
 function render(snap) {
   window.agentConsole.queue = snap.queue;
+  alertNewCalls(snap.queue);
   $("queue-count").textContent = snap.queue.length ? `(${snap.queue.length})` : "";
   $("queue-empty").hidden = snap.queue.length > 0;
   $("queue").replaceChildren(...snap.queue.map((c) => {
@@ -84,56 +134,110 @@ function render(snap) {
     accept.dataset.call = c.call_id;
     accept.addEventListener("click", () => acceptCall(c.call_id));
     return el("li", { className: c.emergency ? "emergency" : "" },
-      el("div", {},
-        el("div", { className: "reason", textContent:
-          (c.emergency ? `⚠ 緊急 ${c.emergency}　` : "") +
-          (c.reason ? (REASONS[c.reason] || c.reason) : "機器人已轉介緊急專線") }),
-        el("div", { textContent: c.summary }),
-        el("div", { className: "fields", textContent: fieldsText(c.fields) }),
-        el("div", { className: "line", textContent: lineText(c) })),
-      el("div", {}, el("div", { className: "wait", textContent: `等候 ${minutes(c.waiting_s)}` }),
-         accept));
+      el("div", { className: "reason", textContent:
+        (c.emergency ? `⚠ 緊急 ${c.emergency}　` : "") +
+        (c.reason ? (REASONS[c.reason] || c.reason) : "機器人已轉介緊急專線") }),
+      el("div", { className: "want", textContent: wantText(c.fields) }),
+      el("div", { className: "summary", textContent: c.summary }),
+      el("div", { className: "line", textContent:
+        `${lineText(c)}　${LANGS[c.lang] || c.lang}　${detailsText(c.fields)}` }),
+      el("div", { className: "row" },
+        el("span", { className: "wait", textContent: `等候 ${minutes(c.waiting_s)}` }), accept));
   }));
   const mine = snap.mine.find((c) => c.call_id === desk.activeId) || null;
   if (mine) renderCall(mine);
-  else if (desk.activeId && !snap.starting) callEnded();
+  else if (desk.activeId && !desk.wrapUp && desk.call && !snap.starting) startWrapUp();
+  $("idle").hidden = desk.activeId !== null || (snap.overview !== undefined);
   if (snap.overview) renderOverview(snap.overview);
 }
 
 function renderCall(call) {
+  desk.call = call;
   $("active").hidden = false;
-  $("active-id").textContent = call.call_id;
-  $("active-summary").textContent = call.summary;
   $("active-line").textContent = lineText(call);
+  $("active-lang").textContent = LANGS[call.lang] || call.lang;
+  $("active-want").textContent = wantText(call.fields);
+  $("active-summary").textContent = call.summary;
+  startTimer(call.seconds);
   window.agentConsole.transcript = call.transcript;
-  $("transcript").replaceChildren(...call.transcript.map((t) => el("li", { className: t.who },
+  const list = $("transcript");
+  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(...call.transcript.map((t) => el("li", { className: t.who },
+    el("span", { className: "at", textContent: minutes(t.t) }),
     el("span", { className: "who", textContent: WHO[t.who] || t.who }), t.text)));
-  $("transcript").scrollTop = $("transcript").scrollHeight;
+  if (atEnd) list.scrollTop = list.scrollHeight;  // never yank an agent reading back up
   window.agentConsole.suggestions = call.suggestions;
-  $("suggestions").replaceChildren(...call.suggestions.map((s) => el("li", {}, s.text,
-    el("span", { className: "kb", textContent: s.kb_id ? `知識庫 ${s.kb_id}` : "程序" }))));
-  // The bot's form fills fields the agent has not touched; the agent's edits win.
-  const form = { category: call.fields.category, district: call.fields.district,
-                 address: call.fields.address, phone: call.fields.phone,
-                 description: call.fields.description };
-  for (const [key, value] of Object.entries(form)) {
-    if (!desk.edited.has(key) && value) $("f-" + key).value = value;
+  // Short for reading aloud: the entry's title, the answer, and where it comes from (the
+  // entry id on hover, for the record).
+  $("suggestions").replaceChildren(...call.suggestions.map((s) => el("li", {},
+    s.title ? el("strong", { textContent: s.title + "：" }) : "", s.text,
+    el("span", { className: "kb", title: s.kb_id || "", textContent:
+      s.kb_id ? `知識庫・${s.title || s.kb_id}` : "程序 / procedure" }))));
+  // The bot's form fills fields the agent has not touched (marked AI until they are); the
+  // agent's edits win.
+  for (const key of FORM) {
+    const value = call.fields[key];
+    if (desk.edited.has(key) || !value) continue;
+    $("f-" + key).value = value;
+    $("f-" + key).closest("label").classList.add("unconfirmed");
   }
-  if (call.case_number) {
-    window.agentConsole.caseNumber = call.case_number;
-    $("case-result").textContent = `案件編號 ${call.case_number}`;
-  }
+  if (call.case_number) showFiled(call.case_number);
+}
+
+function startTimer(seconds) {
+  const since = performance.now() - seconds * 1000;
+  clearInterval(desk.timer);
+  const tick = () => { $("active-timer").textContent = minutes((performance.now() - since) / 1000); };
+  tick();
+  desk.timer = setInterval(tick, 1000);
+}
+
+function showFiled(number) {
+  desk.filed = true;
+  window.agentConsole.caseNumber = number;
+  $("case-result").className = "";
+  $("case-result").textContent = `案件編號 ${number}`;
+  $("submit-case").textContent = "更新案件 / Update case";
+}
+
+// The call is over (the caller hung up, or the agent ended it): the pane stays, with what was
+// typed, until the case is filed or the agent closes it.
+function startWrapUp() {
+  desk.wrapUp = true;
+  window.agentConsole.wrapUp = true;
+  hangUpLocal();
+  clearInterval(desk.timer);
+  $("active").classList.add("wrap-up");
+  $("active-state").textContent = "通話已結束・整理案件 / Call ended: wrap-up";
+  $("end").textContent = "關閉 / Close";
+  $("mute").hidden = true;
+}
+
+function closePane() {
+  if (!desk.filed && !confirm("案件尚未送出，關閉後這通電話的草稿會遺失。確定關閉？\n" +
+                              "The case is not filed: close and lose this draft?")) return;
+  desk.activeId = null; desk.call = null; desk.wrapUp = false; desk.filed = false;
+  window.agentConsole.wrapUp = false;
+  $("active").hidden = true;
+  $("active").classList.remove("wrap-up");
+  $("idle").hidden = false;
+  for (const button of document.querySelectorAll("#queue button")) button.disabled = false;
 }
 
 function renderOverview(o) {
-  const outcomes = Object.entries(o.outcomes_today).map(([k, v]) => `${k} ${v}`).join("、");
+  const outcomes = Object.entries(o.outcomes_today)
+    .map(([k, v]) => `${OUTCOMES[k] || k} ${v}`).join("、");
   $("overview-figures").textContent =
     `通話中 ${o.live_calls.length}　等候 ${o.queue_length}　最久等候 ${minutes(o.longest_wait_s)}` +
     `　今日結果：${outcomes || "—"}`;
   $("live-calls").tBodies[0].replaceChildren(...o.live_calls.map((c) => el("tr", {},
     el("td", { textContent: (c.emergency ? "⚠ " : "") + c.call_id }),
-    el("td", { textContent: c.state }), el("td", { textContent: minutes(c.seconds) }),
+    el("td", { textContent: STATES[c.state] || c.state }), el("td", { textContent: minutes(c.seconds) }),
     el("td", { textContent: c.agent || "—" }))));
+  $("agents").tBodies[0].replaceChildren(...o.agents.map((a) => el("tr", {},
+    el("td", { textContent: `${a.name}${a.role === "supervisor" ? "（督導）" : ""}` }),
+    el("td", { textContent: AGENT_STATES[a.state] || a.state }),
+    el("td", { textContent: a.call_id || "—" }))));
 }
 
 function listen(stream) {
@@ -146,13 +250,24 @@ function listen(stream) {
   }, () => desk.pc !== null);
 }
 
+function resetPane() {
+  desk.edited.clear();
+  desk.filed = false; desk.wrapUp = false; desk.call = null; desk.muted = false;
+  window.agentConsole.caseNumber = null; window.agentConsole.wrapUp = false;
+  $("case").reset();
+  for (const label of document.querySelectorAll("#case label")) label.classList.remove("unconfirmed");
+  $("case-result").textContent = "";
+  $("submit-case").textContent = "送出案件 / Submit case";
+  $("end").textContent = "結束通話 / End call";
+  $("active-state").textContent = "通話中 / On the line";
+  $("mute").hidden = false; $("mute").classList.remove("on");
+  $("active").classList.remove("wrap-up");
+}
+
 async function acceptCall(callId) {
   if (desk.activeId) return;
   desk.activeId = callId;
-  desk.edited.clear();
-  $("case").reset();
-  $("case-result").textContent = "";
-  window.agentConsole.caseNumber = null;
+  resetPane();
   try {
     desk.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
   } catch (err) {
@@ -175,6 +290,7 @@ async function acceptCall(callId) {
   if (!resp.ok) {
     alert(resp.data.error);
     hangUpLocal();
+    desk.activeId = null;
     return;
   }
   await pc.setRemoteDescription({ sdp: resp.data.sdp, type: resp.data.type });
@@ -186,12 +302,36 @@ function hangUpLocal() {
   desk.pc = null;
   if (desk.stream) desk.stream.getTracks().forEach((t) => t.stop());
   desk.stream = null;
-  desk.activeId = null;
 }
 
-function callEnded() {
-  hangUpLocal();
-  $("active").hidden = true;
+async function submitCase() {
+  if (!desk.activeId) return;
+  const form = {};
+  for (const key of FORM) form[key] = $("f-" + key).value;
+  window.agentConsole.submits += 1;
+  const resp = await api(`/api/agent/calls/${desk.activeId}/case`, form);
+  if (resp.ok) {
+    showFiled(resp.data.case_number);
+    for (const label of document.querySelectorAll("#case label")) label.classList.remove("unconfirmed");
+  } else {
+    $("case-result").className = "error";
+    $("case-result").textContent = resp.data.error;
+  }
+}
+
+async function endOrClose() {
+  if (!desk.activeId) return;
+  if (desk.wrapUp) { closePane(); return; }
+  await api(`/api/agent/calls/${desk.activeId}/end`, {});
+  if (desk.activeId && !desk.wrapUp) startWrapUp();
+}
+
+function toggleMute() {
+  if (!desk.stream) return;
+  desk.muted = !desk.muted;
+  desk.stream.getAudioTracks().forEach((t) => { t.enabled = !desk.muted; });
+  $("mute").classList.toggle("on", desk.muted);
+  $("mute").textContent = desk.muted ? "已靜音 / Muted" : "靜音 / Mute";
 }
 
 $("login").addEventListener("submit", async (event) => {
@@ -204,32 +344,47 @@ $("login").addEventListener("submit", async (event) => {
 });
 
 $("logout").addEventListener("click", async () => {
+  if (desk.activeId && !desk.filed && !confirm("案件尚未送出，確定登出？ / The case is not filed: log out?")) return;
   await api("/api/agent/logout", {});
   hangUpLocal();
+  desk.activeId = null;
+  $("active").hidden = true;
   showLogin();
 });
 
-for (const key of ["category", "district", "address", "phone", "description"]) {
-  $("f-" + key).addEventListener("input", () => desk.edited.add(key));
+for (const key of FORM) {
+  $("f-" + key).addEventListener("input", () => {
+    desk.edited.add(key);
+    $("f-" + key).closest("label").classList.remove("unconfirmed");
+  });
 }
-
-$("case").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  if (!desk.activeId) return;
-  const form = {};
-  for (const key of ["category", "district", "address", "phone", "description"]) {
-    form[key] = $("f-" + key).value;
+// Enter in a field never files the case (only the button or Ctrl+Enter do).
+$("case").addEventListener("submit", (event) => event.preventDefault());
+$("case").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.ctrlKey && event.target.tagName !== "TEXTAREA") {
+    event.preventDefault();
   }
-  const resp = await api(`/api/agent/calls/${desk.activeId}/case`, form);
-  $("case-result").className = resp.ok ? "" : "error";
-  $("case-result").textContent = resp.ok ? `案件編號 ${resp.data.case_number}` : resp.data.error;
-  if (resp.ok) window.agentConsole.caseNumber = resp.data.case_number;
+});
+$("submit-case").addEventListener("click", submitCase);
+$("end").addEventListener("click", endOrClose);
+$("mute").addEventListener("click", toggleMute);
+
+// Keyboard: Alt+A accepts the first waiting call, Ctrl+Enter submits, Alt+E ends (or closes
+// the wrap-up), Alt+M mutes.
+document.addEventListener("keydown", (event) => {
+  if (!desk.me) return;
+  const key = event.key.toLowerCase();
+  if (event.ctrlKey && key === "enter") { event.preventDefault(); submitCase(); return; }
+  if (!event.altKey) return;
+  if (key === "a" && !desk.activeId && window.agentConsole.queue.length) {
+    event.preventDefault(); acceptCall(window.agentConsole.queue[0].call_id);
+  } else if (key === "e") { event.preventDefault(); endOrClose(); }
+  else if (key === "m") { event.preventDefault(); toggleMute(); }
 });
 
-$("end").addEventListener("click", async () => {
-  if (!desk.activeId) return;
-  await api(`/api/agent/calls/${desk.activeId}/end`, {});
-  callEnded();
+// Leaving the page with a case not filed asks first.
+window.addEventListener("beforeunload", (event) => {
+  if (desk.activeId && !desk.filed) event.preventDefault();
 });
 
 (async () => {
