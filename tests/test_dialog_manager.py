@@ -134,6 +134,11 @@ def test_a_danger_named_as_what_might_happen_is_a_report(make: Make) -> None:
     assert "119" not in replies[0].text and m.state.category == "streetlight"
 
 
+def test_an_elder_who_asks_for_someone_to_talk_to_is_handed_off(make: Make) -> None:
+    reply = talk(make(), "機器講的我都聽無，你幫我換一位小姐來跟我說")[0]
+    assert reply.handoff is not None and reply.handoff.reason is EscalationReason.CALLER_REQUEST
+
+
 def test_an_english_address_reaches_the_case_written_the_taiwanese_way(make: Make) -> None:
     m = make()
     replies = talk(m, "The streetlight outside No. 8, Lane 20, Section 4 of Wenxin Road is out",
