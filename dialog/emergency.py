@@ -110,6 +110,33 @@ _PERSON_EN = (r"\b(boy|girl|child|kid|man|woman|person|someone|somebody|he|she|s
               r"father|mother|dad|mum|mom|friend|people|guy|lady|swimmer|fisherman|student)s?\b")
 _HEAT_EN = (r"\b(windows? (are |is )?(all )?(up|closed|shut|rolled up)|no (adult|parent|one|driver)s?|alone|"
             r"by (him|her)self|sweating|red in the face|engine (is )?off|baking|boiling)\b")
+# A small child (by word or by age) and what it must not swallow: a button battery burns
+# through the gullet in hours, magnets join through the gut, grown-ups' pills, cleaning fluids.
+_SMALL = (r"(小孩|小朋友|孩子|嬰兒|寶寶|幼兒|兒子|女兒|孫子|孫女|小男生|小女生|小男孩|小女孩|"
+          r"[一二兩三四五\d](個)?(多)?(歲|月)(半)?(大)?)")
+_SWALLOWABLE = (r"(鈕扣電池|水銀電池|電池|硬幣|銅板|磁鐵|磁珠|洗衣球|洗衣膠囊|清潔劑|漂白水|樟腦丸|螺絲|別針|"
+                r"迴紋針|彈珠|安眠藥|降血壓藥|(大人|阿嬤|阿公|奶奶|爺爺|爸爸|媽媽|我)的(藥|藥丸)|整(罐|瓶|盒|排)(的)?藥)")
+_SMALL_EN = (r"\b(child|kid|baby|toddler|infant|little (one|boy|girl|kid)|small (boy|girl|child|kid)|son|"
+             r"daughter|grandson|granddaughter|(\d+|one|two|three|four|five)[- ](year|month)s?[- ]old)\b(?!['’])")
+_SWALLOWABLE_EN = (r"(button |coin |watch |lithium |small )?(batter(y|ies)|coins?|magnets?|pills|tablets|"
+                   r"medicine|bleach|detergent|laundry (pod|capsule)s?|dishwasher (tablet|pod)s?|drain cleaner|"
+                   r"rat poison|mothballs?|screws?|safety pins?|marbles?)\b")
+# A young child at the water's edge with no adult, or going into the water.
+_WATERSIDE = (r"(水邊|溪邊|河邊|池邊|湖邊|海邊|岸邊|堤防|河堤|溪裡|河裡|水裡|大排|圳溝|水圳|魚池|池塘|埤塘|"
+              r"游泳池|泳池|消波塊|沙灘|漁港|碼頭)(?!步道|公園|路|自行車道|腳踏車道|旁的路)")
+_UNWATCHED = (r"(自己一個人?|獨自|沒有?大人|找不到大人|不見大人|沒看到大人|沒有?人(在)?(顧|看)|"
+              r"大人[^，。]{0,6}(不在|不見|沒在看)|往水裡[^，。]{0,2}(走|爬|跑|衝)|(走|爬|跑)(進|到|下)水裡)")
+_WATER_EN = (r"\b(river|stream|creek|canal|pond|lake|sea|beach|riverbank|water'?s edge|water|pool|"
+             r"reservoir|harbou?r|pier)\b")
+_UNWATCHED_EN = (r"\b(alone|by (him|her|them)sel(f|ves)|on (his|her|their) own|no (adult|parent|grown-?up)s?|"
+                 r"unattended|nobody (is )?watching)\b")
+# Someone on foot on a freeway, and the confusion that puts an elder there.
+_WALKER = (r"((?<!有)(?<!被)(?<!工)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|老伯|"
+           r"伯伯|婆婆|爺爺|奶奶|小孩|小朋友|孩子|男的|女的|男生|女生|婦人)")
+_FREEWAY = r"(快速道路|快速公路|高速公路|國道(?!客運|巴士|公車)|匝道|交流道|快車道|內側車道|外側車道|中線車道|路肩)"
+_CONFUSED = r"(迷迷糊糊|恍恍惚惚|神智不清|失智|搞不清楚方向)"
+_FREEWAY_EN = (r"\b(freeway|highway|expressway|motorway|interchange|off-?ramp|on-?ramp|fast lane|inner lane|"
+               r"hard shoulder)\b")
 # Signs of danger said in other words: (kind, number, pattern), the first found wins.
 _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
@@ -194,6 +221,15 @@ _CUES: list[tuple[str, str, str]] = [
      r"(swept|washed|carried) (away|downstream))\b|\b(head|arms?) (is |are |keeps? )?(bobbing|going under)\b|"
      rf"{_CHILD_EN}.{{0,40}}\b(in|inside) (a|an|the|this|that) (\w+ ){{0,2}}(car|suv|van)\b.{{0,80}}{_HEAT_EN}|"
      rf"\b(car|suv|van)\b.{{0,30}}{_CHILD_EN}.{{0,60}}{_HEAT_EN}"),
+    # A young child alone at the water's edge or wading in: one slip from drowning.
+    ("water_edge", "119",
+     rf"{_CHILD}[^。]{{0,30}}{_WATERSIDE}[^。]{{0,40}}{_UNWATCHED}|"
+     rf"{_CHILD}[^。]{{0,30}}{_UNWATCHED}[^。]{{0,40}}{_WATERSIDE}|"
+     rf"{_WATERSIDE}[^。]{{0,20}}{_CHILD}[^。]{{0,40}}{_UNWATCHED}|"
+     rf"{_SMALL_EN}[^.]{{0,60}}{_UNWATCHED_EN}[^.]{{0,60}}{_WATER_EN}|"
+     rf"{_SMALL_EN}[^.]{{0,60}}{_WATER_EN}[^.]{{0,60}}{_UNWATCHED_EN}|"
+     rf"{_SMALL_EN}[^.]{{0,40}}\b(wading|walking|heading|toddling|crawling|wandering) (out )?(into|toward|towards) "
+     rf"the (\w+ )?{_WATER_EN}"),
     ("violence", "110",
      r"(拿|用|揮|舉|抓).{0,4}(椅子|棍子|球棒|鐵棍|刀|酒瓶|磚頭|榔頭|鐵鎚|東西|石頭).{0,6}(砸|打|揮|追|丟|敲)|"
      r"(砸|丟|踹)(我|人|他|她)|(臉|頭|身上|手|眼睛).{0,4}(腫|瘀青|都是傷)|不要(再)?打(了|我)|"
@@ -218,7 +254,17 @@ _CUES: list[tuple[str, str, str]] = [
      r"(抓住|拉住|扯住)(她|他|小孩|女生|學生)的?(手|手臂|頭髮)|(往|拉進|拉上|拖進|推進)(車|車子|廂型車)|"
      r"跟(著|在).{0,12}(女生|女孩|小孩|學生|小朋友).{0,20}(抓|拉|拖)|"
      r"\b(tied (up|to)|locked (in|inside) (a|the) (car|room|cage)|grabbed (a|the) (child|girl|boy|kid)|"
-     r"(pulled|dragged|forced) (a|the) (child|girl|boy|kid))\b"),
+     r"(pulled|dragged|forced) (a|the) (child|girl|boy|kid))\b|"
+     # a child seized, or pushed into a vehicle, by someone: an abduction under way
+     r"(?<!我)(?<!我們)(把|將)(她|他|小孩|小朋友|孩子|女生|男生|小女孩|小男孩|小女生|小男生|學生|女兒|兒子|女童|男童)[^，。]{0,4}"
+     r"(塞|推|拉|拖|扛|押|架|硬拉|強拉)(進|上|到|入)[^，。]{0,8}(車|車子|廂型車|麵包車|箱型車|休旅車|轎車|貨車)|"
+     r"擄走|強行帶走|硬抱走|抱了就跑|"
+     r"(小孩|小朋友|孩子|小女孩|小男孩|小女生|小男生|女童|男童|學生)[^，。]{0,4}被[^，。]{0,10}"
+     r"(塞進|推進|拖進|押上|擄走|架走|拉上|拖上)|"
+     r"\b(grabbed|snatched|seized|abducted) (a|the|my|our|this|that|his|her|some) (little |young |small )?"
+     r"(child|girl|boy|kid|toddler|son|daughter|student|schoolgirl|schoolboy)\b(?!['’])|"
+     r"(?<!\bI )(?<!\bwe )\b(shoved|pushed|pulled|dragged|forced|bundled|threw|stuffed|hauled) (a |the )?(him|her|them|little (girl|boy)|"
+     r"child|kid|girl|boy) (in|into|inside) (a|the|his|their|an) (\w+ ){0,2}(van|car|truck|vehicle|suv|minivan)\b"),
     ("medical", "119",
      rf"(叫|喊|搖|拍|敲門).{{0,8}}(都)?(沒有?|不)(反應|回應|醒|聲音|人應)|叫不太?醒|意識(不清|模糊)|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
@@ -235,7 +281,27 @@ _CUES: list[tuple[str, str, str]] = [
      rf"(躺|趴|倒|癱)著(一個|個)?{_WHO}|{_WHO}.{{0,10}}(躺|趴|倒)在.{{0,8}}(車道|匝道|快速道路|高速公路|馬路|路中間)|"
      r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
-     r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b"),
+     r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b|"
+     # a small child who swallowed a battery, a magnet, a coin, grown-ups' pills or a cleaner
+     rf"{_SMALL}[^。]{{0,20}}{_SWALLOWABLE}[^，。沒不差怕免會要]{{0,6}}(吞|吃|喝|嚥)(下去|進去|下肚|掉|了)|"
+     rf"{_SMALL}[^，。]{{0,12}}(吞|吃|喝|嚥|誤食|誤吞)(了|下|進|到)?(去)?[^，。]{{0,8}}{_SWALLOWABLE}|誤(食|吞|喝)|"
+     rf"{_SMALL_EN}[^.]{{0,40}}\b(swallowed|swallowing|ate|eaten|drank|drunk|chewed|got into) (\w+ ){{0,3}}"
+     rf"{_SWALLOWABLE_EN}|{_SMALL_EN}.{{0,60}}\b(batter(y|ies)|coins?|magnets?|pills|tablets)\b[^.]{{0,40}}"
+     r"\b(swallowed|ate|eaten) (it|them|one|some)\b|"
+     # heavy bleeding: blood spurting or not stopping, cloths soaked through, a part cut off,
+     # a power tool or a machine that cut or caught someone
+     r"血[^，。]{0,4}(一直|狂|不停|用)?(噴|湧|冒)(出來|出|個不停)?|血[^，。]{0,2}(止不住|止不了|停不下來|流個?不停)|"
+     r"(止不住|止不了|停不了)[^，。]{0,2}血|(毛巾|衣服|紗布|布|繃帶)[^，。]{0,6}(都)?(染紅|全紅|紅透|吸滿血|被血)(?!色)|"
+     r"(紗布|繃帶)[^，。]{0,4}(都)?濕透|"
+     r"(手指|指頭|手掌|手臂|手腕|腳趾|腳掌|小腿|大腿)[^，。]{0,6}(被)?(切斷|截斷|削掉|切掉|壓斷|鋸斷|捲進去|絞進去)|"
+     r"(被|讓)(電鋸|圓鋸|鏈鋸|鋸子|砂輪機|切割機|割草機|絞肉機|機器|機台|電鑽)[^，。]{0,6}(割|切|鋸|捲|削|劃|絞)(到|傷|斷|進)|"
+     r"\bblood (is |was |keeps? )?(spraying|spurting|pouring|gushing|squirting|pumping|pooling|everywhere|all over)|"
+     r"\b(towels?|bandages?|gauze|cloth|shirt|rags?|dressing)\b[^.]{0,30}\b(soak\w*|drench\w*|bled|bleeding) "
+     r"(right |straight )?through\b|\b(bled|bleeding|blood) (right |straight )?through\b|"
+     r"\b(soaked|drenched) (in|with) blood\b|"
+     r"\bwon'?t stop bleeding|can'?t stop the blood|\b(cut|sliced|chopped|sawed|sawn|torn|severed) off (his|her|my|their|a) "
+     r"(finger|thumb|hand|toe|foot)|\bdeep (cut|gash|wound|laceration) (on|in|to) (his|her|my|the) (\w+ )?"
+     r"(arm|forearm|leg|hand|head|neck|thigh|finger|wrist)|\blost (a lot of|so much) blood\b"),
     ("followed", "110",
      r"(男的|女的|男子|男人|女人|陌生人|人|傢伙|怪人|機車|車子|車)[^，。]{0,10}(一路|一直)(跟|尾隨)(著|在|到)"
      r"(我|她|他|我們|她們|小孩|我女兒|我兒子)|"
@@ -247,7 +313,14 @@ _CUES: list[tuple[str, str, str]] = [
      r"(走來走去|亂走|遊蕩|徘徊|晃來晃去|走路|逆向走|站著|坐著|蹲著)|"
      r"(他|她|阿公|阿嬤|老人|老先生|老太太|伯伯|阿伯|阿婆)(好像)?(都)?不知道自己在哪(裡)?(?!一?區)|"
      r"\b(walking|wandering|standing) (on|in|along|down) the (highway|expressway|motorway|freeway|"
-     r"carriageway|middle of the road)\b"),
+     r"carriageway|middle of the road)\b|"
+     # on foot on a freeway, the verb said first (走在內側車道), the freeway first, or an elder
+     # who seems confused there
+     rf"{_WALKER}[^，。]{{0,12}}(走|站|坐|蹲|晃|徘徊|遊蕩|穿越|橫越)(在|到|進|上|過)?[^，。]{{0,6}}{_FREEWAY}|"
+     rf"{_FREEWAY}[^。]{{0,30}}有(一)?(個|位)?(老)?{_WALKER}[^，。]{{0,12}}(在)?(走|亂走|遊蕩|徘徊|晃|站|穿越|橫越)|"
+     rf"{_CONFUSED}[^。]{{0,30}}{_FREEWAY}|{_FREEWAY}[^。]{{0,40}}{_CONFUSED}|"
+     rf"{_PERSON_EN}[^.]{{0,40}}\b(walking|wandering|shuffling|strolling|standing|on foot)\b[^.]{{0,40}}{_FREEWAY_EN}|"
+     rf"{_FREEWAY_EN}[^.]{{0,60}}{_PERSON_EN}[^.]{{0,30}}\b(walking|wandering|shuffling|on foot|standing)\b"),
     ("intruder", "110",
      r"(轉|扭|拉|試|開).{0,4}門把|撬.{0,8}(門|鎖|窗)|(剪|鋸|切)(斷|開).{0,4}(鐵窗|門鎖|鎖頭|鐵門)|(爬|翻)(進|過|上).{0,4}(窗|牆|陽台)|"
      r"一間一間.{0,8}(門|開|看)|不敢開門|躲(在)?(家裡|房間|廁所|浴室|衣櫃).{0,8}(不敢|怕)|"
@@ -297,7 +370,14 @@ _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但�
                              r"說(只是|沒事|沒有危險|是正常)|只是.{0,8}(蒸氣|水氣|霧氣|水霧|灰塵)|"
                              r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
                              r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
-                             r"\b(turned out|thought it was|they said it'?s (normal|fine))\b",
+                             r"\b(turned out|thought it was|they said it'?s (normal|fine))\b|"
+                             # a burning smell of the caller's own cooking, already aired out
+                             r"是(我|我們|我媽|我爸|家人|家裡|自己)[^，。]{0,6}(煮|烤|炒|燉|煎|燒開水|熱)|"
+                             r"(煮|烤|炒|燉|煎|熱)[^，。]{0,6}(燒乾|燒焦|煮焦|烤焦|煎焦|乾掉)|"
+                             r"(已經|都)(散掉|散了|散去|退了|沒味道)|(打開|開窗)[^，。]{0,6}(散|通風)|沒事(了|啦)|"
+                             r"\b(aired (it )?out|it'?s (all )?(gone|fine|okay|ok) now|all (fine|good|clear) now|"
+                             r"i (burn(t|ed)|scorched|overcooked) (the|my|some|our)|"
+                             r"was (just )?(my|our) (cooking|toast|dinner|rice|soup|pan|pot))\b",
                              re.IGNORECASE)
 _AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有火|聞到)|"
                     r"\b(smok\w*|burn\w*|flames?)\b.{0,30}\b(again|still)\b|"
@@ -318,9 +398,15 @@ _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|�
 _FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
 _CLAUSE = re.compile(r"[，,。.！!？?；;]")
 _FIRE_KINDS = {"fire", "gas"}
+_HAZARD_KINDS = _FIRE_KINDS | {"co", "electric", "medical", "trapped", "fall", "water_edge",
+                               "pedestrian"}
 
 # Said just before the match, these turn it around: 沒有人受傷, no one is hurt, 不是火災.
 _NEGATION_ZH = re.compile(r"(沒有人|沒人|沒有|沒|不是|無|未|不會|並沒有|不要|以免|怕會|預防|避免|差點|差一點|險些)[^，,。！？!?]{0,3}$")
+# Named as what might happen one day (萬一哪天火災, if there's ever a fire): no danger now.
+_HYPOTHETICAL_ZH = re.compile(r"(萬一|假如|假設|要是|一旦|哪天|如果(哪天|有一天|發生|真的))[^，,。！？!?]{0,4}$")
+_HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the event of|should there (ever )?be)\b"
+                              r"[\w' ]{0,20}$", re.IGNORECASE)
 _NEGATION_EN = re.compile(r"\b(no one|nobody|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
@@ -371,6 +457,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     if kind.startswith("suicide"):
         return False  # said at any time, a wish to die is answered with 1925
+    # 萬一哪天火災: a hazard one day, not now (a threat said with 要是 stays a threat)
+    if kind in _HAZARD_KINDS and (_HYPOTHETICAL_ZH.search(before) or (
+            kind in _FIRE_KINDS and _HYPOTHETICAL_EN.search(text[max(0, start - 30):start]))):
+        return True
     sentence_start = max((m.end() for m in re.finditer(r"[。.！!？?]", text[:start])), default=0)
     clause_end = next((m.start() + end for m in _CLAUSE.finditer(text[end:])), len(text))
     clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)

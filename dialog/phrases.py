@@ -183,6 +183,7 @@ _EMERGENCY_WHY = {
         "followed": "有人在跟著您，需要警察馬上保護您；請往有人的地方走，例如便利商店。",
         "pedestrian": "有人在車道上，隨時可能被撞，需要警察馬上處理。",
         "electric": "掉落的電線可能有電，碰到會觸電，請大家遠離，需要消防隊馬上處理。",
+        "water_edge": "小孩獨自在水邊，隨時可能落水，需要消防隊馬上過去；請先把孩子帶離水邊。",
     },
     "en": {
         "fire": "A fire or heavy smoke needs the fire brigade right away. ",
@@ -207,6 +208,8 @@ _EMERGENCY_WHY = {
                       "need to come now. ",
         "electric": "A fallen wire may be live and can electrocute anyone who touches it: keep "
                     "everyone away; the fire brigade needs to come now. ",
+        "water_edge": "A young child alone at the water may fall in at any moment; the fire "
+                      "brigade needs to come now. Please bring the child away from the edge. ",
     },
 }
 

@@ -125,6 +125,20 @@ def test_signs_of_danger_again_in_the_answer_are_a_yes(make: Make) -> None:
     assert m.state.outcome is Outcome.EMERGENCY_REDIRECT
 
 
+def test_a_danger_named_as_what_might_happen_is_a_report(make: Make) -> None:
+    # a fire "one day", a burning smell of one's own cooking already aired out: no danger check
+    replies = talk(make(), "巷子口被攤販的鐵架占住，要是哪天發生火災消防車根本進不來")
+    assert replies[0].emergency is None and "119" not in replies[0].text
+    m = make()
+    replies = talk(m, "剛剛廚房有燒焦味，是我媽煎魚煎焦了，開窗通風後就好了，我要報路燈不亮")
+    assert "119" not in replies[0].text and m.state.category == "streetlight"
+
+
+def test_an_elder_who_asks_for_someone_to_talk_to_is_handed_off(make: Make) -> None:
+    reply = talk(make(), "機器講的我都聽無，你幫我換一位小姐來跟我說")[0]
+    assert reply.handoff is not None and reply.handoff.reason is EscalationReason.CALLER_REQUEST
+
+
 def test_an_english_address_reaches_the_case_written_the_taiwanese_way(make: Make) -> None:
     m = make()
     replies = talk(m, "The streetlight outside No. 8, Lane 20, Section 4 of Wenxin Road is out",

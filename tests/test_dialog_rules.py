@@ -112,6 +112,15 @@ def test_categories(text: str, category: str) -> None:
     ("貨車撞到路邊的護欄，整段都變形了", "road_damage"),
     # a parked car named only as where an animal hides
     ("A puppy with a hurt paw is curled up behind a parked van on my street", "animal"),
+    # a television, films or games turned right up late at night
+    ("The people upstairs play video games with the volume all the way up till 3 in the morning",
+     "noise"),
+    ("My neighbour's TV is so loud every night, I can hear every word", "noise"),
+    ("樓上每天半夜兩點還在看電影，音量開到最大", "noise"),
+    # the way out named first, then the car blocking it; a car that cannot get out
+    ("我們店的出入口被一台貨車堵住，貨都進不來", "illegal_parking"),
+    ("家門口被機車擋死了，我機車牽不出來", "illegal_parking"),
+    ("My driveway has been blocked by a silver sedan since this morning", "illegal_parking"),
 ])
 def test_categories_by_class(text: str, category: str | None) -> None:
     assert best_category(text)[0] == category
@@ -176,6 +185,12 @@ def test_yes_no(text: str, yes: bool, no: bool) -> None:
 def test_human_and_sensitive() -> None:
     assert find_intents("我不要跟機器講話，幫我轉真人").human
     assert find_intents("Can I speak to a real person").human
+    # a person asked for by any name, fetched or swapped in to talk
+    assert find_intents("換一個人來跟我講啦").human
+    assert find_intents("你叫一位服務人員來聽電話").human
+    assert find_intents("Just get me a real person please").human
+    assert not find_intents("路燈壞了，可以找人來修嗎").human
+    assert not find_intents("我找人來看過了，還是漏水").human
     assert find_intents("區公所的承辦人態度很差").sensitive
     assert not find_intents("公車司機態度很差").sensitive  # that is a bus complaint
     assert find_intents("清潔隊員跟我收錢才肯把垃圾載走").sensitive

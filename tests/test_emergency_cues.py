@@ -74,6 +74,35 @@ from dialog.emergency import detect
     ("木炭我都買好了，反正我也累了", "1925"),
     ("I left notes for my parents on the desk. I'm so tired, I'm on the bridge now.", "1925"),
     ("過完今晚我就不會再拖累家人了", "1925"),
+    # a small child who swallowed a battery, a magnet, a coin, grown-ups' pills or a cleaner
+    ("我女兒才兩歲，她把一顆磁鐵吞進去了", "119"),
+    ("小朋友誤吞了一枚十元硬幣，現在說喉嚨痛", "119"),
+    ("我孫子三歲，把阿嬤的藥整排吃下去了", "119"),
+    ("My two-year-old just swallowed a coin battery from the kitchen scale", "119"),
+    ("Our toddler got into the dishwasher pods and chewed one", "119"),
+    ("My son found some magnets on the table and I think he swallowed them", "119"),
+    # a young child alone at the water's edge, or wading in
+    ("河堤下面有個小男孩獨自在溪邊玩水，看不到家長", "119"),
+    ("魚池旁邊有個小朋友，沒大人在顧，一直往水裡爬", "119"),
+    ("There's a little boy by himself at the edge of the river, no parents around", "119"),
+    ("A toddler is wading into the pond at the park and nobody is watching him", "119"),
+    # someone on foot on a freeway, the verb or the freeway said first, or confused there
+    ("中山高速公路的路肩上有個阿伯在走，車子一台一台衝過去", "110"),
+    ("快速道路上有一位老先生在橫越，好像失智", "110"),
+    ("有個婆婆站在匝道中間，看起來恍恍惚惚的", "110"),
+    ("There is an elderly woman on foot in the fast lane of the freeway", "110"),
+    ("On the highway near the off-ramp a confused old man is wandering between cars", "110"),
+    # heavy bleeding from a tool or a machine: spurting, not stopping, soaked through, cut off
+    ("我爸在工廠被切割機切到手臂，血一直噴出來", "119"),
+    ("師傅的手指被電鋸鋸斷了", "119"),
+    ("他的腿被割草機劃到，血止不住，毛巾都染紅了", "119"),
+    ("My neighbour cut his hand on a grinder and the blood is pouring out", "119"),
+    ("My dad cut off his finger with the table saw", "119"),
+    # a child seized, or forced into a vehicle, by someone
+    ("有個男的把一個小女孩拉上一台黑色麵包車就開走了", "110"),
+    ("公園那邊有人把小朋友硬塞進轎車裡", "110"),
+    ("Someone snatched a little boy from the playground and ran to a car", "110"),
+    ("Two men dragged a kid into a grey minivan outside the mall", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -108,9 +137,30 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "我在家裡翻東西找收據",                                # the caller searching
     "樹葉都掉到水溝裡了",                                  # things in a drain, nobody in it
     "My phone fell into the canal by the night market",
+    "我兒子電池沒電了，遙控器要換",                        # a flat battery, nothing swallowed
+    "我的遙控器電池吃電很快",
+    "小朋友在溪邊玩，爸媽都在旁邊看著",                    # the parents are there
+    "河邊步道的路燈不亮，晚上小孩自己一個人走回家很暗",    # a riverside path's lamp
+    "國道客運都不準時，我站在站牌等了很久",                # a coach company, not the freeway
+    "工人站在路肩旁邊施工，沒有擺三角錐",                  # road works
+    "下大雨衣服都濕透了，這條路都沒有騎樓",                # soaked by rain
+    "Water has been soaking right through the wall from the neighbour's pipe",
+    "I pushed her into the car and drove to school, now the bus stop is blocked",
+    "手機訊號一直被切斷，基地台是不是壞了",
+    # a fire named as what might happen one day; a burning smell of one's own cooking, aired out
+    "萬一哪天失火，這條巷子消防車根本進不來",
+    "If there's ever a fire, the fire truck can't get through this alley",
+    "燒焦味是我在烤吐司烤焦了，現在沒事了，我要報路燈",
+    "I burnt the rice earlier and the smell's all gone now, but the streetlight outside is out",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None
+
+
+def test_a_threat_said_with_if_stays_a_threat() -> None:
+    # 萬一/要是 set a hazard aside as "one day", never a threat of violence
+    found = detect("他說要是我敢報警，就要殺我全家")
+    assert found is not None and found.number == "110"
 
 
 def test_signs_stay_possible_and_a_child_in_a_car_is_certain() -> None:

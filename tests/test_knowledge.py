@@ -31,6 +31,9 @@ def test_shipped_entries_are_many_sourced_and_traditional(kb: KnowledgeBase) -> 
     ("大型垃圾要怎麼預約來收？", "bulky-waste-pickup"),
     ("我的車被拖吊了，要去哪裡領回來？", "towed-vehicle"),
     ("How do I pay the roadside parking fee?", "roadside-parking-payment"),
+    # discoloured or dirty tap water is the water company's too (1910)
+    ("我們大樓的自來水有一股怪味，要找誰", "water-outage"),
+    ("The water from the kitchen tap looks dirty, who handles that?", "water-outage"),
 ])
 def test_answers(kb: KnowledgeBase, question: str, entry: str) -> None:
     hit = kb.answer(question)

@@ -34,6 +34,11 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?(面|邊)?.{0,3}停(?!電)", 3),
         (r"(公車|客運|巴士|救護車|消防車|垃圾車).{0,4}(都)?(沒辦法|無法|不能|開不)(靠站|進站|進來|過|通過|轉彎)", 2),
         (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
+        # the way out named first, then the car in it (車庫門口被一台車擋住); a car that cannot get out
+        (r"(車庫|車道|出入口|大門|家門口|門口|出口)[^，。]{0,4}被[^，。]{0,10}(車|轎車|機車|貨車|卡車|休旅車)(子)?"
+         r"[^，。]{0,4}(擋住|堵住|擋到|堵到|卡住|占住|佔住|堵死|擋死)", 3),
+        (r"(車|車子|機車)[^，。]{0,2}(開|騎|牽|倒)不出(去|來)|\b(driveway|garage|gate|exit|entrance)\b[^.]{0,20}"
+         r"\b(blocked|obstructed) by (a|an|some|someone'?s|their|his|her) ", 2),
         (r"(車|汽車|機車|貨車|卡車|砂石車|遊覽車).{0,8}(停|放).{0,6}(好幾|整天|幾天|很久|沒動|不走|不動)", 3),
         (r"(車|汽車|機車|貨車|卡車|砂石車).{0,8}停", 1),
         (r"illegal(ly)? park|double[- ]park|park(ed|ing) (car|vehicle|truck)|"
@@ -52,6 +57,15 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
         (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker|jackhammer\w*|pile[- ]driv\w*", 3),
+        # a television, films or games turned right up, late into the night
+        (r"\b(full|max(imum)?|top) volume\b|\bvolume (all the way |right )?up\b|\bturn(s|ed|ing)? (it|the volume|the tv|"
+         r"the television|the music|the bass) (all the way |right )?up\b|\bblast(s|ed|ing)? (\w+ ){0,2}(music|tv|television|"
+         r"movies?|films?|games?|speakers?|bass)\b|\b(tv|television|movies?|films?|games?|speakers?|subwoofer|bass)\b "
+         r"(is |are |so |too |really |always )*(loud|blaring|booming|thumping)\b", 3),
+        (r"\b(until|till|'?til|past) ([1-5]|one|two|three|four|five)( ?(a\.? ?m\.?|am|o'?clock)| in the morning)", 2),
+        (r"(電視|電影|音樂|遊戲|電玩|喇叭)[^，。]{0,6}(開|轉|放)?(很大聲|超大聲|好大聲|最大聲|開很大|開超大)|"
+         r"音量[^，。]{0,4}(開到最大|最大|很大|超大|開很大)|開到最大聲", 3),
+        (r"(半夜|凌晨)[^，。]{0,4}([一二兩三四五]|[1-5])點(多)?(還|都)", 2),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
         (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
          r"(hours?|all (day|morning|night))|\b(bangs|booming|explosions)\b", 2),

@@ -11,8 +11,13 @@ _HUMAN = re.compile(
     r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
     r"(承辦人|主管|長官|負責人|專人|真的人).{0,6}(來聽|聽電話|接電話|出來講|跟我講)|"
     r"叫(一個|個)?(人|真人|專人|小姐|先生)(來)?(跟我|和我)(講|說)|找(一個|個)?人來(跟我)?(講|說)|"
+    # a person asked for by any name (小姐, 先生, 服務人員), fetched or swapped in to talk
+    r"(找|叫|換|轉)(一個|個|一位|位)?(真人|小姐|先生|專人|專員|服務人員|接線生|客服|承辦人員?|人)來?"
+    r"(跟我|和我|給我)?(講|說|談|聽電話|接電話|接聽)|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
-    r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b",
+    r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b|"
+    r"\b(get|find|give|put) me (through to )?(someone|somebody|a (real |live |actual )?(person|human|lady|woman|man|"
+    r"operator))\b|\b(speak|talk) (to|with) (a|an actual) (lady|woman|man|human being)\b",
     re.IGNORECASE)
 _SENSITIVE = re.compile(
     r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
