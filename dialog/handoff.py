@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,10 +43,11 @@ class Handoff:
                 "suggestions": [str(s) for s in self.suggestions]}
 
 
-def summarise(reason: EscalationReason, fields: dict[str, Any],
+def summarise(reason: EscalationReason | None, fields: Mapping[str, Any],
               caller_lines: list[str]) -> str:
-    """A short zh-TW summary an agent can read in two seconds."""
-    parts = [_REASON_ZH[reason]]
+    """A short zh-TW summary an agent can read in two seconds: why it came to a person (when
+    it was handed over), what, where, and the problem in the caller's words."""
+    parts = [_REASON_ZH[reason]] if reason is not None else []
     category = fields.get("category")
     if category:
         parts.append(f"反映{category_name(category, 'zh')}")

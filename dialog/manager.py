@@ -168,6 +168,9 @@ class DialogManager:
         self._log(who, text)
         if who == "caller":
             st = self.state
+            danger = detect(text)
+            if danger is not None and danger.kind not in st.cleared:
+                st.alert = danger.number
             if st.category is None:  # rules only: the form is a draft the agent corrects
                 category, _conf, score = best_category(text)
                 if category and score >= 2:

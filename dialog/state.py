@@ -73,6 +73,9 @@ class CallState:
     # filled in without the caller's yes
     caller_number: str | None = None
     agents_busy: bool = False  # agent-first: nobody answered in time, the bot took the call
+    # danger heard in the caller's words while a person has the call: shown to them at once
+    # (the emergency number it calls for); the person decides, the bot redirects no one
+    alert: str | None = None
     acknowledged: bool = False  # agent-first: the caller was told once their words are noted
 
     @property
@@ -105,7 +108,8 @@ class CallState:
         return StateSnapshot(
             call_id=self.call_id, lang=self.lang, stage=self.stage, outcome=self.outcome,
             emergency=self.emergency, handoff=self.handoff, case=self.case,
-            fields=MappingProxyType(self.fields()), transcript=tuple(self.transcript))
+            fields=MappingProxyType(self.fields()), transcript=tuple(self.transcript),
+            alert=self.alert)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class StateSnapshot:
     case: Case | None
     fields: Mapping[str, Any]
     transcript: tuple[TranscriptLine, ...]
+    alert: str | None = None
 
     @property
     def case_number(self) -> str | None:

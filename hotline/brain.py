@@ -29,11 +29,13 @@ class DialogBrain:
     """
 
     def __init__(self, manager: DialogManager, recording: bool = False,
-                 keypad: bool = False, agent_first: bool = False) -> None:
+                 keypad: bool = False, agent_first: bool = False,
+                 listen_only: bool = False) -> None:
         self.manager = manager
         self.recording = recording  # the call's audio is kept: the greeting says so
         self.keypad = keypad  # the caller has keys (a phone): the greeting says which
         self.agent_first = agent_first  # an agent answers; the bot only listens meanwhile
+        self.listen_only = listen_only  # a tapped call: the bot never says anything
         self.lock = threading.Lock()
         # Set when a person has the call: caller lines are recorded, the bot says nothing.
         self.with_agent: Callable[[str], None] | None = None
@@ -49,6 +51,8 @@ class DialogBrain:
         self.snapshot = self.manager.state.snapshot()
 
     def greet(self) -> BotTurn:
+        if self.listen_only:  # the agent greets the caller on their own phone
+            return BotTurn((), "zh")
         with self.lock:
             return self._turn(self.manager.start(recording=self.recording,
                                                  keypad=self.keypad,

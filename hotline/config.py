@@ -12,7 +12,7 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -41,6 +41,11 @@ def _default_data() -> Path:
 
 class ConfigError(ValueError):
     """The configuration is invalid; the message names each bad field and its env var."""
+
+
+def _loopback(description: str) -> Any:
+    """A list of CIDRs that allows only this machine unless set."""
+    return Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"], description=description)
 
 
 class Settings(BaseSettings):
@@ -105,10 +110,9 @@ class Settings(BaseSettings):
     sip_listen: str | None = Field(
         None, description="host:port of the phone line (SIP over UDP and TCP); unset = off, "
                           "e.g. 127.0.0.1:5060")
-    sip_allow: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["127.0.0.0/8", "::1/128"],
-        description="CIDRs (comma-separated) that may call the phone line (the PBX, the "
-                    "trunk); others get 403")
+    sip_allow: Annotated[list[str], NoDecode] = _loopback(
+        "CIDRs (comma-separated) that may call the phone line (the PBX, the trunk); others "
+        "get 403")
     rtp_ports: str = Field(
         "40000-40999", pattern=r"^\d{1,5}-\d{1,5}$",
         description="UDP port range for the phone calls' audio (RTP, two ports a call)")
@@ -127,6 +131,15 @@ class Settings(BaseSettings):
     sip_password: SecretStr = Field(
         SecretStr(""), description="the extension's password (digest auth), from the "
                                    "environment")
+    audiosocket_listen: str | None = Field(
+        None, description="host:port for the PBX's AudioSocket copies of calls agents answer "
+                          "on desk phones (listen-only assist); unset = off")
+    tap_allow: Annotated[list[str], NoDecode] = _loopback(
+        "CIDRs (comma-separated) of the PBX that may send AudioSocket copies and name their "
+        "agents")
+    tap_token: SecretStr = Field(
+        SecretStr(""), description="the PBX's Bearer token for POST /api/taps/{uuid} "
+                                   "(needed when audiosocket_listen is set)")
     ice_servers: list[str] = Field(
         default_factory=list, description="STUN/TURN URLs; empty = host candidates only")
     llm_threads: int = Field(
@@ -145,14 +158,14 @@ class Settings(BaseSettings):
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("trusted_proxies", "sip_allow", mode="before")
+    @field_validator("trusted_proxies", "sip_allow", "tap_allow", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):  # HOTLINE_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("trusted_proxies", "sip_allow")
+    @field_validator("trusted_proxies", "sip_allow", "tap_allow")
     @classmethod
     def _cidrs(cls, value: list[str]) -> list[str]:
         try:
@@ -160,7 +173,7 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"not an address or CIDR network: {exc}") from exc
 
-    @field_validator("sip_listen", "sip_registrar")
+    @field_validator("sip_listen", "sip_registrar", "audiosocket_listen")
     @classmethod
     def _host_port(cls, value: str | None) -> str | None:
         if value:
@@ -168,6 +181,13 @@ class Settings(BaseSettings):
             if not host or not port.isdigit() or not 0 < int(port) < 65536:
                 raise ValueError("expected host:port, e.g. 127.0.0.1:5060")
         return value
+
+    @model_validator(mode="after")
+    def _tap_token(self) -> Settings:
+        if self.audiosocket_listen and len(self.tap_token.get_secret_value()) < 16:
+            raise ValueError("tap_token: set HOTLINE_TAP_TOKEN (16+ characters) for the PBX "
+                             "when audiosocket_listen is on")
+        return self
 
     @field_validator("bot_hours")
     @classmethod

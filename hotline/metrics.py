@@ -23,7 +23,8 @@ class ServiceMetrics:
         self.longest_wait = Gauge("hotline_queue_longest_wait_seconds",
                                   "the longest wait in the queue now", registry=registry)
         self.calls_ended = Counter("hotline_calls_ended",
-                                   "ended calls by outcome, handler and channel (webrtc, sip)",
+                                   "ended calls by outcome, handler and channel "
+                                   "(webrtc, sip, audiosocket)",
                                    ["outcome", "handled_by", "channel"], registry=registry)
         self.voice_to_voice = Histogram(
             "hotline_voice_to_voice_seconds", "caller stops speaking → the answer's first audio",

@@ -28,7 +28,7 @@ ERRORS: dict[int, str] = {
     400: "malformed input: not JSON, not an object, a missing or wrong field, a bad SDP offer",
     401: "no valid credentials",
     403: f"the {CSRF_HEADER} header is missing or wrong, or the role does not allow it",
-    404: "no such call (or the lines are not open yet)",
+    404: "no such call or agent (or the lines are not open yet, or the feature is off)",
     408: "the request body did not arrive in time",
     409: "the call is not in a state that allows it",
     413: "the request body is too large",
@@ -143,7 +143,8 @@ def _schemas() -> dict[str, Schema]:
         }),
         "QueueEntry": _obj(list(queue_entry), queue_entry),
         "CallView": _obj([*queue_entry, "state", "seconds", "transcript", "suggestions",
-                          "case_number"], {
+                          "case_number", "alert"], {
+            "alert": _nullable(text),
             **queue_entry,
             "state": {"type": "string", "enum": CALL_STATES}, "seconds": seconds,
             "transcript": {"type": "array", "items": line},
@@ -170,6 +171,10 @@ def _schemas() -> dict[str, Schema]:
             "queue": {"type": "array", "items": _ref("QueueEntry")},
             "mine": {"type": "array", "items": _ref("CallView")},
             "overview": _ref("Overview"),
+        }),
+        "TapAgent": _obj(["agent"], {
+            "agent": {"type": "string", "minLength": 1, "maxLength": 64},
+            "caller_id": _nullable({"type": "string", "pattern": "^\\+?[0-9]{3,20}$"}),
         }),
         "CaseForm": _obj(["category"], {
             "category": {"type": "string", "enum": list(CATEGORIES)},
@@ -267,6 +272,20 @@ def _paths() -> dict[str, Schema]:
             "parameters": [CALL_ID], "security": AGENT_WRITE,
             "responses": _responses(_json(_obj(["state"], {"state": {
                 "type": "string", "enum": CALL_STATES}}), "ended"), 401, 403, 404, 409)}},
+        "/api/taps/{uuid}": {"post": {
+            "summary": "the PBX names the agent of a call it copies over AudioSocket "
+                       "(JSON or a form, as Asterisk's CURL() posts)",
+            "parameters": [{"name": "uuid", "in": "path", "required": True,
+                            "description": "the AudioSocket UUID of the call",
+                            "schema": {"type": "string", "format": "uuid"}}],
+            "security": [{"pbxToken": []}],
+            "requestBody": {"required": True, "description": "at most 4096 bytes", "content": {
+                "application/json": {"schema": _ref("TapAgent")},
+                "application/x-www-form-urlencoded": {"schema": _ref("TapAgent")}}},
+            "responses": _responses(_json(_obj(["uuid", "agent", "call_id"], {
+                "uuid": {"type": "string"}, "agent": {"type": "string"},
+                "call_id": _nullable({"type": "string"})}), "named"),
+                *BODY_ERRORS, 401, 403, 404)}},
     }
 
 
@@ -286,6 +305,8 @@ def document() -> Schema:
                               "description": "the token POST /api/calls answered"},
                 "agentSession": {"type": "apiKey", "in": "cookie", "name": COOKIE,
                                  "description": "set by POST /api/agent/login"},
+                "pbxToken": {"type": "http", "scheme": "bearer",
+                             "description": "HOTLINE_TAP_TOKEN, the PBX's"},
                 "csrfToken": {"type": "apiKey", "in": "header", "name": CSRF_HEADER,
                               "description": "the session's csrf, on every state change"},
             },

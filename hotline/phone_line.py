@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import re
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from aiosipua.sdp import SdpMessage
 from aiosipua.sdp_negotiate import SdpNegotiationError, negotiate_sdp
 
 from hotline.calls import Call, CallService
-from hotline.desk.auth import RateLimiter
+from hotline.desk.auth import RateLimiter, address_within, parse_networks
 from voice.channels.base import Remote
 from voice.channels.sip import SipChannel
 from voice.channels.sip_stack import Garbage, LineTcpTransport, LineUAS, LineUdpTransport
@@ -112,7 +111,7 @@ class PhoneLine:
     settings: PhoneLineSettings = field(default_factory=PhoneLineSettings)
 
     def __post_init__(self) -> None:
-        self.networks = [ipaddress.ip_network(n, strict=False) for n in self.settings.allow]
+        self.networks = list(parse_networks(self.settings.allow))
         self.rate = RateLimiter(self.settings.calls_per_minute_per_source, 60.0)
         self.ports = PortAllocator(self.settings.rtp_ports)
         self.garbage = Garbage()
@@ -189,11 +188,7 @@ class PhoneLine:
     # ---- admission ------------------------------------------------------------------------
 
     def allowed(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in net for net in self.networks)
+        return address_within(address, self.networks)
 
     def admit(self, request: SipRequest, addr: tuple[str, int]) -> tuple[int, str] | None:
         """Why ``request`` from ``addr`` is refused (status, reason), or None."""

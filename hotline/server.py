@@ -29,6 +29,8 @@ from hotline.records import CallRecords
 from hotline.retention import daily_purge
 from hotline.runtime import Runtime, speech_stack
 from hotline.sse import STREAMS, StreamSlots
+from hotline.tap_api import TAPS, name_agent
+from hotline.taps import TapLine, TapSettings
 from models.store import ModelError
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     add_routes(app, AgentDesk(
         accounts, Sessions(accounts), RateLimiter(settings.login_attempts_per_minute, 60.0),
         CallRecords(engine), settings.secure_cookies, app[CALLS]))
+    app[TAPS] = {"token": settings.tap_token.get_secret_value(), "accounts": accounts}
+    app.router.add_post("/api/taps/{uuid}", name_agent)
     if settings.purge_daily:
         app.cleanup_ctx.append(daily_purge(settings))
     if settings.load_models:
@@ -108,6 +112,9 @@ async def _load_models(app: web.Application) -> AsyncIterator[None]:
     phone = app[CALLS].get("phone")
     if phone is not None:
         await phone.stop()
+    taps = app[TAPS].get("line")
+    if taps is not None:
+        await taps.stop()
 
 
 async def _start_calls(app: web.Application) -> None:
@@ -131,6 +138,12 @@ async def _start_calls(app: web.Application) -> None:
     app[CALLS]["service"] = service
     if settings.sip_listen:
         app[CALLS]["phone"] = await open_phone_line(service, settings)
+    listen = _host_port(settings.audiosocket_listen)
+    if listen is not None:
+        taps = TapLine(service, TapSettings(listen[0], listen[1], tuple(settings.tap_allow),
+                                            max_connections=4 * settings.max_calls))
+        await taps.start()
+        app[TAPS]["line"] = taps
     app[LINES_OPEN].set()
     log.info("lines open (%s)", stack.factory.mode)
 

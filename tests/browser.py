@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from playwright.async_api import Browser, Playwright
+from playwright.async_api import Browser, Page, Playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -17,3 +17,14 @@ async def chromium(pw: Playwright, mic: Path) -> Browser:
         "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={mic}", "--autoplay-policy=no-user-gesture-required",
     ])
+
+
+async def console(browser: Browser, url: str, name: str, password: str) -> Page:
+    """The agent console at ``url``, logged in as ``name``, on a 1366×768 screen."""
+    page = await browser.new_page(viewport={"width": 1366, "height": 768})
+    await page.goto(url)
+    await page.fill("#name", name)
+    await page.fill("#password", password)
+    await page.click("#login button[type=submit]")
+    await page.wait_for_function("window.agentConsole.loggedIn", timeout=10_000)
+    return page

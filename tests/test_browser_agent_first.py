@@ -23,7 +23,7 @@ from hotline.desk.accounts import Accounts
 from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app
-from tests.browser import chromium
+from tests.browser import chromium, console
 from tests.test_agent_call_webrtc import record_levels, silence
 from voice.audio import read_audio, write_wav
 
@@ -50,12 +50,7 @@ async def test_an_agent_first_call_is_queued_at_once_drafted_and_filed_by_the_ag
             async_playwright() as pw:
         await asyncio.wait_for(app[LINES_OPEN].wait(), 120)
         browser = await chromium(pw, agent_wav)
-        agent = await browser.new_page(viewport={"width": 1366, "height": 768})
-        await agent.goto(str(server.make_url("/agent")))
-        await agent.fill("#name", "alice")
-        await agent.fill("#password", PASSWORD)
-        await agent.click("#login button[type=submit]")
-        await agent.wait_for_function("window.agentConsole.loggedIn", timeout=10_000)
+        agent = await console(browser, str(server.make_url("/agent")), "alice", PASSWORD)
 
         citizen = RTCPeerConnection()
         mic = MediaPlayer(str(caller_wav)).audio

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.async_api import Browser, Dialog, Page, ViewportSize, async_playwright
+from playwright.async_api import Browser, Dialog, Page, async_playwright
 
 from hotline.db import make_engine
 from hotline.records import CallRecords
 from tests.agent_desk import PASSWORD, Desk, waiting_call
-from tests.browser import chromium
+from tests.browser import chromium, console
 from voice.audio import write_wav
 
 pytestmark = pytest.mark.browser
@@ -68,15 +68,8 @@ async def test_supervisor_sees_the_queue_and_the_overview(desk: Desk, tmp_path: 
         await browser.close()
 
 
-async def logged_in(browser: Browser, desk: Desk, name: str = "alice",
-                    viewport: ViewportSize | None = None) -> Page:
-    page = await browser.new_page(viewport=viewport or {"width": 1366, "height": 768})
-    await page.goto(str(desk.client.make_url("/agent")))
-    await page.fill("#name", name)
-    await page.fill("#password", PASSWORD)
-    await page.click("#login button[type=submit]")
-    await page.wait_for_function("window.agentConsole.loggedIn")
-    return page
+async def logged_in(browser: Browser, desk: Desk, name: str = "alice") -> Page:
+    return await console(browser, str(desk.client.make_url("/agent")), name, PASSWORD)
 
 
 async def accepted(page: Page) -> None:

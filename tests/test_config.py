@@ -91,3 +91,15 @@ def test_bad_config_exits_2_with_the_field(
     result = CliRunner().invoke(app, ["config"])
     assert result.exit_code == 2
     assert "HOTLINE_PORT" in result.output
+
+
+def test_desk_phone_assist_needs_the_pbxs_token(clean_env: Path) -> None:
+    with pytest.raises(ConfigError, match="tap_token"):
+        load_settings(audiosocket_listen="127.0.0.1:9092")
+    with pytest.raises(ConfigError, match="tap_token"):
+        load_settings(audiosocket_listen="127.0.0.1:9092", tap_token="short")
+    with pytest.raises(ConfigError, match="audiosocket_listen"):
+        load_settings(audiosocket_listen="9092", tap_token="x" * 16)
+    settings = load_settings(audiosocket_listen="127.0.0.1:9092", tap_token="x" * 16,
+                             tap_allow="10.1.2.3, 192.168.0.0/16")
+    assert settings.tap_allow == ["10.1.2.3/32", "192.168.0.0/16"]

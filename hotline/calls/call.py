@@ -188,10 +188,12 @@ def new_call(call_id: str, token: str, channel: Channel, manager: DialogManager,
              gate: DecodeGate | None = None, asr_executor: Executor | None = None,
              config: PipelineConfig | None = None, recording: bool = False,
              lossless: bool = False, pipeline_type: type[CallPipeline] = CallPipeline,
-             keypad: bool = False, agent_first: bool = False) -> Call:
+             keypad: bool = False, agent_first: bool = False,
+             listen_only: bool = False) -> Call:
     """A call on ``channel`` with its own dialog and pipeline (not started)."""
     clock = clock or WallClock()
-    brain = DialogBrain(manager, recording=recording, keypad=keypad, agent_first=agent_first)
+    brain = DialogBrain(manager, recording=recording, keypad=keypad, agent_first=agent_first,
+                        listen_only=listen_only)
     events: asyncio.Queue[CallEvent] = asyncio.Queue(maxsize=EVENTS_QUEUED)
     pipeline = pipeline_type(brain, asr, voices, channel.out, config or PipelineConfig(),
                              clock=clock, gate=gate, asr_executor=asr_executor, events=events)

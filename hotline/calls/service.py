@@ -182,11 +182,19 @@ class CallService:
         call.agent, call.accepted_at, call.waiting_since = agent, time.monotonic(), None
         call.agent_channel = channel
         self.attendant(call).poke()
-        line = AgentLine(call, channel, self.asr, self.gate, self.asr_pool)
-        call.spawn(line.listen(), "agent-rx")
+        self._listen_to_agent(call, channel)
         call.spawn(self._agent_gone(call, channel), "agent-gone")
         call.spawn(self._expect(call, channel.connected, self.agent_left), "agent-connect")
+        self._assist(call)
 
+    def _listen_to_agent(self, call: Call, channel: Channel) -> None:
+        call.agent_channel = channel
+        line = AgentLine(call, channel, self.asr, self.gate, self.asr_pool)
+        call.spawn(line.listen(), "agent-rx")
+
+    def _assist(self, call: Call) -> None:
+        """A person has the call: the bot falls silent; each caller utterance still fills
+        the draft and refreshes the suggestions."""
         def caller_said(_text: str) -> None:  # on a worker thread, after each utterance
             _suggest(call)
             call.suggest_ms.append(round(call.pipeline.since_speech_end() * 1000))
@@ -195,6 +203,28 @@ class CallService:
         call.pipeline.hand_over()
         call.channel.out.clear()
         call.brain.with_agent = caller_said
+
+    # ---- calls on the agents' own phones (listen-only) ---------------------------------------
+
+    def open_tap(self, channel: Channel) -> Call:
+        """A copy of the caller's side of a call an agent answers on a desk phone (through
+        the PBX): transcribed and understood for the agent's draft and suggestions; the AI
+        never speaks on it. The call is the agent's once the PBX names them (``tap_agent``)."""
+        call = self.open(channel, listen_only=True)
+        self._assist(call)
+        return call
+
+    def tap_agent_line(self, call: Call, channel: Channel) -> None:
+        """The agent's side of the tapped call: transcribed into the same call."""
+        if not call.ended:
+            self._listen_to_agent(call, channel)
+
+    def tap_agent(self, call: Call, agent: Agent) -> None:
+        """The PBX said which agent has the tapped call: it shows on their console."""
+        if call.agent is None and not call.ended:
+            call.agent, call.accepted_at = agent, time.monotonic()
+            log.info("tapped call %s is %s's", call.call_id, agent.name)
+            self.notify()
 
     async def _agent_gone(self, call: Call, channel: Channel) -> None:
         await channel.gone.wait()
@@ -283,20 +313,22 @@ class CallService:
                 del self._negotiating[address]
 
     def open(self, channel: Channel, listen: bool = True, keypad: bool = False,
-             clock: Clock | None = None) -> Call:
+             clock: Clock | None = None, listen_only: bool = False) -> Call:
         """A call on a channel that is up: the bot answers it (``listen``), or it only
         hears that the lines are busy. ``keypad``: the caller has keys (a phone), and the
         greeting says which one reaches a person. ``clock``: the call's (the wall's; a
         scripted caller's virtual one)."""
         self._loop = asyncio.get_running_loop()
         call_id = secrets.token_hex(8)
-        recording = self.policy.recordings is not None and listen
+        # (a tapped call is the PBX's to record: no second copy here)
+        recording = self.policy.recordings is not None and listen and not listen_only
         manager = self.factory.new(call_id)
         manager.state.caller_number = channel.remote.caller_id
         call = new_call(call_id, secrets.token_urlsafe(24), channel, manager,
                         self.asr, self.voices, gate=self.gate, asr_executor=self.asr_pool,
                         recording=recording, keypad=keypad,
-                        agent_first=listen and self.policy.agent_first(), clock=clock)
+                        agent_first=listen and not listen_only and self.policy.agent_first(),
+                        clock=clock, listen_only=listen_only)
         call.brain.on_change = self.notify_threadsafe
         if recording and self.policy.recordings is not None:
             call.recorder = CallRecorder(self.policy.recordings, call_id)

@@ -97,6 +97,12 @@ class Accounts:
             rows = session.scalars(select(AgentRow).order_by(AgentRow.name))
             return [(Agent(r.name, Role(r.role)), r.active) for r in rows]
 
+    def get(self, name: str) -> Agent | None:
+        """The active account of that name, or None."""
+        with Session(self.engine) as session:
+            row = session.scalar(select(AgentRow).where(AgentRow.name == name))
+            return Agent(row.name, Role(row.role)) if row is not None and row.active else None
+
     def verify(self, name: str, password: str) -> Agent | None:
         """The account, when the password is right and the account active; else None."""
         signed_in = self.sign_in(name, password)

@@ -145,11 +145,10 @@ async def me(request: web.Request) -> web.Response:
 def queue_entry(call: Call, position: int) -> dict[str, Any]:
     st = call.dialog
     handoff = st.handoff
-    if handoff is not None:
-        summary = handoff.summary
-    else:  # an emergency the bot redirected: what the caller said is the summary
-        lines = st.caller_lines()
-        summary = f"已請來電者撥打{st.emergency}；來電者說：「{lines[-1] if lines else ''}」"
+    # the case so far, as it stands now (not as it was at the hand-over)
+    summary = summarise(handoff.reason if handoff else None, st.fields, st.caller_lines())
+    if handoff is None and st.emergency:  # an emergency the bot redirected
+        summary = f"已請來電者撥打{st.emergency}；{summary}"
     return {
         "call_id": call.call_id, "position": position, "waiting_s": round(call.waited_s()),
         "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
@@ -169,6 +168,8 @@ def call_view(call: Call) -> dict[str, Any]:
         "suggestions": [{"text": s.text, "kb_id": s.kb_id, "title": s.title}
                         for s in call.suggestions],
         "case_number": st.case_number,
+        # danger heard in the caller's words while a person has the call (the number)
+        "alert": st.alert,
     }
 
 

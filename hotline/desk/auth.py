@@ -229,6 +229,16 @@ def _within(ip: IPv4Address | IPv6Address, networks: Iterable[IPNetwork]) -> boo
     return any(ip in network for network in networks)
 
 
+def address_within(address: str, networks: Iterable[IPNetwork]) -> bool:
+    """Whether a peer's address (a bare IP) is in one of ``networks``; anything that is not
+    an address is not."""
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return _within(ip, networks)
+
+
 def same_secret(sent: str, expected: str) -> bool:
     """Constant-time comparison of a header against a secret; a header that is not plain
     ASCII (which compare_digest refuses with TypeError) simply does not match."""

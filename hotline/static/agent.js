@@ -99,6 +99,7 @@ function detailsText(fields) {
 // How the caller came: a phone (with the number the network gave, for a call-back) or the web.
 function lineText(c) {
   if (c.channel === "sip") return `電話來電 ${c.caller_id || "（未顯示號碼）"}`;
+  if (c.channel === "audiosocket") return `桌機通話・AI 旁聽 ${c.caller_id || ""}`;
   return "網路來電";
 }
 
@@ -144,6 +145,12 @@ function render(snap) {
       el("div", { className: "row" },
         el("span", { className: "wait", textContent: `等候 ${minutes(c.waiting_s)}` }), accept));
   }));
+  // A call that became this agent's without an accept here (a desk-phone call the PBX
+  // copies to us): the pane takes it.
+  if (desk.activeId === null && snap.mine.length) {
+    desk.activeId = snap.mine[0].call_id;
+    resetPane();
+  }
   const mine = snap.mine.find((c) => c.call_id === desk.activeId) || null;
   if (mine) renderCall(mine);
   else if (desk.activeId && !desk.wrapUp && desk.call && !snap.starting) startWrapUp();
@@ -155,8 +162,19 @@ function renderCall(call) {
   desk.call = call;
   $("active").hidden = false;
   $("active-line").textContent = lineText(call);
+  // A desk-phone call is the PBX's: ending here only stops the AI listening.
+  if (!desk.wrapUp) {
+    $("end").textContent = call.channel === "audiosocket" ? "停止旁聽 / Stop listening"
+                                                         : "結束通話 / End call";
+  }
+  $("mute").hidden = call.channel === "audiosocket" || desk.wrapUp;
   $("active-lang").textContent = LANGS[call.lang] || call.lang;
   $("active-want").textContent = wantText(call.fields);
+  // Danger in the caller's words: first thing on the pane, at once.
+  $("active-alert").hidden = !call.alert;
+  $("active-alert").textContent = call.alert
+    ? `⚠ 來電內容可能有立即危險：請確認，必要時請民眾撥打 ${call.alert} / Possible danger: consider ${call.alert}`
+    : "";
   $("active-summary").textContent = call.summary;
   startTimer(call.seconds);
   window.agentConsole.transcript = call.transcript;
