@@ -432,6 +432,28 @@ def bench_speech(
     out.print_json(data=figures)
 
 
+@bench_app.command("assist")
+def bench_assist(
+    folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
+    no_llm: NoLLM = False,
+) -> None:
+    """Run each scenario's caller lines as a listen-only call (a desk phone's copy); print
+    how long after each utterance the agent's suggestions refresh, p50/p95, and the ratio to
+    the ASR's time for the same utterances."""
+    from hotline.benches.assist import run_assist_bench
+    from hotline.benches.speech import caller_audio
+
+    paths = sorted(p for f in folder for p in (f.glob("*.json") if f.is_dir() else [f]))
+    if not paths:
+        err.print("no scenario files found")
+        raise typer.Exit(2)
+    speech = _speech_stack(not no_llm)
+    items = [(sc, [caller_audio(t.say, t.wav, p.parent, speech.voices) for t in sc.turns])
+             for p in paths for sc in [Scenario.load(p)]]
+    out.print_json(data=asyncio.run(run_assist_bench(speech.factory, speech.asr,
+                                                     speech.voices, items)))
+
+
 @bench_app.command("phone")
 def bench_phone(
     folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],

@@ -33,6 +33,13 @@ class ServiceMetrics:
             "hotline_agent_suggestions_seconds",
             "caller stops speaking → the agent's suggestions refreshed",
             buckets=(0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0), registry=registry)
+        # the use rate is used / shown: how often a suggested reply helped an agent
+        self.suggestions_shown = Counter(
+            "hotline_agent_suggestions_shown", "suggested replies shown to agents (each "
+            "knowledge entry once per call, counted when the call ends)", registry=registry)
+        self.suggestions_used = Counter(
+            "hotline_agent_suggestions_used", "suggested replies agents used (clicked or "
+            "copied; each entry once per call)", registry=registry)
 
     def scrape(self, runtime: Runtime, service: CallService | None) -> None:
         """Refresh the gauges (on each scrape)."""
@@ -53,3 +60,8 @@ class ServiceMetrics:
             self.voice_to_voice.observe(ms / 1000)
         for ms in call.suggest_ms:
             self.suggestions.observe(ms / 1000)
+        if call.agent is not None:
+            self.suggestions_shown.inc(len(call.suggestions_shown))
+
+    def suggestion_used(self, _call: Call) -> None:
+        self.suggestions_used.inc()

@@ -148,8 +148,7 @@ def _schemas() -> dict[str, Schema]:
             **queue_entry,
             "state": {"type": "string", "enum": CALL_STATES}, "seconds": seconds,
             "transcript": {"type": "array", "items": line},
-            "suggestions": {"type": "array", "items": _obj(["text", "kb_id", "title"], {
-                "text": text, "kb_id": _nullable(text), "title": text})},
+            "suggestions": _ref("Suggestions"),
             "case_number": _nullable(text),
         }),
         "Overview": _obj(["live_calls", "agents", "queue_length", "longest_wait_s",
@@ -172,6 +171,8 @@ def _schemas() -> dict[str, Schema]:
             "mine": {"type": "array", "items": _ref("CallView")},
             "overview": _ref("Overview"),
         }),
+        "Suggestions": {"type": "array", "items": _obj(["text", "kb_id", "title"], {
+            "text": text, "kb_id": _nullable(text), "title": text})},
         "TapAgent": _obj(["agent"], {
             "agent": {"type": "string", "minLength": 1, "maxLength": 64},
             "caller_id": _nullable({"type": "string", "pattern": "^\\+?[0-9]{3,20}$"}),
@@ -272,6 +273,33 @@ def _paths() -> dict[str, Schema]:
             "parameters": [CALL_ID], "security": AGENT_WRITE,
             "responses": _responses(_json(_obj(["state"], {"state": {
                 "type": "string", "enum": CALL_STATES}}), "ended"), 401, 403, 404, 409)}},
+        "/api/agent/calls/{call_id}/category": {"post": {
+            "summary": "the agent chose the form's category: the suggestions follow it",
+            "parameters": [CALL_ID], "security": AGENT_WRITE,
+            "requestBody": _body(_obj(["category"], {
+                "category": {"type": "string", "enum": list(CATEGORIES)}}),
+                f"at most {FORM_BYTES} bytes"),
+            "responses": _responses(_json(_obj(["suggestions"], {
+                "suggestions": _ref("Suggestions")}), "searched again"),
+                *BODY_ERRORS, 401, 403, 404, 409)}},
+        "/api/agent/calls/{call_id}/suggestions/used": {"post": {
+            "summary": "the agent used a suggested reply (kept for the evaluation)",
+            "parameters": [CALL_ID], "security": AGENT_WRITE,
+            "requestBody": _body(_obj(["kb_id"], {"kb_id": {"type": "string"}}),
+                                 f"at most {FORM_BYTES} bytes"),
+            "responses": _responses(_json(_obj(["used"], {"used": {
+                "type": "array", "items": {"type": "string"}}}), "noted"),
+                *BODY_ERRORS, 401, 403, 404, 409)}},
+        "/api/agent/kb": {"get": {
+            "summary": "search the knowledge base (the bot's own index) from the pane",
+            "parameters": [{"name": "q", "in": "query", "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 200}}],
+            "security": AGENT_READ,
+            "responses": _responses(_json(_obj(["results"], {"results": {
+                "type": "array", "items": _obj(["id", "title", "answer"], {
+                    "id": {"type": "string"}, "title": {"type": "string"},
+                    "answer": {"type": "string"}})}}), "the best entries"),
+                400, 401, 503)}},
         "/api/taps/{uuid}": {"post": {
             "summary": "the PBX names the agent of a call it copies over AudioSocket "
                        "(JSON or a form, as Asterisk's CURL() posts)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +16,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -37,6 +38,9 @@ class CallRow(Base):
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     handled_by: Mapped[str] = mapped_column(String(64), default="bot")
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # the knowledge entries whose suggested replies the agent used (clicked or copied), for
+    # the city's evaluation of the assist
+    suggestions_used: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,14 @@ class CallRecord:
     handoff_reason: str | None
     handled_by: str
     transcript: list[TranscriptLine]
+    suggestions_used: list[str] = field(default_factory=list)
 
 
 class CallRecords:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         Base.metadata.create_all(engine)
+        _add_suggestions_used(engine)
 
     def save(self, record: CallRecord) -> None:
         with Session(self.engine) as session:
@@ -69,6 +75,14 @@ class CallRecords:
             row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
             if row is not None and row.case_number != number:
                 row.case_number = number
+                session.commit()
+
+    def set_suggestions_used(self, call_id: str, used: list[str]) -> None:
+        """Suggestions the agent used after the record was kept (in wrap-up)."""
+        with Session(self.engine) as session:
+            row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
+            if row is not None:
+                row.suggestions_used = list(used)
                 session.commit()
 
     def get(self, call_id: str) -> CallRecord | None:
@@ -99,4 +113,13 @@ class CallRecords:
 def _record(row: CallRow) -> CallRecord:
     return CallRecord(row.call_id, row.started_at, row.ended_at, row.outcome, row.case_number,
                       row.emergency, row.handoff_reason, row.handled_by,
-                      lines_of(row.transcript))
+                      lines_of(row.transcript), list(row.suggestions_used or []))
+
+
+def _add_suggestions_used(engine: Engine) -> None:
+    """Databases made before the assist was evaluated have no ``suggestions_used``: add it
+    (an empty list reads the same as none used)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("calls")}
+    if "suggestions_used" not in columns:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE calls ADD COLUMN suggestions_used JSON")

@@ -135,6 +135,7 @@ async def _start_calls(app: web.Application) -> None:
     service = CallService(stack.factory, stack.asr, stack.voices, settings.ice_servers, policy,
                           app[DESK].records)
     service.on_call_ended = app[METRICS].call_ended
+    service.on_suggestion_used = app[METRICS].suggestion_used
     app[CALLS]["service"] = service
     if settings.sip_listen:
         app[CALLS]["phone"] = await open_phone_line(service, settings)

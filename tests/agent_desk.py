@@ -58,6 +58,7 @@ async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
     app = create_app(settings)
     app[CALLS]["service"] = service
     service.on_call_ended = app[METRICS].call_ended  # as the server wires it
+    service.on_suggestion_used = app[METRICS].suggestion_used
     async with TestClient(TestServer(app)) as client:
         yield Desk(client, service, settings)
         await service.close()

@@ -191,3 +191,22 @@ async def test_a_new_call_shows_in_the_title_and_alt_a_accepts_it(
     await page.wait_for_selector("#active", state="visible")
     await page.wait_for_function("window.agentConsole.queue.length === 0")
     assert not (await page.title()).startswith("(")
+
+
+async def test_the_pane_searches_the_knowledge_base_and_follows_the_agents_category(
+        desk: Desk, browser: Browser) -> None:
+    call = waiting_call(desk.service, "我要找真人")
+    page = await logged_in(browser, desk)
+    await accepted(page)
+    await page.select_option("#f-category", "streetlight")  # the agent decides what it is
+    await page.wait_for_function(
+        "window.agentConsole.suggestions.some(s => (s.kb_id || '').includes('streetlight'))")
+    await page.click("#suggestions li")  # copied and counted as used
+    await page.wait_for_function("window.agentConsole.used.length === 1")
+    assert call.suggestions_used and "streetlight" in call.suggestions_used[0]
+    await page.keyboard.press("Alt+K")
+    await page.keyboard.type("停水")
+    await page.keyboard.press("Enter")
+    await page.wait_for_function("window.agentConsole.kbResults.length > 0")
+    assert "1910" in await page.inner_text("#kb-results")
+    assert await page.evaluate("window.agentConsole.submits") == 0  # the search filed nothing

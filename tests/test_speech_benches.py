@@ -1,4 +1,4 @@
-"""`hotline bench asr` and `hotline bench voice` on fakes: what they count and compare."""
+"""`hotline bench asr`, `voice` and `assist` on fakes: what they count and compare."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
+from dialog.knowledge import KnowledgeBase
 from dialog.places_zh import MandarinPlaces
 from hotline.benches import asr as asr_bench
+from hotline.benches import assist as assist_bench
 from hotline.benches import voice as voice_bench
-from tests.fakes import FakeVoice, ScriptedASR
+from hotline.benches.assist import run_assist_bench
+from hotline.dialogs import DialogFactory
+from hotline.simulate import Scenario, Turn
+from tests.fakes import FakeASR, FakeVoice, ScriptedASR, case_store, vowel
+from voice.tts import VoiceBox
 
 
 def _wav(path: Path) -> None:
@@ -52,3 +58,25 @@ def test_voice_bench_says_every_fixed_prompt_and_scores_the_round_trip() -> None
     total = sum(len(voice_bench.units(p, "zh")) for p in prompts)
     assert report["fake"] == {"language": "zh", "prompts": len(prompts),
                               "cer": round(lost / total, 3)}
+
+
+async def test_assist_bench_times_the_suggestions_beside_the_decodes(tmp_path: Path) -> None:
+    """Two scenarios as listen-only calls: a suggestion refresh after each line, timed on
+    the call clock, and the decodes' own time beside it."""
+    kb = KnowledgeBase.load()
+    factory = DialogFactory(kb, case_store(tmp_path), None)
+    scenarios = [Scenario(id="a", turns=[Turn(say="路燈不亮"), Turn(say="在北區")]),
+                 Scenario(id="b", turns=[Turn(say="工地很吵")])]
+    lines = [[vowel(1.0), vowel(1.0)], [vowel(1.2)]]
+    report = await run_assist_bench(factory, FakeASR(), VoiceBox({"zh": FakeVoice()}),
+                                    list(zip(scenarios, lines, strict=True)))
+    assert report["utterances"] == 3
+    after = report["suggestions_after_speech_end_ms"]
+    assert after["p50"] is not None and 0 < after["p50"] < 3000  # after the endpoint's wait
+    assert report["asr_decode_ms"]["p50"] is not None
+    assert report["ratio_to_asr"]["p50"] is None or report["ratio_to_asr"]["p50"] > 0
+
+
+def test_assist_summary_is_the_ratio_of_the_medians() -> None:
+    report = assist_bench.assist_summary([700.0, 800.0, 900.0], [300.0, 400.0, 500.0])
+    assert report["ratio_to_asr"]["p50"] == 2.0 and report["utterances"] == 3

@@ -93,21 +93,23 @@ class TimedASR:
     def __init__(self, asr: Recognizer) -> None:
         self.asr = asr
         self.wall = 0.0
+        self.decodes_ms: list[float] = []  # each decode's own time
 
     def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
-        started = time.perf_counter()
-        try:
-            return self.asr.transcribe(pcm, language)
-        finally:
-            self.wall += time.perf_counter() - started
+        return self._timed(self.asr.transcribe, pcm, language)
 
     def transcribe_plain(self, pcm: Pcm, language: str | None = None) -> Transcript:
-        plain = getattr(self.asr, "transcribe_plain", self.asr.transcribe)
+        return self._timed(getattr(self.asr, "transcribe_plain", self.asr.transcribe), pcm,
+                           language)
+
+    def _timed(self, decode: Any, pcm: Pcm, language: str | None) -> Transcript:
         started = time.perf_counter()
         try:
-            return plain(pcm, language)
+            return decode(pcm, language)  # type: ignore[no-any-return]
         finally:
-            self.wall += time.perf_counter() - started
+            took = time.perf_counter() - started
+            self.wall += took
+            self.decodes_ms.append(took * 1000)
 
 
 class TurnLog:

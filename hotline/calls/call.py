@@ -72,6 +72,9 @@ class Call:
     agent_left: bool = False  # the agent's line dropped: the bot has the call again
     suggestions: list[Suggestion] = field(default_factory=list)
     suggest_ms: list[float] = field(default_factory=list)  # caller's speech end → suggestions
+    agent_fields: dict[str, str] = field(default_factory=dict)  # the agent's form edits
+    suggestions_shown: set[str] = field(default_factory=set)  # knowledge ids, for the use rate
+    suggestions_used: list[str] = field(default_factory=list)
     recorder: CallRecorder | None = None
     _stopping: bool = False
 

@@ -80,6 +80,7 @@ class CallService:
         self._changed = asyncio.Event()
         self.version = 0  # counts changes
         self.on_call_ended: Callable[[Call], None] = lambda call: None  # metrics
+        self.on_suggestion_used: Callable[[Call], None] = lambda call: None  # metrics
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -206,11 +207,11 @@ class CallService:
 
     # ---- calls on the agents' own phones (listen-only) ---------------------------------------
 
-    def open_tap(self, channel: Channel) -> Call:
+    def open_tap(self, channel: Channel, clock: Clock | None = None) -> Call:
         """A copy of the caller's side of a call an agent answers on a desk phone (through
         the PBX): transcribed and understood for the agent's draft and suggestions; the AI
         never speaks on it. The call is the agent's once the PBX names them (``tap_agent``)."""
-        call = self.open(channel, listen_only=True)
+        call = self.open(channel, listen_only=True, clock=clock)
         self._assist(call)
         return call
 
@@ -248,6 +249,28 @@ class CallService:
         turn = await call.clock.run(call.brain.offer_callback, True)
         if not call.ended:
             call.pipeline.say(turn)
+
+    def agent_category(self, call: Call, agent: Agent, category: str) -> None:
+        """The agent set the form's category: the suggestions follow it (blocking: a
+        search; run it in a worker thread)."""
+        if call.agent is None or call.agent.name != agent.name or call.ended:
+            raise CallConflict("only the agent on the call can change its draft")
+        call.agent_fields["category"] = category
+        _suggest(call)
+        self.notify_threadsafe()
+
+    def suggestion_used(self, call: Call, agent: Agent, kb_id: str) -> None:
+        """The agent used a suggested reply (clicked or copied it): kept for the city's
+        evaluation, in the call's record and the metrics."""
+        if call.agent is None or call.agent.name != agent.name:
+            raise CallConflict("only the agent on the call can use its suggestions")
+        if kb_id not in call.suggestions_shown:
+            raise LookupError(kb_id)
+        if kb_id not in call.suggestions_used:
+            call.suggestions_used.append(kb_id)
+            self.on_suggestion_used(call)
+            if call.ended and self.records is not None:  # (in wrap-up, after the record)
+                self.records.set_suggestions_used(call.call_id, call.suggestions_used)
 
     def submit_case(self, call_id: str, agent: Agent, draft: CaseDraft) -> str:
         """The agent who took the call files its case from the edited form, during the call
@@ -386,7 +409,8 @@ class CallService:
             record = CallRecord(
                 call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
                 st.case_number, st.emergency, st.handoff.reason.value if st.handoff else None,
-                call.agent.name if call.agent else "bot", list(st.transcript))
+                call.agent.name if call.agent else "bot", list(st.transcript),
+                list(call.suggestions_used))
             try:
                 await asyncio.to_thread(self.records.save, record)
                 number = call.dialog.case_number
@@ -465,8 +489,10 @@ async def _when(event: asyncio.Event, then: Callable[[], None]) -> None:
 
 
 def _suggest(call: Call) -> None:
-    """Replies for the agent, from the knowledge base, for the conversation so far
-    (a search: call it from a worker thread)."""
+    """Replies for the agent, from the knowledge base, for the conversation so far and the
+    form as the agent has it (their category wins over the bot's); a search: call it from a
+    worker thread."""
     st = call.dialog
-    call.suggestions = suggest_replies(call.manager.kb, st.caller_lines(), dict(st.fields),
-                                       lang=st.lang)
+    call.suggestions = suggest_replies(call.manager.kb, st.caller_lines(),
+                                       {**st.fields, **call.agent_fields}, lang=st.lang)
+    call.suggestions_shown.update(s.kb_id for s in call.suggestions if s.kb_id)

@@ -19,6 +19,7 @@ from dialog.cases import CaseDraft
 from dialog.domain import CATEGORIES, DISTRICTS, EscalationReason
 from dialog.handoff import summarise
 from dialog.phrases import category_name
+from dialog.text import language_of
 from hotline import sse
 from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
 from hotline.desk.accounts import Accounts, Agent, Role
@@ -79,6 +80,9 @@ def add_routes(app: web.Application, desk: AgentDesk) -> None:
     app.router.add_post("/api/agent/calls/{call_id}/accept", accept)
     app.router.add_post("/api/agent/calls/{call_id}/case", submit_case)
     app.router.add_post("/api/agent/calls/{call_id}/end", end_call)
+    app.router.add_post("/api/agent/calls/{call_id}/category", set_category)
+    app.router.add_post("/api/agent/calls/{call_id}/suggestions/used", suggestion_used)
+    app.router.add_get("/api/agent/kb", search_kb)
 
 
 async def _json_body(request: web.Request,
@@ -165,8 +169,7 @@ def call_view(call: Call) -> dict[str, Any]:
         **queue_entry(call, 0),
         "state": call.state, "seconds": round(call.seconds()),
         "transcript": [{"who": t.who, "text": t.text, "t": t.t} for t in st.transcript if t.text],
-        "suggestions": [{"text": s.text, "kb_id": s.kb_id, "title": s.title}
-                        for s in call.suggestions],
+        "suggestions": _suggestions(call),
         "case_number": st.case_number,
         # danger heard in the caller's words while a person has the call (the number)
         "alert": st.alert,
@@ -341,6 +344,78 @@ async def end_call(request: web.Request) -> web.Response:
         return json_error(409, "only the agent on the call can end it")
     await service.end(call)
     return web.json_response({"state": call.state})
+
+
+async def _call_and(request: web.Request, key: str
+                    ) -> tuple[AgentSession, CallService, Call, Any] | web.Response:
+    """The agent's call and one field of the request's JSON body."""
+    found = await _call_for(request)
+    if isinstance(found, web.Response):
+        return found
+    body = await _json_body(request)
+    if isinstance(body, web.Response):
+        return body
+    return (*found, body.get(key))
+
+
+def _suggestions(call: Call) -> list[dict[str, Any]]:
+    return [{"text": s.text, "kb_id": s.kb_id, "title": s.title} for s in call.suggestions]
+
+
+async def set_category(request: web.Request) -> web.Response:
+    """The agent chose the form's category: the suggestions are searched again for it."""
+    found = await _call_and(request, "category")
+    if isinstance(found, web.Response):
+        return found
+    session, service, call, category = found
+    if not isinstance(category, str) or category not in CATEGORIES:
+        return json_error(400, "category: not a 1999 category code")
+    try:
+        await asyncio.to_thread(service.agent_category, call, session.agent, category)
+    except CallConflict as exc:
+        return json_error(409, str(exc))
+    return web.json_response({"suggestions": _suggestions(call)})
+
+
+async def suggestion_used(request: web.Request) -> web.Response:
+    """The agent used a suggested reply (clicked or copied it): kept for the evaluation."""
+    found = await _call_and(request, "kb_id")
+    if isinstance(found, web.Response):
+        return found
+    session, service, call, kb_id = found
+    if not isinstance(kb_id, str) or not 0 < len(kb_id) <= 100:
+        return json_error(400, 'expected {"kb_id": "<the suggestion\'s knowledge entry>"}')
+    try:
+        await asyncio.to_thread(service.suggestion_used, call, session.agent, kb_id)
+    except CallConflict as exc:
+        return json_error(409, str(exc))
+    except LookupError:
+        return json_error(404, "that entry was not suggested on this call")
+    return web.json_response({"used": list(call.suggestions_used)})
+
+
+KB_RESULTS = 5
+
+
+async def search_kb(request: web.Request) -> web.Response:
+    """The agent searches the knowledge base from the pane (the bot's own index): entries
+    with their id, title and answer in the language of the query."""
+    desk = request.app[DESK]
+    session = await authorise(request, desk.sessions)
+    if isinstance(session, web.Response):
+        return session
+    query = request.query.get("q", "").strip()
+    if not query or len(query) > 200:
+        return json_error(400, "q: a search of 1 to 200 characters")
+    service = desk.service
+    if service is None:
+        return json_error(503, "the service is starting")
+    kb = service.factory.kb
+    lang = "en" if language_of(query) == "en" else "zh"
+    hits = await asyncio.to_thread(kb.search, query, KB_RESULTS)
+    return web.json_response({"results": [
+        {"id": h.entry.id, "title": h.entry.title_en if lang == "en" and h.entry.title_en
+         else h.entry.title, "answer": h.entry.answer_in(lang)} for h in hits]})
 
 
 def case_draft(form: dict[str, Any], agent: Agent) -> CaseDraft:

@@ -22,11 +22,11 @@ const FORM = ["category", "district", "address", "phone", "description"];
 const TITLE = document.title;
 const desk = { me: null, events: null, pc: null, stream: null, activeId: null, call: null,
                wrapUp: false, filed: false, edited: new Set(), queueSeen: new Set(),
-               timer: null, muted: false };
+               timer: null, muted: false, used: new Set() };
 // Read by the browser tests: what this page has seen and heard.
 window.agentConsole = { loggedIn: false, queue: [], callerPeak: 0, callerHeardAt: null,
                         suggestions: [], transcript: [], caseNumber: null, alerts: 0,
-                        wrapUp: false, submits: 0 };
+                        wrapUp: false, submits: 0, used: [], kbResults: [] };
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -184,13 +184,9 @@ function renderCall(call) {
     el("span", { className: "at", textContent: minutes(t.t) }),
     el("span", { className: "who", textContent: WHO[t.who] || t.who }), t.text)));
   if (atEnd) list.scrollTop = list.scrollHeight;  // never yank an agent reading back up
-  window.agentConsole.suggestions = call.suggestions;
   // Short for reading aloud: the entry's title, the answer, and where it comes from (the
   // entry id on hover, for the record).
-  $("suggestions").replaceChildren(...call.suggestions.map((s) => el("li", {},
-    s.title ? el("strong", { textContent: s.title + "：" }) : "", s.text,
-    el("span", { className: "kb", title: s.kb_id || "", textContent:
-      s.kb_id ? `知識庫・${s.title || s.kb_id}` : "程序 / procedure" }))));
+  showSuggestions(call.suggestions);
   // The bot's form fills fields the agent has not touched (marked AI until they are); the
   // agent's edits win.
   for (const key of FORM) {
@@ -200,6 +196,43 @@ function renderCall(call) {
     $("f-" + key).closest("label").classList.add("unconfirmed");
   }
   if (call.case_number) showFiled(call.case_number);
+}
+
+function showSuggestions(suggestions) {
+  window.agentConsole.suggestions = suggestions;
+  $("suggestions").replaceChildren(...suggestions.map((s) => {
+    const item = el("li", { className: desk.used.has(s.kb_id) ? "used" : "" },
+      s.title ? el("strong", { textContent: s.title + "：" }) : "", s.text,
+      el("span", { className: "kb", title: s.kb_id || "", textContent:
+        s.kb_id ? `知識庫・${s.title || s.kb_id}` : "程序 / procedure" }));
+    item.addEventListener("click", () => useSuggestion(s, item));
+    return item;
+  }));
+}
+
+// A suggestion clicked is copied (to paste or read out) and counted as used.
+async function useSuggestion(s, item) {
+  try { await navigator.clipboard.writeText(s.text); } catch (err) { /* copy refused */ }
+  if (!s.kb_id || desk.used.has(s.kb_id) || !desk.activeId) return;
+  const resp = await api(`/api/agent/calls/${desk.activeId}/suggestions/used`, { kb_id: s.kb_id });
+  if (resp.ok) {
+    desk.used.add(s.kb_id);
+    item.classList.add("used");
+    window.agentConsole.used = [...desk.used];
+  }
+}
+
+async function searchKb(query) {
+  const resp = await api(`/api/agent/kb?q=${encodeURIComponent(query)}`);
+  const results = resp.ok ? resp.data.results : [];
+  window.agentConsole.kbResults = results;
+  $("kb-results").replaceChildren(...results.map((r) => {
+    const item = el("li", {}, el("strong", { textContent: r.title + "：" }), r.answer,
+      el("span", { className: "kb", title: r.id, textContent: "知識庫" }));
+    item.addEventListener("click", () => navigator.clipboard.writeText(r.answer).catch(() => {}));
+    return item;
+  }));
+  if (!resp.ok) $("kb-results").replaceChildren(el("li", { className: "error", textContent: resp.data.error }));
 }
 
 function startTimer(seconds) {
@@ -271,6 +304,8 @@ function listen(stream) {
 function resetPane() {
   desk.edited.clear();
   desk.filed = false; desk.wrapUp = false; desk.call = null; desk.muted = false;
+  desk.used = new Set();
+  $("kb-results").replaceChildren();
   window.agentConsole.caseNumber = null; window.agentConsole.wrapUp = false;
   $("case").reset();
   for (const label of document.querySelectorAll("#case label")) label.classList.remove("unconfirmed");
@@ -384,11 +419,23 @@ $("case").addEventListener("keydown", (event) => {
   }
 });
 $("submit-case").addEventListener("click", submitCase);
+// The agent's category: the suggestions are searched again for it.
+$("f-category").addEventListener("change", async () => {
+  const category = $("f-category").value;
+  if (!category || !desk.activeId || desk.wrapUp) return;
+  const resp = await api(`/api/agent/calls/${desk.activeId}/category`, { category });
+  if (resp.ok) showSuggestions(resp.data.suggestions);
+});
+$("kb-search").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = $("kb-q").value.trim();
+  if (query) searchKb(query);
+});
 $("end").addEventListener("click", endOrClose);
 $("mute").addEventListener("click", toggleMute);
 
 // Keyboard: Alt+A accepts the first waiting call, Ctrl+Enter submits, Alt+E ends (or closes
-// the wrap-up), Alt+M mutes.
+// the wrap-up), Alt+M mutes, Alt+K searches the knowledge base.
 document.addEventListener("keydown", (event) => {
   if (!desk.me) return;
   const key = event.key.toLowerCase();
@@ -397,6 +444,7 @@ document.addEventListener("keydown", (event) => {
   if (key === "a" && !desk.activeId && window.agentConsole.queue.length) {
     event.preventDefault(); acceptCall(window.agentConsole.queue[0].call_id);
   } else if (key === "e") { event.preventDefault(); endOrClose(); }
+  else if (key === "k") { event.preventDefault(); $("kb-q").focus(); }
   else if (key === "m") { event.preventDefault(); toggleMute(); }
 });
 
