@@ -176,7 +176,13 @@ class DialogManager:
                 if category and score >= 2:
                     st.category, st.category_score = category, score
             take_slots(self.state, text, correcting=False)
-            st.description.append(text)
+            self._describe(text)
+
+    def _describe(self, text: str) -> None:
+        """The case's description is the problem in the caller's words: lines that describe
+        one (not 「好」, 「在北區」 or small talk)."""
+        if describes_problem(text) or category_scores(text):
+            self.state.description.append(text)
 
     def _agent_first(self) -> bool:
         handoff = self.state.handoff
@@ -199,8 +205,7 @@ class DialogManager:
             if category and score >= 1:  # a draft: the agent sees it unconfirmed and fixes it
                 st.category, st.category_score = category, score
         take_slots(self.state, text, correcting=False)
-        if describes_problem(text) or category_scores(text):  # the problem, not every line
-            st.description.append(text)
+        self._describe(text)
         st.handoff = self._handoff(EscalationReason.AGENT_FIRST)
         if st.acknowledged or (st.category, st.slots) == had:
             return self._reply([])

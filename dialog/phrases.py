@@ -73,6 +73,7 @@ _ZH = {
     "agent_first_offer": "不好意思，目前專人都在忙線中。我可以直接為您登記案件，"
                          "或是留下電話，由專人回電給您。請說「幫我登記」或「回電」。",
     "agent_first_take": "好的，由我為您登記。",
+    "agent_hold": "專人正在為您查詢，請稍候，不要掛斷。",
 }
 
 _EN = {
@@ -162,6 +163,7 @@ _EN = {
                          "a staff member can call you back. Say \"file it\" or \"call me "
                          "back\".",
     "agent_first_take": "All right, I will file it for you.",
+    "agent_hold": "The staff member is looking into it. Please hold, and stay on the line.",
 }
 
 _EMERGENCY_WHY = {

@@ -142,9 +142,9 @@ def _schemas() -> dict[str, Schema]:
             "districts": {"type": "array", "items": text},
         }),
         "QueueEntry": _obj(list(queue_entry), queue_entry),
-        "CallView": _obj([*queue_entry, "state", "seconds", "transcript", "suggestions",
-                          "case_number", "alert"], {
-            "alert": _nullable(text),
+        "CallView": _obj([*queue_entry, "state", "seconds", "hold", "transcript",
+                          "suggestions", "case_number", "alert"], {
+            "alert": _nullable(text), "hold": {"type": "boolean"},
             **queue_entry,
             "state": {"type": "string", "enum": CALL_STATES}, "seconds": seconds,
             "transcript": {"type": "array", "items": line},
@@ -282,6 +282,14 @@ def _paths() -> dict[str, Schema]:
             "responses": _responses(_json(_obj(["suggestions"], {
                 "suggestions": _ref("Suggestions")}), "searched again"),
                 *BODY_ERRORS, 401, 403, 404, 409)}},
+        "/api/agent/calls/{call_id}/hold": {"post": {
+            "summary": "the agent puts the caller on hold (they hear a short notice) or back",
+            "parameters": [CALL_ID], "security": AGENT_WRITE,
+            "requestBody": _body(_obj(["on"], {"on": {"type": "boolean"}}),
+                                 f"at most {FORM_BYTES} bytes"),
+            "responses": _responses(_json(_obj(["hold"], {"hold": {"type": "boolean"}}),
+                                          "on hold or not"),
+                                    *BODY_ERRORS, 401, 403, 404, 409)}},
         "/api/agent/calls/{call_id}/suggestions/used": {"post": {
             "summary": "the agent used a suggested reply (kept for the evaluation)",
             "parameters": [CALL_ID], "security": AGENT_WRITE,

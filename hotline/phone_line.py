@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -29,7 +29,9 @@ from aiosipua.sdp import SdpMessage
 from aiosipua.sdp_negotiate import SdpNegotiationError, negotiate_sdp
 
 from hotline.calls import Call, CallService
+from hotline.desk.accounts import Agent
 from hotline.desk.auth import RateLimiter, address_within, parse_networks
+from hotline.recording_sessions import RecordingSessions
 from voice.channels.base import Remote
 from voice.channels.sip import SipChannel
 from voice.channels.sip_stack import Garbage, LineTcpTransport, LineUAS, LineUdpTransport
@@ -57,6 +59,8 @@ class PhoneLineSettings:
     min_se: int = 90  # the shortest interval a phone may ask for (RFC 4028's floor)
     transfer_to: str | None = None  # SIP URI of the city's ACD queue: hand-offs go by REFER
     keypad_hint: bool = True
+    # SIPREC: an active agent account by name (the metadata names the agent); none = nobody
+    agent_named: Callable[[str], Agent | None] = lambda _name: None
     # registered with a PBX as an extension (its calls to that extension reach the bot)
     registrar: tuple[str, int] | None = None
     user: str | None = None
@@ -122,6 +126,9 @@ class PhoneLine:
         self.registration: Registration | None = None
         self.byes_unanswered: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
+        s = self.settings
+        self.recordings = RecordingSessions(self.service, self.ports, s.host, s.advertise,
+                                            s.agent_named)
 
     # ---- listening ------------------------------------------------------------------------
 
@@ -174,6 +181,7 @@ class PhoneLine:
             self.registration.unregister()
         for leg in list(self.legs.values()):
             await leg.channel.hang_up()
+        await self.recordings.stop()
         for task in list(self._tasks):
             task.cancel()
         for uas, _uac in self.agents:
@@ -204,7 +212,8 @@ class PhoneLine:
             return 403, "Forbidden"
         if request.method.upper() != "INVITE" or _to_tag(request):
             return None  # in-dialog requests, OPTIONS pings: the UAS answers them
-        if request.call_id in self.legs or request.call_id in self.ringing:
+        if request.call_id in self.legs or request.call_id in self.ringing or \
+                request.call_id in self.recordings.sessions:
             return None  # a retransmission: the UAS absorbs it
         if self.service.draining:
             return 503, "Service Unavailable (shutting down)"
@@ -219,10 +228,20 @@ class PhoneLine:
     async def _answer(self, uas: LineUAS, incoming: IncomingCall) -> None:
         call_id = incoming.call_id
         offer = incoming.sdp_offer
+        metadata = uas.recordings.pop(call_id, None)
         if offer is None or offer.audio is None:
             incoming.reject(488, "Not Acceptable Here (an SDP offer with audio is needed)")
             return
         address = incoming.source_addr[0]
+        if metadata is not None:  # SIPREC: a desk phone's call, for the agent's assist
+            self.ringing.add(call_id)
+            try:
+                with self.service.negotiating(address):
+                    await self.recordings.answer(incoming, offer, metadata,
+                                                 self._bye(uas, incoming))
+            finally:
+                self.ringing.discard(call_id)
+            return
         self.ringing.add(call_id)
         try:
             with self.service.negotiating(address):
@@ -284,20 +303,23 @@ class PhoneLine:
             incoming.reject(503, "Service Unavailable (media port)")
             return None
 
+        async def release() -> None:
+            await self.ports.release(port)
+
+        channel = SipChannel(media, Remote(incoming.source_addr[0], caller_id(incoming.invite)),
+                             self._bye(uas, incoming), release)
+        incoming.accept(media.sdp_answer)
+        channel.start()
+        return _Leg(incoming, uas, channel)
+
+    def _bye(self, uas: LineUAS, incoming: IncomingCall) -> Callable[[], None]:
+        """How our side ends the call: BYE (over UDP sent again until answered)."""
         def bye() -> None:
             request = incoming.hangup()
             uas.active_calls.pop(incoming.call_id, None)
             if request is not None and isinstance(uas.transport, LineUdpTransport):
                 self._spawn(self._resend_bye(uas, request, incoming.source_addr))
-
-        async def release() -> None:
-            await self.ports.release(port)
-
-        channel = SipChannel(media, Remote(incoming.source_addr[0], caller_id(incoming.invite)),
-                             bye, release)
-        incoming.accept(media.sdp_answer)
-        channel.start()
-        return _Leg(incoming, uas, channel)
+        return bye
 
     async def _resend_bye(self, uas: LineUAS, request: SipRequest,
                           addr: tuple[str, int]) -> None:
@@ -324,6 +346,9 @@ class PhoneLine:
             self.legs.pop(call_id, None)
 
     def _far_end_left(self, call_id: str, why: str) -> None:
+        if self.recordings.far_end_left(call_id):
+            log.info("recording session %s ended (%s)", call_id[:12], why)
+            return
         leg = self.legs.get(call_id)
         if leg is not None:
             log.info("phone call %s: the caller left (%s)", call_id[:12], why)
@@ -334,6 +359,10 @@ class PhoneLine:
         session (same o= id, version + 1: RFC 3264 §8)."""
         leg = self.legs.get(incoming.call_id)
         offer = incoming.sdp_offer
+        recording = self.recordings.sessions.get(incoming.call_id)
+        if recording is not None:  # (a refresh, new metadata): the session stays as it is
+            incoming.accept(recording.answer)
+            return
         if leg is None:
             incoming.reject(481, "Call/Transaction Does Not Exist")
             return

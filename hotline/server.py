@@ -18,7 +18,7 @@ from hotline.call_api import call_events, delete_call, get_call, post_call
 from hotline.calls import CallPolicy, CallService
 from hotline.config import Settings
 from hotline.db import make_engine
-from hotline.desk.accounts import Accounts
+from hotline.desk.accounts import Accounts, Agent
 from hotline.desk.api import DESK, AgentDesk, add_routes
 from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
 from hotline.hours import Hours
@@ -138,7 +138,7 @@ async def _start_calls(app: web.Application) -> None:
     service.on_suggestion_used = app[METRICS].suggestion_used
     app[CALLS]["service"] = service
     if settings.sip_listen:
-        app[CALLS]["phone"] = await open_phone_line(service, settings)
+        app[CALLS]["phone"] = await open_phone_line(service, settings, app[DESK].accounts.get)
     listen = _host_port(settings.audiosocket_listen)
     if listen is not None:
         taps = TapLine(service, TapSettings(listen[0], listen[1], tuple(settings.tap_allow),
@@ -149,7 +149,8 @@ async def _start_calls(app: web.Application) -> None:
     log.info("lines open (%s)", stack.factory.mode)
 
 
-async def open_phone_line(service: CallService, settings: Settings) -> PhoneLine:
+async def open_phone_line(service: CallService, settings: Settings,
+                          agent_named: Callable[[str], Agent | None]) -> PhoneLine:
     listen = _host_port(settings.sip_listen)
     assert listen is not None
     line = PhoneLine(service, PhoneLineSettings(
@@ -157,7 +158,8 @@ async def open_phone_line(service: CallService, settings: Settings) -> PhoneLine
         rtp_ports=settings.rtp_port_range, advertise=settings.sip_advertise,
         busy=settings.sip_busy, calls_per_minute_per_source=settings.sip_calls_per_minute,
         transfer_to=settings.sip_transfer_to, registrar=_host_port(settings.sip_registrar),
-        user=settings.sip_user, password=settings.sip_password.get_secret_value() or None))
+        user=settings.sip_user, password=settings.sip_password.get_secret_value() or None,
+        agent_named=agent_named))
     await line.start()
     return line
 

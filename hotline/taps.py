@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from hotline.calls import Call, CallService
 from hotline.desk.accounts import Agent
 from hotline.desk.auth import address_within, parse_networks
-from voice.channels.audiosocket import ProtocolError, TapLeg, read_call_id
+from voice.channels.audiosocket import ProtocolError, read_call_id, serve
 from voice.channels.base import Remote
+from voice.channels.listen_only import TapLeg
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,8 @@ class TapLine:
         tapped = self.calls.get(call_uuid)
         if tapped is not None and (tapped.agent_leg is not None or tapped.call.ended):
             raise ProtocolError("a third connection for one call")
+        if tapped is None and self.service.live >= self.service.max_calls:
+            raise ProtocolError("at capacity")  # (the agent takes the call without us)
         named = self._named.get(call_uuid)
         leg = TapLeg(Remote(address, named.caller_id if named else None), writer.close)
         if tapped is None:  # the caller's side: the call begins
@@ -147,7 +150,7 @@ class TapLine:
         else:  # the agent's side
             tapped.agent_leg = leg
             self.service.tap_agent_line(tapped.call, leg)
-        await leg.serve(reader, self.settings.idle_s)
+        await serve(leg, reader, self.settings.idle_s)
 
     async def _forget(self, call_uuid: str, call: Call) -> None:
         await call.finished.wait()

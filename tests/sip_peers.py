@@ -48,25 +48,42 @@ def to_phone(pcm: Pcm) -> Pcm:
     return np.asarray(soxr.resample(pcm, SAMPLE_RATE, 8000), dtype=np.int16)
 
 
+def rtp_packets(pcm8k: Pcm, *, pt: int = 0, ssrc: int = 0x1999) -> list[bytes]:
+    """``pcm8k`` as 20 ms G.711 RTP packets (PCMU, or PCMA with ``pt`` 8)."""
+    codec = PcmuCodec() if pt == 0 else PcmaCodec()
+    frame = 160
+    n = (len(pcm8k) + frame - 1) // frame
+    pcm8k = np.concatenate([pcm8k, np.zeros(n * frame - len(pcm8k), np.int16)])
+    return [struct.pack("!BBHII", 0x80, pt | (0x80 if i == 0 else 0), i & 0xFFFF,
+                        (i * frame) & 0xFFFFFFFF, ssrc) +
+            codec.encode(pcm8k[i * frame:(i + 1) * frame].astype("<i2").tobytes())
+            for i in range(n)]
+
+
+async def send_rtp(port: int, pcm8k: Pcm) -> None:
+    """Stream ``pcm8k`` to 127.0.0.1:``port`` as RTP, in real time (a PBX's media)."""
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol,
+                                                       remote_addr=("127.0.0.1", port))
+    try:
+        for packet in rtp_packets(pcm8k):
+            transport.sendto(packet)
+            await asyncio.sleep(0.02)
+    finally:
+        transport.close()
+
+
 def write_rtp_pcap(path: Path, pcm8k: Pcm, *, pt: int = 0, loss: float = 0.0,
                    jitter_ms: float = 0.0, seed: int = 1, lead_s: float = 0.2) -> int:
     """``pcm8k`` as 20 ms G.711 RTP packets in a pcap (Ethernet/IPv4/UDP), the capture times
     20 ms apart — or, with ``jitter_ms``, each moved by up to that much either way (packets
     then go out of order, as on a bad network), with ``loss`` of them missing. Returns the
     number of packets written."""
-    codec = PcmuCodec() if pt == 0 else PcmaCodec()
     rng = random.Random(seed)
-    frame = 160
-    n = (len(pcm8k) + frame - 1) // frame
-    pcm8k = np.concatenate([pcm8k, np.zeros(n * frame - len(pcm8k), np.int16)])
     packets: list[tuple[float, bytes]] = []
-    ssrc = rng.getrandbits(32)
-    for i in range(n):
+    for i, rtp in enumerate(rtp_packets(pcm8k, pt=pt, ssrc=rng.getrandbits(32))):
         if loss and rng.random() < loss:
             continue
-        payload = codec.encode(pcm8k[i * frame:(i + 1) * frame].astype("<i2").tobytes())
-        rtp = struct.pack("!BBHII", 0x80, pt | (0x80 if i == 0 else 0), i & 0xFFFF,
-                          (i * frame) & 0xFFFFFFFF, ssrc) + payload
         t = lead_s + i * 0.02 + (rng.uniform(-jitter_ms, jitter_ms) / 1000 if jitter_ms else 0)
         packets.append((max(0.0, t), rtp))
     packets.sort(key=lambda p: p[0])

@@ -274,3 +274,12 @@ async def test_an_agent_who_accepts_gets_the_draft_and_the_bot_falls_silent(
     assert not call.callback_offered
     assert not any("稍候" in p for p in call.pipeline.stats.played[1:])
     await service.end(call)
+
+
+def test_with_a_person_on_the_call_the_description_is_the_problem_not_every_line(
+        waiting: DialogManager) -> None:
+    for line in ("喂你好", "北屯區崇德路二段的路燈壞了好幾天", "好", "在一百號前面", "對"):
+        waiting.record("caller", line)
+    st = waiting.state
+    assert st.description == ["北屯區崇德路二段的路燈壞了好幾天"]
+    assert st.category == "streetlight" and st.slots.get("district") == "北屯區"

@@ -8,9 +8,10 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import numpy as np
+import pytest
 
 from dialog.state import Stage
-from hotline.calls import CallService
+from hotline.calls import CallConflict, CallService
 from hotline.desk.accounts import Agent, Role
 from tests.agent_desk import waiting_call
 from tests.fakes import silence, vowel, wait_until
@@ -68,3 +69,34 @@ async def test_a_call_that_ends_by_itself_leaves_nothing_running(service: CallSe
     await asyncio.wait_for(call.finished.wait(), 5)
     await wait_until(lambda: not call.tasks)
     assert call.pipeline.stats.hangup_reason == "caller_hung_up"
+
+
+def _peak(call_channel: object) -> int:
+    frames = list(getattr(call_channel.out, "_frames", []))  # type: ignore[attr-defined]
+    return int(max((np.abs(f).max() for f in frames), default=0))
+
+
+async def test_on_hold_the_caller_hears_the_notice_not_the_agent(
+        service: CallService) -> None:
+    clock = VirtualClock()
+    call = waiting_call(service, "我要找真人", clock=clock)
+    # the agent speaks at 3 s (on hold), and again at 12 s (back on the line)
+    agent = ScriptedCaller([np.concatenate([silence(2.0), vowel(1.0), silence(0.5)]),
+                            np.concatenate([silence(4.0), vowel(1.0), silence(0.5)])],
+                           clock, patience_s=1.0)
+    async with clock.driving():
+        service._take(call, ALICE, agent)
+        service.hold(call, ALICE, True)
+        await clock.sleep(5)
+        held = _peak(call.channel)
+        assert call.agent_hold and 0 < held < 4000  # the notice (quiet fake voice) only
+        call.channel.out.clear()
+        service.hold(call, ALICE, False)
+        await clock.sleep(10)
+    assert _peak(call.channel) > 6000  # the agent's voice again
+    assert sum(t.who == "agent" for t in call.dialog.transcript) == 2  # both still heard
+    other = waiting_call(service, "我要找真人")
+    with pytest.raises(CallConflict):
+        service.hold(other, ALICE, True)  # not alice's call
+    await service.end(call)
+    await service.end(other)

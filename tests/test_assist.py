@@ -9,7 +9,7 @@ import pytest
 from dialog.handoff import suggest_replies
 from dialog.knowledge import KnowledgeBase
 from tests.agent_desk import Desk
-from tests.test_agent_console import login
+from tests.test_agent_console import first_event, login
 from tests.test_call_lifecycle import taken_by_alice
 
 
@@ -86,3 +86,20 @@ def test_a_noise_complaint_gets_no_traffic_entries(line: str) -> None:
     for fields in ({}, {"category": "noise"}):
         ids = [s.kb_id for s in suggest_replies(kb, [line], fields) if s.kb_id]
         assert not any("freeway" in i or "traffic" in i for i in ids), (line, ids)
+
+
+async def test_the_agent_holds_and_resumes(desk: Desk) -> None:
+    call, base, csrf, pc = await taken_by_alice(desk)
+    resp = await desk.client.post(base + "/hold", json={"on": True}, headers=csrf)
+    assert resp.status == 200 and (await resp.json())["hold"] is True and call.agent_hold
+    event = await first_event(desk.client)
+    assert event["mine"][0]["hold"] is True
+    assert (await desk.client.post(base + "/hold", json={"on": "yes"},
+                                   headers=csrf)).status == 400
+    resp = await desk.client.post(base + "/hold", json={"on": False}, headers=csrf)
+    assert (await resp.json())["hold"] is False and not call.agent_hold
+    sue = await login(desk.client, "sue")
+    assert (await desk.client.post(base + "/hold", json={"on": True},
+                                   headers={"X-CSRF-Token": sue["csrf"]})).status == 409
+    await desk.service.end(call)
+    await pc.close()

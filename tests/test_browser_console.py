@@ -164,7 +164,7 @@ async def test_on_a_small_screen_submit_and_end_stay_in_view(
     # the longest waiting is first: the long call
     await accepted(page)
     await page.wait_for_function("window.agentConsole.transcript.length > 20")
-    for selector in ("#submit-case", "#end", "#mute", "#f-description"):
+    for selector in ("#submit-case", "#end", "#mute", "#hold", "#f-description"):
         box = await page.locator(selector).bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768, selector
         assert box["x"] + box["width"] <= 1366, selector

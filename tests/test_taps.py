@@ -234,3 +234,20 @@ async def test_hostile_connections_are_closed_and_the_live_call_goes_on(
     await asyncio.wait_for(live.finished.wait(), 30)
     for writer in (live_w, second_w):
         writer.close()
+
+
+async def test_at_capacity_a_new_tapped_call_is_closed_unheard(
+        desk: Desk, pbx: tuple[Pbx, TapLine]) -> None:
+    phone, line = pbx
+    desk.service.policy.max_calls = 1
+    first = uuid.uuid4()
+    _r1, w1 = await phone.leg(first)
+    call = await tapped_call(line, first)
+    r2, w2 = await phone.leg(uuid.uuid4())
+    assert await closed_by_us(r2) == b""  # the agent still has the call on their phone
+    _agent_r, agent_w = await phone.leg(first)  # the live call's own second side is fine
+    await asyncio.sleep(0.2)
+    assert line.calls[str(first)].agent_leg is not None and not call.ended
+    for writer in (w1, w2, agent_w):
+        writer.close()
+    await asyncio.wait_for(call.finished.wait(), 25)

@@ -37,7 +37,8 @@ class AgentLine:
         async for pcm in self.channel.inbound():
             if isinstance(pcm, Digit):
                 continue
-            call.channel.out.relay(pcm)
+            if not call.agent_hold:  # (on hold the caller hears the hold notice instead)
+                call.channel.out.relay(pcm)
             for start in range(0, len(pcm) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
                 for event in endpointer.push(pcm[start:start + FRAME_SAMPLES], t):
                     if isinstance(event, SpeechStopped):

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiortc import RTCSessionDescription
 
+from dialog import phrases
 from dialog.cases import CaseDraft
 from dialog.handoff import suggest_replies
 from dialog.phrases import busy_lines
@@ -52,6 +53,7 @@ KEEP_ENDED_S = 120.0
 # After a hang-up, the last words are recognised and answered before the record is written;
 # a dialog turn that takes longer than this is not waited for.
 FLUSH_S = 20.0
+HOLD_NOTICE_S = 15.0  # the caller an agent put on hold hears the notice this often
 
 
 class CallService:
@@ -249,6 +251,26 @@ class CallService:
         turn = await call.clock.run(call.brain.offer_callback, True)
         if not call.ended:
             call.pipeline.say(turn)
+
+    def hold(self, call: Call, agent: Agent, on: bool) -> None:
+        """The agent puts the caller on hold (or back): the caller hears a short notice now
+        and then instead of the agent; both sides are still transcribed."""
+        if call.agent is None or call.agent.name != agent.name or call.ended or \
+                call.agent_left:
+            raise CallConflict("only the agent on the call can hold it")
+        if on and not call.agent_hold:
+            call.spawn(self._hold_notice(call), "agent-hold")
+        call.agent_hold = on
+        self.notify()
+
+    async def _hold_notice(self, call: Call) -> None:
+        lang = call.dialog.lang
+        speech = await asyncio.to_thread(self.voices.synthesize,
+                                         phrases.say(lang, "agent_hold"), lang)
+        while call.agent_hold and not call.ended:
+            if call.channel.out.pending_seconds < 0.5:
+                call.channel.out.relay(speech.pcm)
+            await call.clock.sleep(HOLD_NOTICE_S)
 
     def agent_category(self, call: Call, agent: Agent, category: str) -> None:
         """The agent set the form's category: the suggestions follow it (blocking: a

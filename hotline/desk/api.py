@@ -81,6 +81,7 @@ def add_routes(app: web.Application, desk: AgentDesk) -> None:
     app.router.add_post("/api/agent/calls/{call_id}/case", submit_case)
     app.router.add_post("/api/agent/calls/{call_id}/end", end_call)
     app.router.add_post("/api/agent/calls/{call_id}/category", set_category)
+    app.router.add_post("/api/agent/calls/{call_id}/hold", hold_call)
     app.router.add_post("/api/agent/calls/{call_id}/suggestions/used", suggestion_used)
     app.router.add_get("/api/agent/kb", search_kb)
 
@@ -167,7 +168,7 @@ def call_view(call: Call) -> dict[str, Any]:
     st = call.dialog
     return {
         **queue_entry(call, 0),
-        "state": call.state, "seconds": round(call.seconds()),
+        "state": call.state, "seconds": round(call.seconds()), "hold": call.agent_hold,
         "transcript": [{"who": t.who, "text": t.text, "t": t.t} for t in st.transcript if t.text],
         "suggestions": _suggestions(call),
         "case_number": st.case_number,
@@ -375,6 +376,21 @@ async def set_category(request: web.Request) -> web.Response:
     except CallConflict as exc:
         return json_error(409, str(exc))
     return web.json_response({"suggestions": _suggestions(call)})
+
+
+async def hold_call(request: web.Request) -> web.Response:
+    """The agent puts the caller on hold (``{"on": true}``) or takes them back."""
+    found = await _call_and(request, "on")
+    if isinstance(found, web.Response):
+        return found
+    session, service, call, on = found
+    if not isinstance(on, bool):
+        return json_error(400, 'expected {"on": true} or {"on": false}')
+    try:
+        service.hold(call, session.agent, on)
+    except CallConflict as exc:
+        return json_error(409, str(exc))
+    return web.json_response({"hold": call.agent_hold})
 
 
 async def suggestion_used(request: web.Request) -> web.Response:

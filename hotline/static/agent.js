@@ -18,6 +18,8 @@ const LANGS = { zh: "中文", en: "English" };
 const WHO = { caller: "民眾", bot: "機器人", agent: "專人" };
 const DETAILS = { lamp_number: "燈桿編號", route: "公車路線", time: "時間", phone: "電話",
                   landmark: "地標" };
+// Calls on the agents' own phones that the PBX copies to us: the AI only listens.
+const DESK_PHONE = new Set(["audiosocket", "siprec"]);
 const FORM = ["category", "district", "address", "phone", "description"];
 const TITLE = document.title;
 const desk = { me: null, events: null, pc: null, stream: null, activeId: null, call: null,
@@ -99,7 +101,7 @@ function detailsText(fields) {
 // How the caller came: a phone (with the number the network gave, for a call-back) or the web.
 function lineText(c) {
   if (c.channel === "sip") return `電話來電 ${c.caller_id || "（未顯示號碼）"}`;
-  if (c.channel === "audiosocket") return `桌機通話・AI 旁聽 ${c.caller_id || ""}`;
+  if (DESK_PHONE.has(c.channel)) return `桌機通話・AI 旁聽 ${c.caller_id || ""}`;
   return "網路來電";
 }
 
@@ -164,10 +166,12 @@ function renderCall(call) {
   $("active-line").textContent = lineText(call);
   // A desk-phone call is the PBX's: ending here only stops the AI listening.
   if (!desk.wrapUp) {
-    $("end").textContent = call.channel === "audiosocket" ? "停止旁聽 / Stop listening"
-                                                         : "結束通話 / End call";
+    $("end").textContent = DESK_PHONE.has(call.channel) ? "停止旁聽 / Stop listening"
+                                                        : "結束通話 / End call";
   }
-  $("mute").hidden = call.channel === "audiosocket" || desk.wrapUp;
+  $("mute").hidden = $("hold").hidden = DESK_PHONE.has(call.channel) || desk.wrapUp;
+  $("hold").classList.toggle("on", Boolean(call.hold));
+  $("hold").textContent = call.hold ? "恢復通話 / Resume" : "保留 / Hold";
   $("active-lang").textContent = LANGS[call.lang] || call.lang;
   $("active-want").textContent = wantText(call.fields);
   // Danger in the caller's words: first thing on the pane, at once.
@@ -201,8 +205,10 @@ function renderCall(call) {
 function showSuggestions(suggestions) {
   window.agentConsole.suggestions = suggestions;
   $("suggestions").replaceChildren(...suggestions.map((s) => {
-    const item = el("li", { className: desk.used.has(s.kb_id) ? "used" : "" },
-      s.title ? el("strong", { textContent: s.title + "：" }) : "", s.text,
+    // one line to read out (the first sentence); all of it on hover, and when copied
+    const line = s.text.split(/(?<=[。！？.!?])\s*/)[0] || s.text;
+    const item = el("li", { className: desk.used.has(s.kb_id) ? "used" : "", title: s.text },
+      s.title ? el("strong", { textContent: s.title + "：" }) : "", line,
       el("span", { className: "kb", title: s.kb_id || "", textContent:
         s.kb_id ? `知識庫・${s.title || s.kb_id}` : "程序 / procedure" }));
     item.addEventListener("click", () => useSuggestion(s, item));
@@ -261,7 +267,7 @@ function startWrapUp() {
   $("active").classList.add("wrap-up");
   $("active-state").textContent = "通話已結束・整理案件 / Call ended: wrap-up";
   $("end").textContent = "關閉 / Close";
-  $("mute").hidden = true;
+  $("mute").hidden = $("hold").hidden = true;
 }
 
 function closePane() {
@@ -314,6 +320,7 @@ function resetPane() {
   $("end").textContent = "結束通話 / End call";
   $("active-state").textContent = "通話中 / On the line";
   $("mute").hidden = false; $("mute").classList.remove("on");
+  $("hold").hidden = false; $("hold").classList.remove("on");
   $("active").classList.remove("wrap-up");
 }
 
@@ -379,6 +386,17 @@ async function endOrClose() {
   if (desk.activeId && !desk.wrapUp) startWrapUp();
 }
 
+// Hold: the caller hears a short notice now and then instead of the agent (the server's).
+async function toggleHold() {
+  if (!desk.activeId || desk.wrapUp || !desk.call) return;
+  const resp = await api(`/api/agent/calls/${desk.activeId}/hold`, { on: !desk.call.hold });
+  if (resp.ok) {
+    desk.call.hold = resp.data.hold;
+    $("hold").classList.toggle("on", resp.data.hold);
+    $("hold").textContent = resp.data.hold ? "恢復通話 / Resume" : "保留 / Hold";
+  }
+}
+
 function toggleMute() {
   if (!desk.stream) return;
   desk.muted = !desk.muted;
@@ -433,9 +451,10 @@ $("kb-search").addEventListener("submit", (event) => {
 });
 $("end").addEventListener("click", endOrClose);
 $("mute").addEventListener("click", toggleMute);
+$("hold").addEventListener("click", toggleHold);
 
 // Keyboard: Alt+A accepts the first waiting call, Ctrl+Enter submits, Alt+E ends (or closes
-// the wrap-up), Alt+M mutes, Alt+K searches the knowledge base.
+// the wrap-up), Alt+M mutes, Alt+H holds, Alt+K searches the knowledge base.
 document.addEventListener("keydown", (event) => {
   if (!desk.me) return;
   const key = event.key.toLowerCase();
@@ -446,6 +465,7 @@ document.addEventListener("keydown", (event) => {
   } else if (key === "e") { event.preventDefault(); endOrClose(); }
   else if (key === "k") { event.preventDefault(); $("kb-q").focus(); }
   else if (key === "m") { event.preventDefault(); toggleMute(); }
+  else if (key === "h") { event.preventDefault(); toggleHold(); }
 });
 
 // Leaving the page with a case not filed asks first.

@@ -27,6 +27,8 @@ from aiosipua.message import SipMessage
 from aiosipua.sdp import parse_sdp
 from aiosipua.transport import TcpSipTransport, UdpSipTransport, _read_sip_message
 
+from voice.channels import siprec
+
 log = logging.getLogger(__name__)
 
 MAX_DATAGRAM = 16 * 1024  # a SIP request with a rich SDP is a few KB; more is an attack
@@ -167,6 +169,8 @@ class LineUAS(SipUAS):
     def __init__(self, transport: Any, admit: Admit, **kwargs: Any) -> None:
         super().__init__(transport, **kwargs)
         self.admit = admit
+        # SIPREC: the metadata of recording INVITEs not yet answered, by Call-ID
+        self.recordings: dict[str, siprec.RecordingMetadata] = {}
         # answers to our own BYEs (the library sends them once and forgets them)
         self.on_bye_answered: Callable[[str], None] = lambda call_id: None
 
@@ -192,6 +196,22 @@ class LineUAS(SipUAS):
             if not existing._answered:  # a retransmission while ringing
                 existing.trying()
             return
+        if request.body and siprec.is_recording(request.headers.get_first("require"),
+                                                request.content_type):
+            # a recording session: the SDP goes on, the metadata is kept aside (it may
+            # also come later, RFC 7866 §6.1.1: then nobody is named yet)
+            try:
+                if request.content_type == "application/sdp":
+                    metadata = siprec.RecordingMetadata()
+                else:
+                    sdp, xml = siprec.split_body(request.content_type or "", request.body)
+                    metadata = siprec.parse_metadata(xml)
+                    request.text, request.content_type = sdp, "application/sdp"
+            except ValueError as exc:
+                log.info("recording INVITE from %s refused: %s", addr[0], exc)
+                self._send_error(request, 400, "Bad Request (recording session)")
+                return
+            self.recordings[request.call_id or ""] = metadata
         if request.body:
             if request.content_type != "application/sdp":
                 self._send_error(request, 415, "Unsupported Media Type",
