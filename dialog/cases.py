@@ -138,7 +138,9 @@ class CaseStore:
                 raise KeyError(number)
             row.category, row.department = draft.category, draft.department
             row.district, row.address = draft.district, draft.address
-            row.details, row.description = draft.details, draft.description
+            # what the bot gathered (lamp number, route, call-back) stays unless corrected
+            row.details = {**(row.details or {}), **draft.details}
+            row.description = draft.description
             row.transcript, row.language = lines_json(draft.transcript), draft.language
             row.created_by_bot = row.created_by_bot and draft.created_by_bot
             row.review_status = draft.review_status

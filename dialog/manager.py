@@ -213,22 +213,20 @@ class DialogManager:
         return self._reply([phrases.say(st.lang, "agent_first_noted")])
 
     def _person(self) -> Reply:
-        """The caller asks for a person: the queue; or, where the agents were found all busy
-        already (the bot took the report instead), a call-back."""
-        st = self.state
-        if st.agents_busy:
-            st.stage = Stage.OFFER_CALLBACK
-            return self._ask("callback", [phrases.say(st.lang, "callback_offer")])
+        """The caller asks for a person: the queue (or, where the agents were found all busy
+        already, a call-back: see ``_escalate``)."""
         return self._escalate(EscalationReason.CALLER_REQUEST, "handoff")
 
     def _take_or_callback(self, text: str, intents: Intents) -> Reply:
         """Agent-first, nobody free: the caller chose the bot (it takes the report) or a
         call-back."""
         st = self.state
-        if _CALLBACK.search(text):
+        wants_callback = bool(_CALLBACK.search(text)) and not _NO_CALLBACK.search(text)
+        if wants_callback:
             st.stage = Stage.CALLBACK_PHONE
             return self._callback(text, intents)
-        take = bool(_TAKE_REPORT.search(text)) or (intents.yes and not intents.no)
+        take = bool(_TAKE_REPORT.search(text)) or (intents.yes and not intents.no) or \
+            bool(_NO_CALLBACK.search(text))
         if not take and (intents.no or intents.done):
             st.stage = Stage.ENDED
             return self._reply([phrases.say(st.lang, "goodbye")], end=True)
@@ -574,6 +572,9 @@ class DialogManager:
 
     def _escalate(self, reason: EscalationReason, key: str) -> Reply:
         st = self.state
+        if st.agents_busy:  # nobody was free a moment ago: a call-back, not the queue again
+            st.stage = Stage.OFFER_CALLBACK
+            return self._ask("callback", [phrases.say(st.lang, "callback_offer")])
         st.handoff = self._handoff(reason)
         st.stage = Stage.ESCALATED
         st.pending = None
@@ -604,6 +605,8 @@ _NUMBER = re.compile(r"\d[\d -]{2,}")  # a number said as digits ("04-2345-6789"
 # Agent-first, nobody free: "call me back" or "you file it".
 _CALLBACK = re.compile(r"回電|回撥|打回來|打給我|再打來|\bcall (me )?back\b|\bcallback\b|"
                        r"\bring me\b", re.IGNORECASE)
+_NO_CALLBACK = re.compile(r"(不要|不用|不必|別)(再)?(回電|回撥|打回來|打給我)|"
+                          r"\b(no|don'?t|do not) (need to )?call (me )?back\b", re.IGNORECASE)
 _TAKE_REPORT = re.compile(r"登記|幫我(處理|記|報|弄)|你(來|直接)?(處理|記|報)|直接|"
                           r"\b(file it|file (the|my) (report|case)|take (it|the report|my report)|"
                           r"you do it|report it)\b", re.IGNORECASE)

@@ -66,7 +66,8 @@ class DialogBrain:
             self.manager.record("caller", f"[{keys}]")
             self._publish()
         self.on_change()
-        return BotTurn((), self.snapshot.lang)
+        # (saying nothing; the emergency the dialog gave, if any, still stands)
+        return BotTurn((), self.snapshot.lang, emergency=self.snapshot.emergency)
 
     def respond(self, text: str, confidence: float) -> BotTurn:
         with self.lock:
@@ -76,7 +77,8 @@ class DialogBrain:
             self._publish()
         self.on_change()
         self.with_agent(text)
-        return BotTurn((), self.snapshot.lang)
+        # (saying nothing; the emergency the dialog gave, if any, still stands)
+        return BotTurn((), self.snapshot.lang, emergency=self.snapshot.emergency)
 
     def anticipate(self, text: str) -> None:
         """A speculative transcript: let the dialog prepare (in a worker thread, without the

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     sip_allow: Annotated[list[str], NoDecode] = _loopback(
         "CIDRs (comma-separated) that may call the phone line (the PBX, the trunk); others "
         "get 403")
+    siprec_allow: Annotated[list[str], NoDecode] = _loopback(
+        "CIDRs (comma-separated) of the recording clients (PBX, SBC) that may open SIPREC "
+        "sessions of agents' desk-phone calls on the phone line; others get 403")
     rtp_ports: str = Field(
         "40000-40999", pattern=r"^\d{1,5}-\d{1,5}$",
         description="UDP port range for the phone calls' audio (RTP, two ports a call)")
@@ -158,14 +161,15 @@ class Settings(BaseSettings):
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("trusted_proxies", "sip_allow", "tap_allow", mode="before")
+    @field_validator("trusted_proxies", "sip_allow", "tap_allow", "siprec_allow",
+                     mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):  # HOTLINE_TRUSTED_PROXIES=10.0.0.0/8,192.168.1.5
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("trusted_proxies", "sip_allow", "tap_allow")
+    @field_validator("trusted_proxies", "sip_allow", "tap_allow", "siprec_allow")
     @classmethod
     def _cidrs(cls, value: list[str]) -> list[str]:
         try:

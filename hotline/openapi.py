@@ -321,7 +321,7 @@ def _paths() -> dict[str, Schema]:
             "responses": _responses(_json(_obj(["uuid", "agent", "call_id"], {
                 "uuid": {"type": "string"}, "agent": {"type": "string"},
                 "call_id": _nullable({"type": "string"})}), "named"),
-                *BODY_ERRORS, 401, 403, 404)}},
+                *BODY_ERRORS, 401, 403, 404, 409)}},
     }
 
 

@@ -59,6 +59,8 @@ class PhoneLineSettings:
     min_se: int = 90  # the shortest interval a phone may ask for (RFC 4028's floor)
     transfer_to: str | None = None  # SIP URI of the city's ACD queue: hand-offs go by REFER
     keypad_hint: bool = True
+    # SIPREC: who may open recording sessions (the PBX or SBC recording the agents' calls)
+    siprec_allow: Sequence[str] = ("127.0.0.0/8", "::1/128")
     # SIPREC: an active agent account by name (the metadata names the agent); none = nobody
     agent_named: Callable[[str], Agent | None] = lambda _name: None
     # registered with a PBX as an extension (its calls to that extension reach the bot)
@@ -116,6 +118,7 @@ class PhoneLine:
 
     def __post_init__(self) -> None:
         self.networks = list(parse_networks(self.settings.allow))
+        self.siprec_networks = list(parse_networks(self.settings.siprec_allow))
         self.rate = RateLimiter(self.settings.calls_per_minute_per_source, 60.0)
         self.ports = PortAllocator(self.settings.rtp_ports)
         self.garbage = Garbage()
@@ -236,9 +239,13 @@ class PhoneLine:
         if metadata is not None:  # SIPREC: a desk phone's call, for the agent's assist
             self.ringing.add(call_id)
             try:
+                if not address_within(address, self.siprec_networks):
+                    incoming.reject(403, "Forbidden (not a recording client)")
+                    return
                 with self.service.negotiating(address):
-                    await self.recordings.answer(incoming, offer, metadata,
-                                                 self._bye(uas, incoming))
+                    await self.recordings.answer(
+                        incoming, offer, metadata, self._bye(uas, incoming),
+                        still_offered=lambda: call_id in uas.active_calls)
             finally:
                 self.ringing.discard(call_id)
             return

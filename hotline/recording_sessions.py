@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,8 @@ class Recording:
     call: Call | None = None
     over: bool = False  # a BYE went, or came: no other
     answer: SdpMessage | None = None
+    agent: Agent | None = None
+    agent_side: int = 1
 
     def hang_up(self) -> None:
         """Our side ends the session (the agent stopped listening, shutdown): one BYE."""
@@ -62,11 +65,14 @@ class RecordingSessions:
     host: str
     advertise: str | None
     agent_named: Callable[[str], Agent | None]  # an account by name (blocking: a look-up)
+    media_timeout_s: float = 60.0  # no audio on either stream this long: the client is gone
     sessions: dict[str, Recording] = field(default_factory=dict)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     async def answer(self, incoming: IncomingCall, offer: SdpMessage,
-                     metadata: RecordingMetadata, bye: Callable[[], None]) -> None:
+                     metadata: RecordingMetadata, bye: Callable[[], None],
+                     still_offered: Callable[[], bool] = lambda: True) -> None:
+        """Answer a recording INVITE (``still_offered``: false once the client CANCELled)."""
         streams = [m for m in offer.media if m.media == "audio"]
         if self.service.live > self.service.max_calls:  # (this one is counted already)
             incoming.reject(486, "Busy Here")  # the agent takes the call without us
@@ -78,14 +84,29 @@ class RecordingSessions:
         if recording is None:
             return
         recording.bye = bye
+        try:
+            answered = await self._start(recording, incoming, streams, metadata,
+                                         still_offered)
+        except Exception:  # (an account look-up that failed, …): answered, nothing kept
+            log.exception("recording session %s could not start", incoming.call_id[:12])
+            incoming.reject(500, "Server Internal Error")
+            answered = False
+        if not answered:
+            await self._release(recording)
+            return
+        self._open(recording)
+
+    async def _start(self, recording: Recording, incoming: IncomingCall, streams: list[Any],
+                     metadata: RecordingMetadata, still_offered: Callable[[], bool]) -> bool:
+        """Who is who, the two sides, their RTP running, the 200 (False: refused)."""
         senders = [metadata.sender(_label(m)) for m in streams]
-        agent, agent_side = await self._agent(senders)
-        caller = senders[1 - agent_side]
+        recording.agent, recording.agent_side = await self._agent(senders)
+        caller = senders[1 - recording.agent_side]
         address = incoming.source_addr[0]
         recording.legs = [
-            TapLeg(Remote(address, _number(caller) if i != agent_side else None),
+            TapLeg(Remote(address, None if i == recording.agent_side else _number(caller)),
                    close=recording.hang_up, kind="siprec") for i in range(2)]
-        answer = dataclasses.replace(recording.media[0].sdp_answer, media=[
+        recording.answer = dataclasses.replace(recording.media[0].sdp_answer, media=[
             _labelled(session.sdp_answer.media[0], _label(stream))
             for session, stream in zip(recording.media, streams, strict=True)])
         try:
@@ -93,12 +114,17 @@ class RecordingSessions:
                 session.on_audio = lambda pcm, _ts, leg=leg: leg.feed(pcm)
                 await session.start()
         except OSError:
-            await self._release(recording)
             incoming.reject(503, "Service Unavailable (media port)")
-            return
-        incoming.accept(answer)
-        recording.answer = answer
-        call_id = incoming.call_id
+            return False
+        if not still_offered():  # CANCEL (487 sent) meanwhile
+            return False
+        incoming.accept(recording.answer)
+        return True
+
+    def _open(self, recording: Recording) -> None:
+        """The answered session as a listen-only call (the agent's, when named)."""
+        call_id = recording.incoming.call_id
+        agent, agent_side = recording.agent, recording.agent_side
         self.sessions[call_id] = recording
         call = recording.call = self.service.open_tap(recording.legs[1 - agent_side])
         call.connected.set()  # (a side may be silent for a while: the line is up)
@@ -107,9 +133,24 @@ class RecordingSessions:
             self.service.tap_agent(call, agent)
         log.info("recording session %s: %s", call_id[:12],
                  f"agent {agent.name}" if agent else "no agent named in the metadata")
-        task = asyncio.create_task(self._forget(call_id, call), name="siprec-forget")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        for work, name in ((self._forget(call_id, call), "siprec-forget"),
+                           (self._watch(recording), "siprec-watch")):
+            task = asyncio.create_task(work, name=name)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _watch(self, recording: Recording) -> None:
+        """A recording client that stopped sending on both streams (crashed, its BYE lost)
+        is gone: the session ends (our BYE), its ports and line freed."""
+        while not recording.over:
+            await asyncio.sleep(min(5.0, self.media_timeout_s / 4))
+            quiet = time.monotonic() - max(leg.last_audio for leg in recording.legs)
+            if quiet > self.media_timeout_s and not recording.over:
+                log.info("recording session %s: no audio for %.0f s; ended",
+                         recording.incoming.call_id[:12], quiet)
+                recording.hang_up()
+                for leg in recording.legs:
+                    leg.end()
 
     async def _media(self, incoming: IncomingCall, offer: SdpMessage,
                      streams: list[Any]) -> Recording | None:
@@ -137,13 +178,16 @@ class RecordingSessions:
 
     async def _agent(self, senders: list[Participant | None]) -> tuple[Agent | None, int]:
         """The agent among the senders (an active account by their address's user), and
-        which stream is theirs; else nobody, and the second stream."""
+        which stream is theirs. Exactly one side must name an agent: when neither or both do
+        (a caller whose address looks like an account, a call between two agents), nobody
+        is named (the second stream is taken as the agent's side)."""
+        found = []
         for side, sender in enumerate(senders):
             if sender is not None and sender.user:
                 agent = await asyncio.to_thread(self.agent_named, sender.user)
                 if agent is not None:
-                    return agent, side
-        return None, 1
+                    found.append((agent, side))
+        return found[0] if len(found) == 1 else (None, 1)
 
     def far_end_left(self, call_id: str) -> bool:
         """The recording client's BYE: both sides end (and the call with them)."""

@@ -159,7 +159,7 @@ async def open_phone_line(service: CallService, settings: Settings,
         busy=settings.sip_busy, calls_per_minute_per_source=settings.sip_calls_per_minute,
         transfer_to=settings.sip_transfer_to, registrar=_host_port(settings.sip_registrar),
         user=settings.sip_user, password=settings.sip_password.get_secret_value() or None,
-        agent_named=agent_named))
+        siprec_allow=tuple(settings.siprec_allow), agent_named=agent_named))
     await line.start()
     return line
 

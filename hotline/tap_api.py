@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 
+from hotline.calls import CallConflict
 from hotline.desk.accounts import Accounts
 from hotline.desk.auth import client_address, same_secret
 from hotline.http_input import json_error, read_body, read_json_object
@@ -54,7 +55,10 @@ async def name_agent(request: web.Request) -> web.Response:
     agent = await asyncio.to_thread(accounts.get, name)
     if agent is None:
         return json_error(404, "no active agent of that name")
-    call_id = line.name_agent(call_uuid, agent, caller_id)
+    try:
+        call_id = line.name_agent(call_uuid, agent, caller_id)
+    except CallConflict as exc:
+        return json_error(409, str(exc))
     return web.json_response({"uuid": call_uuid, "agent": agent.name, "call_id": call_id})
 
 

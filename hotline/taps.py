@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hotline.calls import Call, CallService
+from hotline.calls import Call, CallConflict, CallService
 from hotline.desk.accounts import Agent
 from hotline.desk.auth import address_within, parse_networks
 from voice.channels.audiosocket import ProtocolError, read_call_id, serve
@@ -104,8 +104,13 @@ class TapLine:
         tapped = self.calls.get(call_uuid)
         if tapped is None:
             return None
-        self.service.tap_agent(tapped.call, agent)
-        return tapped.call.call_id
+        call = tapped.call
+        if call.agent is not None and call.agent.name != agent.name:
+            raise CallConflict(f"the call is {call.agent.name}'s already")
+        if caller_id and isinstance(call.channel, TapLeg):  # (named after the audio came)
+            call.channel.remote = Remote(call.channel.remote.address, caller_id)
+        self.service.tap_agent(call, agent)
+        return call.call_id
 
     async def _connection(self, reader: asyncio.StreamReader,
                           writer: asyncio.StreamWriter) -> None:

@@ -19,6 +19,7 @@ from dialog.knowledge import KnowledgeBase
 from dialog.manager import DialogManager
 from dialog.nlu_llm import LLMUnderstanding
 from dialog.state import Stage
+from hotline.brain import DialogBrain
 from hotline.calls import Call, CallPolicy, CallService
 from hotline.config import ConfigError, load_settings
 from hotline.db import make_engine
@@ -283,3 +284,29 @@ def test_with_a_person_on_the_call_the_description_is_the_problem_not_every_line
     st = waiting.state
     assert st.description == ["北屯區崇德路二段的路燈壞了好幾天"]
     assert st.category == "streetlight" and st.slots.get("district") == "北屯區"
+
+
+def test_after_the_bot_took_over_no_path_leads_back_to_the_queue(
+        waiting: DialogManager) -> None:
+    """Nobody was free: a sensitive matter or repeated failure offers a call-back instead of
+    a transfer to the agents who were just found busy."""
+    waiting.offer_callback()
+    waiting.handle("幫我登記")
+    reply = waiting.handle("我要檢舉區公所的人收賄")
+    assert waiting.state.stage is Stage.OFFER_CALLBACK and "回電" in reply.text
+
+
+def test_no_call_back_means_file_it(waiting: DialogManager) -> None:
+    waiting.handle(STREETLIGHT)
+    waiting.offer_callback()
+    reply = waiting.handle("不用回電，你直接幫我弄")
+    assert waiting.state.stage is Stage.CONFIRM and "由我為您登記" in reply.text
+
+
+def test_with_a_person_on_the_call_an_emergency_given_still_stands(
+        waiting: DialogManager) -> None:
+    brain = DialogBrain(waiting)
+    brain.respond("我爸爸倒在地上叫不醒，也沒有在呼吸", 0.9)
+    brain.with_agent = lambda _text: None  # an agent took the call
+    turn = brain.respond("他現在好像有在動了", 0.9)
+    assert turn.sentences == () and turn.emergency == "119"  # the flag is not cleared

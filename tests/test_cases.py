@@ -95,3 +95,17 @@ def test_old_cases_lose_the_callers_words_and_number_but_keep_their_row(tmp_path
     assert store.get(new.number) == new
     assert store.redact_older_than(365, now=now) == 0  # each case once
     assert store.redact_older_than(5, now=now) == 1
+
+
+def test_an_agents_correction_keeps_the_number_and_what_the_bot_gathered(
+        tmp_path: Path) -> None:
+    store = CaseStore(make_engine(f"sqlite:///{tmp_path / 'c.db'}"))
+    filed = store.file(CaseDraft("streetlight", "北區", "三民路三段50號", "路燈不亮",
+                                 details={"lamp_number": "1234", "callback": True}))
+    again = store.update(filed.number, CaseDraft(
+        "streetlight", "西區", "三民路一段50號", "路燈不亮三天",
+        details={"handled_by": "alice"}, created_by_bot=False))
+    assert again.number == filed.number and again.created_at == filed.created_at
+    assert again.district == "西區" and again.description == "路燈不亮三天"
+    assert again.details == {"lamp_number": "1234", "callback": True, "handled_by": "alice"}
+    assert again.created_by_bot is False and again.review_status == "filed_by_agent"

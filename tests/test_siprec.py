@@ -68,9 +68,11 @@ def multipart(sdp: str, xml: str) -> str:
 
 
 def recording_scenario(body: str, *, content_type: str = "", expect: int = 200,
-                       pcap: Path | None = None, hold_ms: int = 6000) -> str:
+                       pcap: Path | None = None, hold_ms: int = 6000,
+                       their_bye: bool = False) -> str:
     """SIPp as the recording client: the recording INVITE, then (answered) the first
-    stream's audio from ``pcap``, ``hold_ms``, and BYE; or the ``expect``-ed error."""
+    stream's audio from ``pcap``, ``hold_ms``, and BYE; or the ``expect``-ed error; or
+    (``their_bye``) waiting for the recording server to end it."""
     content_type = content_type or f"multipart/mixed;boundary={BOUNDARY}"
     lines = "\n".join("      " + line for line in body.splitlines())
     headers = (
@@ -105,9 +107,15 @@ def recording_scenario(body: str, *, content_type: str = "", expect: int = 200,
                   f"<send><![CDATA[\n{request('ACK', '1 ACK')}]]></send>"]
         if pcap is not None:
             parts.append(f'<nop><action><exec play_pcap_audio="{pcap}"/></action></nop>')
-        parts += [f'<pause milliseconds="{hold_ms}"/>',
-                  f'<send retrans="500"><![CDATA[\n{request("BYE", "2 BYE")}]]></send>',
-                  '<recv response="200" crlf="true"/>']
+        if their_bye:
+            parts += [f'<recv request="BYE" timeout="{hold_ms}"/>',
+                      "<send><![CDATA[\n      SIP/2.0 200 OK\n      [last_Via:]\n"
+                      "      [last_From:]\n      [last_To:]\n      [last_Call-ID:]\n"
+                      "      [last_CSeq:]\n      Content-Length: 0\n\n]]></send>"]
+        else:
+            parts += [f'<pause milliseconds="{hold_ms}"/>',
+                      f'<send retrans="500"><![CDATA[\n{request("BYE", "2 BYE")}]]></send>',
+                      '<recv response="200" crlf="true"/>']
     body_xml = "\n".join(parts)
     return ('<?xml version="1.0" encoding="ISO-8859-1" ?>\n<!DOCTYPE scenario SYSTEM '
             f'"sipp.dtd">\n<scenario name="recording client">\n{body_xml}\n</scenario>\n')
@@ -199,3 +207,34 @@ def test_the_metadata_says_who_sends_which_stream() -> None:
                        b"<recording>&b;</recording>")
     with pytest.raises(ValueError, match="not RFC 7865"):
         parse_metadata(b"<html/>")
+
+
+async def test_a_recording_client_gone_silent_is_hung_up_on(line: Line) -> None:
+    """No audio on either stream (a crashed client, its BYE lost): our BYE, ports freed."""
+    line.phone.recordings.media_timeout_s = 2.0
+    result = await run_sipp(line.work / "sipp", recording_scenario(
+        multipart(offer(), metadata()), hold_ms=20_000, their_bye=True), line.target)
+    assert result.ok, result.output + result.errors
+    for _ in range(50):
+        if not line.phone.recordings.sessions:
+            break
+        await asyncio.sleep(0.1)
+    assert not line.phone.recordings.sessions
+
+
+async def test_only_recording_clients_may_record(line: Line) -> None:
+    line.phone.siprec_networks = []
+    result = await run_sipp(line.work / "sipp", recording_scenario(
+        multipart(offer(), metadata()), expect=403), line.target)
+    assert result.ok, result.output + result.errors
+    assert not line.service.calls
+
+
+async def test_a_caller_who_looks_like_an_agent_names_nobody(line: Line) -> None:
+    """Both sides' addresses name an account: nobody's console gets the call."""
+    result = await run_sipp(line.work / "sipp", recording_scenario(
+        multipart(offer(), metadata(agent="alice", caller="alice")), hold_ms=1500),
+        line.target)
+    assert result.ok, result.output + result.errors
+    call = next(iter(line.service.calls.values()))
+    assert call.agent is None

@@ -130,9 +130,13 @@ async def test_an_agent_named_after_the_audio_started_gets_the_call(
     call = await tapped_call(line, call_uuid)
     assert call.agent is None
     resp = await desk.client.post(f"/api/taps/{call_uuid}", headers=BEARER,
-                                  json={"agent": "alice"})
+                                  json={"agent": "alice", "caller_id": "0911222333"})
     assert resp.status == 200 and (await resp.json())["call_id"] == call.call_id
     assert call.agent is not None and call.agent.name == "alice"
+    assert call.channel.remote.caller_id == "0911222333"
+    other = await desk.client.post(f"/api/taps/{call_uuid}", headers=BEARER,
+                                   json={"agent": "sue"})
+    assert other.status == 409 and call.agent.name == "alice"  # never moved silently
     writer.close()
     await asyncio.wait_for(call.finished.wait(), 25)
 

@@ -71,6 +71,7 @@ class Call:
     agent_channel: Channel | None = None
     agent_left: bool = False  # the agent's line dropped: the bot has the call again
     agent_hold: bool = False  # the agent put the caller on hold: their voice is not relayed
+    hold_notice: asyncio.Task[None] | None = None  # what the caller hears meanwhile
     suggestions: list[Suggestion] = field(default_factory=list)
     suggest_ms: list[float] = field(default_factory=list)  # caller's speech end → suggestions
     agent_fields: dict[str, str] = field(default_factory=dict)  # the agent's form edits

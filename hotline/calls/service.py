@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import secrets
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -77,6 +78,7 @@ class CallService:
         self.asr_pool = ThreadPoolExecutor(max_workers=2 * self.policy.max_calls + 4,
                                            thread_name_prefix="asr")
         self._negotiating: Counter[str] = Counter()  # offers being answered, by address
+        self._filing = threading.Lock()  # wrap-up cases filed from records, one at a time
         self.draining = False  # shutting down: live calls finish, no new ones
         self._agent_call_s: deque[float] = deque(maxlen=20)
         self._changed = asyncio.Event()
@@ -240,6 +242,7 @@ class CallService:
         if call.ended or call.closing is not None or call.agent_left or call.agent is None:
             return  # the call is ending anyway (the agent pressed End, or it hung up)
         call.agent_left = True
+        call.agent_hold = False  # (the bot speaks again: no hold notice over it)
         log.warning("call %s: the agent's line dropped; the bot takes the call back",
                     call.call_id)
         call.brain.with_agent = None
@@ -258,16 +261,21 @@ class CallService:
         if call.agent is None or call.agent.name != agent.name or call.ended or \
                 call.agent_left:
             raise CallConflict("only the agent on the call can hold it")
-        if on and not call.agent_hold:
-            call.spawn(self._hold_notice(call), "agent-hold")
+        if call.brain.listen_only:
+            raise CallConflict("a desk-phone call is held on the desk phone")
         call.agent_hold = on
+        if call.hold_notice is not None:
+            call.hold_notice.cancel()
+            call.hold_notice = None
+        if on:
+            call.hold_notice = call.spawn(self._hold_notice(call), "agent-hold")
         self.notify()
 
     async def _hold_notice(self, call: Call) -> None:
         lang = call.dialog.lang
         speech = await asyncio.to_thread(self.voices.synthesize,
                                          phrases.say(lang, "agent_hold"), lang)
-        while call.agent_hold and not call.ended:
+        while call.agent_hold and not call.ended and not call.agent_left:
             if call.channel.out.pending_seconds < 0.5:
                 call.channel.out.relay(speech.pcm)
             await call.clock.sleep(HOLD_NOTICE_S)
@@ -308,9 +316,9 @@ class CallService:
         case = call.brain.file_case(dataclasses.replace(
             draft, transcript=list(st.transcript), language=st.lang, call_id=call_id),
             self.factory.cases)
-        # The record may have been kept already (wrap-up): it gets the number. (Filed while
-        # the record was being kept: the closing sees the case and does the same.)
-        if call.ended and self.records is not None:
+        # The record may have been kept already (wrap-up): it gets the number (a no-op while
+        # there is no record yet; the closing sees the case then).
+        if self.records is not None:
             self.records.set_case(call_id, case.number)
         self.notify_threadsafe()  # filed from a worker thread
         return case.number
@@ -326,9 +334,11 @@ class CallService:
         draft = dataclasses.replace(draft, transcript=list(record.transcript),
                                     language=language_of(said) or "zh", call_id=call_id)
         cases = self.factory.cases
-        case = cases.update(record.case_number, draft) if record.case_number else \
-            cases.file(draft)
-        self.records.set_case(call_id, case.number)
+        with self._filing:  # two Submits at once still make one case
+            record = self.records.get(call_id) or record
+            case = cases.update(record.case_number, draft) if record.case_number else \
+                cases.file(draft)
+            self.records.set_case(call_id, case.number)
         return case.number
 
     # ---- calls come and go ------------------------------------------------------------------

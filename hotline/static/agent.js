@@ -24,7 +24,7 @@ const FORM = ["category", "district", "address", "phone", "description"];
 const TITLE = document.title;
 const desk = { me: null, events: null, pc: null, stream: null, activeId: null, call: null,
                wrapUp: false, filed: false, edited: new Set(), queueSeen: new Set(),
-               timer: null, muted: false, used: new Set() };
+               timer: null, muted: false, used: new Set(), submitting: false };
 // Read by the browser tests: what this page has seen and heard.
 window.agentConsole = { loggedIn: false, queue: [], callerPeak: 0, callerHeardAt: null,
                         suggestions: [], transcript: [], caseNumber: null, alerts: 0,
@@ -365,11 +365,19 @@ function hangUpLocal() {
 }
 
 async function submitCase() {
-  if (!desk.activeId) return;
+  if (!desk.activeId || !desk.call || desk.submitting) return;  // (one Submit at a time)
   const form = {};
   for (const key of FORM) form[key] = $("f-" + key).value;
   window.agentConsole.submits += 1;
-  const resp = await api(`/api/agent/calls/${desk.activeId}/case`, form);
+  desk.submitting = true;
+  $("submit-case").disabled = true;
+  let resp;
+  try {
+    resp = await api(`/api/agent/calls/${desk.activeId}/case`, form);
+  } finally {
+    desk.submitting = false;
+    $("submit-case").disabled = false;
+  }
   if (resp.ok) {
     showFiled(resp.data.case_number);
     for (const label of document.querySelectorAll("#case label")) label.classList.remove("unconfirmed");
@@ -380,15 +388,16 @@ async function submitCase() {
 }
 
 async function endOrClose() {
-  if (!desk.activeId) return;
+  if (!desk.activeId || !desk.call) return;  // (an accept still in flight: nothing to end)
   if (desk.wrapUp) { closePane(); return; }
-  await api(`/api/agent/calls/${desk.activeId}/end`, {});
-  if (desk.activeId && !desk.wrapUp) startWrapUp();
+  const resp = await api(`/api/agent/calls/${desk.activeId}/end`, {});
+  // ended now, or already over (gone from the server: 404): the wrap-up begins
+  if ((resp.ok || resp.status === 404) && desk.activeId && !desk.wrapUp) startWrapUp();
 }
 
 // Hold: the caller hears a short notice now and then instead of the agent (the server's).
 async function toggleHold() {
-  if (!desk.activeId || desk.wrapUp || !desk.call) return;
+  if (!desk.activeId || desk.wrapUp || !desk.call || DESK_PHONE.has(desk.call.channel)) return;
   const resp = await api(`/api/agent/calls/${desk.activeId}/hold`, { on: !desk.call.hold });
   if (resp.ok) {
     desk.call.hold = resp.data.hold;

@@ -7,6 +7,7 @@ AI never speaks on such a call.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 
 import numpy as np
@@ -52,9 +53,11 @@ class TapLeg:
         self._close = close
         self._in: asyncio.Queue[Pcm | Digit | None] = asyncio.Queue(QUEUED)
         self._rate = PhoneRate()
+        self.last_audio = time.monotonic()  # (a transport's watchdog reads it)
 
     def feed(self, pcm8k: bytes) -> None:
         """Audio as it came (8 kHz, 16-bit little-endian)."""
+        self.last_audio = time.monotonic()
         samples = np.frombuffer(pcm8k[:len(pcm8k) - len(pcm8k) % 2], dtype="<i2")
         if len(samples):
             self.connected.set()

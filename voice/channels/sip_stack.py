@@ -196,6 +196,7 @@ class LineUAS(SipUAS):
             if not existing._answered:  # a retransmission while ringing
                 existing.trying()
             return
+        metadata: siprec.RecordingMetadata | None = None
         if request.body and siprec.is_recording(request.headers.get_first("require"),
                                                 request.content_type):
             # a recording session: the SDP goes on, the metadata is kept aside (it may
@@ -207,11 +208,10 @@ class LineUAS(SipUAS):
                     sdp, xml = siprec.split_body(request.content_type or "", request.body)
                     metadata = siprec.parse_metadata(xml)
                     request.text, request.content_type = sdp, "application/sdp"
-            except ValueError as exc:
+            except Exception as exc:  # whatever a hostile body does: 400, nothing kept
                 log.info("recording INVITE from %s refused: %s", addr[0], exc)
                 self._send_error(request, 400, "Bad Request (recording session)")
                 return
-            self.recordings[request.call_id or ""] = metadata
         if request.body:
             if request.content_type != "application/sdp":
                 self._send_error(request, 415, "Unsupported Media Type",
@@ -223,6 +223,8 @@ class LineUAS(SipUAS):
                 log.info("INVITE from %s with an unparsable SDP: 400", addr[0])
                 self._send_error(request, 400, "Bad Request (SDP)")
                 return
+        if metadata is not None and existing is None:  # (a re-INVITE keeps the session)
+            self.recordings[request.call_id or ""] = metadata
         super()._handle_invite(request, addr)
 
 

@@ -14,8 +14,10 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 MAX_METADATA = 32 * 1024  # bytes of XML: a call's metadata is a few hundred
+MAX_BODY = 64 * 1024  # a recording INVITE's whole body: SDP and metadata
 METADATA_TYPE = "application/rs-metadata+xml"
 NS = "{urn:ietf:params:xml:ns:recording:1}"
 
@@ -55,13 +57,20 @@ def split_body(content_type: str, body: bytes) -> tuple[str, bytes]:
     if not content_type.lower().startswith("multipart/mixed") or "boundary" not in \
             content_type.lower():
         raise ValueError("a recording INVITE carries multipart/mixed with a boundary")
-    message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
-    if not message.is_multipart():
+    if len(body) > MAX_BODY:
+        raise ValueError("a body larger than any recording's")
+    try:
+        message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+            b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" +
+            body)
+        parts = [p for p in message.walk()] if message.is_multipart() else []
+    except (RecursionError, LookupError, ValueError) as exc:  # nested without end, bad charset
+        raise ValueError(f"an unreadable multipart body ({type(exc).__name__})") from exc
+    if not parts:
         raise ValueError("the body has no parts")
     sdp: str | None = None
     metadata: bytes | None = None
-    for part in message.walk():
+    for part in parts:
         if part.is_multipart():
             continue
         kind = part.get_content_type()
@@ -80,8 +89,7 @@ def parse_metadata(xml: bytes) -> RecordingMetadata:
     """The participants and who sends which stream; ValueError when it is no metadata."""
     if len(xml) > MAX_METADATA:
         raise ValueError("metadata larger than any call's")
-    if b"<!DOCTYPE" in xml.upper() or b"<!ENTITY" in xml.upper():
-        raise ValueError("metadata with a DTD")  # no entity tricks
+    _refuse_dtd(xml)
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
@@ -110,3 +118,19 @@ def parse_metadata(xml: bytes) -> RecordingMetadata:
             if sent and pid in participants:
                 sender_of[sent] = pid
     return RecordingMetadata(participants, sender_of)
+
+
+def _refuse_dtd(xml: bytes) -> None:
+    """A DTD in metadata (whatever the encoding) is refused before anything is expanded: no
+    entity tricks. The XML parser itself reads the declaration, so UTF-16 hides nothing."""
+    scan = expat.ParserCreate()
+
+    def refuse(*_args: object) -> None:
+        raise ValueError("metadata with a DTD")
+
+    scan.StartDoctypeDeclHandler = refuse
+    scan.EntityDeclHandler = refuse
+    try:
+        scan.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise ValueError(f"metadata is not XML: {exc}") from exc
