@@ -196,12 +196,10 @@ class DialogManager:
         if st.category is None:
             category, _conf, score = best_category(text)
             if score < 2 and self.llm is not None and has_content_beyond_place(text):
-                reading = self.llm.read(text)
                 self._used_llm = True
-                hinted = category_scores(text)
-                if reading is not None and reading.category and (not hinted or
-                                                                 reading.category in hinted):
-                    category, score = reading.category, 2
+                agreed = _llm_category(self.llm.read(text), text)
+                if agreed:
+                    category, score = agreed, 2
             if category and score >= 1:  # a draft: the agent sees it unconfirmed and fixes it
                 st.category, st.category_score = category, score
         take_slots(self.state, text, correcting=False)
@@ -402,9 +400,9 @@ class DialogManager:
         if self.llm is not None and has_content_beyond_place(text):
             reading = early if self.always_consult_llm else self.llm.read(text)
         self._used_llm = self._used_llm or reading is not None
-        hinted = category_scores(text)
-        if reading is not None and reading.category and (not hinted or reading.category in hinted):
-            return self._begin_report(reading.category, 2, text)
+        agreed = _llm_category(reading, text)
+        if agreed:
+            return self._begin_report(agreed, 2, text)
         if category:  # a weak hint is better than nothing: the read-back lets the caller fix it
             return self._begin_report(category, score, text)
         if reading is not None and reading.intent == "out_of_scope":
@@ -610,6 +608,14 @@ _NO_CALLBACK = re.compile(r"(不要|不用|不必|別)(再)?(回電|回撥|打�
 _TAKE_REPORT = re.compile(r"登記|幫我(處理|記|報|弄)|你(來|直接)?(處理|記|報)|直接|"
                           r"\b(file it|file (the|my) (report|case)|take (it|the report|my report)|"
                           r"you do it|report it)\b", re.IGNORECASE)
+
+
+def _llm_category(reading: LLMReading | None, text: str) -> str | None:
+    """The LLM's category, unless the rules' hints in ``text`` point elsewhere."""
+    if reading is None or not reading.category:
+        return None
+    hinted = category_scores(text)
+    return reading.category if not hinted or reading.category in hinted else None
 
 
 def _last_digits(number: str) -> str:

@@ -71,18 +71,19 @@ class CallRecords:
     def set_case(self, call_id: str, number: str) -> None:
         """The call's case was filed (or its number changed) after the record was kept: an
         agent finishing the case after the caller hung up."""
-        with Session(self.engine) as session:
-            row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
-            if row is not None and row.case_number != number:
-                row.case_number = number
-                session.commit()
+        self._change(call_id, case_number=number)
 
     def set_suggestions_used(self, call_id: str, used: list[str]) -> None:
         """Suggestions the agent used after the record was kept (in wrap-up)."""
+        self._change(call_id, suggestions_used=list(used))
+
+    def _change(self, call_id: str, **values: Any) -> None:
+        """Change a kept record (nothing when there is none yet)."""
         with Session(self.engine) as session:
             row = session.scalar(select(CallRow).where(CallRow.call_id == call_id))
-            if row is not None:
-                row.suggestions_used = list(used)
+            if row is not None and any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
                 session.commit()
 
     def get(self, call_id: str) -> CallRecord | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,33 @@ async def record_levels(track: MediaStreamTrack, loud: list[float]) -> None:
         pass
 
 
+@dataclass
+class Citizen:
+    """A citizen's browser-like WebRTC call (aiortc): what it heard, and when."""
+
+    pc: RTCPeerConnection
+    call_id: str
+    token: str  # for the call's own API
+    heard: list[float]  # times audible audio arrived
+    receivers: list[asyncio.Task[None]]
+
+
+async def citizen_calls(http: ClientSession, url: str, wav: Path) -> Citizen:
+    """Call ``url`` (POST /api/calls) with ``wav`` as the microphone."""
+    pc = RTCPeerConnection()
+    mic = MediaPlayer(str(wav)).audio
+    assert mic is not None
+    pc.addTrack(mic)
+    heard: list[float] = []
+    receivers: list[asyncio.Task[None]] = []
+    pc.on("track", lambda t: receivers.append(asyncio.create_task(record_levels(t, heard))))
+    await pc.setLocalDescription(await pc.createOffer())
+    async with http.post(url, json={"sdp": pc.localDescription.sdp, "type": "offer"}) as resp:
+        answer = await resp.json()
+    await pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], "answer"))
+    return Citizen(pc, answer["call_id"], answer["token"], heard, receivers)
+
+
 async def queue_until(http: ClientSession, url: str, call_id: str) -> dict[str, Any]:
     """Read the agent's event stream until the call shows in the queue."""
     async with http.get(url) as resp:
@@ -82,20 +110,9 @@ async def test_an_agent_accepts_and_talks_with_the_caller(tmp_path: Path) -> Non
             ClientSession(cookie_jar=CookieJar(unsafe=True)) as agent_http:
         await asyncio.wait_for(app[LINES_OPEN].wait(), 120)
         url = server.make_url
-        citizen = RTCPeerConnection()
-        caller_audio = MediaPlayer(str(caller_wav)).audio
-        assert caller_audio is not None
-        citizen.addTrack(caller_audio)
-        citizen_heard: list[float] = []
-        receivers: list[asyncio.Task[None]] = []
-        citizen.on("track", lambda t: receivers.append(
-            asyncio.create_task(record_levels(t, citizen_heard))))
-        await citizen.setLocalDescription(await citizen.createOffer())
-        async with citizen_http.post(url("/api/calls"), json={
-                "sdp": citizen.localDescription.sdp, "type": "offer"}) as resp:
-            answer = await resp.json()
-        await citizen.setRemoteDescription(RTCSessionDescription(answer["sdp"], "answer"))
-        call_id = answer["call_id"]
+        phone = await citizen_calls(citizen_http, str(url("/api/calls")), caller_wav)
+        citizen, citizen_heard, receivers = phone.pc, phone.heard, phone.receivers
+        call_id = phone.call_id
 
         async with agent_http.post(url("/api/agent/login"),
                                    json={"name": "alice", "password": PASSWORD}) as resp:
@@ -151,7 +168,7 @@ async def test_an_agent_accepts_and_talks_with_the_caller(tmp_path: Path) -> Non
                                    json={}) as resp:
             assert (await resp.json())["state"] == "ended"
         async with citizen_http.get(url(f"/api/calls/{call_id}"), headers={
-                "Authorization": f"Bearer {answer['token']}"}) as resp:
+                "Authorization": f"Bearer {phone.token}"}) as resp:
             status = await resp.json()
         assert status["state"] == "ended" and status["case_number"] == number
         assert {t["who"] for t in status["transcript"]} == {"bot", "caller", "agent"}

@@ -13,8 +13,6 @@ import numpy as np
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from aiortc import RTCPeerConnection, RTCSessionDescription
-from aiortc.contrib.media import MediaPlayer
 from playwright.async_api import async_playwright
 
 from hotline.config import load_settings
@@ -24,7 +22,7 @@ from hotline.records import CallRecords
 from hotline.runtime import Runtime
 from hotline.server import CALLS, LINES_OPEN, create_app
 from tests.browser import chromium, console
-from tests.test_agent_call_webrtc import record_levels, silence
+from tests.test_agent_call_webrtc import citizen_calls, silence
 from voice.audio import read_audio, write_wav
 
 pytestmark = [pytest.mark.models, pytest.mark.browser]
@@ -52,22 +50,11 @@ async def test_an_agent_first_call_is_queued_at_once_drafted_and_filed_by_the_ag
         browser = await chromium(pw, agent_wav)
         agent = await console(browser, str(server.make_url("/agent")), "alice", PASSWORD)
 
-        citizen = RTCPeerConnection()
-        mic = MediaPlayer(str(caller_wav)).audio
-        assert mic is not None
-        citizen.addTrack(mic)
-        heard: list[float] = []
-        receivers: list[asyncio.Task[None]] = []
-        citizen.on("track", lambda t: receivers.append(
-            asyncio.create_task(record_levels(t, heard))))
-        await citizen.setLocalDescription(await citizen.createOffer())
-        async with http.post(server.make_url("/api/calls"), json={
-                "sdp": citizen.localDescription.sdp, "type": "offer"}) as resp:
-            answer = await resp.json()
-        await citizen.setRemoteDescription(RTCSessionDescription(answer["sdp"], "answer"))
+        phone = await citizen_calls(http, str(server.make_url("/api/calls")), caller_wav)
+        citizen, heard, receivers = phone.pc, phone.heard, phone.receivers
         connected = time.monotonic()
         service = app[CALLS]["service"]
-        call = service.calls[answer["call_id"]]
+        call = service.calls[phone.call_id]
         while not call.queued:
             await service.changed(service.version, 0.1)  # (woken by every change)
         queued_s = time.monotonic() - connected

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotline.benches.speech import TimedASR
+from hotline.benches.speech import TimedASR, p50_p95
 from hotline.calls import CallPolicy, CallService
 from hotline.dialogs import DialogFactory
-from hotline.simulate import Scenario, percentile
+from hotline.simulate import Scenario
 from voice.asr import Recognizer
 from voice.channels.file import ScriptedCaller
 from voice.clock import VirtualClock
@@ -41,14 +41,11 @@ async def run_assist_bench(factory: DialogFactory, asr: Recognizer, voices: Voic
 
 
 def assist_summary(suggest_ms: list[float], asr_ms: list[float]) -> dict[str, Any]:
-    def stats(values: list[float]) -> dict[str, float | None]:
-        return {q: _r(percentile(values, n)) for q, n in (("p50", 50), ("p95", 95))}
-
-    suggest, asr = stats(suggest_ms), stats(asr_ms)
+    suggest, asr = p50_p95(suggest_ms), p50_p95(asr_ms)
     ratio: dict[str, float | None] = {}
     for q in ("p50", "p95"):
         mine, theirs = suggest[q], asr[q]
-        ratio[q] = _r(mine / theirs, 2) if mine is not None and theirs else None
+        ratio[q] = round(mine / theirs, 2) if mine is not None and theirs else None
     return {
         "utterances": len(suggest_ms),
         "suggestions_after_speech_end_ms": suggest,
@@ -56,6 +53,3 @@ def assist_summary(suggest_ms: list[float], asr_ms: list[float]) -> dict[str, An
         "ratio_to_asr": ratio,
     }
 
-
-def _r(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)

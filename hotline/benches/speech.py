@@ -247,10 +247,7 @@ def write_call(run: AudioRun, path: Path) -> None:
 def stage_summary(runs: list[AudioRun]) -> dict[str, Any]:
     """p50/p95 of each stage and of voice-to-voice, real-time factors."""
     figs = [f for r in runs for f in r.figures]
-
-    def stats(values: list[float]) -> dict[str, float | None]:
-        return {"p50": _r(percentile(values, 50)), "p95": _r(percentile(values, 95))}
-
+    stats = p50_p95
     asr_audio = sum(f.utterance_s for f in figs)
     tts_audio = sum(r.tts_seconds for r in runs)
     return {
@@ -269,6 +266,10 @@ def stage_summary(runs: list[AudioRun]) -> dict[str, Any]:
         "asr_rtf": _r(sum(r.asr_wall for r in runs) / asr_audio, 3) if asr_audio else None,
         "tts_rtf": _r(sum(r.tts_wall for r in runs) / tts_audio, 3) if tts_audio else None,
     }
+
+
+def p50_p95(values: list[float]) -> dict[str, float | None]:
+    return {"p50": _r(percentile(values, 50)), "p95": _r(percentile(values, 95))}
 
 
 def ratio(ours: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float | None]:
