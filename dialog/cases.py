@@ -15,7 +15,6 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    inspect,
     select,
     update,
 )
@@ -99,9 +98,8 @@ class CaseStore:
     """Files and reads cases. Numbers are ``1999-YYYYMMDD-NNNN``, counting per day."""
 
     def __init__(self, engine: Engine) -> None:
+        # the schema is the service's to check (hotline/schema.py): this layer only uses it
         self.engine = engine
-        _allow_cases_without_category(engine)
-        Base.metadata.create_all(engine)
 
     def file(self, draft: CaseDraft, now: dt.datetime | None = None) -> Case:
         when = now or dt.datetime.now(dt.UTC)
@@ -185,27 +183,3 @@ KEPT_DETAILS = frozenset({"callback", "handoff_reason", "lamp_number", "route"})
 
 _TAIPEI = dt.timezone(dt.timedelta(hours=8), "Asia/Taipei")
 
-
-def _allow_cases_without_category(engine: Engine) -> None:
-    """Databases made before call-back requests existed require a category: lift that,
-    keeping every case (SQLite cannot alter a column, so its table is copied)."""
-    inspector = inspect(engine)
-    if "cases" not in inspector.get_table_names():
-        return
-    columns = {c["name"]: c for c in inspector.get_columns("cases")}
-    if columns["category"]["nullable"] and columns["department"]["nullable"]:
-        return
-    with engine.begin() as conn:
-        if engine.dialect.name != "sqlite":
-            conn.exec_driver_sql("ALTER TABLE cases ALTER COLUMN category DROP NOT NULL")
-            conn.exec_driver_sql("ALTER TABLE cases ALTER COLUMN department DROP NOT NULL")
-            return
-        for index in inspector.get_indexes("cases"):
-            conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index["name"]}"')
-        conn.exec_driver_sql("ALTER TABLE cases RENAME TO cases_before_callbacks")
-        table = Base.metadata.tables["cases"]
-        table.create(conn)
-        names = ", ".join(f'"{n}"' for n in columns if n in table.columns)
-        conn.exec_driver_sql(f"INSERT INTO cases ({names}) SELECT {names} "
-                             "FROM cases_before_callbacks")
-        conn.exec_driver_sql("DROP TABLE cases_before_callbacks")

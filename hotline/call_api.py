@@ -13,6 +13,8 @@ from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallService
 from hotline.desk.auth import client_address, same_secret
 from hotline.http_input import json_error, read_json_object
 
+CALL_ID_HEADER = "X-Hotline-Call-Id"
+
 
 async def post_call(request: web.Request, service: CallService) -> web.Response:
     if not service.new_calls.allow(client_address(request)):
@@ -34,8 +36,10 @@ async def post_call(request: web.Request, service: CallService) -> web.Response:
                              else service.answer(offer, address))
     except BadOffer as exc:
         return json_error(400, f"malformed SDP: {exc}")
+    # a front that balances many workers keeps the call's later requests on this one by it
+    # (HAProxy: stick store-response; see docs/many-workers.md)
     return web.json_response({"sdp": local.sdp, "type": local.type, "call_id": call.call_id,
-                              "token": call.token})
+                              "token": call.token}, headers={CALL_ID_HEADER: call.call_id})
 
 
 def _authorised(request: web.Request, service: CallService) -> Call | web.Response:

@@ -14,10 +14,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeError
 from dialog.transcript import lines_json
+from hotline import schema
 from hotline.benches.speech import AudioRun, SpeechBench, ratio, stage_summary, write_call
 from hotline.config import CONFIG_ENV, ConfigError, Settings, load_settings
 from hotline.db import make_engine
@@ -25,6 +27,7 @@ from hotline.desk.accounts import AccountError, Accounts, Role
 from hotline.dialogs import DialogFactory, dialog_factory
 from hotline.private_files import PRIVATE_UMASK
 from hotline.runtime import Runtime, SpeechStack, speech_stack
+from hotline.schema import ensure_current
 from hotline.simulate import Scenario, ScenarioError, check_run, dump, run_text, summary
 from models.loading import force_offline
 from models.manifest import UnknownModelError, builtin_manifest
@@ -39,6 +42,8 @@ cases_app = typer.Typer(help="Cases filed by the bot and the agents.", no_args_i
 app.add_typer(cases_app, name="cases")
 bench_app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+db_app = typer.Typer(help="The database's schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 calls_app = typer.Typer(help="Records of calls.", no_args_is_help=True)
 app.add_typer(calls_app, name="calls")
 agents_app = typer.Typer(help="Accounts of the agents and supervisors.", no_args_is_help=True)
@@ -103,6 +108,8 @@ def serve(
 
     limit_malloc_arenas()  # before any model or call thread starts (see hotline/memory.py)
     from hotline.server import serve as run_server
+
+    _check_database(settings)  # before minutes of model loading, not after
 
     try:
         run_server(settings)
@@ -705,6 +712,12 @@ def _accounts() -> Accounts:
     return Accounts(make_engine(_settings().db_url))
 
 
+def _cases() -> CaseStore:
+    engine = make_engine(_settings().db_url)
+    ensure_current(engine)
+    return CaseStore(engine)
+
+
 def _new_password(from_stdin: bool) -> str:
     if from_stdin:  # for scripts: one line on standard input, never on the command line
         return sys.stdin.readline().rstrip("\n")
@@ -771,7 +784,7 @@ def cases_list(
     category: Annotated[str | None, typer.Option(help="only this category code")] = None,
 ) -> None:
     """The newest cases."""
-    store = CaseStore(make_engine(_settings().db_url))
+    store = _cases()
     table = Table("number", "created", "category", "district", "address", "by", "review")
     for c in store.list(limit, category):
         table.add_row(c.number, f"{c.created_at:%Y-%m-%d %H:%M}", c.category or "-",
@@ -785,7 +798,7 @@ def cases_show(
     number: Annotated[str, typer.Argument(help="case number 1999-YYYYMMDD-NNNN")],
 ) -> None:
     """One case in full, with its transcript."""
-    case = CaseStore(make_engine(_settings().db_url)).get(number)
+    case = _cases().get(number)
     if case is None:
         err.print(f"[red]no case {number}[/red]", highlight=False)
         raise typer.Exit(1)
@@ -795,5 +808,58 @@ def cases_show(
     out.print_json(data=data)
 
 
+# ---- database -----------------------------------------------------------------------------
+
+
+def _check_database(settings: Settings) -> None:
+    engine = make_engine(settings.db_url)
+    try:
+        ensure_current(engine)
+    except OperationalError as exc:
+        err.print(f"[red]cannot reach the database "
+                  f"{engine.url.render_as_string(hide_password=True)}: {exc.orig}[/red]",
+                  highlight=False)
+        raise typer.Exit(1) from exc
+    except schema.SchemaOutOfDate as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to this version's schema (every row kept). Run it once, before the
+    workers start, after installing a new version; back the database up first."""
+    engine = make_engine(_settings().db_url)
+    try:
+        before = schema.status(engine)
+        after = schema.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before.revision == after.revision:
+        out.print(f"already current: {after}", highlight=False)
+    else:
+        out.print(f"upgraded from {before.revision or before.state.value} to {after.revision}",
+                  highlight=False)
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """The database's schema revision and whether it needs `hotline db upgrade`."""
+    engine = make_engine(_settings().db_url)
+    try:
+        found = schema.status(engine)
+    finally:
+        engine.dispose()
+    out.print(str(found), highlight=False)
+    if found.state is not schema.State.CURRENT:
+        raise typer.Exit(1)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except schema.SchemaOutOfDate as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        sys.exit(2)

@@ -65,6 +65,18 @@ class Settings(BaseSettings):
         SecretStr(""),
         description="SQLAlchemy URL of the database; empty = SQLite file in data_dir",
     )
+    worker_id: str = Field(
+        "", max_length=32, pattern=r"^[A-Za-z0-9._-]*$",
+        description="this worker's name among many (with PostgreSQL); empty = host name and "
+                    "a random suffix")
+    worker_url: str = Field(
+        "", description="where agents' consoles reach this worker's calls, through the "
+                        "front (https://hotline.example/w/2) or directly; empty = "
+                        "http://HOST:PORT")
+    worker_beat_s: float = Field(2.0, gt=0, description="how often a worker says it is alive")
+    worker_timeout_s: float = Field(
+        10.0, gt=0, description="a worker silent this long is taken out: its calls end "
+                                "(records kept as they were), its queue entries go")
     asr_model: str | None = Field(None, description="ASR model name; unset = best installed")
     llm_model: str | None = Field(None, description="LLM model name; unset = best installed")
     tts_voice_en: str | None = Field(None, description="English piper voice; unset = best")
@@ -238,6 +250,11 @@ class Settings(BaseSettings):
         """The database URL in effect (SQLite in data_dir unless configured)."""
         url = self.database_url.get_secret_value()
         return url or f"sqlite:///{self.data_dir / 'hotline.db'}"
+
+    @property
+    def many_workers(self) -> bool:
+        """Workers share the queue when they share a database server (not an SQLite file)."""
+        return not self.db_url.startswith("sqlite")
 
     @property
     def rtp_port_range(self) -> tuple[int, int]:

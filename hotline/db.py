@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -13,8 +14,8 @@ from hotline.private_files import private_dir, private_file
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; an SQLite file is created first, private to this user (0600, in a
     0700 folder): it holds callers' words and numbers. SQLite gives its -wal and -shm files
-    the database file's mode."""
-    parsed = make_url(url)
+    the database file's mode. A plain ``postgresql://`` URL uses the pinned driver."""
+    parsed = make_url(driver_url(url))
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -24,7 +25,16 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def driver_url(url: str) -> str:
+    """``url`` with the pinned PostgreSQL driver (psycopg 3) where it names none, as
+    operators write it (``postgresql://user@host:port/db``, or libpq's ``postgres://``)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -53,3 +63,8 @@ def checkpoint(engine: Engine) -> None:
         return
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def utc(when: dt.datetime) -> dt.datetime:
+    """``when`` as read back: SQLite gives naive datetimes (stored as UTC)."""
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

@@ -12,6 +12,7 @@ from dialog.manager import DialogManager
 from dialog.nlu_llm import SYSTEM_PROMPT, LLMUnderstanding
 from hotline.config import Settings
 from hotline.db import make_engine
+from hotline.schema import ensure_current
 from models.manifest import Role, builtin_manifest
 from models.store import ModelError, ModelStore
 
@@ -55,7 +56,9 @@ def load_llm(settings: Settings, llm: LocalLLM | None = None) -> LLMUnderstandin
 def dialog_factory(settings: Settings, database_url: str | None = None,
                    use_llm: bool = True, llm: LocalLLM | None = None) -> DialogFactory:
     kb = KnowledgeBase.load()
-    cases = CaseStore(make_engine(database_url or settings.db_url))
+    engine = make_engine(database_url or settings.db_url)
+    ensure_current(engine)
+    cases = CaseStore(engine)
     understanding = load_llm(settings, llm) if use_llm else None
     if not use_llm:
         log.warning("rules-only mode: the LLM was switched off")

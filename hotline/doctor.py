@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from hotline import schema
 from hotline.config import Settings
 from hotline.db import check_writable, make_engine
 from hotline.desk.accounts import Accounts, Role
@@ -154,6 +155,7 @@ def check_database(settings: Settings) -> Check:
     try:
         engine = make_engine(settings.db_url)
         check_writable(engine)
+        found = schema.status(engine)
     except (SQLAlchemyError, OSError) as exc:
         reason = str(exc).splitlines()[0]
         return Check("database", Level.FAIL, f"not writable: {reason}",
@@ -162,7 +164,11 @@ def check_database(settings: Settings) -> Check:
         if engine is not None:
             engine.dispose()
     shown = settings.shown("database_url")
-    return Check("database", Level.OK, f"{shown} writable")
+    if found.state is schema.State.CURRENT or (
+            found.state is schema.State.EMPTY and engine.dialect.name == "sqlite"):
+        return Check("database", Level.OK, f"{shown} writable, schema {found.head}")
+    return Check("database", Level.FAIL, f"{shown}: {found}",
+                 "" if found.state is schema.State.AHEAD else schema.UPGRADE_COMMAND)
 
 
 def check_private_data(settings: Settings) -> Check:
@@ -204,7 +210,7 @@ def check_agents(settings: Settings) -> Check:
     engine = make_engine(settings.db_url)
     try:
         accounts = Accounts(engine).list()
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, schema.SchemaOutOfDate) as exc:
         return Check("agents", Level.WARN, f"cannot read the accounts: {exc}")
     finally:
         engine.dispose()

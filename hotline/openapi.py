@@ -107,6 +107,9 @@ def _schemas() -> dict[str, Schema]:
                     "description": "how the caller came: the web or a phone"},
         "caller_id": _nullable({"type": "string", "description": "a phone caller's number, "
                                                                  "as the network gave it"}),
+        "worker_url": _nullable({"type": "string", "description": (
+            "with many workers: the base URL of the worker that holds the call, where its "
+            "routes (accept, case, end…) go; null: this one")}),
     }
     return {
         "Error": _obj(["error"], {"error": {"type": "string"}}),

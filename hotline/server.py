@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import signal
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -16,11 +18,18 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from hotline.call_api import call_events, delete_call, get_call, post_call
 from hotline.calls import CallPolicy, CallService
+from hotline.cluster import Cluster
 from hotline.config import Settings
 from hotline.db import make_engine
 from hotline.desk.accounts import Accounts, Agent
 from hotline.desk.api import DESK, AgentDesk, add_routes
-from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, parse_networks
+from hotline.desk.auth import (
+    TRUSTED_PROXIES,
+    RateLimiter,
+    Sessions,
+    SessionStore,
+    parse_networks,
+)
 from hotline.hours import Hours
 from hotline.metrics import ServiceMetrics
 from hotline.openapi import openapi_json
@@ -41,6 +50,7 @@ SETTINGS = web.AppKey("settings", Settings)
 CALLS = web.AppKey("calls", dict)
 LINES_OPEN = web.AppKey("lines_open", asyncio.Event)
 METRICS = web.AppKey("metrics", ServiceMetrics)
+WORKER_ID = web.AppKey("worker_id", str)
 
 
 @web.middleware
@@ -87,9 +97,14 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> web.Applic
     app[TRUSTED_PROXIES] = parse_networks(settings.trusted_proxies)
     app[STREAMS] = StreamSlots(settings.event_streams_per_client)
     accounts = Accounts(engine)
+    # many workers share the agents' sessions and know whose call records are whose
+    shared = settings.many_workers
+    app[WORKER_ID] = settings.worker_id or f"{socket.gethostname()[:20]}-{secrets.token_hex(3)}"
     add_routes(app, AgentDesk(
-        accounts, Sessions(accounts), RateLimiter(settings.login_attempts_per_minute, 60.0),
-        CallRecords(engine), settings.secure_cookies, app[CALLS]))
+        accounts, Sessions(accounts, store=SessionStore(engine) if shared else None),
+        RateLimiter(settings.login_attempts_per_minute, 60.0),
+        CallRecords(engine, app[WORKER_ID] if shared else None), settings.secure_cookies,
+        app[CALLS]))
     app[TAPS] = {"token": settings.tap_token.get_secret_value(), "accounts": accounts}
     app.router.add_post("/api/taps/{uuid}", name_agent)
     if settings.purge_daily:
@@ -109,6 +124,9 @@ async def _load_models(app: web.Application) -> AsyncIterator[None]:
     service = app[CALLS].get("service")
     if service is not None:
         await service.close()  # each phone call's BYE goes out while the line still listens
+    cluster = app[DESK].cluster
+    if cluster is not None:
+        await cluster.stop()
     phone = app[CALLS].get("phone")
     if phone is not None:
         await phone.stop()
@@ -137,6 +155,13 @@ async def _start_calls(app: web.Application) -> None:
     service.on_call_ended = app[METRICS].call_ended
     service.on_suggestion_used = app[METRICS].suggestion_used
     app[CALLS]["service"] = service
+    if settings.many_workers:
+        desk = app[DESK]
+        cluster = Cluster(desk.records.engine, app[WORKER_ID],
+                          settings.worker_url or f"http://{settings.host}:{settings.port}",
+                          settings.max_calls, settings.worker_beat_s, settings.worker_timeout_s)
+        await cluster.start(service)
+        desk.cluster = cluster
     if settings.sip_listen:
         app[CALLS]["phone"] = await open_phone_line(service, settings, app[DESK].accounts.get)
     listen = _host_port(settings.audiosocket_listen)
@@ -180,6 +205,11 @@ def _with_service(handler: CallHandler, status: int, error: str) -> Handler:
         service = request.app[CALLS].get("service")
         if service is None:
             return web.json_response({"error": error}, status=status)
+        if "call_id" in request.match_info and \
+                request.match_info["call_id"] not in service.calls:
+            moved = request.app[DESK].elsewhere(request)  # another worker holds it
+            if moved is not None:
+                return moved
         return await handler(request, service)
     return route
 
@@ -200,6 +230,7 @@ async def healthz(request: web.Request) -> web.Response:
     draining = service is not None and service.draining
     body["lines_open"] = request.app[LINES_OPEN].is_set() and not draining
     body["draining"] = draining
+    body["worker"] = request.app[WORKER_ID]
     return web.json_response(body, status=200 if healthy else 503)
 
 

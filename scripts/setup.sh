@@ -18,8 +18,10 @@ case "$profile" in
   runtime) apt_pkgs=("${runtime_pkgs[@]}") ;;
   run) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}") ;;
   # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests; CJK
-  # fonts make the console's screenshots readable
-  test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium fonts-noto-cjk sip-tester baresip) ;;
+  # fonts make the console's screenshots readable; the tests start their own PostgreSQL
+  # server from Debian's programs (tests/postgres.py) and HAProxy as the workers' front
+  test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium fonts-noto-cjk sip-tester baresip
+                postgresql haproxy) ;;
   *) echo "usage: $0 run|test|runtime" >&2; exit 2 ;;
 esac
 [ "${HOTLINE_SKIP_APT:-0}" = 1 ] && apt_pkgs=()

@@ -22,7 +22,7 @@ from hotline.desk.accounts import Accounts, Role
 from hotline.dialogs import DialogFactory
 from hotline.records import CallRecords
 from hotline.server import CALLS, METRICS, create_app
-from tests.fakes import FakeASR, FakeVoice
+from tests.fakes import FakeASR, FakeVoice, sqlite_engine
 from voice.channels.base import Remote
 from voice.channels.webrtc import WebRtcChannel
 from voice.channels.webrtc_audio import BotAudioTrack
@@ -68,7 +68,7 @@ async def desk(clean_env: Path, kb: KnowledgeBase) -> AsyncIterator[Desk]:
 async def service(tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[CallService]:
     """A call service with fakes for the models, without the web server (calls made with
     ``waiting_call``): two minutes' wait for an agent, a hold message every 30 s."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
+    engine = sqlite_engine(tmp_path / "cases.db")
     service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
                           VoiceBox({"zh": FakeVoice()}), [],
                           CallPolicy(agent_wait_s=120.0, hold_message_s=30.0))

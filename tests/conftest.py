@@ -15,7 +15,8 @@ from hotline.config import Settings, load_settings
 from models.manifest import Manifest
 from models.store import ModelStore, no_progress
 
-pytest_plugins = ["tests.agent_desk"]  # the desk and kb fixtures
+# the desk and kb fixtures; PostgreSQL and the databases tests run on
+pytest_plugins = ["tests.agent_desk", "tests.postgres"]
 
 
 @pytest.fixture

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Engine
 
 from dialog.cases import CaseStore
 from hotline.db import make_engine
+from hotline.schema import ensure_current
 from voice.asr import Transcript
 from voice.events import BotTurn
 from voice.frames import SAMPLE_RATE, Pcm
@@ -134,8 +136,15 @@ class ScriptedLLM:
         return json.dumps({"label": "unclear"})
 
 
+def sqlite_engine(path: Path) -> Engine:
+    """A new SQLite database at the current schema, as the service starts with one."""
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_current(engine)
+    return engine
+
+
 def case_store(tmp_path: Path) -> CaseStore:
-    return CaseStore(make_engine(f"sqlite:///{tmp_path / 'cases.db'}"))
+    return CaseStore(sqlite_engine(tmp_path / "cases.db"))
 
 
 async def wait_until(condition: Any, within: float = 3.0) -> None:

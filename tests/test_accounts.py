@@ -12,7 +12,8 @@ from hotline.desk.accounts import AccountError, Accounts, Agent, Role
 from hotline.desk.auth import RateLimiter, Sessions
 
 
-def test_passwords_are_argon2_hashes_and_checked(settings: Settings) -> None:
+def test_passwords_are_argon2_hashes_and_checked(db_settings: Settings) -> None:
+    settings = db_settings
     accounts = Accounts(make_engine(settings.db_url))
     accounts.add("alice", "correct horse battery")
     assert accounts.verify("alice", "correct horse battery") == accounts.verify(
@@ -31,15 +32,16 @@ def test_passwords_are_argon2_hashes_and_checked(settings: Settings) -> None:
 @pytest.mark.parametrize(("name", "password", "why"), [
     ("a", "long enough pw", "name"), ("bob smith", "long enough pw", "name"),
     ("bob", "short", "at least"), ("alice", "long enough pw", "exists")])
-def test_bad_names_and_passwords_are_refused(settings: Settings, name: str, password: str,
+def test_bad_names_and_passwords_are_refused(db_url: str, name: str, password: str,
                                              why: str) -> None:
-    accounts = Accounts(make_engine(settings.db_url))
+    accounts = Accounts(make_engine(db_url))
     accounts.add("alice", "long enough pw")
     with pytest.raises(AccountError, match=why):
         accounts.add(name, password)
 
 
-def test_agents_commands(settings: Settings) -> None:
+def test_agents_commands(db_settings: Settings) -> None:
+    settings = db_settings
     runner = CliRunner()
     result = runner.invoke(app, ["agents", "add", "sue", "--role", "supervisor",
                                  "--password-stdin"], input="supervisor secret\n")

@@ -22,12 +22,19 @@ from dialog.state import Stage
 from hotline.brain import DialogBrain
 from hotline.calls import Call, CallPolicy, CallService
 from hotline.config import ConfigError, load_settings
-from hotline.db import make_engine
 from hotline.desk.accounts import Agent, Role
-from hotline.desk.api import queue_entry
+from hotline.desk.views import queue_entry
 from hotline.dialogs import DialogFactory
 from hotline.hours import TAIPEI, Hours
-from tests.fakes import FakeVoice, ScriptedLLM, case_store, silence, vowel, wait_until
+from tests.fakes import (
+    FakeVoice,
+    ScriptedLLM,
+    case_store,
+    silence,
+    sqlite_engine,
+    vowel,
+    wait_until,
+)
 from voice.asr import Transcript
 from voice.channels.file import ScriptedCaller
 from voice.clock import VirtualClock
@@ -228,7 +235,7 @@ def opened(service: CallService, caller: ScriptedCaller, clock: VirtualClock) ->
 @pytest.fixture
 async def agent_first_service(tmp_path: Path, kb: KnowledgeBase
                               ) -> AsyncIterator[CallService]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'cases.db'}")
+    engine = sqlite_engine(tmp_path / "cases.db")
     service = CallService(DialogFactory(kb, CaseStore(engine), None),
                           HeardByLength({3.0: STREETLIGHT, 1.0: "好，你幫我登記"}),
                           VoiceBox({"zh": FakeVoice()}), [],

@@ -12,7 +12,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 from multidict import CIMultiDict
-from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
@@ -215,29 +214,6 @@ async def test_hotline_agents_commands_end_live_sessions_of_the_service(desk: De
     assert result.exit_code == 0, result.output
     assert (await desk.client.get("/api/agent/me")).status == 401
     assert await try_login(desk.client, "alice", "another long password") == 401
-
-
-def test_an_accounts_table_from_before_session_epochs_is_upgraded(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = create_engine(url)
-    with old.begin() as conn:  # the table as an older version made it
-        conn.exec_driver_sql(
-            "CREATE TABLE agents (id INTEGER PRIMARY KEY, name VARCHAR(64) UNIQUE, "
-            "role VARCHAR(16), password_hash VARCHAR(200), active BOOLEAN, "
-            "created_at DATETIME)")
-    hashed = Accounts(create_engine(f"sqlite:///{tmp_path / 'scratch.db'}")).hasher.hash(
-        PASSWORD)
-    with old.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO agents (name, role, password_hash, active, created_at) "
-            "VALUES ('carol', 'agent', ?, 1, '2026-01-01 00:00:00')", (hashed,))
-    accounts = Accounts(make_engine(url))
-    signed_in = accounts.sign_in("carol", PASSWORD)
-    assert signed_in is not None and signed_in[1] == 0
-    accounts.set_password("carol", "carol's new password")
-    assert accounts.session_epoch("carol") == 1
-    Accounts(make_engine(url))  # opening it again changes nothing
-    assert accounts.session_epoch("carol") == 1
 
 
 def test_sessions_nobody_uses_again_leave_memory() -> None:

@@ -1,9 +1,8 @@
-"""Cases in SQLite through SQLAlchemy: numbering, reading back, the CLI."""
+"""Cases in SQLite and PostgreSQL through SQLAlchemy: numbering, reading back, the CLI."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -21,8 +20,8 @@ def draft(**kw: object) -> CaseDraft:
     return CaseDraft(**base)  # type: ignore[arg-type]
 
 
-def test_numbers_count_per_taipei_day(tmp_path: Path) -> None:
-    store = CaseStore(make_engine(f"sqlite:///{tmp_path / 'c.db'}"))
+def test_numbers_count_per_taipei_day(db_url: str) -> None:
+    store = CaseStore(make_engine(db_url))
     day = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)  # 11:00 in Taipei
     a = store.file(draft(), now=day)
     b = store.file(draft(category="noise"), now=day + dt.timedelta(hours=1))
@@ -36,8 +35,8 @@ def test_numbers_count_per_taipei_day(tmp_path: Path) -> None:
     assert store.get("1999-20000101-0001") is None
 
 
-def test_cli_lists_and_shows(settings: Settings) -> None:
-    store = CaseStore(make_engine(settings.db_url))
+def test_cli_lists_and_shows(db_settings: Settings) -> None:
+    store = CaseStore(make_engine(db_settings.db_url))
     case = store.file(draft(transcript=[TranscriptLine("caller", "路燈不亮", 1.0)]))
     runner = CliRunner()
     listing = runner.invoke(app, ["cases", "list"])
@@ -48,34 +47,10 @@ def test_cli_lists_and_shows(settings: Settings) -> None:
     assert missing.exit_code == 1
 
 
-def test_a_database_from_before_call_backs_is_upgraded_keeping_its_cases(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    with engine.begin() as conn:  # the cases table as earlier versions made it
-        conn.exec_driver_sql(
-            "CREATE TABLE cases (id INTEGER PRIMARY KEY, number VARCHAR(20) NOT NULL, "
-            "created_at DATETIME NOT NULL, category VARCHAR(32) NOT NULL, department "
-            "VARCHAR(32) NOT NULL, district VARCHAR(8), address VARCHAR(200), details JSON "
-            "NOT NULL, description TEXT NOT NULL, transcript JSON NOT NULL, language "
-            "VARCHAR(8) NOT NULL, call_id VARCHAR(64), created_by_bot BOOLEAN NOT NULL, "
-            "review_status VARCHAR(16) NOT NULL)")
-        conn.exec_driver_sql("CREATE UNIQUE INDEX ix_cases_number ON cases (number)")
-        conn.exec_driver_sql(
-            "INSERT INTO cases VALUES (1, '1999-20260101-0001', '2026-01-01 08:00:00', "
-            "'streetlight', 'construction', '北屯區', '崇德路二段100號', '{}', '路燈不亮', "
-            "'[]', 'zh', NULL, 1, 'pending_review')")
-    store = CaseStore(engine)
-    old = store.get("1999-20260101-0001")
-    assert old is not None and old.category == "streetlight" and old.address == "崇德路二段100號"
-    callback = store.file(draft(category=None, description="請回電"))
-    assert callback.category is None and callback.department is None
-    CaseStore(engine)  # a second start changes nothing
-    assert len(store.list()) == 2
-
-
-def test_old_cases_lose_the_callers_words_and_number_but_keep_their_row(tmp_path: Path) -> None:
+def test_old_cases_lose_the_callers_words_and_number_but_keep_their_row(db_url: str) -> None:
     from dialog.cases import REDACTED
 
-    store = CaseStore(make_engine(f"sqlite:///{tmp_path / 'c.db'}"))
+    store = CaseStore(make_engine(db_url))
     now = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
     said = [TranscriptLine("caller", "我家門口路燈不亮 電話0912345678", 1.0)]
     details = {"phone": "0912345678", "lamp_number": "05A123", "landmark": "王小明家門口",
@@ -98,8 +73,8 @@ def test_old_cases_lose_the_callers_words_and_number_but_keep_their_row(tmp_path
 
 
 def test_an_agents_correction_keeps_the_number_and_what_the_bot_gathered(
-        tmp_path: Path) -> None:
-    store = CaseStore(make_engine(f"sqlite:///{tmp_path / 'c.db'}"))
+        db_url: str) -> None:
+    store = CaseStore(make_engine(db_url))
     filed = store.file(CaseDraft("streetlight", "北區", "三民路三段50號", "路燈不亮",
                                  details={"lamp_number": "1234", "callback": True}))
     again = store.update(filed.number, CaseDraft(

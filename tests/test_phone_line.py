@@ -22,12 +22,11 @@ from aiosipua.registration import RegistrationState
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
 from hotline.calls import Call, CallPolicy, CallService
-from hotline.db import make_engine
 from hotline.desk.auth import RateLimiter
 from hotline.dialogs import DialogFactory
 from hotline.phone_line import PhoneLine, PhoneLineSettings, caller_id, mask_number
 from hotline.records import CallRecords
-from tests.fakes import FakeASR, FakeVoice, vowel
+from tests.fakes import FakeASR, FakeVoice, sqlite_engine, vowel
 from tests.sip_peers import (
     DTMF_PCAPS,
     SIPP,
@@ -68,7 +67,7 @@ class Line:
 
 @pytest.fixture
 async def line(tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[Line]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    engine = sqlite_engine(tmp_path / "hotline.db")
     records = CallRecords(engine)
     service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
                           VoiceBox({"zh": FakeVoice()}), [],
@@ -492,7 +491,7 @@ async def test_the_line_registers_with_a_pbx_as_an_extension(
         SIPP, "-sf", str(scenario), "-i", "127.0.0.1", "-p", str(pbx), "-m", "1", "-nostdin",
         "-timeout", "20s", cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL)
-    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    engine = sqlite_engine(tmp_path / "hotline.db")
     service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
                           VoiceBox({"zh": FakeVoice()}), [], CallPolicy())
     phone = PhoneLine(service, PhoneLineSettings(
@@ -646,7 +645,7 @@ async def test_a_session_nobody_refreshes_expires_and_the_record_is_kept(
         tmp_path: Path, kb: KnowledgeBase) -> None:
     """RFC 4028: the phone said it would refresh the session and never does (a PBX that
     crashed): the line ends the call when the session expires."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    engine = sqlite_engine(tmp_path / "hotline.db")
     records = CallRecords(engine)
     service = CallService(DialogFactory(kb, CaseStore(engine), None), FakeASR(),
                           VoiceBox({"zh": FakeVoice()}), [], CallPolicy(), records)

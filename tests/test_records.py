@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -25,8 +24,8 @@ def record(call_id: str, days_ago: int) -> CallRecord:
                        TranscriptLine("caller", "路燈壞了", 3.2)])
 
 
-def test_save_get_and_purge(tmp_path: Path) -> None:
-    records = CallRecords(make_engine(f"sqlite:///{tmp_path / 'r.db'}"))
+def test_save_get_and_purge(db_url: str) -> None:
+    records = CallRecords(make_engine(db_url))
     records.save(record("old", 400))
     records.save(record("new", 3))
     got = records.get("new")
@@ -35,7 +34,8 @@ def test_save_get_and_purge(tmp_path: Path) -> None:
     assert records.get("old") is None and records.get("new") is not None
 
 
-def test_purge_command_uses_the_retention_setting(settings: Settings) -> None:
+def test_purge_command_uses_the_retention_setting(db_settings: Settings) -> None:
+    settings = db_settings
     records = CallRecords(make_engine(settings.db_url))
     records.save(record("a", 500))
     records.save(record("b", 10))

@@ -17,13 +17,12 @@ import pytest
 from dialog.cases import CaseStore
 from dialog.knowledge import KnowledgeBase
 from hotline.calls import Call, CallPolicy, CallService
-from hotline.db import make_engine
 from hotline.desk.accounts import Agent, Role
-from hotline.desk.api import call_view
+from hotline.desk.views import call_view
 from hotline.dialogs import DialogFactory
 from hotline.phone_line import PhoneLine, PhoneLineSettings
 from hotline.records import CallRecords
-from tests.fakes import FakeASR, FakeVoice, silence, vowel
+from tests.fakes import FakeASR, FakeVoice, silence, sqlite_engine, vowel
 from tests.sip_peers import free_udp_tcp_port, run_sipp, send_rtp, to_phone, write_rtp_pcap
 from tests.test_phone_line import Line
 from voice.channels.siprec import parse_metadata, split_body
@@ -123,7 +122,7 @@ def recording_scenario(body: str, *, content_type: str = "", expect: int = 200,
 
 @pytest.fixture
 async def line(tmp_path: Path) -> AsyncIterator[Line]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'hotline.db'}")
+    engine = sqlite_engine(tmp_path / "hotline.db")
     records = CallRecords(engine)
     service = CallService(DialogFactory(KnowledgeBase.load(), CaseStore(engine), None),
                           FakeASR(), VoiceBox({"zh": FakeVoice()}), [],

@@ -55,6 +55,9 @@ KEEP_ENDED_S = 120.0
 # a dialog turn that takes longer than this is not waited for.
 FLUSH_S = 20.0
 HOLD_NOTICE_S = 15.0  # the caller an agent put on hold hears the notice this often
+# A live call's record follows what is said this soon after (changes in between are written
+# together): a worker that dies leaves its calls' words up to about then.
+PROGRESS_S = 0.5
 
 
 class CallService:
@@ -85,7 +88,12 @@ class CallService:
         self.version = 0  # counts changes
         self.on_call_ended: Callable[[Call], None] = lambda call: None  # metrics
         self.on_suggestion_used: Callable[[Call], None] = lambda call: None  # metrics
+        # every change of this worker's calls (the cluster publishes them to other workers)
+        self.on_change: Callable[[], None] = lambda: None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._records_due: asyncio.Event | None = None
+        self._kept: dict[str, int] = {}  # live call → transcript lines its record holds
+        self._keeping: asyncio.Task[None] | None = None
 
     @property
     def max_calls(self) -> int:
@@ -111,7 +119,15 @@ class CallService:
     # ---- changes, for the agents' live views ------------------------------------------------
 
     def notify(self) -> None:
-        """Something a live view shows changed: wake them all."""
+        """Something of this worker's calls changed: wake every live view, keep the records
+        up to date, tell the other workers."""
+        self.wake()
+        if self._records_due is not None:
+            self._records_due.set()
+        self.on_change()
+
+    def wake(self) -> None:
+        """Wake every live view (something they show changed, here or on another worker)."""
         self.version += 1
         self._changed.set()
         self._changed = asyncio.Event()
@@ -374,6 +390,10 @@ class CallService:
         greeting says which one reaches a person. ``clock``: the call's (the wall's; a
         scripted caller's virtual one)."""
         self._loop = asyncio.get_running_loop()
+        if self.records is not None and self._keeping is None:
+            self._records_due = asyncio.Event()
+            self._keeping = asyncio.create_task(self._keep_records(self._records_due),
+                                                name="keep-records")
         call_id = secrets.token_hex(8)
         # (a tapped call is the PBX's to record: no second copy here)
         recording = self.policy.recordings is not None and listen and not listen_only
@@ -437,12 +457,8 @@ class CallService:
         if call.accepted_at is not None:
             self._agent_call_s.append(time.monotonic() - call.accepted_at)
         if self.records is not None:
-            st = call.dialog
-            record = CallRecord(
-                call.call_id, call.started_at, dt.datetime.now(dt.UTC), st.outcome.value,
-                st.case_number, st.emergency, st.handoff.reason.value if st.handoff else None,
-                call.agent.name if call.agent else "bot", list(st.transcript),
-                list(call.suggestions_used))
+            self._kept.pop(call.call_id, None)
+            record = _record(call, dt.datetime.now(dt.UTC))
             try:
                 await asyncio.to_thread(self.records.save, record)
                 number = call.dialog.case_number
@@ -507,12 +523,42 @@ class CallService:
         while self.live and time.monotonic() < deadline:
             await self.changed(self.version, min(1.0, max(0.0, deadline - time.monotonic())))
 
+    async def _keep_records(self, due: asyncio.Event) -> None:
+        """Live calls' records follow what is said (a little later, changes together)."""
+        assert self.records is not None
+        while True:
+            await due.wait()
+            await asyncio.sleep(PROGRESS_S)
+            due.clear()
+            for call in list(self.calls.values()):
+                lines = len(call.dialog.transcript)
+                if call.closing is not None or self._kept.get(call.call_id) == lines:
+                    continue
+                self._kept[call.call_id] = lines
+                try:
+                    await asyncio.to_thread(self.records.progress, _record(call, None))
+                except Exception:  # kept at the end anyway; the next change tries again
+                    log.exception("could not keep the progress of call %s", call.call_id)
+                    self._kept.pop(call.call_id, None)
+
     async def close(self) -> None:
         """End every call (each record is saved) and stop the recogniser's threads."""
         self.draining = True
         await asyncio.gather(*(self.end(call) for call in list(self.calls.values())),
                              return_exceptions=True)
+        if self._keeping is not None:
+            self._keeping.cancel()
         self.asr_pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _record(call: Call, ended_at: dt.datetime | None) -> CallRecord:
+    """The call's record as it stands (``ended_at`` None: still going on)."""
+    st = call.dialog
+    return CallRecord(
+        call.call_id, call.started_at, ended_at, st.outcome.value, st.case_number,
+        st.emergency, st.handoff.reason.value if st.handoff else None,
+        call.agent.name if call.agent else "bot", list(st.transcript),
+        list(call.suggestions_used))
 
 
 async def _when(event: asyncio.Event, then: Callable[[], None]) -> None:

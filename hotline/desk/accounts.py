@@ -9,11 +9,11 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, Engine, Integer, String, inspect, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Boolean, DateTime, Engine, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dialog.orm import Base
+from hotline.schema import ensure_current
 
 _NAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 MIN_PASSWORD = 10
@@ -52,8 +52,7 @@ class Accounts:
     def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
-        Base.metadata.create_all(engine)
-        _add_session_epoch(engine)
+        ensure_current(engine)
         # Checked against when the name is unknown, so a wrong name costs as long as a
         # wrong password (no account probing by timing).
         self._dummy = self.hasher.hash("not a password of anyone")
@@ -129,21 +128,6 @@ class Accounts:
                 row.password_hash = self.hasher.hash(password)
                 session.commit()
             return Agent(row.name, Role(row.role)), row.session_epoch
-
-
-def _add_session_epoch(engine: Engine) -> None:
-    """Accounts tables made before session epochs existed get the column (every existing
-    session counts as epoch 0)."""
-    columns = {c["name"] for c in inspect(engine).get_columns("agents")}
-    if "session_epoch" in columns:
-        return
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "ALTER TABLE agents ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0")
-    except DBAPIError:  # another process added it at the same moment
-        if "session_epoch" not in {c["name"] for c in inspect(engine).get_columns("agents")}:
-            raise
 
 
 def _check(hasher: PasswordHasher, hashed: str, password: str) -> bool:

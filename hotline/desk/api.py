@@ -22,6 +22,7 @@ from dialog.phrases import category_name
 from dialog.text import language_of
 from hotline import sse
 from hotline.calls import MAX_SDP_BYTES, BadOffer, Call, CallConflict, CallService
+from hotline.cluster import Cluster, RemoteCall
 from hotline.desk.accounts import Accounts, Agent, Role
 from hotline.desk.auth import (
     COOKIE,
@@ -32,6 +33,7 @@ from hotline.desk.auth import (
     client_address,
     set_session_cookie,
 )
+from hotline.desk.views import call_view, queue_entry, suggestions
 from hotline.hours import TAIPEI
 from hotline.http_input import json_error, read_json_object
 from hotline.records import CallRecords
@@ -49,11 +51,24 @@ class AgentDesk:
     records: CallRecords
     secure_cookies: bool = False
     calls: dict[str, CallService] = field(default_factory=dict)  # "service" once lines open
+    cluster: Cluster | None = None  # with many workers, once the lines open
     _today: tuple[float, dict[str, int]] = (0.0, {})
 
     @property
     def service(self) -> CallService | None:
         return self.calls.get("service")
+
+    def remote_calls(self) -> list[RemoteCall]:
+        """The other workers' live calls (none with one worker)."""
+        return list(self.cluster.remote.values()) if self.cluster is not None else []
+
+    def elsewhere(self, request: web.Request) -> web.Response | None:
+        """A redirect to the worker that holds the request's call, if another one does: the
+        same method and body go there (307), the session is valid on every worker."""
+        holder = self.cluster.holder(request.match_info["call_id"]) if self.cluster else None
+        if holder is None:
+            return None
+        return web.Response(status=307, headers={"Location": holder + request.path_qs})
 
     async def outcomes_today(self) -> dict[str, int]:
         """Outcomes of today's ended calls (Taipei time), re-read at most every 5 s."""
@@ -147,47 +162,25 @@ async def me(request: web.Request) -> web.Response:
     return session if isinstance(session, web.Response) else web.json_response(_whoami(session))
 
 
-def queue_entry(call: Call, position: int) -> dict[str, Any]:
-    st = call.dialog
-    handoff = st.handoff
-    # the case so far, as it stands now (not as it was at the hand-over)
-    summary = summarise(handoff.reason if handoff else None, st.fields, st.caller_lines())
-    if handoff is None and st.emergency:  # an emergency the bot redirected
-        summary = f"已請來電者撥打{st.emergency}；{summary}"
-    return {
-        "call_id": call.call_id, "position": position, "waiting_s": round(call.waited_s()),
-        "emergency": st.emergency, "reason": handoff.reason.value if handoff else None,
-        "summary": summary, "fields": dict(st.fields), "lang": st.lang,
-        # how the caller came (webrtc, sip) and, on a phone, the number the network gave
-        "channel": call.channel.kind, "caller_id": call.channel.remote.caller_id,
-    }
-
-
-def call_view(call: Call) -> dict[str, Any]:
-    """What the agent on a call sees: transcript, form as the bot filled it, suggestions."""
-    st = call.dialog
-    return {
-        **queue_entry(call, 0),
-        "state": call.state, "seconds": round(call.seconds()), "hold": call.agent_hold,
-        "transcript": [{"who": t.who, "text": t.text, "t": t.t} for t in st.transcript if t.text],
-        "suggestions": _suggestions(call),
-        "case_number": st.case_number,
-        # danger heard in the caller's words while a person has the call (the number)
-        "alert": st.alert,
-    }
-
-
 async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
     service = desk.service
     if service is None:
         return {"starting": True, "queue": [], "mine": []}
-    queue = service.queue()
     mine = [c for c in service.calls.values() if c.agent is not None and not c.agent_left
             and c.agent.name == session.agent.name and not c.ended]
+    remote = desk.remote_calls()
+    # this worker's waiting calls and the other workers', in one order: emergencies first,
+    # then the longest waiting
+    queue = [queue_entry(c, 0) for c in service.queue()] + [
+        r.card() for r in remote if r.queued]
+    queue.sort(key=lambda card: (card["emergency"] is None, -card["waiting_s"]))
+    for position, card in enumerate(queue, 1):
+        card["position"] = position
     data: dict[str, Any] = {
         "starting": False,
-        "queue": [queue_entry(c, i + 1) for i, c in enumerate(queue)],
-        "mine": [call_view(c) for c in mine],
+        "queue": queue,
+        "mine": [call_view(c) for c in mine] + [
+            r.card() for r in remote if r.agent == session.agent.name],
     }
     if session.agent.role is Role.SUPERVISOR:
         data["overview"] = await _overview(desk, service)
@@ -195,16 +188,24 @@ async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
 
 
 async def _overview(desk: AgentDesk, service: CallService) -> dict[str, Any]:
-    live = [c for c in service.calls.values() if not c.ended]
+    live = [{"call_id": c.call_id, "state": c.state, "seconds": round(c.seconds()),
+             "agent": c.agent.name if c.agent else None, "emergency": c.emergency}
+            for c in service.calls.values() if not c.ended]
     waits = [round(c.waited_s()) for c in service.queue()]
-    on_call = {c.agent.name: c.call_id for c in live if c.state == "agent" and c.agent}
+    for r in desk.remote_calls():  # the other workers' calls
+        card = r.card()
+        live.append({"call_id": r.call_id, "state": card["state"],
+                     "seconds": card["seconds"], "agent": r.agent,
+                     "emergency": card["emergency"]})
+        if r.queued:
+            waits.append(card["waiting_s"])
+    on_call = {c["agent"]: c["call_id"] for c in live if c["state"] == "agent" and c["agent"]}
     return {
-        "live_calls": [{"call_id": c.call_id, "state": c.state, "seconds": round(c.seconds()),
-                        "agent": c.agent.name if c.agent else None,
-                        "emergency": c.emergency} for c in live],
+        "live_calls": live,
         "agents": [{"name": a.name, "role": a.role.value,
                     "state": "on_call" if a.name in on_call else "available",
-                    "call_id": on_call.get(a.name)} for a in desk.sessions.signed_in()],
+                    "call_id": on_call.get(a.name)}
+                   for a in await desk.sessions.signed_in_anywhere()],
         "queue_length": len(waits), "longest_wait_s": max(waits, default=0),
         "outcomes_today": await desk.outcomes_today(),
     }
@@ -253,7 +254,7 @@ async def _call_for(request: web.Request, role: Role | None = None
     service = desk.service
     call = service.calls.get(request.match_info["call_id"]) if service else None
     if service is None or call is None:
-        return json_error(404, "no such call")
+        return desk.elsewhere(request) or json_error(404, "no such call")
     return session, service, call
 
 
@@ -272,6 +273,9 @@ async def call_summary(request: web.Request) -> web.Response:
     call = service.calls.get(call_id) if service else None
     if call is not None:
         return web.json_response(call_view(call))
+    moved = desk.elsewhere(request)
+    if moved is not None:
+        return moved
     record = await asyncio.to_thread(desk.records.get, call_id)
     if record is None:
         return json_error(404, "no such call")
@@ -359,10 +363,6 @@ async def _call_and(request: web.Request, key: str
     return (*found, body.get(key))
 
 
-def _suggestions(call: Call) -> list[dict[str, Any]]:
-    return [{"text": s.text, "kb_id": s.kb_id, "title": s.title} for s in call.suggestions]
-
-
 async def set_category(request: web.Request) -> web.Response:
     """The agent chose the form's category: the suggestions are searched again for it."""
     found = await _call_and(request, "category")
@@ -375,7 +375,7 @@ async def set_category(request: web.Request) -> web.Response:
         await asyncio.to_thread(service.agent_category, call, session.agent, category)
     except CallConflict as exc:
         return json_error(409, str(exc))
-    return web.json_response({"suggestions": _suggestions(call)})
+    return web.json_response({"suggestions": suggestions(call)})
 
 
 async def hold_call(request: web.Request) -> web.Response:

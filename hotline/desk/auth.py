@@ -4,6 +4,8 @@ client address they are counted by."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import hashlib
 import hmac
 import logging
 import math
@@ -22,10 +24,15 @@ from ipaddress import (
 )
 
 from aiohttp import web
+from sqlalchemy import DateTime, Engine, Integer, String, delete, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dialog.orm import Base
+from hotline.db import utc
 from hotline.desk.accounts import Accounts, Agent, Role
 from hotline.http_input import json_error
+from hotline.schema import ensure_current
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +52,81 @@ class AgentSession:
     csrf: str
     expires: float
     epoch: int = 0  # the account's session epoch when it was opened
+    checked: float = 0.0  # when the shared store last said it is still open
+
+
+class SessionRow(Base):
+    """A session any worker accepts: an agent logged in on one worker accepts a call another
+    worker holds there. The token only as its hash: reading the table opens no session."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agent: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    csrf: Mapped[str] = mapped_column(String(64))
+    epoch: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SessionStore:
+    """Sessions in the database, shared by every worker (blocking calls: the database)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        ensure_current(engine)
+
+    def add(self, token: str, session: AgentSession, lasts_s: float) -> None:
+        now = dt.datetime.now(dt.UTC)
+        with Session(self.engine) as db:
+            db.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+            db.add(SessionRow(token_hash=_hash(token), agent=session.agent.name,
+                              role=session.agent.role.value, csrf=session.csrf,
+                              epoch=session.epoch,
+                              expires_at=now + dt.timedelta(seconds=lasts_s)))
+            db.commit()
+
+    def get(self, token: str) -> tuple[AgentSession, float] | None:
+        """The session and the seconds it has left, unless unknown or expired."""
+        with Session(self.engine) as db:
+            row = db.get(SessionRow, _hash(token))
+            if row is None:
+                return None
+            left = (utc(row.expires_at) - dt.datetime.now(dt.UTC)).total_seconds()
+            if left <= 0:
+                return None
+            return AgentSession(Agent(row.agent, Role(row.role)), row.csrf, 0.0,
+                                row.epoch), left
+
+    def signed_in(self) -> list[Agent]:
+        now = dt.datetime.now(dt.UTC)
+        with Session(self.engine) as db:
+            rows = db.execute(select(SessionRow.agent, SessionRow.role).where(
+                SessionRow.expires_at >= now).distinct())
+            return [Agent(name, Role(role)) for name, role in rows]
+
+    def remove(self, token: str) -> None:
+        with Session(self.engine) as db:
+            db.execute(delete(SessionRow).where(SessionRow.token_hash == _hash(token)))
+            db.commit()
+
+    def remove_agent(self, name: str, but_epoch: int | None = None) -> None:
+        with Session(self.engine) as db:
+            gone = delete(SessionRow).where(SessionRow.agent == name)
+            if but_epoch is not None:
+                gone = gone.where(SessionRow.epoch != but_epoch)
+            db.execute(gone)
+            db.commit()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Sessions:
-    """Live sessions, in memory: a restart logs every agent out (calls do not survive it
-    either). Tokens are random; the cookie carries nothing else.
+    """Live sessions. Tokens are random; the cookie carries nothing else. In memory, and with
+    ``store`` also in the database: then any worker accepts them, and a restart logs no one
+    out.
 
     With ``accounts``, ``check`` also ends an agent's sessions once the account is
     deactivated or its password changed, whichever process did it (the epoch in the
@@ -57,10 +134,11 @@ class Sessions:
 
     def __init__(self, accounts: Accounts | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 recheck_s: float = RECHECK_S) -> None:
+                 recheck_s: float = RECHECK_S, store: SessionStore | None = None) -> None:
         self._accounts = accounts
         self._clock = clock
         self.recheck_s = recheck_s
+        self.store = store
         self._by_token: dict[str, AgentSession] = {}
         self._epochs: dict[str, tuple[float, int | None]] = {}  # name → (read at, epoch)
 
@@ -71,7 +149,9 @@ class Sessions:
         live = {s.agent.name for s in self._by_token.values()} | {agent.name}
         self._epochs = {n: e for n, e in self._epochs.items() if n in live}
         token = secrets.token_urlsafe(32)
-        session = AgentSession(agent, secrets.token_urlsafe(32), now + SESSION_S, epoch)
+        session = AgentSession(agent, secrets.token_urlsafe(32), now + SESSION_S, epoch, now)
+        if self.store is not None:
+            self.store.add(token, session, SESSION_S)
         self._by_token[token] = session
         self._epochs[agent.name] = (now, epoch)
         return token, session
@@ -93,9 +173,22 @@ class Sessions:
             return None
         return session
 
+    async def signed_in_anywhere(self) -> list[Agent]:
+        """Everyone with a live session on any worker."""
+        if self.store is None:
+            return self.signed_in()
+        try:
+            agents = await asyncio.to_thread(self.store.signed_in)
+        except SQLAlchemyError as exc:
+            log.warning("cannot read the sessions: %s", exc)
+            return self.signed_in()
+        return sorted({a.name: a for a in agents}.values(), key=lambda a: a.name)
+
     async def check(self, token: str | None) -> AgentSession | None:
         """``get``, and None once the account was deactivated or its password changed."""
         session = self.get(token)
+        if token and self.store is not None:
+            session = await self._still_open(token, session)
         if session is None or self._accounts is None:
             return session
         epoch = await self._epoch(session.agent.name, session.epoch)
@@ -117,14 +210,41 @@ class Sessions:
             self._epochs[name] = (self._clock(), epoch)
         return epoch
 
+    async def _still_open(self, token: str, session: AgentSession | None
+                          ) -> AgentSession | None:
+        """The session as the shared store has it, re-read at most every ``recheck_s``: one
+        another worker opened, or closed (a logout there ends it here too)."""
+        assert self.store is not None
+        now = self._clock()
+        if session is not None and now - session.checked < self.recheck_s:
+            return session
+        try:
+            found = await asyncio.to_thread(self.store.get, token)
+        except SQLAlchemyError as exc:  # the database is briefly away: ask again soon
+            log.warning("cannot read the sessions: %s", exc)
+            return session
+        if found is None:
+            self._by_token.pop(token, None)
+            return None
+        if session is None:
+            session, left = found
+            session.expires = now + left
+            self._by_token[token] = session
+        session.checked = now
+        return session
+
     def close(self, token: str | None) -> None:
         self._by_token.pop(token or "", None)
+        if self.store is not None and token:
+            self.store.remove(token)
 
     def close_agent(self, name: str, but_epoch: int | None = None) -> None:
         """End the agent's sessions (all but those opened under ``but_epoch``)."""
         for token, session in list(self._by_token.items()):
             if session.agent.name == name and (but_epoch is None or session.epoch != but_epoch):
                 del self._by_token[token]
+        if self.store is not None:
+            self.store.remove_agent(name, but_epoch)
 
     def __len__(self) -> int:
         return len(self._by_token)

@@ -28,7 +28,7 @@ const desk = { me: null, events: null, pc: null, stream: null, activeId: null, c
 // Read by the browser tests: what this page has seen and heard.
 window.agentConsole = { loggedIn: false, queue: [], callerPeak: 0, callerHeardAt: null,
                         suggestions: [], transcript: [], caseNumber: null, alerts: 0,
-                        wrapUp: false, submits: 0, used: [], kbResults: [] };
+                        wrapUp: false, submits: 0, used: [], kbResults: [], workers: {} };
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -46,6 +46,12 @@ async function api(path, body) {
   const data = await resp.json().catch(() => ({ error: resp.statusText }));
   if (resp.status === 401 && desk.me) showLogin("請重新登入 / Please log in again");
   return { ok: resp.ok, status: resp.status, data };
+}
+
+// With many workers a call's routes are on the worker that holds its audio (the card's
+// worker_url, reached through the same front); null: this one.
+function callPath(callId, action) {
+  return `${desk.workers[callId] || ""}/api/agent/calls/${callId}/${action}`;
 }
 
 function showLogin(message) {
@@ -147,6 +153,9 @@ function render(snap) {
       el("div", { className: "row" },
         el("span", { className: "wait", textContent: `等候 ${minutes(c.waiting_s)}` }), accept));
   }));
+  for (const c of [...snap.queue, ...snap.mine]) {
+    if (c.worker_url) desk.workers[c.call_id] = c.worker_url;
+  }
   // A call that became this agent's without an accept here (a desk-phone call the PBX
   // copies to us): the pane takes it.
   if (desk.activeId === null && snap.mine.length) {
@@ -220,7 +229,7 @@ function showSuggestions(suggestions) {
 async function useSuggestion(s, item) {
   try { await navigator.clipboard.writeText(s.text); } catch (err) { /* copy refused */ }
   if (!s.kb_id || desk.used.has(s.kb_id) || !desk.activeId) return;
-  const resp = await api(`/api/agent/calls/${desk.activeId}/suggestions/used`, { kb_id: s.kb_id });
+  const resp = await api(callPath(desk.activeId, "suggestions/used"), { kb_id: s.kb_id });
   if (resp.ok) {
     desk.used.add(s.kb_id);
     item.classList.add("used");
@@ -345,7 +354,7 @@ async function acceptCall(callId) {
   };
   await pc.setLocalDescription(await pc.createOffer());
   await iceComplete(pc);
-  const resp = await api(`/api/agent/calls/${callId}/accept`,
+  const resp = await api(callPath(callId, "accept"),
                          { sdp: pc.localDescription.sdp, type: "offer" });
   if (!resp.ok) {
     alert(resp.data.error);
@@ -373,7 +382,7 @@ async function submitCase() {
   $("submit-case").disabled = true;
   let resp;
   try {
-    resp = await api(`/api/agent/calls/${desk.activeId}/case`, form);
+    resp = await api(callPath(desk.activeId, "case"), form);
   } finally {
     desk.submitting = false;
     $("submit-case").disabled = false;
@@ -390,7 +399,7 @@ async function submitCase() {
 async function endOrClose() {
   if (!desk.activeId || !desk.call) return;  // (an accept still in flight: nothing to end)
   if (desk.wrapUp) { closePane(); return; }
-  const resp = await api(`/api/agent/calls/${desk.activeId}/end`, {});
+  const resp = await api(callPath(desk.activeId, "end"), {});
   // ended now, or already over (gone from the server: 404): the wrap-up begins
   if ((resp.ok || resp.status === 404) && desk.activeId && !desk.wrapUp) startWrapUp();
 }
@@ -398,7 +407,7 @@ async function endOrClose() {
 // Hold: the caller hears a short notice now and then instead of the agent (the server's).
 async function toggleHold() {
   if (!desk.activeId || desk.wrapUp || !desk.call || DESK_PHONE.has(desk.call.channel)) return;
-  const resp = await api(`/api/agent/calls/${desk.activeId}/hold`, { on: !desk.call.hold });
+  const resp = await api(callPath(desk.activeId, "hold"), { on: !desk.call.hold });
   if (resp.ok) {
     desk.call.hold = resp.data.hold;
     $("hold").classList.toggle("on", resp.data.hold);
@@ -450,7 +459,7 @@ $("submit-case").addEventListener("click", submitCase);
 $("f-category").addEventListener("change", async () => {
   const category = $("f-category").value;
   if (!category || !desk.activeId || desk.wrapUp) return;
-  const resp = await api(`/api/agent/calls/${desk.activeId}/category`, { category });
+  const resp = await api(callPath(desk.activeId, "category"), { category });
   if (resp.ok) showSuggestions(resp.data.suggestions);
 });
 $("kb-search").addEventListener("submit", (event) => {
