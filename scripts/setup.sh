@@ -17,9 +17,10 @@ build_pkgs=(cmake g++ make)       # llama-cpp-python compiles from source
 case "$profile" in
   runtime) apt_pkgs=("${runtime_pkgs[@]}") ;;
   run) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}") ;;
-  # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests; CJK
-  # fonts make the console's screenshots readable
-  test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium fonts-noto-cjk sip-tester baresip) ;;
+  # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests, Kamailio
+  # the SIP front before several workers (the tests run their own, not the packaged service);
+  # CJK fonts make the console's screenshots readable
+  test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium fonts-noto-cjk sip-tester baresip kamailio) ;;
   *) echo "usage: $0 run|test|runtime" >&2; exit 2 ;;
 esac
 [ "${HOTLINE_SKIP_APT:-0}" = 1 ] && apt_pkgs=()
