@@ -8,7 +8,9 @@ is offered to it for the call-back number.
 
 Checks before anything is kept for an INVITE: the source in ``allow`` (else 403), the
 per-source call rate (else 503), the service not draining (503), and at capacity either
-486 Busy Here or an answered call that hears the busy message (``busy``).
+486 Busy Here or an answered call that hears the busy message (``busy``). A health ping
+(OPTIONS) is answered 200, or 503 while draining (a proxy in front then sends calls to
+another worker) or past ``PINGS_PER_MINUTE`` from one source.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -42,6 +45,9 @@ log = logging.getLogger(__name__)
 G711 = [0, 8]  # PCMU, PCMA: every phone and PBX speaks them
 _NUMBER = re.compile(r"\+?\d{3,20}")
 REGISTER_RETRY_S = 60.0
+# Health pings (OPTIONS) one source may send a minute: a dispatcher pinging every second
+# uses half; more is a flood, answered 503 like a call over its rate.
+PINGS_PER_MINUTE = 120
 
 
 @dataclass(frozen=True)
@@ -120,12 +126,14 @@ class PhoneLine:
         self.networks = list(parse_networks(self.settings.allow))
         self.siprec_networks = list(parse_networks(self.settings.siprec_allow))
         self.rate = RateLimiter(self.settings.calls_per_minute_per_source, 60.0)
+        self.pings = RateLimiter(PINGS_PER_MINUTE, 60.0)
         self.ports = PortAllocator(self.settings.rtp_ports)
         self.garbage = Garbage()
         self.agents: list[tuple[LineUAS, SipUAC]] = []
         self.legs: dict[str, _Leg] = {}
         self.ringing: set[str] = set()
         self.refused: dict[int, int] = {}
+        self._refusals_by_method: Counter[tuple[int, str]] = Counter()
         self.registration: Registration | None = None
         self.byes_unanswered: set[str] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -206,13 +214,25 @@ class PhoneLine:
         refusal = self._refusal(request, addr)
         if refusal is not None:
             self.refused[refusal[0]] = self.refused.get(refusal[0], 0) + 1
-            if refusal[0] != 403 or self.refused[403] % 100 == 1:
+            method = request.method.upper()
+            self._refusals_by_method[refusal[0], method] += 1
+            # strangers and pings come often (a flood; a proxy every second): one line a hundred
+            often = refusal[0] == 403 or method == "OPTIONS"
+            if not often or self._refusals_by_method[refusal[0], method] % 100 == 1:
                 log.info("SIP %s from %s refused: %d %s", request.method, addr[0], *refusal)
         return refusal
 
     def _refusal(self, request: SipRequest, addr: tuple[str, int]) -> tuple[int, str] | None:
         if not self.allowed(addr[0]):
             return 403, "Forbidden"
+        if request.method.upper() == "OPTIONS" and not _to_tag(request):
+            # a health ping: a draining line says it takes no calls, so a proxy in front
+            # (docs/phone-line.md) sends them to another worker
+            if self.service.draining:
+                return 503, "Service Unavailable (shutting down)"
+            if not self.pings.allow(addr[0]):
+                return 503, "Service Unavailable (OPTIONS rate)"
+            return None
         if request.method.upper() != "INVITE" or _to_tag(request):
             return None  # in-dialog requests, OPTIONS pings: the UAS answers them
         if request.call_id in self.legs or request.call_id in self.ringing or \

@@ -17,11 +17,12 @@ build_pkgs=(cmake g++ make)       # llama-cpp-python compiles from source
 case "$profile" in
   runtime) apt_pkgs=("${runtime_pkgs[@]}") ;;
   run) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}") ;;
-  # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests; CJK
-  # fonts make the console's screenshots readable; the tests start their own PostgreSQL
-  # server from Debian's programs (tests/postgres.py) and HAProxy as the workers' front
+  # SIPp (sip-tester) and baresip are the phone line's real SIP peers in the tests; Kamailio
+  # (SIP) and HAProxy (HTTP) the fronts before several workers, PostgreSQL their shared
+  # database (the tests run their own servers, not the packaged services); CJK fonts make the
+  # console's screenshots readable
   test) apt_pkgs=("${runtime_pkgs[@]}" "${build_pkgs[@]}" chromium fonts-noto-cjk sip-tester baresip
-                postgresql haproxy) ;;
+                kamailio haproxy postgresql) ;;
   *) echo "usage: $0 run|test|runtime" >&2; exit 2 ;;
 esac
 [ "${HOTLINE_SKIP_APT:-0}" = 1 ] && apt_pkgs=()

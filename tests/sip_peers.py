@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import soxr
 from aiortp.codecs.g711 import PcmaCodec, PcmuCodec
+from aiosipua import SipRequest, SipResponse
 
 from voice.frames import SAMPLE_RATE, Pcm
 
@@ -156,6 +157,81 @@ async def rtp_receiver(port: int) -> tuple[asyncio.DatagramTransport, Heard]:
     return transport, heard
 
 
+# ---- raw SIP over UDP (one request, its replies) ------------------------------------------
+
+def sip_request(method: str, port: int, call_id: str, body: str = "",
+                content_length: int | None = None, branch: str = "z9hG4bK-t1") -> bytes:
+    """A request from a phone at 127.0.0.1:5999 (its Via, Contact) to 127.0.0.1:``port``;
+    ``content_length`` may lie about the body."""
+    head = (f"{method} sip:1999@127.0.0.1:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:5999;branch={branch};rport\r\n"
+            f"From: <sip:0912000111@127.0.0.1>;tag=abc\r\n"
+            f"To: <sip:1999@127.0.0.1>\r\nCall-ID: {call_id}\r\nCSeq: 1 {method}\r\n"
+            f"Max-Forwards: 70\r\nContact: <sip:t@127.0.0.1:5999>\r\n")
+    if body:
+        head += "Content-Type: application/sdp\r\n"
+    length = len(body.encode()) if content_length is None else content_length
+    return (head + f"Content-Length: {length}\r\n\r\n" + body).encode()
+
+
+def udp_peer(timeout: float) -> socket.socket:
+    """A UDP socket on 127.0.0.1 (a phone, a proxy) whose reads wait ``timeout`` seconds."""
+    peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    peer.bind(("127.0.0.1", 0))
+    peer.settimeout(timeout)
+    return peer
+
+
+def sip_ack(port: int, call_id: str, ok: SipResponse) -> bytes:
+    """The phone's ACK of the line's 200 ``ok`` to its ``sip_request`` INVITE."""
+    return (f"ACK sip:1999@127.0.0.1:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-ack-{call_id};rport\r\n"
+            f"From: <sip:0912000111@127.0.0.1>;tag=abc\r\nTo: {ok.headers.get_first('to')}\r\n"
+            f"Call-ID: {call_id}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
+            f"Content-Length: 0\r\n\r\n").encode()
+
+
+def sip_ok(request: SipRequest) -> bytes:
+    """A 200 OK to ``request`` (the line's BYE, say)."""
+    answer = ["SIP/2.0 200 OK"] + [f"{h}: {v}" for h in ("Via", "From", "To", "Call-ID", "CSeq")
+                                   for v in request.headers.get(h.lower())]
+    return ("\r\n".join(answer) + "\r\nContent-Length: 0\r\n\r\n").encode()
+
+
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+       "m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+
+
+def exchange(port: int, data: bytes, wait: float = 1.0) -> list[bytes]:
+    """Send one datagram from a fresh socket; every reply within ``wait`` seconds."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.sendto(data, ("127.0.0.1", port))
+        if not wait:
+            return []
+        s.settimeout(wait)
+        replies = []
+        try:
+            while True:
+                replies.append(s.recv(65535))
+        except TimeoutError:
+            return replies
+
+
+def status_codes(replies: list[bytes]) -> list[int]:
+    """The status code of each reply (requests among them left out)."""
+    return [int(r.split(b" ", 2)[1]) for r in replies if r.startswith(b"SIP/2.0 ")]
+
+
+def headers_of(reply: bytes) -> dict[str, list[str]]:
+    """A SIP message's header values by lower-case name, in order."""
+    found: dict[str, list[str]] = {}
+    for line in reply.split(b"\r\n\r\n")[0].decode().split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        found.setdefault(name.strip().lower(), []).append(value.strip())
+    return found
+
+
 # ---- SIPp scenarios ------------------------------------------------------------------------
 
 _HEADERS = """\
@@ -181,18 +257,23 @@ a=ptime:20
 
 
 def _request(method: str, cseq: str, caller: str, body: str = "", to_tag: bool = True,
-             extra: str = "", same_via: bool = False) -> str:
+             extra: str = "", same_via: bool = False, routed: bool = False) -> str:
     """A request; ``same_via``: the INVITE's Via (its transaction: CANCEL, the ACK of an
-    error)."""
+    error); ``routed``: an in-dialog request as RFC 3261 §12.2.1.1 builds it behind a
+    proxy: to the answer's Contact, through the Route set its Record-Route gave."""
     headers = _HEADERS.format(caller=caller, cseq=cseq,
                               to_tag="[peer_tag_param]" if to_tag else "")
     if same_via:
         headers = "      [last_Via:]\n" + headers.split("\n", 1)[1]
+    uri = "sip:1999@[remote_ip]:[remote_port]"
+    if routed:
+        uri = "[next_url]"
+        extra = "[routes]" + ("\n" + extra if extra else "")
     if extra:
         headers += "\n" + "\n".join("      " + line for line in extra.splitlines())
     content = "      Content-Type: application/sdp\n" if body else ""
     body_lines = "\n".join("      " + line for line in body.splitlines())
-    return (f"      {method} sip:1999@[remote_ip]:[remote_port] SIP/2.0\n{headers}\n{content}"
+    return (f"      {method} {uri} SIP/2.0\n{headers}\n{content}"
             f"      Content-Length: [len]\n\n{body_lines}\n")
 
 
@@ -220,10 +301,11 @@ def pause(ms: int) -> Step:
 def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
                  codecs: tuple[int, ...] = (0, 8), pai: str | None = None,
                  cancel_after_ms: int | None = None, expect: int = 200,
-                 session_expires: int | None = None) -> str:
+                 session_expires: int | None = None, routed: bool = False) -> str:
     """A caller's scenario: INVITE (the bot's audio to ``rx_port``), 100/180, then 200 and ACK
     and ``steps``; or ``cancel_after_ms`` of ringing and CANCEL (200, then 487); or a final
-    ``expect`` error status."""
+    ``expect`` error status. ``routed``: the call goes through a proxy, and the requests
+    within it follow the Route set from the answer's Record-Route (``_request``)."""
     rtpmaps = "".join(f"a=rtpmap:{pt} {'PCMU' if pt == 0 else 'PCMA'}/8000\n" for pt in codecs)
     sdp = _SDP.format(rx_port=rx_port, codecs=" ".join(map(str, codecs)), rtpmaps=rtpmaps)
     extra = f"P-Asserted-Identity: <sip:{pai}@pbx.example>" if pai else ""
@@ -247,8 +329,10 @@ def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
         ack = _request("ACK", "1 ACK", caller, same_via=True)
         parts.append(f"<send><![CDATA[\n{ack}]]></send>")
         return _wrap(parts)
-    parts.append('<recv response="200" rtd="true"/>')
-    parts.append(f"<send><![CDATA[\n{_request('ACK', '1 ACK', caller)}]]></send>")
+    rrs = ' rrs="true"' if routed else ""
+    parts.append(f'<recv response="200" rtd="true"{rrs}/>')
+    parts.append(f"<send><![CDATA[\n{_request('ACK', '1 ACK', caller, routed=routed)}]]>"
+                 "</send>")
     bye_by_us = True
     cseq = 1
     for step in steps:
@@ -266,18 +350,19 @@ def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
         elif step.kind == "reinvite":
             cseq += 1
             held = sdp.replace("a=ptime:20", f"a=ptime:20\na={step.direction}")
-            reinvite = _request("INVITE", f"{cseq} INVITE", caller, held)
+            reinvite = _request("INVITE", f"{cseq} INVITE", caller, held, routed=routed)
             parts += [f'<send retrans="500"><![CDATA[\n{reinvite}]]></send>',
                       '<recv response="100" optional="true"/>',
                       '<recv response="200"><action><ereg regexp="a=(sendrecv|recvonly|'
                       'sendonly|inactive)" search_in="body" check_it="true" '
                       'assign_to="dir"/><log message="answer [$dir]"/></action></recv>',
-                      f"<send><![CDATA[\n{_request('ACK', f'{cseq} ACK', caller)}]]></send>"]
+                      f"<send><![CDATA[\n{_request('ACK', f'{cseq} ACK', caller, routed=routed)}"
+                      "]]></send>"]
         elif step.kind == "expect_refer":
             cseq += 1
             notify = (_request("NOTIFY", f"{cseq} NOTIFY", caller,
                                extra="Event: refer\nSubscription-State: terminated;"
-                                     "reason=noresource")
+                                     "reason=noresource", routed=routed)
                       .replace("      Content-Length: [len]\n\n",
                                "      Content-Type: message/sipfrag\n"
                                "      Content-Length: [len]\n\n      SIP/2.0 200 OK"))
@@ -296,7 +381,7 @@ def uac_scenario(steps: list[Step], *, rx_port: int, caller: str = "0912345678",
             bye_by_us = False
     if bye_by_us:
         cseq += 1
-        bye = _request("BYE", f"{cseq} BYE", caller)
+        bye = _request("BYE", f"{cseq} BYE", caller, routed=routed)
         parts.append(f'<send retrans="500"><![CDATA[\n{bye}]]>'
                      "</send>")
         parts.append('<recv response="200" crlf="true"/>')

@@ -29,16 +29,24 @@ from hotline.records import CallRecords
 from tests.fakes import FakeASR, FakeVoice, sqlite_engine, vowel
 from tests.sip_peers import (
     DTMF_PCAPS,
+    SDP,
     SIPP,
     Step,
+    exchange,
     free_port,
     free_udp_tcp_port,
+    headers_of,
     pause,
     play,
     rtp_receiver,
     run_sipp,
+    sip_ack,
+    sip_ok,
+    sip_request,
+    status_codes,
     to_phone,
     uac_scenario,
+    udp_peer,
     write_rtp_pcap,
 )
 from voice.audio import read_audio, write_wav
@@ -261,43 +269,6 @@ async def test_a_hand_off_goes_to_the_city_queue_by_refer(line: Line) -> None:
 
 
 # ---- hostile traffic ------------------------------------------------------------------------
-
-def sip_request(method: str, port: int, call_id: str, body: str = "",
-                content_length: int | None = None, branch: str = "z9hG4bK-t1") -> bytes:
-    head = (f"{method} sip:1999@127.0.0.1:{port} SIP/2.0\r\n"
-            f"Via: SIP/2.0/UDP 127.0.0.1:5999;branch={branch};rport\r\n"
-            f"From: <sip:0912000111@127.0.0.1>;tag=abc\r\n"
-            f"To: <sip:1999@127.0.0.1>\r\nCall-ID: {call_id}\r\nCSeq: 1 {method}\r\n"
-            f"Max-Forwards: 70\r\nContact: <sip:t@127.0.0.1:5999>\r\n")
-    if body:
-        head += "Content-Type: application/sdp\r\n"
-    length = len(body.encode()) if content_length is None else content_length
-    return (head + f"Content-Length: {length}\r\n\r\n" + body).encode()
-
-
-SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-       "m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
-
-
-def exchange(port: int, data: bytes, wait: float = 1.0) -> list[bytes]:
-    """Send one datagram from a fresh socket; every reply within ``wait`` seconds."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        s.sendto(data, ("127.0.0.1", port))
-        if not wait:
-            return []
-        s.settimeout(wait)
-        replies = []
-        try:
-            while True:
-                replies.append(s.recv(65535))
-        except TimeoutError:
-            return replies
-
-
-def status_codes(replies: list[bytes]) -> list[int]:
-    return [int(r.split(b" ", 2)[1]) for r in replies if r.startswith(b"SIP/2.0 ")]
-
 
 async def test_hostile_traffic_never_disturbs_a_live_call(line: Line) -> None:
     pcap = speech_pcap(line.work / "speech.pcap", 1.5)
@@ -598,9 +569,7 @@ async def test_our_bye_is_sent_again_until_the_phone_answers_it(line: Line) -> N
     from aiosipua import SipMessage, SipRequest, SipResponse
 
     rx = free_port()
-    phone = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    phone.bind(("127.0.0.1", 0))
-    phone.settimeout(2.0)
+    phone = udp_peer(2.0)
     try:
         invite = sip_request("INVITE", line.port, "bye-again", SDP.format(port=rx),
                              branch="z9hG4bK-ba")
@@ -610,27 +579,18 @@ async def test_our_bye_is_sent_again_until_the_phone_answers_it(line: Line) -> N
             msg = SipMessage.parse(await asyncio.to_thread(phone.recv, 65535))
             if isinstance(msg, SipResponse) and msg.status_code == 200:
                 ok = msg
-        to = ok.headers.get_first("to")
-        ack = (f"ACK sip:1999@127.0.0.1:{line.port} SIP/2.0\r\n"
-               f"Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-ack;rport\r\n"
-               f"From: <sip:0912000111@127.0.0.1>;tag=abc\r\nTo: {to}\r\n"
-               f"Call-ID: bye-again\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
-               f"Content-Length: 0\r\n\r\n").encode()
-        phone.sendto(ack, ("127.0.0.1", line.port))
+        phone.sendto(sip_ack(line.port, "bye-again", ok), ("127.0.0.1", line.port))
         await asyncio.sleep(0.5)
         (call,) = list(line.service.calls.values())
         await line.service.end(call)  # the bot hangs up
-        byes = []
+        byes: list[tuple[float, SipRequest]] = []
         for _ in range(2):  # the first BYE goes unanswered (lost, as far as we know)
             data, addr = await asyncio.to_thread(phone.recvfrom, 65535)
             request = SipMessage.parse(data)
             assert isinstance(request, SipRequest) and request.method == "BYE"
-            byes.append(time.monotonic())
-        assert 0.3 < byes[1] - byes[0] < 2.0
-        answer = ["SIP/2.0 200 OK"]
-        answer += [f"{h}: {v}" for h in ("Via", "From", "To", "Call-ID", "CSeq")
-                   for v in request.headers.get(h.lower())]
-        phone.sendto(("\r\n".join(answer) + "\r\nContent-Length: 0\r\n\r\n").encode(), addr)
+            byes.append((time.monotonic(), request))
+        assert 0.3 < byes[1][0] - byes[0][0] < 2.0
+        phone.sendto(sip_ok(byes[1][1]), addr)
         phone.settimeout(2.5)
         with pytest.raises(TimeoutError):  # answered: no more BYEs
             while True:
@@ -639,6 +599,75 @@ async def test_our_bye_is_sent_again_until_the_phone_answers_it(line: Line) -> N
     finally:
         phone.close()
     assert not line.phone.byes_unanswered
+
+
+async def test_options_say_what_the_line_takes_and_a_draining_line_says_503(
+        line: Line) -> None:
+    """A PBX's or a dispatcher's health ping (RFC 3261 §11): 200 with the methods and bodies
+    the line takes; 503 once it drains (SIGTERM: a proxy then sends calls elsewhere), and
+    for a source pinging more than PINGS_PER_MINUTE."""
+    def ping(n: int) -> list[bytes]:
+        return exchange(line.port, sip_request("OPTIONS", line.port, f"ping-{n}",
+                                               branch=f"z9hG4bK-p{n}"), 0.4)
+
+    (answer,) = await asyncio.to_thread(ping, 1)
+    assert status_codes([answer]) == [200]
+    headers = headers_of(answer)
+    allowed = {m.strip() for v in headers["allow"] for m in v.split(",")}
+    assert {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS"} <= allowed
+    assert "application/sdp" in headers["accept"][0]
+    assert headers["supported"] == ["timer"]  # RFC 4028, as the line negotiates it
+    assert ";tag=" in headers["to"][0] and headers["call-id"] == ["ping-1"]
+
+    line.phone.pings = RateLimiter(2, 60.0)
+    codes = [status_codes(await asyncio.to_thread(ping, n)) for n in (2, 3, 4)]
+    assert codes == [[200], [200], [503]]
+
+    line.phone.pings = RateLimiter(100, 60.0)
+    line.service.draining = True
+    (answer,) = await asyncio.to_thread(ping, 5)
+    assert answer.startswith(b"SIP/2.0 503 ") and b"shutting down" in answer.split(b"\r\n")[0]
+    line.service.draining = False
+
+
+async def test_behind_a_proxy_the_dialog_follows_its_record_route(line: Line) -> None:
+    """RFC 3261 §12.1.1: the INVITE's Record-Route comes back in the 180 and the 200 (else the
+    caller's ACK and BYE bypass the proxy), and the line's own BYE carries the Route set in
+    the same order, to the caller's Contact."""
+    from aiosipua import SipMessage, SipRequest, SipResponse
+
+    routes = ["<sip:127.0.0.1:5999;r2=on;lr>", "<sip:10.0.0.9;transport=tcp;r2=on;lr>"]
+    rx = free_port()
+    proxy = udp_peer(3.0)
+    try:
+        invite = sip_request("INVITE", line.port, "routed", SDP.format(port=rx),
+                             branch="z9hG4bK-rr").replace(
+            b"Max-Forwards: 70\r\n",
+            b"Max-Forwards: 70\r\n" + b"".join(f"Record-Route: {r}\r\n".encode()
+                                               for r in routes))
+        proxy.sendto(invite, ("127.0.0.1", line.port))
+        answers: dict[int, bytes] = {}
+        while 200 not in answers:
+            data = await asyncio.to_thread(proxy.recv, 65535)
+            answers[status_codes([data])[0]] = data
+        assert headers_of(answers[180])["record-route"] == routes
+        assert headers_of(answers[200])["record-route"] == routes
+        ok = SipMessage.parse(answers[200])
+        assert isinstance(ok, SipResponse)
+        proxy.sendto(sip_ack(line.port, "routed", ok), ("127.0.0.1", line.port))
+        await asyncio.sleep(0.3)
+        (call,) = list(line.service.calls.values())
+        await line.service.end(call)  # the bot hangs up
+        while True:
+            data, addr = await asyncio.to_thread(proxy.recvfrom, 65535)
+            bye = SipMessage.parse(data)
+            if isinstance(bye, SipRequest) and bye.method == "BYE":
+                break
+        assert bye.uri == "sip:t@127.0.0.1:5999"  # the caller's Contact: the remote target
+        assert bye.headers.get("route") == routes  # nearest proxy first
+        proxy.sendto(sip_ok(bye), addr)
+    finally:
+        proxy.close()
 
 
 async def test_a_session_nobody_refreshes_expires_and_the_record_is_kept(

@@ -10,6 +10,12 @@ The library is pinned (aiosipua 0.7.1): these subclasses override private method
   and logged once in a while, not one traceback each.
 - TCP: replies go back on the connection the request came by (the library routed them by the
   Via port); a bounded number of connections, per address and in all, each closed when idle.
+- Behind a proxy (Kamailio, docs/phone-line.md): the INVITE's Record-Route is copied into the
+  answers that set up the call, and our route set keeps its order (RFC 3261 §12.1.1); the
+  library did neither, so the caller's ACK and BYE bypassed the proxy, and with two
+  Record-Routes our BYE named them the wrong way round.
+- OPTIONS is answered with what an INVITE may carry (Accept, Supported); admission decides
+  first (a draining line answers 503, so a proxy's pings take it out of service).
 """
 
 from __future__ import annotations
@@ -19,13 +25,16 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from aiosipua import SipRequest, SipResponse, SipUAS, parse_via, stringify_via
 from aiosipua import transport as aiosipua_transport
+from aiosipua.dialog import Dialog
 from aiosipua.message import SipMessage
 from aiosipua.sdp import parse_sdp
 from aiosipua.transport import TcpSipTransport, UdpSipTransport, _read_sip_message
+from aiosipua.utils import generate_tag
 
 from voice.channels import siprec
 
@@ -163,6 +172,37 @@ class LineTcpTransport(TcpSipTransport):
             self.on_message = inner
 
 
+class RoutedDialog(Dialog):
+    """A call's dialog as RFC 3261 §12.1.1 has the answering side keep it behind proxies.
+
+    The Record-Route of the INVITE goes back in every answer that sets up the call (18x,
+    2xx), or the caller builds an empty route set and sends its ACK and BYE past the proxy
+    (which a dispatcher in front of several workers then cannot relay: it has no Route to
+    follow). Our route set is that Record-Route *in order* (the library reversed it, the
+    calling side's rule), so our own BYE, REFER and re-INVITE name the proxy nearest to us
+    first; they are sent where the INVITE came from, which is that proxy."""
+
+    @classmethod
+    def of(cls, dialog: Dialog, invite: SipRequest) -> RoutedDialog:
+        routed = cls(**{f.name: getattr(dialog, f.name) for f in fields(Dialog)})
+        routed.route_set = list(invite.headers.get("record-route"))
+        return routed
+
+    def create_response(self, request: SipRequest, status_code: int, reason_phrase: str = "",
+                        *, contact: str | None = None) -> SipResponse:
+        response = super().create_response(request, status_code, reason_phrase,
+                                           contact=contact)
+        if request.method.upper() == "INVITE" and 100 < status_code < 300:
+            for route in request.headers.get("record-route"):
+                response.headers.append("Record-Route", route)
+        return response
+
+
+# Bodies an INVITE may carry here: an SDP offer, or (SIPREC, RFC 7866) a multipart of SDP and
+# recording metadata
+ACCEPT = "application/sdp, multipart/mixed"
+
+
 class LineUAS(SipUAS):
     """The library's UAS with the phone line's admission and the INVITE fixes."""
 
@@ -226,6 +266,35 @@ class LineUAS(SipUAS):
         if metadata is not None and existing is None:  # (a re-INVITE keeps the session)
             self.recordings[request.call_id or ""] = metadata
         super()._handle_invite(request, addr)
+        call = self._calls.get(request.call_id or "")
+        if call is not None and call.invite is request and \
+                not isinstance(call.dialog, RoutedDialog):
+            # A new call: only 100 Trying has gone out (the answer is a task, later), so
+            # every answer that sets up the dialog carries the Record-Route.
+            call.dialog = RoutedDialog.of(call.dialog, request)
+
+    def _handle_options(self, request: SipRequest, addr: tuple[str, int]) -> None:
+        """200 with what the line takes (RFC 3261 §11.2): the methods, the bodies, session
+        timers. A PBX's or a proxy's health ping; ``admit`` answered it already when the line
+        is draining or the source pings too often."""
+        response = SipResponse(status_code=200, reason_phrase="OK")
+        for via in request.headers.get("via"):
+            response.headers.append("Via", via)
+        to = request.headers.get_first("to") or ""
+        if to and not (request.to_addr and request.to_addr.tag):
+            to += f";tag={generate_tag()}"  # (an in-dialog OPTIONS keeps the dialog's tag)
+        for name, value in (("From", request.headers.get_first("from")), ("To", to),
+                            ("Call-ID", request.call_id), ("CSeq", request.headers.get_first(
+                                "cseq"))):
+            if value:
+                response.headers.set_single(name, value)
+        response.headers.set_single("Allow", ", ".join(self._handlers))
+        response.headers.set_single("Accept", ACCEPT)
+        if self.session_expires:
+            response.headers.set_single("Supported", "timer")
+        if self.user_agent:
+            response.headers.set_single("User-Agent", self.user_agent)
+        self.transport.send_reply(response)
 
 
 def _same_transaction(first: SipRequest, again: SipRequest) -> bool:
