@@ -1,4 +1,10 @@
-"""The local language model (llama.cpp GGUF), loaded once and shared by all calls."""
+"""The language model the dialog asks, shared by all calls: one interface, two homes.
+
+``LocalLLM`` loads the GGUF into this process (llama.cpp); ``ServerLLM``
+(``dialog/llm_server.py``) asks an OpenAI-compatible server on the city's network instead, so
+call workers need not hold the model. Which one is chosen once, at start-up, from the
+settings (``hotline/dialogs.py``); nothing else knows the difference.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,39 @@ import functools
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from models.loading import Lazy
+
+
+class LLMUnavailable(RuntimeError):
+    """The model gave no usable answer (a server refused, was slow or garbled). The message
+    names what went wrong, never what the caller said: it is logged."""
+
+
+class LLM(Protocol):
+    """What the service needs of a language model. Calls block: use a worker thread."""
+
+    @property
+    def name(self) -> str:
+        """What logs, ``/healthz`` and ``hotline doctor`` call it."""
+        ...
+
+    @property
+    def loaded(self) -> bool: ...
+
+    def load(self) -> None: ...
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 128) -> str: ...
+
+    def chat_json(self, messages: list[dict[str, str]], schema: dict[str, Any],
+                  max_tokens: int = 64) -> str:
+        """A reply constrained to JSON that ``schema`` allows."""
+        ...
+
+    def warm(self, messages: list[dict[str, str]]) -> None:
+        """Evaluate a fixed prompt prefix now, so the first caller does not wait for it."""
+        ...
 
 
 class LocalLLM:
@@ -18,6 +54,10 @@ class LocalLLM:
         self.gguf_path = gguf_path
         self._llm: Lazy[Any] = Lazy(lambda: _load(gguf_path, threads, context))
         self._busy = threading.Lock()  # one llama context cannot serve two calls at once
+
+    @property
+    def name(self) -> str:
+        return self.gguf_path.name
 
     @property
     def loaded(self) -> bool:
@@ -50,7 +90,6 @@ class LocalLLM:
         return LlamaGrammar.from_json_schema(schema_json, verbose=False)
 
     def warm(self, messages: list[dict[str, str]]) -> None:
-        """Evaluate a fixed prompt prefix now, so the first caller does not wait for it."""
         self.chat(messages, max_tokens=1)
 
 

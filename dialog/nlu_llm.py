@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dialog.domain import CATEGORIES
+from dialog.llm import LLMUnavailable
 from dialog.text import mask_pii
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,9 @@ class LLMUnderstanding:
                     {"role": "user", "content": words}]
         try:
             raw = self.llm.chat_json(messages, SCHEMA, max_tokens=16)
+        except LLMUnavailable as exc:  # a server that gives no answer: as if unsure
+            log.debug("no LLM reading: %s", exc)  # (the server's state change is logged)
+            return None
         except Exception:  # a failing model must never break the call: rules carry on
             log.exception("LLM understanding failed")
             return None

@@ -11,6 +11,7 @@ import os
 from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
@@ -78,7 +79,9 @@ class Settings(BaseSettings):
         10.0, gt=0, description="a worker silent this long is taken out: its calls end "
                                 "(records kept as they were), its queue entries go")
     asr_model: str | None = Field(None, description="ASR model name; unset = best installed")
-    llm_model: str | None = Field(None, description="LLM model name; unset = best installed")
+    llm_model: str | None = Field(
+        None, description="LLM model name; unset = best installed (with llm_url: the model "
+                          "the server names first)")
     tts_voice_en: str | None = Field(None, description="English piper voice; unset = best")
     tts_voice_zh: str | None = Field(
         None, description="Mandarin piper voice; unset = best installed, else espeak-ng")
@@ -161,6 +164,19 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for the LLM"
     )
     llm_context: int = Field(4096, ge=512, description="LLM context window in tokens")
+    llm_url: str | None = Field(
+        None, description="base URL of an OpenAI-compatible LLM server on the city's network "
+                          "(llama.cpp's server, vLLM), e.g. http://10.0.0.5:8081/v1; the "
+                          "callers' words go there. Unset = the model runs in this process")
+    llm_api_key: SecretStr = Field(
+        SecretStr(""), description="Bearer token for llm_url, if the server wants one")
+    llm_timeout_s: float = Field(
+        5.0, gt=0, le=60, description="seconds llm_url may take for one answer; a later, "
+                                      "refused or garbled answer leaves the turn to the rules")
+    llm_response_format: Literal["json_object", "json_schema"] = Field(
+        "json_object", description="how llm_url is told the answer's JSON schema: json_object "
+                                   "(llama.cpp's servers) or json_schema (vLLM, the OpenAI "
+                                   "standard)")
     asr_threads: int = Field(
         default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for ASR"
     )
@@ -197,6 +213,26 @@ class Settings(BaseSettings):
             if not host or not port.isdigit() or not 0 < int(port) < 65536:
                 raise ValueError("expected host:port, e.g. 127.0.0.1:5060")
         return value
+
+    @field_validator("llm_url")
+    @classmethod
+    def _llm_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        url = urlsplit(value.strip())
+        # Only the configured server gets the callers' words: no credentials in the URL
+        # (logs and `hotline config` show it), no query that could redirect the request.
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("expected http://host:port/v1 (an OpenAI-compatible server)")
+        if url.username or url.password or url.query or url.fragment:
+            raise ValueError("no user, password, query or fragment in the URL "
+                             "(a token goes in HOTLINE_LLM_API_KEY)")
+        try:
+            url.port  # noqa: B018 (raises on a port that is not a number in range)
+        except ValueError as exc:
+            raise ValueError(f"bad port: {exc}") from exc
+        path = url.path.rstrip("/") or "/v1"  # the OpenAI API's usual base
+        return urlunsplit((url.scheme, url.netloc, path, "", ""))
 
     @model_validator(mode="after")
     def _tap_token(self) -> Settings:

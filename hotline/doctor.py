@@ -7,6 +7,7 @@ import importlib.util
 import shutil
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -14,10 +15,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from dialog.llm import LLMUnavailable
+from dialog.llm_server import ServerLLM
+from dialog.nlu_llm import SCHEMA, SYSTEM_PROMPT, parse_reading
 from hotline import schema
 from hotline.config import Settings
 from hotline.db import check_writable, make_engine
 from hotline.desk.accounts import Accounts, Role
+from hotline.dialogs import configured_llm
 from hotline.private_files import too_open
 from models.manifest import Role as ModelRole
 from models.manifest import builtin_manifest
@@ -42,6 +47,7 @@ def run_checks(settings: Settings, cpuinfo: Path = Path("/proc/cpuinfo")) -> lis
     return [
         *check_models(settings),
         *check_unverified_models(settings),
+        check_llm(settings),
         check_python_packages(),
         check_espeak(),
         check_mandarin_voice(settings),
@@ -58,6 +64,8 @@ def check_models(settings: Settings) -> list[Check]:
     store = ModelStore(settings.models_dir, builtin_manifest())
     checks = []
     for entry in store.manifest.defaults():
+        if entry.role is ModelRole.LLM and settings.llm_url:
+            continue  # the LLM runs on a server (check_llm asks it), not here
         results = store.verify([entry.name])
         bad = [r for r in results if r.state not in (FileState.OK, FileState.UNCHECKED)]
         if not bad:
@@ -84,6 +92,43 @@ def check_unverified_models(settings: Settings) -> list[Check]:
                 f"compare `hotline models verify {entry.name}` with the publisher's hashes, "
                 f"then `hotline models confirm {entry.name}`"))
     return checks
+
+
+def check_llm(settings: Settings) -> Check:
+    """Which LLM the dialog asks, and whether it answers: a server is asked to label one
+    sentence, as a call would (which also shows that it accepts the JSON-schema form)."""
+    try:
+        name, llm = configured_llm(settings)
+    except ModelError as exc:
+        return Check("LLM", Level.WARN, f"none: rules-only understanding ({exc})",
+                     "hotline models install qwen2.5-coder-0.5b-instruct-q4km")
+    if not isinstance(llm, ServerLLM):
+        return Check("LLM", Level.OK, f"{name}, in this process (llama.cpp)")
+    fix = ("start the LLM server (docs/models-off-worker.md), check HOTLINE_LLM_URL, "
+           "HOTLINE_LLM_API_KEY and HOTLINE_LLM_RESPONSE_FORMAT, or unset HOTLINE_LLM_URL to "
+           "load the model in this process")
+    try:
+        state = llm.probe()
+        if not state.answering:
+            return Check("LLM", Level.FAIL, f"server {llm.host} does not answer: {state.error}",
+                         fix)
+        started = time.perf_counter()
+        try:
+            reading = parse_reading(llm.chat_json(
+                [{"role": "system", "content": SYSTEM_PROMPT},
+                 {"role": "user", "content": "路燈不亮"}], SCHEMA, max_tokens=16))
+        except LLMUnavailable as exc:
+            return Check("LLM", Level.FAIL, f"server {llm.host}, model {state.model}: {exc}",
+                         fix)
+        ms = (time.perf_counter() - started) * 1000
+    finally:
+        llm.close()
+    if reading is None:
+        return Check("LLM", Level.FAIL, f"server {llm.host}, model {state.model}: its answer "
+                     "is outside the label schema (is the schema form right for this server?)",
+                     fix)
+    return Check("LLM", Level.OK, f"server {llm.host}, model {state.model}: answers "
+                                  f"({ms:.0f} ms for one label)")
 
 
 def check_python_packages() -> Check:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from dialog.llm_server import ServerLLM
 from hotline.calls import Call, CallService
 from hotline.runtime import LoadState, Runtime
 
@@ -16,6 +17,9 @@ class ServiceMetrics:
         self.registry = registry
         self.model_loaded = Gauge("hotline_model_loaded", "1 when the model is loaded",
                                   ["role", "model"], registry=registry)
+        self.llm_server_up = Gauge(
+            "hotline_llm_server_up", "with HOTLINE_LLM_URL: 1 when the LLM server answered "
+            "when last asked (0: the rules understand alone)", ["server"], registry=registry)
         self.calls_live = Gauge("hotline_calls_live", "live calls by state", ["state"],
                                 registry=registry)
         self.queue_length = Gauge("hotline_queue_length", "calls waiting for an agent",
@@ -46,6 +50,9 @@ class ServiceMetrics:
         for slot in runtime.slots.values():
             self.model_loaded.labels(slot.role, slot.name or "").set(
                 1 if slot.state is LoadState.LOADED else 0)
+        if isinstance(runtime.llm, ServerLLM):
+            self.llm_server_up.labels(runtime.llm.host).set(
+                1 if runtime.llm.state.answering else 0)
         calls = [c for c in service.calls.values() if not c.ended] if service else []
         for state in STATES:
             self.calls_live.labels(state).set(sum(1 for c in calls if c.state == state))

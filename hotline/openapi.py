@@ -115,7 +115,10 @@ def _schemas() -> dict[str, Schema]:
         "Error": _obj(["error"], {"error": {"type": "string"}}),
         "Health": _obj(["status", "models", "lines_open"], {
             "status": {"type": "string", "description": "starting, ok or degraded"},
-            "models": {"type": "object", "additionalProperties": {"type": "object"}},
+            "models": {"type": "object", "additionalProperties": {"type": "object"},
+                       "description": "each role's model and load state; with an LLM server "
+                                      "(HOTLINE_LLM_URL) llm also names the server and "
+                                      "whether it answers"},
             "lines_open": {"type": "boolean"},
         }),
         "Offer": _obj(["sdp", "type"], {

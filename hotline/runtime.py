@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Protocol
 
 from dialog.domain import DISTRICTS_EN
-from dialog.llm import LocalLLM
+from dialog.llm import LLM, LocalLLM
+from dialog.llm_server import ServerLLM
 from hotline.config import Settings
-from hotline.dialogs import DialogFactory, dialog_factory
+from hotline.dialogs import DialogFactory, configured_llm, dialog_factory
 from hotline.prompts import fixed_prompts
 from models.manifest import Role, builtin_manifest
 from models.store import ModelError, ModelStore
@@ -62,10 +63,11 @@ class Runtime:
 
     store: ModelStore
     asr: WhisperASR | None = None
-    llm: LocalLLM | None = None
+    llm: LLM | None = None
     tts_en: PiperTTS | None = None
     tts_zh: PiperTTS | EspeakMandarinTTS | None = None
     slots: dict[str, Slot] = field(default_factory=dict)
+    _probe: asyncio.Task[object] | None = field(default=None, repr=False)  # (kept: not GC'd)
 
     def voices(self) -> VoiceBox:
         """The voice for each language; Mandarin falls back to espeak-ng."""
@@ -80,9 +82,11 @@ class Runtime:
             DISTRICTS_EN, Path(str(files("dialog").joinpath("data/places_en.toml"))))
         rt._pick("asr", Role.ASR, "zh", settings.asr_model,
                  lambda p, _n: WhisperASR(p, threads=settings.asr_threads, places=places))
-        rt._pick("llm", Role.LLM, "zh", settings.llm_model,
-                 lambda p, n: LocalLLM(p / _single_file(rt.store, n), threads=settings.llm_threads,
-                                       context=settings.llm_context))
+        try:  # in this process, or a server's (llm_url)
+            name, llm_engine = configured_llm(settings, store)
+            rt.slots["llm"] = Slot("llm", name, llm_engine)
+        except ModelError as exc:
+            rt.slots["llm"] = Slot("llm", settings.llm_model, None, LoadState.MISSING, str(exc))
         rt._pick("tts_en", Role.TTS, "en", settings.tts_voice_en,
                  lambda p, n: PiperTTS(p / _onnx_file(rt.store, n), "en"))
         rt._pick("tts_zh", Role.TTS, "zh", settings.tts_voice_zh,
@@ -91,7 +95,7 @@ class Runtime:
             rt.slots["tts_zh"] = Slot("tts_zh", "espeak-ng cmn-latn-pinyin", EspeakMandarinTTS())
         asr, llm, en, zh = (rt.slots[k].engine for k in ("asr", "llm", "tts_en", "tts_zh"))
         rt.asr = asr if isinstance(asr, WhisperASR) else None
-        rt.llm = llm if isinstance(llm, LocalLLM) else None
+        rt.llm = llm if isinstance(llm, LocalLLM | ServerLLM) else None
         rt.tts_en = en if isinstance(en, PiperTTS) else None
         rt.tts_zh = zh if isinstance(zh, PiperTTS | EspeakMandarinTTS) else None
         return rt
@@ -129,10 +133,40 @@ class Runtime:
         loading = any(s.state in {LoadState.PENDING, LoadState.LOADING}
                       for s in self.slots.values() if s.engine is not None)
         status = "degraded" if not healthy else ("starting" if loading else "ok")
-        body: dict[str, object] = {"status": status,
-                                   "models": {k: s.as_json() for k, s in self.slots.items()}}
-        body["warnings"] = [w for w in (self.voice_warning(),) if w]
+        models = {k: s.as_json() for k, s in self.slots.items()}
+        body: dict[str, object] = {"status": status, "models": models}
+        if isinstance(self.llm, ServerLLM) and "llm" in models:
+            models["llm"].update(self._server_health(self.llm))
+        body["warnings"] = [w for w in (self.voice_warning(), self.llm_warning()) if w]
         return healthy, body
+
+    @staticmethod
+    def _server_health(server: ServerLLM) -> dict[str, object]:
+        """Which server, the model it names, and whether it answered when last asked."""
+        state = server.state
+        return {"model": state.model, "server": server.host, "answering": state.answering,
+                "error": state.error}
+
+    def llm_warning(self) -> str | None:
+        """A server that does not answer leaves the service up (the rules understand alone,
+        the way they do when no model is installed): said here, not as a 503 that would
+        take every worker sharing that server out of service at once."""
+        if not isinstance(self.llm, ServerLLM) or self.llm.state.answering is not False:
+            return None
+        return (f"the LLM server {self.llm.host} does not answer ({self.llm.state.error}): "
+                "the rules understand alone until it does")
+
+    def refresh_soon(self, older_than_s: float = 10.0) -> None:
+        """Ask an LLM server again whether it answers, in the background, when its last word
+        is older than ``older_than_s`` (a local model has nothing to ask). Never waited for:
+        /healthz answers at once with what is known, the next one sees the new answer."""
+        slot = self.slots.get("llm")
+        if (not isinstance(self.llm, ServerLLM) or slot is None
+                or slot.state is not LoadState.LOADED or not self.llm.stale(older_than_s)
+                or (self._probe is not None and not self._probe.done())):
+            return
+        self._probe = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(self.llm.probe), name="llm-server-probe")
 
     def voice_warning(self) -> str | None:
         """Said plainly where Mandarin callers hear espeak-ng's robotic voice."""
@@ -144,10 +178,6 @@ class Runtime:
 
 class _Maker(Protocol):
     def __call__(self, folder: Path, name: str, /) -> Loadable: ...
-
-
-def _single_file(store: ModelStore, name: str) -> str:
-    return store.manifest.get(name).files[0].name
 
 
 def _onnx_file(store: ModelStore, name: str) -> str:

@@ -222,8 +222,14 @@ async def agent_page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "agent.html")
 
 
+# /healthz asks an LLM server (HOTLINE_LLM_URL) again when its last word is older than this.
+LLM_RECHECK_S = 10.0
+
+
 async def healthz(request: web.Request) -> web.Response:
-    healthy, body = request.app[RUNTIME].health()
+    runtime = request.app[RUNTIME]
+    runtime.refresh_soon(LLM_RECHECK_S)  # an LLM server is asked again, never waited for
+    healthy, body = runtime.health()
     # Models load first, then the fixed prompts are synthesised: only then are calls taken;
     # a service shutting down (draining) finishes its live calls and takes no new ones.
     service = request.app[CALLS].get("service")
@@ -236,6 +242,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     figures = request.app[METRICS]
+    request.app[RUNTIME].refresh_soon(LLM_RECHECK_S)  # (scrapes keep the LLM server's state fresh)
     figures.scrape(request.app[RUNTIME], request.app[CALLS].get("service"))
     body = generate_latest(figures.registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

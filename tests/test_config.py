@@ -28,6 +28,15 @@ def test_the_phone_line_is_off_by_default_and_takes_trunk_addresses(
     assert s.rtp_port_range == (30000, 30099)
 
 
+def test_the_llm_runs_in_process_unless_a_server_is_named(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().llm_url is None
+    monkeypatch.setenv("HOTLINE_LLM_URL", "http://10.0.0.5:8081/v1/")
+    assert load_settings().llm_url == "http://10.0.0.5:8081/v1"
+    monkeypatch.setenv("HOTLINE_LLM_URL", "")  # (set but empty: in process, as unset)
+    assert load_settings().llm_url is None
+
+
 def test_env_beats_file(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     conf = clean_env / "hotline.toml"
     conf.write_text('port = 9000\nlog_level = "debug"\nllm_threads = 1\n')
@@ -50,6 +59,13 @@ def test_env_beats_file(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("HOTLINE_RTP_PORTS", "40000-40001", "rtp_ports (HOTLINE_RTP_PORTS)"),
         ("HOTLINE_RTP_PORTS", "80-90", "rtp_ports (HOTLINE_RTP_PORTS)"),
         ("HOTLINE_SIP_BUSY", "ignore", "sip_busy (HOTLINE_SIP_BUSY)"),
+        ("HOTLINE_LLM_URL", "ftp://10.0.0.5/v1", "llm_url (HOTLINE_LLM_URL)"),
+        ("HOTLINE_LLM_URL", "http://u:pw@10.0.0.5:8081/v1", "llm_url (HOTLINE_LLM_URL)"),
+        ("HOTLINE_LLM_URL", "http://10.0.0.5:8081/v1?next=evil", "llm_url (HOTLINE_LLM_URL)"),
+        ("HOTLINE_LLM_URL", "http://10.0.0.5:99999/v1", "llm_url (HOTLINE_LLM_URL)"),
+        ("HOTLINE_LLM_TIMEOUT_S", "0", "llm_timeout_s (HOTLINE_LLM_TIMEOUT_S)"),
+        ("HOTLINE_LLM_RESPONSE_FORMAT", "grammar",
+         "llm_response_format (HOTLINE_LLM_RESPONSE_FORMAT)"),
     ],
 )
 def test_bad_value_names_the_field(
