@@ -61,6 +61,8 @@ def guarded_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     env["PYTHONPATH"] = str(guard)
     env["NET_GUARD_LOG"] = str(tmp_path / "net.log")
+    env["HOTLINE_DATA_DIR"] = str(tmp_path / "data")  # not the user's own database
+    env.pop("HOTLINE_DATABASE_URL", None)
     return env
 
 
