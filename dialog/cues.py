@@ -18,7 +18,10 @@ _PREAMBLE = re.compile(
 _PROBLEM = re.compile(
     r"壞|不亮|不會亮|破|裂|堵|塞住|吵|倒|亂丟|受傷|卡住|漏|淹|積水|很臭|擋住|停在|占用|佔用|"
     r"一直|好幾天|很危險|過站不停|誤點|凹|凸|翹|斷|死掉|修剪|修理|來處理|派人|清除|弄得|"
-    r"沒(有)?人(來)?(清|掃|收|處理|管|理)|\b(broken|out|blocked|stuck|noisy|"
+    r"沒(有)?人(來)?(清|掃|收|處理|管|理)|"
+    # a service that has not come for a while, things piled up: 回收車兩個禮拜都沒來收
+    r"沒(有)?來(收|載|清|掃|處理|修)|(已經|都)[^，。]{0,8}沒(有)?(來|收|清|修|處理)|堆(得|到|成|積如)|"
+    r"\b(broken|out|blocked|stuck|noisy|"
     r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
 
 
@@ -60,6 +63,24 @@ def announces_request(text: str) -> bool:
 def is_preamble(text: str) -> bool:
     """Only greetings and 'I have a question': nothing to act on yet."""
     return not _PREAMBLE.sub("", text).strip()
+
+
+# "I'm not calling about that", 我不是要講這個: what came before is not the matter of the call.
+_NOT_THE_MATTER = re.compile(
+    # (alone, not 我不是要說這條路的路燈: a correction of the category)
+    r"(我|但|可是|不過)?(並)?不是(打來)?(要|想)?(打來)?(講|說|問|反映|報|談|為了)(這個|那個|這件事|那件事)"
+    r"(啦|喔|了|的)?(?=[，,。.!！?？\s]|$)|(這|那)(個|件事)?(不是|並不是)(重點|我要(講|說|問|反映)的)|"
+    r"\b(i'?m|i am|we'?re|we are) not (calling|ringing|phoning) (about|because of|for) "
+    r"(that|this|it)\b|"
+    r"\b(that'?s|that is) not (why (i'?m|i am|we'?re) calling|the (problem|issue|reason|point))\b",
+    re.IGNORECASE)
+
+
+def the_matter(text: str) -> str:
+    """What the turn is about: the words after "I'm not calling about that" (what came
+    before it is set aside by the caller), else the whole turn."""
+    said = list(_NOT_THE_MATTER.finditer(text))
+    return text[said[-1].end():] if said else text
 
 
 def describes_problem(text: str) -> bool:

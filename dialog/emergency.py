@@ -28,11 +28,22 @@ class Emergency:
     certain: bool = True  # False: signs of danger; the caller is asked whether it is now
 
 
+# Pills and medicines by name, as an overdose is said in English.
+# ("took all my pills back to the pharmacy" carried them, not swallowed them)
+_PILLS_EN = (r"(pills|tablets|meds|medications?|medicines?|capsules|painkillers|antidepressants|paracetamol|"
+             r"tylenol|panadol|aspirin|insulin|sleeping (pills|tablets)|sedatives)\b"
+             r"(?! (to|back|out|away|into|in|off|along|with me)\b)")
 # (kind, number, pattern). Order matters: the first kind found wins.
 _RULES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
      r"(吃了|吞了).{0,6}(很多|一堆|整罐|整瓶).{0,4}(藥|安眠藥)|割腕|燒炭|(站在|爬到|在).{0,6}(頂樓|樓頂|橋上|陽台).{0,8}(跳|想死|不想活)|"
-     r"\b(took|swallowed) (a lot of|many|all) .{0,10}(pills|tablets)|\bcut (my|his|her) wrists?\b"),
+     r"\b(took|swallowed) (a lot of|many|all) .{0,10}(pills|tablets)|\bcut (my|his|her) wrists?\b|"
+     # an overdose said in English: a whole bottle or pack, all of them, a handful, dozens
+     r"\b(took|taken|swallowed|downed|ate|eaten|popped)\b (\w+ ){0,2}(a |an |the |my |his |her |their )?"
+     rf"(whole|entire|full) (bottle|box|pack|packet|jar|strip|tub|blister pack)s? of\b[^.]{{0,30}}{_PILLS_EN}|"
+     r"\b(took|taken|swallowed|downed|ate|eaten|popped) (all|a handful|handfuls|dozens|a bunch|loads|a lot|lots|"
+     r"\d{2,}|twenty|thirty|forty|fifty)( of)? (my |his |her |their |the |those |these )?(\w+ ){0,3}?"
+     rf"{_PILLS_EN}"),
     ("suicide", "1925",
      r"想死|不想活|自殺|輕生|結束(自己的)?生命|活不下去|活著沒意思|去死一死|跳樓|跳河|"
      r"\b(kill (myself|himself|herself)|suicid\w*|end (my|his|her) life|don'?t want to live|"
@@ -73,7 +84,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"車禍.{0,8}(受傷|流血|有人)|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
-     r"can'?t get up|not moving|not responding|unresponsive|choking|overdose)\b"),
+     r"can'?t get up|not moving|not responding|unresponsive|choking|overdos(e|ed|ing))\b"),
 ]
 _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _RULES]
 
@@ -137,12 +148,26 @@ _FREEWAY = r"(快速道路|快速公路|高速公路|國道(?!客運|巴士|公�
 _CONFUSED = r"(迷迷糊糊|恍恍惚惚|神智不清|失智|搞不清楚方向)"
 _FREEWAY_EN = (r"\b(freeway|highway|expressway|motorway|interchange|off-?ramp|on-?ramp|fast lane|inner lane|"
                r"hard shoulder)\b")
+# Ten or more (pills): 二十, 三十幾, 幾十, 15.
+_DOZENS = r"(\d{2,}|[二兩三四五六七八九]?十|幾十|好幾十|一百)"
+# A vehicle (not a scooter, often left standing in a flooded street), and water rising:
+# a car caught in a flood, water up to someone's chest or a car's windows.
+_VEHICLE = r"(車子|汽車|轎車|計程車|貨車|休旅車|廂型車|公車|客運|遊覽車|(?<![機腳單火])車)"
+_RISEN = r"水[^，。]{0,8}(淹|漲|滿|高|升)(到|過|至)[^，。]{0,6}(胸|脖子|頸|下巴|肩膀|車窗|車頂)"
+_RISEN_EN = (r"\bwater\b[^.]{0,40}\b(up to|reached|reaching|over|above|past) (my |his |her |their |our |the )?"
+             r"(\w+'s )?(\w+ )?(chest|neck|chin|shoulders|windows|windscreen|windshield|roof)\b")
+# Every time it rains: a flooded spot described as it always is, not a person in it now.
+_HABITUAL = re.compile(r"每次|每逢|每當|常常|經常|老是|一下(大)?雨(就|都)|下雨(的時候|天)?(就|都)|"
+                       r"\b(every time|whenever|each time|always|usually)\b", re.IGNORECASE)
 # Signs of danger said in other words: (kind, number, pattern), the first found wins.
 _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
      r"(整罐|整瓶|整盒|整排|一大把|一堆|很多|好多).{0,6}(藥|安眠藥|藥丸).{0,6}(吞|吃|喝)|"
      r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
-     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)"),
+     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|"
+     # pills counted by the dozen: 吞了三十幾顆安眠藥, 止痛藥一次吃了二十顆
+     rf"(吞|吃)(了|下|掉)[^，。]{{0,3}}{_DOZENS}[^，。]{{0,3}}(顆|粒)[^，。]{{0,4}}(藥|藥丸|膠囊)|"
+     rf"(藥|藥丸|膠囊)[^。]{{0,12}}(吞|吃)(了|下|掉)[^，。]{{0,3}}{_DOZENS}[^，。]{{0,2}}(顆|粒)"),
     ("fall", "119",
      r"(小朋友|小孩|孩子|小男生|小女生|嬰兒|幼兒|寶寶).{0,10}(爬|站|坐|跨|掛)(到|在|出).{0,8}"
      r"((欄杆|屋頂|頂樓|樓頂|鐵窗|冷氣|窗台|外牆|雨遮|遮雨棚|屋簷|女兒牆).{0,6}(外|邊|上)|"
@@ -211,9 +236,20 @@ _CUES: list[tuple[str, str, str]] = [
      r"(車|車子|汽車|機車|轎車|貨車|人)[^，。]{0,8}(衝|翻|掉|摔|跌|落|滑)(進|到|入|落|下)[^，。]{0,8}"
      r"(水溝|排水溝|大排|溪|河|圳|池|湖|海|魚塭|水裡|水中)|"
      r"裡面.{0,4}有人.{0,6}(拍|敲|捶|搥)(打)?(窗|門|玻璃)|"
+     # someone in a car banging to get out; a car caught in water; water risen high; someone
+     # who cannot be carried or pulled out
+     r"(裡面|車裡|車內|車上)[^，。]{0,3}(有人|的人|的駕駛|的司機|的乘客)[^，。]{0,6}(拍|敲|捶|搥)(打)?(車窗|窗|車門|門|玻璃)|"
+     r"(司機|駕駛|乘客|有人)[^，。]{0,3}(在)?(車裡|車內)[^，。]{0,6}(拍|敲|捶|搥)(打)?(車窗|窗|車門|門|玻璃)|"
+     rf"{_VEHICLE}[^，。]{{0,6}}(被)?(困|卡|陷|受困)在[^，。]{{0,8}}(水(?!溝|管|泥|塔|表|費|龍頭|箱)|溪|河|洪水)|"
+     rf"{_RISEN}|({_WHO}[^。]{{0,30}}(水|淹)|(水|淹)[^。]{{0,30}}{_WHO})[^。]{{0,20}}(抬|抱|背|扶|救|拉)不(出來|上來|出去|動)|"
      r"\b(car|van|truck|vehicle|scooter)\b.{0,20}\b(went|drove|plunged|crashed|rolled|fell|slid|"
      r"veered) into (the|a) (river|canal|water|ditch|pond|lake|sea|drain)\b|"
      r"\b(banging|pounding|knocking) on the (window|door|glass) from (inside|within)\b|"
+     r"\b(car|van|truck|taxi|bus|vehicle|suv|lorry)s?\b[^.]{0,25}\b(stuck|trapped|stranded|stalled|caught|sinking)\b"
+     rf"[^.]{{0,15}}\b(flood ?waters?|floods?|water|river|stream|torrent)\b|{_RISEN_EN}|"
+     r"\b(can'?t|cannot|couldn'?t|unable to) (get|lift|pull|carry|move) (her|him|them|grandma|grandpa|granny|"
+     r"my (mother|mum|mom|father|dad|grand\w+|wife|husband|son|daughter|baby|kid|child|brother|sister|"
+     r"neighbou?r|friend)) out\b|"
      r"\b(trapped|stuck (inside|in (the|a) (car|lift|elevator))|drowning|"
      r"fell into (the|a) (river|water|sea|canal|pool)|pinned (under|beneath))\b|"
      rf"{_PERSON_EN}.{{0,30}}\b((slipped|fell|fallen|tumbled|swept|washed|jumped) (in|into|off into) (the|a|an) "
@@ -267,6 +303,11 @@ _CUES: list[tuple[str, str, str]] = [
      r"child|kid|girl|boy) (in|into|inside) (a|the|his|their|an) (\w+ ){0,2}(van|car|truck|vehicle|suv|minivan)\b"),
     ("medical", "119",
      rf"(叫|喊|搖|拍|敲門).{{0,8}}(都)?(沒有?|不)(反應|回應|醒|聲音|人應)|叫不太?醒|意識(不清|模糊)|"
+     # called and no answer (叫他都沒有回答; not 叫司機等一下，他都不回答: told, not called)
+     r"(叫|喊)(了)?(好幾聲|好幾次|很多聲|很多次|半天|很久)?[^，。]{0,3}(都|也|還是)(沒有?|不)(回答|回話|出聲|應聲|吭聲)|"
+     # fallen in a bathroom or on the stairs; a pool of blood
+     rf"{_WHO}.{{0,10}}(倒|趴|癱|昏)在(浴室|廁所|浴缸|樓梯)|(一|一大)(灘|攤|片)(的)?(鮮)?血(?!跡)|"
+     rf"{_WHO}[^。]{{0,30}}(一|一大)(灘|攤)(的)?紅紅的(?![^，。]{{0,6}}檳榔)|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
      r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
@@ -279,6 +320,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"卡在喉嚨|噎(到|住)|吞(下去|了).{0,10}(硬幣|錢|電池|磁鐵|東西|玩具)|講不出話|說不出話|"
      r"羊水破|快(要)?生了|要生了|陣痛|"
      rf"(躺|趴|倒|癱)著(一個|個)?{_WHO}|{_WHO}.{{0,10}}(躺|趴|倒)在.{{0,8}}(車道|匝道|快速道路|高速公路|馬路|路中間)|"
+     r"\b(call(ed|ing)? (out|(his|her) name|to (him|her))|shout(ed|ing)?|yell(ed|ing)?|knock(ed|ing)?)\b[^.]{0,40}"
+     r"\b(no answer|(does|did|will|is)(n'?t| not) (answer|respond|repl|react)\w*)|"
+     r"\b(does|did|will|is)(n'?t| not) (answer|respond|repl|react)\w* when (i|we) (call|shout|knock)|"
+     r"\b(pool|puddle) of blood\b|"
      r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
      r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b|"
@@ -333,7 +378,17 @@ _CUES: list[tuple[str, str, str]] = [
      r"following (me|her|him)|hiding (in|from))\b|"
      r"\b(lock|door|window|gate)s? (has been|have been|was|were|is|are) ((forced|smashed|jimmied|pried|kicked)"
      r"( open| in)?|broken (open|into))\b|\b(pounding|banging|kicking|hammering) (on|at) (my|our) (front )?(door|window)s?\b|"
-     r"\b(prying|cutting|breaking|forcing|jimmying) (open |off )?(the |a |my |our )?(\w+ ){0,2}(locks?|chains?|padlocks?)\b"),
+     r"\b(prying|cutting|breaking|forcing|jimmying) (open |off )?(the |a |my |our )?(\w+ ){0,2}(locks?|chains?|padlocks?)\b|"
+     # a window or door forced now, or someone climbing in by it
+     r"\b(prying|prising|forcing|jimmying|levering|wrenching|crowbarring|tampering with|trying to (force|pry|prise|"
+     r"jimmy|lever|break open|get in through|climb in through)) (at |on |open )?(the |a |an |my |our |his |her |"
+     r"their |someone'?s |\w+'s )?(\w+ ){0,2}(windows?|doors?|gates?|shutters?|frames?|latch(es)?|screens?)\b|"
+     r"\b(someone|somebody|a man|a guy|a stranger|people|they|he|she) (is|are|was|'s|keeps?|has been) (still )?"
+     r"trying to (get|climb) (in|into|inside) (my|our|the|his|her|their) (house|home|flat|apartment|room|"
+     r"bedroom|place|unit)\b|"
+     r"(有人|有個人|陌生人|男的|那個人|小偷)[^，。]{0,8}(扳|撬|硬拉|硬推|弄開)[^，。]{0,8}(窗|門)|"
+     r"(有人|有個人|陌生人|男的|那個人|小偷|他們?)[^，。]{0,6}從[^，。]{0,6}(窗|陽台|後門|氣窗|屋頂)[^，。]{0,4}"
+     r"(爬|鑽|翻|闖)(進|入)"),
     ("unseen", "119",
      r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)|"
      r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
@@ -354,7 +409,7 @@ _SOUND_THRESHOLD = 0.13
 # Common words that sound like a danger word and are none (吃火鍋, 小頭, 打認).
 _SOUND_NOT = re.compile(r"火(鍋|車|腿|柴|龍|星|紅|熱|力)|^瓦斯(費|爐|桶|行|公司|表)")
 # A cry for help says how urgent, the words after it say which service.
-_CRY = re.compile(r"救命|快來|help", re.IGNORECASE)
+_CRY = re.compile(r"救命|快來|help|\b(please )?hurry\b|\bcome quick(ly)?\b", re.IGNORECASE)
 # 救命喔, 救命耶: said with these particles, an exclamation of exasperation (救命啊 is a cry).
 _EXASPERATED = re.compile(r"(喔|哦|噢|耶|欸|唷|喲|咧)")
 
@@ -487,6 +542,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
             _PERSON.search(text[max(0, start - 10):end]):
+        return True
+    # 每次下雨水都淹到車窗: a flooded spot as it always is, nobody in the water now
+    if kind == "trapped" and _HABITUAL.search(text[sentence_start:start]) and not _NOW.search(
+            text[sentence_start:clause_end]):
         return True
     # 手機掉進水溝裡, my keys fell into the canal: a thing in the water, nobody in it.
     if kind == "trapped" and _THING.search(text[clause_start:end]) and not (

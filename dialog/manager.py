@@ -23,6 +23,7 @@ from dialog.cues import (
     has_content_beyond_answer,
     has_content_beyond_place,
     is_preamble,
+    the_matter,
 )
 from dialog.domain import EscalationReason
 from dialog.emergency import Emergency, detect
@@ -372,6 +373,12 @@ class DialogManager:
             if announces_request(text):
                 return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
             return self._not_understood()  # 嗯……那個……: nothing yet, and that counts
+        matter = the_matter(text)
+        if matter != text and is_preamble(matter):
+            # "a fire next door last month, I'm not calling about that": nothing to label (the
+            # LLM would guess a category from the words set aside); ask what the matter is
+            return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
+        text = matter
         early = None
         if self.always_consult_llm and self.llm:
             early = self.llm.read(text)

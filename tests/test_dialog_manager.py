@@ -299,6 +299,35 @@ def test_llm_decides_when_the_rules_find_nothing(make: Make) -> None:
     assert m.state.category == "park_facility"
 
 
+def test_what_the_caller_sets_aside_is_not_labelled(make: Make) -> None:
+    # "not calling about that": the LLM is not asked to guess a category from those words
+    llm = ScriptedLLM({"": "road_damage"})
+    m = make(llm)
+    replies = talk(m, "Our neighbour's kitchen caught fire two weeks ago, nobody was hurt. "
+                      "That's not why I'm calling.",
+                   "The junk from the clean-up is still heaped by the gate and it smells")
+    assert not llm.calls and m.state.category == "sanitation"
+    assert "report" in replies[0].text
+    m = make(llm)
+    talk(m, "上禮拜對面車禍，人都沒事，我不是要講這個，是那個紅綠燈一直閃黃燈")
+    assert m.state.category == "traffic_signal"
+
+
+def test_a_complaint_asked_as_a_question_is_a_report(make: Make) -> None:
+    # a service that has not come for a while, asked as 請問: a case, not the how-to answer
+    m = make()
+    replies = talk(m, "請問一下，回收車我們這邊已經三個禮拜都沒有來了，紙箱堆到門口",
+                   "北屯區崇德路二段一百號", "對")
+    assert m.state.case is not None and m.state.case.category == "sanitation"
+    assert "哪一區" in replies[0].text
+
+
+def test_a_number_put_right_in_the_same_breath_is_the_one_filed(make: Make) -> None:
+    m = make()
+    talk(m, "路燈不亮", "北區三民路三段，六十號，喔不對，是十六號", "對")
+    assert m.state.case is not None and m.state.case.address == "三民路三段16號"
+
+
 def test_an_llm_reading_asked_ahead_is_the_one_the_turn_uses(make: Make) -> None:
     """From the speculative transcript, during the caller's pause: the turn then takes the
     reading made for the same words, and the LLM is asked once."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.cues import describes_problem
+from dialog.cues import describes_problem, the_matter
 from dialog.emergency import detect
 from dialog.rules.categories import best_category
 from dialog.rules.details import find_lamp_number, find_route, find_time
@@ -121,6 +121,15 @@ def test_categories(text: str, category: str) -> None:
     ("我們店的出入口被一台貨車堵住，貨都進不來", "illegal_parking"),
     ("家門口被機車擋死了，我機車牽不出來", "illegal_parking"),
     ("My driveway has been blocked by a silver sedan since this morning", "illegal_parking"),
+    # power tools and renovation heard through the walls, even with no word for noise
+    ("對面那戶裝潢，每天早上六點多就在打牆壁", "noise"),
+    ("樓下店面在用電鋸切木頭，從中午到現在都沒停", "noise"),
+    ("隔壁裝潢垃圾堆在門口好幾天了", "sanitation"),  # its rubbish is rubbish
+    # junk, furniture or a mattress piled up in English; a rubbish truck that has not come
+    ("Someone's old mattress and a pile of junk have been sitting by the lamp post for days",
+     "sanitation"),
+    ("The broken sofas they moved out are still heaped along the pavement", "sanitation"),
+    ("垃圾車我們這條巷子已經快一個月都沒來收了", "sanitation"),
 ])
 def test_categories_by_class(text: str, category: str | None) -> None:
     assert best_category(text)[0] == category
@@ -133,6 +142,13 @@ def test_categories_by_class(text: str, category: str | None) -> None:
     ("中正路，那間店大概在三百號", "中正路300號"),
     ("大雅區學府路，靠近學校那邊，二十巷口", "學府路20巷"),
     ("中山路，不是三百號", "中山路"),  # a number denied is not taken
+    # a number put right in the same breath: the last one, at its own level
+    ("西屯區河南路三段二百號，不對，是二百二十號", "河南路三段220號"),
+    ("中清路一段八十八號，喔不是，我說錯了，是八十六號", "中清路一段86號"),
+    ("東山路一段三百五十巷二十號，不對，二十二號", "東山路一段350巷22號"),
+    ("崇德路二段，三十巷……不對，三十三巷", "崇德路二段33巷"),
+    ("五權路，不是一百號，是一百一十號", "五權路110號"),
+    ("中山路二十號，不是二十二號", "中山路20號"),  # the second number denied
 ])
 def test_a_number_said_after_the_road(text: str, address: str) -> None:
     assert find_place(text).address == address
@@ -152,6 +168,18 @@ def test_a_problem_described_makes_a_question_a_report() -> None:
     assert describes_problem("拆下來的鐵架放在巷口好久了，也沒人來清，這樣可以嗎")
     assert describes_problem("有人把碎玻璃倒在路邊，弄得整條巷子都是")
     assert not describes_problem("請問垃圾車幾點來")
+    # a service that has not come for a while, things piled up
+    assert describes_problem("想問一下，垃圾車怎麼已經三天沒有來了")
+    assert describes_problem("請問回收的紙箱堆得整個騎樓都是要找誰")
+    assert not describes_problem("請問回收車星期幾會來")
+
+
+def test_what_the_caller_sets_aside_is_not_the_matter() -> None:
+    assert the_matter("前幾天這裡有車禍，但我不是要講這個啦，是路燈一直閃") == "，是路燈一直閃"
+    assert the_matter("That happened last year. I'm not calling about that.").strip(" .") == ""
+    # a category put right is no setting aside
+    said = "我不是要說這條路的路燈，是紅綠燈"
+    assert the_matter(said) == said and best_category(said)[0] == "traffic_signal"
 
 
 def test_a_burst_tap_water_pipe_is_no_drain_case() -> None:
@@ -290,6 +318,13 @@ def test_masking() -> None:
      "No. 7, Alley 5, Lane 100, Zhongshan Road Section 1"),
     ("a big pothole on Taiwan Boulevard Section 3 in Xitun District", "Taiwan Boulevard Section 3"),
     ("at the corner of Wenxin Road and Henan Road", "Wenxin Road and Henan Road"),
+    # two roads and a lane or number: the road it is said with; the other is only near
+    ("Lane 25, Zhongqing Road Section 1, No. 3, close to the Wenxin Road crossing",
+     "No. 3, Lane 25, Zhongqing Road Section 1"),
+    ("just past the Taiwan Boulevard lights, No. 88 Huizhong Road", "No. 88, Huizhong Road"),
+    ("Wenxin Road at Henan Road, by No. 5", "Wenxin Road and Henan Road"),  # a crossing still
+    # a number put right: the one after "sorry", "I mean"
+    ("No. 150, sorry, I mean No. 105, Shatian Road Section 2", "No. 105, Shatian Road Section 2"),
 ])
 def test_english_addresses_in_any_order(text: str, address: str) -> None:
     assert find_place(text).address == address

@@ -103,6 +103,34 @@ from dialog.emergency import detect
     ("公園那邊有人把小朋友硬塞進轎車裡", "110"),
     ("Someone snatched a little boy from the playground and ran to a car", "110"),
     ("Two men dragged a kid into a grey minivan outside the mall", "110"),
+    # someone called who does not answer, a fall with the head hit, a pool of blood
+    ("我媽在廁所跌倒了，我在門外喊她都沒出聲", "119"),
+    ("阿公從樓梯摔下來，我叫他也不回話", "119"),
+    ("我爸倒在浴室裡，地上一大灘血", "119"),
+    ("My grandfather slipped in the shower and he doesn't answer when I call his name", "119"),
+    ("My husband hit his head on the sink and there's a pool of blood on the floor", "119"),
+    # water rising around a person, a vehicle caught in it, someone who cannot be got out
+    ("地下道淹水，有台計程車卡在水裡，司機在車裡一直敲車門", "119"),
+    ("溪水暴漲，有台轎車困在河床中間，水已經淹到車頂了", "119"),
+    ("家裡一樓進水，水已經淹到我爸的胸口，他腳不方便", "119"),
+    ("阿嬤坐輪椅在一樓，水一直進來，我們抬不出來", "119"),
+    ("The flood water in the basement is up to my dad's neck", "119"),
+    ("A taxi is stuck in the floodwater at the underpass and the water is over the windows", "119"),
+    ("My neighbour is bedridden downstairs, the water keeps rising and we can't get her out",
+     "119"),
+    # an overdose said in English, or pills counted in Mandarin
+    ("My girlfriend downed a whole pack of painkillers an hour ago", "119"),
+    ("I've taken all of my antidepressants at once", "119"),
+    ("He swallowed a handful of sleeping tablets with a bottle of wine", "119"),
+    ("She overdosed on her mum's heart medicine", "119"),
+    ("我剛剛吞了三十幾顆安眠藥", "119"),
+    ("我哥把醫生開的止痛藥一次吃了二十顆", "119"),
+    # someone forcing a window or door now, said in English; climbing in through a window
+    ("There's a man trying to force our back door with a crowbar", "110"),
+    ("Somebody is levering at the kitchen window downstairs, I can hear it", "110"),
+    ("Someone is trying to get in through the bathroom window", "110"),
+    ("有個人在外面一直扳我房間的窗戶", "110"),
+    ("有人想從陽台的氣窗爬進來", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -152,6 +180,25 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "If there's ever a fire, the fire truck can't get through this alley",
     "燒焦味是我在烤吐司烤焦了，現在沒事了，我要報路燈",
     "I burnt the rice earlier and the smell's all gone now, but the streetlight outside is out",
+    # a drain case that names water and a car, an office that does not answer, pills as rubbish
+    "每次下大雨，路口的積水都淹到機車的輪胎，車子都泡在水裡",
+    "我停在地下室的車子被水泡到了，想問有沒有補助",
+    "我打了三次電話給區公所都沒人回答",
+    "I called the district office three times and nobody answers",
+    "Someone dumped a whole box of old pill bottles next to the recycling bins",
+    "I'm trying to open the window but the frame is stuck, and the park toilet is broken",
+    "Last summer the water came up to my waist on this road, and the drain is blocked again",
+    "我叫我兒子去買醬油，他都不回答我",
+    "地上一灘水，好像是冷氣在滴",
+    "我叫司機等一下他都不回答就開走了",                    # told, not called out to
+    "有人在騎樓亂吐檳榔汁，地上一灘一灘紅紅的",            # betel juice
+    "每次下大雨，地下道的積水都淹到車窗那麼高",            # a flooded spot as it always is
+    "Every time it rains the water in the underpass is up to the car windows",
+    "公車的輪子卡在水溝蓋上，開不出去",                    # a wheel on a drain cover
+    "他把車停在我家門口，我的車子拉不出來",                # a car that cannot get out
+    "I took all my old medicines back to the pharmacy like the notice said",
+    "The contractor has been trying to get in touch about the broken streetlight",
+    "Rain water keeps leaking at the windows of the number 300 bus",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None

@@ -56,6 +56,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
+        # power tools and renovation heard through the walls (not its rubbish: 裝潢垃圾)
+        (r"電鑽|電鋸|鑽(牆|地|水泥|洞|孔)|(敲|打|拆)牆(壁)?|砂輪機|切割機.{0,4}(聲|在切)|破碎機|"
+         r"裝潢(?!垃圾|廢).{0,12}(一大早|清晨|早上[五六七]點|[五六七]點(不到|多)|半夜|深夜|晚上|假日|整天|每天)", 2),
         (r"\bnoise\b|\bnoisy\b|karaoke|loudspeaker|jackhammer\w*|pile[- ]driv\w*", 3),
         # a television, films or games turned right up, late into the night
         (r"\b(full|max(imum)?|top) volume\b|\bvolume (all the way |right )?up\b|\bturn(s|ed|ing)? (it|the volume|the tv|"
@@ -79,9 +82,12 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
-        (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b|\brecycl\w+|"
+        (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b|\brecycl\w+|\bjunk\b|"
+         r"\bbulky (waste|items|rubbish)|\b(furniture|mattress(es)?|sofas?|couch(es)?|fridges?|appliances|"
+         r"boxes)\b[^.]{0,40}\b(piled|dumped|left|abandoned|stacked|heaped|sitting)\b|"
          r"\b(bags|piles|heaps) of \w+( \w+)? (are |is )?(piling|stacking|heaping) up", 3),
-        (r"資源回收|回收(車|物|桶|場|日)|(垃圾車|回收車)[^，。]{0,6}(沒來|不來|沒有來|跳過|漏收|沒收|不收|沒停|不停)", 3),
+        (r"資源回收|回收(車|物|桶|場|日)|(垃圾車|回收車)[^，。]{0,6}(跳過|沒停|不停)|"
+         r"(垃圾車|回收車)[^，。]{0,16}(沒來|不來|沒有來|漏收|沒收|不收)", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
     ],
     "animal": [

@@ -173,6 +173,22 @@ _LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄�
                            r"(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 # …not when the words between deny it (不是三百號) or count something else (第, 公車).
 _NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|\d")
+# A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
+_CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是)"
+                        r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
+_LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
+
+
+def _corrected(address: str, said: str) -> str:
+    """``address`` with the last number the caller put right in ``said`` (the words after
+    the road), at its own level: a house number replaces the house number, a lane the lane."""
+    fixes = [m for m in _CORRECTED.finditer(said)
+             if not _NOT_BEFORE.search(said[max(0, m.start("number") - 4):m.start("number")])]
+    if not fixes:
+        return address
+    number = fixes[-1].group("number")
+    level = next(unit for unit in "巷弄號" if unit in number)
+    return re.sub(_LEVEL_TAIL[level], "", address) + number
 
 
 _EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
@@ -180,24 +196,43 @@ _EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
 _EN_ALLEY_RE = re.compile(r"\balley\s*(\d+)\b", re.IGNORECASE)
 
 
+# Two roads said as one crossing: "Wenxin Road and Henan Road", "Gongyi Road at Daguan Road".
+_EN_CROSSING = re.compile(r"\b(and|at|with|cross(es|ing)?|meets|corner)\b|[&/]", re.IGNORECASE)
+# A number put right in the same breath: "No. 150, sorry, No. 105".
+_EN_CORRECTION = re.compile(r"\b(sorry|i mean|i meant|no wait|wait|correction|actually|rather)\b",
+                            re.IGNORECASE)
+
+
 def _english_address(text: str) -> str | None:
     """Road, section, lane, alley and number said in any order ("Section 2 of Wuquan Road,
     number 88"; "No. 35, Lane 12, Daguan Road"), written the Taiwanese way round:
-    "No. 88, Wuquan Road Section 2"; two roads are a crossing."""
-    roads = [r.strip() for r in _EN_ROAD_RE.findall(text)]
-    if not roads:
+    "No. 88, Wuquan Road Section 2"; two roads joined by "and" are a crossing. Two roads
+    and a lane or number ("near the Dadun Road intersection, Lane 102, Gongyi Road"): the
+    address is the road the lane or number is said with (the other only says where near)."""
+    found = list(_EN_ROAD_RE.finditer(text))
+    if not found:
         return None
-    if len(roads) > 1:
-        return " and ".join(roads[:2])
-    road = roads[0]
+    units = [m for rx in (_EN_NUMBER_RE, _EN_LANE_RE, _EN_ALLEY_RE) for m in rx.finditer(text)
+             if not any(r.start() <= m.start() < r.end() for r in found)]  # (Lane as a road's kind)
+    if len(found) > 1:
+        joined = _EN_CROSSING.search(text[found[0].end():found[1].start()])
+        if joined or not units:
+            return " and ".join(m.group(1).strip() for m in found[:2])
+        found = [min(found, key=lambda r: min(max(u.start() - r.end(), r.start() - u.end(), 0)
+                                              for u in units))]
+    road = found[0].group(1).strip()
     section = _EN_SECTION_RE.search(text)
     if section and not _EN_SECTION_RE.search(road):
         road = f"{road} Section {section.group(1)}"
     parts = [f"{label} {m.group(1)}" for label, rx in (("Alley", _EN_ALLEY_RE),
                                                       ("Lane", _EN_LANE_RE))
              if (m := rx.search(text)) and not rx.search(road)]
-    number = _EN_NUMBER_RE.search(text)
-    if number:
+    numbers = list(_EN_NUMBER_RE.finditer(text))
+    if numbers:
+        number = numbers[0]
+        for later in numbers[1:]:  # "No. 150, sorry, No. 105": the one put right
+            if _EN_CORRECTION.search(text[number.end():later.start()]):
+                number = later
         parts.insert(0, f"No. {number.group(1)}")
     return ", ".join([*parts, road])
 
@@ -254,6 +289,7 @@ def find_place(text: str) -> Place:
             later = _LATER_NUMBER.search(digits[roads[0].end():])
             if later and not _NOT_LATER.search(later.group("between")):
                 first += later.group("number")
+        first = _corrected(first, digits[roads[0].end():roads[1].start() if len(roads) > 1 else None])
         if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
             second = _format_road(roads[1])
             place.address = f"{first}與{second}口"
