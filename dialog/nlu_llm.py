@@ -88,6 +88,11 @@ class LLMUnderstanding:
         self._lock = threading.Lock()
         self._readings: OrderedDict[str, Future[LLMReading | None]] = OrderedDict()
 
+    def forget(self) -> None:
+        """Drop the readings kept: a benchmark's next round must ask the model again."""
+        with self._lock:
+            self._readings.clear()
+
     def read(self, text: str) -> LLMReading | None:
         """The LLM's reading of ``text``, or None when its output is unusable. Blocking."""
         words = text[: self.max_chars]

@@ -439,6 +439,51 @@ def bench_speech(
     out.print_json(data=figures)
 
 
+@bench_app.command("capacity")
+def bench_capacity(
+    folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
+    most: Annotated[int, typer.Option("--max", help="up to this many calls at once",
+                                      min=1, max=16)] = 6,
+    factor: Annotated[float, typer.Option(
+        help="the bar: voice-to-voice p95 within this many times one call's p50")] = 2.0,
+    no_llm: NoLLM = False,
+) -> None:
+    """How many calls one worker holds: the scenarios as calls through the live pipeline at 1,
+    2, … ``--max`` at once, in one run; prints each p50/p95 as a ratio to one call's p50, and
+    the most calls at once whose p95 stays within ``--factor`` of it (the sizing figure)."""
+    paths = sorted(p for f in folder for p in (f.glob("*.json") if f.is_dir() else [f]))
+    if not paths:
+        err.print("no scenario files found")
+        raise typer.Exit(2)
+    speech = _speech_stack(not no_llm)
+    scenarios = [(Scenario.load(p), p.parent) for p in paths]
+    rows: list[dict[str, Any]] = []
+    for calls in range(1, most + 1):
+        if speech.factory.llm is not None:
+            speech.factory.llm.forget()  # each round asks the model as the first did
+        results = asyncio.run(SpeechBench(speech.factory, speech.asr, speech.voices).run_all(
+            scenarios, calls))
+        figures = _speech_figures(scenarios, results, show=False)
+        rows.append({"calls": calls, "voice_to_voice_ms": figures["voice_to_voice_ms"],
+                     "dialog_ms": figures["dialog_ms"], "passed": figures["passed"],
+                     "rss_mb": _rss_mb()})
+    one = rows[0]["voice_to_voice_ms"]["p50"]
+    within = 0
+    table = Table("calls at once", "v2v p50 ms", "v2v p95 ms", "p95 / one call's p50",
+                  "dialog p95 ms", "passed", "RSS MB")
+    for row in rows:
+        v2v = row["voice_to_voice_ms"]
+        row["p95_ratio"] = round(v2v["p95"] / one, 2) if one else None
+        if row["p95_ratio"] is not None and row["p95_ratio"] <= factor and \
+                within == row["calls"] - 1:
+            within = row["calls"]
+        table.add_row(str(row["calls"]), f"{v2v['p50']:.0f}", f"{v2v['p95']:.0f}",
+                      f"{row['p95_ratio']}", f"{row['dialog_ms']['p95']:.0f}",
+                      f"{row['passed']}/{len(scenarios)}", f"{row['rss_mb']:.0f}")
+    out.print(table)
+    out.print_json(data={"rows": rows, "factor": factor, "calls_within": within})
+
+
 @bench_app.command("assist")
 def bench_assist(
     folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],

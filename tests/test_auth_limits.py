@@ -20,7 +20,14 @@ from hotline.config import ConfigError, Settings, load_settings
 from hotline.db import make_engine
 from hotline.desk.accounts import Accounts, Agent, Role
 from hotline.desk.api import DESK
-from hotline.desk.auth import TRUSTED_PROXIES, RateLimiter, Sessions, client_address, parse_networks
+from hotline.desk.auth import (
+    TRUSTED_PROXIES,
+    RateLimiter,
+    Sessions,
+    SessionStore,
+    client_address,
+    parse_networks,
+)
 from hotline.server import create_app
 from tests.agent_desk import PASSWORD, Client, Desk
 
@@ -161,13 +168,16 @@ async def test_without_trusted_proxies_forwarded_for_is_ignored(desk: Desk) -> N
 
 
 async def test_a_disabled_account_or_new_password_ends_sessions_across_processes(
-        settings: Settings) -> None:
-    serving = Accounts(make_engine(settings.db_url))  # the serving process's view
-    cli = Accounts(make_engine(settings.db_url))  # `hotline agents …` in another process
+        db_settings: Settings) -> None:
+    url = db_settings.db_url  # (SQLite and PostgreSQL)
+    serving = Accounts(make_engine(url))  # the serving process's view
+    cli = Accounts(make_engine(url))  # `hotline agents …` in another process
     serving.add("alice", PASSWORD)
     serving.add("bob", PASSWORD)
     now = [0.0]
-    sessions = Sessions(serving, clock=lambda: now[0], recheck_s=2.0)
+    # (sessions shared by many workers: the store must not bring an ended session back)
+    sessions = Sessions(serving, clock=lambda: now[0], recheck_s=2.0,
+                        store=SessionStore(make_engine(url)))
 
     async def open_for(name: str) -> str:
         signed_in = serving.sign_in(name, PASSWORD)

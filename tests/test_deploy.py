@@ -60,8 +60,8 @@ def test_every_worker_setting_in_kubernetes_is_real_and_valid(
         if container["name"] == "worker":
             assert settings.many_workers and settings.worker_id == "hotline-worker-0"
             assert settings.worker_url.endswith("/w/hotline-worker-0")
-            # the measured sizing: one live call per requested core
-            assert settings.max_calls <= int(container["resources"]["requests"]["cpu"])
+            # the measured sizing (docs/many-workers.md): at most 4 calls per 2 cores
+            assert settings.max_calls <= 2 * int(container["resources"]["requests"]["cpu"])
     upgrade = next(c for c in containers if c["name"] == "upgrade")
     assert upgrade["command"] == ["hotline", "db", "upgrade"]
 

@@ -154,3 +154,20 @@ def test_serve_refuses_an_older_schema_before_loading_anything(empty_db_url: str
     assert "hotline db upgrade" in done.stderr and "before schema migrations" in done.stderr
     assert "password" not in done.stderr.lower()
     assert (dt.datetime.now() - started).total_seconds() < 30  # no model was loaded
+
+
+def test_doctor_says_when_the_schema_needs_the_command(empty_db_url: str) -> None:
+    from hotline.config import load_settings
+    from hotline.doctor import Level, check_database
+
+    settings = load_settings()
+    found = check_database(settings)
+    if make_engine(empty_db_url).dialect.name == "sqlite":
+        assert found.level is Level.OK  # (made at start)
+    else:
+        assert found.level is Level.FAIL and found.fix == "hotline db upgrade"
+        assert "password" not in found.detail
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    found = check_database(settings)
+    assert found.level is Level.OK and schema.head() in found.detail
