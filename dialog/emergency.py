@@ -13,11 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba
-
 from dialog.rules.categories import best_category
-from dialog.sounds import char_readings, name_readings, span_cost
-from dialog.text import simplified
+from dialog.sounds import heard_as
 
 
 @dataclass(frozen=True)
@@ -557,33 +554,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
 
 def _by_sound(text: str) -> Emergency | None:
     """A danger word heard as other characters of nearly the same sound."""
-    heard = [char_readings(ch)[:1] for ch in text]  # the usual reading only: 台 is not "si"
-    # A word, not the end of one and the start of the next (孫子差點 is no 自殺).
-    bounds = {0}
-    for token in jieba.cut(text):  # also loads the dictionary _is_word reads
-        bounds.add(max(bounds) + len(token))
     for kind, number, word in _BY_SOUND:
-        said = name_readings(word)
-        for i in range(len(text) - len(word) + 1):
-            span = text[i:i + len(word)]
-            if span == word or not all(heard[i:i + len(word)]):
-                continue  # the word itself is the rules' to judge
-            if i not in bounds or i + len(word) not in bounds or _is_word(span):
-                continue  # 熄火 is a word of its own, not 失火 misheard
+        for i in heard_as(text, word, _SOUND_THRESHOLD):
             if _SOUND_NOT.search(text[i:i + len(word) + 1]):
                 continue
-            if any(r[0] != w[0] and "" in (r[0], w[0])
-                   for (r, _extra), w in zip((h[0] for h in heard[i:i + len(word)]), said,
-                                             strict=True)):
-                continue  # 有寫 is no 流血: a syllable without an initial is not a slip of one
-            if span_cost(heard[i:i + len(word)], said) <= _SOUND_THRESHOLD and not _set_aside(
-                    text, kind, i, i + len(word)):
+            if not _set_aside(text, kind, i, i + len(word)):
                 return Emergency(number, kind, certain=False)
     return None
-
-
-def _is_word(span: str) -> bool:
-    """Is ``span`` an ordinary word (jieba's dictionary, which is in Simplified)?"""
-    return bool(jieba.get_FREQ(span) or jieba.get_FREQ(simplified(span)))
-
-

@@ -1,15 +1,17 @@
 """How Mandarin sounds: toneless pinyin syllables, and how far one is from another.
 
 Whisper mishears Mandarin as other characters of the same or a near sound (屯 → 臀, 路 → 霧,
-失火 → 吃火). Comparing syllables rather than characters finds what was meant: place names
-(``dialog.places_zh``) and words of danger (``dialog.emergency``).
+失火 → 吃火, 吵到 → 炒到). Comparing syllables rather than characters finds what was meant:
+place names (``dialog.places_zh``), words of danger (``dialog.emergency``) and the words that
+say what a report is about (``dialog.rules.categories``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 
+import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.contrib.tone_convert import to_finals, to_initials
 
@@ -87,3 +89,32 @@ def span_cost(heard: Sequence[Heard], said: Sequence[Reading]) -> float:
             return 1.0
         total += min(syllable_cost(r, syllable) + extra for r, extra in options)
     return total / len(said)
+
+
+def heard_as(text: str, word: str, threshold: float) -> Iterator[int]:
+    """Where in ``text`` a span sounds like ``word`` (its start), said as other characters:
+    a whole word of the text (jieba's), not an ordinary word of its own (熄火 is no 失火), no
+    syllable that lost or gained its initial (有寫 is no 流血), within ``threshold`` per
+    syllable. The word itself, in its own characters, is not reported."""
+    heard = [char_readings(ch)[:1] for ch in text]  # the usual reading only: 台 is not "si"
+    bounds = {0}  # a word, not the end of one and the start of the next (孫子差點 is no 自殺)
+    for token in jieba.cut(text):
+        bounds.add(max(bounds) + len(token))
+    said = name_readings(word)
+    for i in range(len(text) - len(word) + 1):
+        span = text[i:i + len(word)]
+        if span == word or not all(heard[i:i + len(word)]):
+            continue
+        if i not in bounds or i + len(word) not in bounds or is_word(span):
+            continue
+        if any(r[0] != w[0] and "" in (r[0], w[0])
+               for (r, _extra), w in zip((h[0] for h in heard[i:i + len(word)]), said,
+                                         strict=True)):
+            continue
+        if span_cost(heard[i:i + len(word)], said) <= threshold:
+            yield i
+
+
+def is_word(span: str) -> bool:
+    """Is ``span`` an ordinary word (jieba's dictionary, which is in Simplified)?"""
+    return bool(jieba.get_FREQ(span) or jieba.get_FREQ(simplified(span)))

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -36,13 +37,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from dialog.orm import Base
 from hotline.calls import Call, CallService
 from hotline.db import utc
-from hotline.desk.views import call_view
+from hotline.desk.views import call_view, queue_entry
 from hotline.records import close_lost
 from hotline.schema import ensure_current
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "hotline_calls"
+PUBLISH_GAP_S = 0.05  # this worker's changes this close together are published together
 
 
 class WorkerRow(Base):
@@ -113,8 +115,12 @@ class Cluster:
         self.remote: dict[str, RemoteCall] = {}
         self.workers: list[Worker] = []
         self._service: CallService | None = None
-        self._due = asyncio.Event()
+        self._due = asyncio.Event()  # this worker's calls changed
+        self._stale = asyncio.Event()  # another worker's changed
         self._tasks: list[asyncio.Task[None]] = []
+        self._writing = threading.Lock()  # a publish in flight finishes before leaving
+        self._left = False
+        self._in_touch: float | None = None  # when this worker's last beat reached the database
         ensure_current(engine)
 
     # ---- life ------------------------------------------------------------------------------
@@ -122,9 +128,12 @@ class Cluster:
     async def start(self, service: CallService) -> None:
         self._service = service
         await asyncio.to_thread(self._register)
+        self._in_touch = time.monotonic()
         service.on_change = self._due.set
+        self._due.set()  # what is live now (calls opened while joining)
         await self._read()
         self._tasks = [asyncio.create_task(self._publishing(), name="cluster-publish"),
+                       asyncio.create_task(self._reading(), name="cluster-read"),
                        asyncio.create_task(self._beating(), name="cluster-beat")]
         if self.engine.dialect.name == "postgresql":
             self._tasks.append(asyncio.create_task(self._listening(), name="cluster-listen"))
@@ -147,6 +156,7 @@ class Cluster:
     async def _publishing(self) -> None:
         while True:
             await self._due.wait()
+            await asyncio.sleep(PUBLISH_GAP_S)  # changes close together go out together
             self._due.clear()
             try:
                 await asyncio.to_thread(self._publish, self._rows())
@@ -156,21 +166,30 @@ class Cluster:
                 self._due.set()  # try again
 
     def _rows(self) -> list[LiveCallRow]:
-        """This worker's live calls as rows (built on the event loop: the calls change there)."""
+        """This worker's live calls as rows (built on the event loop: the calls change there).
+        Other workers' agents see what the queue shows of a call; the whole view (transcript,
+        suggestions) only goes out for the call's own agent."""
         assert self._service is not None
         now = dt.datetime.now(dt.UTC)
         rows = []
         for call in list(self._service.calls.values()):
             if call.ended or (call.brain.listen_only and call.agent is None):
                 continue
-            view = call_view(call)
+            agent = _agent_on(call)
+            if agent is not None:
+                view = call_view(call)
+            else:
+                view = queue_entry(call, 0)
+                view["state"], view["seconds"] = call.state, round(call.seconds())
             view["queued_since"] = time.time() - call.waited_s() if call.queued else None
             rows.append(LiveCallRow(call_id=call.call_id, worker_id=self.id, queued=call.queued,
-                                    agent=_agent_on(call), view=view, updated_at=now))
+                                    agent=agent, view=view, updated_at=now))
         return rows
 
     def _publish(self, rows: list[LiveCallRow]) -> None:
-        with Session(self.engine) as db:
+        with self._writing, Session(self.engine) as db:
+            if self._left:
+                return
             db.execute(delete(LiveCallRow).where(
                 LiveCallRow.worker_id == self.id,
                 LiveCallRow.call_id.not_in([r.call_id for r in rows])))
@@ -186,6 +205,16 @@ class Cluster:
 
     # ---- the others -------------------------------------------------------------------------
 
+    async def _reading(self) -> None:
+        while True:
+            await self._stale.wait()
+            await asyncio.sleep(0.05)  # notices close together: one read
+            self._stale.clear()
+            try:
+                await self._read()
+            except Exception:  # the beat reads again anyway
+                log.exception("could not read the other workers' calls")
+
     async def _read(self) -> None:
         """Read the other workers' calls and the registry again; wake the consoles if the
         queue or the calls changed."""
@@ -196,8 +225,8 @@ class Cluster:
             self._service.wake()
 
     def _others(self) -> tuple[dict[str, RemoteCall], list[Worker]]:
-        now = dt.datetime.now(dt.UTC)
         with Session(self.engine) as db:
+            now = _db_now(db)
             urls = {}
             workers = []
             for w in db.scalars(select(WorkerRow).order_by(WorkerRow.started_at)):
@@ -213,18 +242,23 @@ class Cluster:
         return remote, workers
 
     async def _listening(self) -> None:
-        """Hear the other workers' changes as they commit (PostgreSQL LISTEN)."""
+        """Hear the other workers' changes as they commit (PostgreSQL LISTEN). A connection
+        that a firewall dropped in silence is noticed by TCP keepalives and a query now and
+        then; meanwhile the beat reads."""
         conninfo = self.engine.url.set(drivername="postgresql").render_as_string(
             hide_password=False)
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                        conninfo, autocommit=True) as conn:
+                        conninfo, autocommit=True, connect_timeout=5, keepalives=1,
+                        keepalives_idle=10, keepalives_interval=5, keepalives_count=3) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    await self._read()  # whatever changed while not listening
-                    async for notice in conn.notifies():
-                        if notice.payload != self.id:
-                            await self._read()
+                    self._stale.set()  # whatever changed while not listening
+                    while True:
+                        async for notice in conn.notifies(timeout=30.0):
+                            if notice.payload != self.id:
+                                self._stale.set()
+                        await conn.execute("SELECT 1")  # still there?
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the server restarted: the beat reads meanwhile
@@ -238,11 +272,16 @@ class Cluster:
             await asyncio.sleep(self.beat_s)
             try:
                 assert self._service is not None
-                live = self._service.live
-                rejoined = await asyncio.to_thread(self._beat, live)
-                lost = await asyncio.to_thread(self._take_out_the_dead)
+                rejoined = await asyncio.to_thread(self._beat, self._service.live)
+                # Take others out only when this worker itself stayed in touch: after a
+                # database outage every beat is old, and the first to come back must not
+                # end everyone's calls.
+                was_in_touch = self._in_touch is not None and \
+                    time.monotonic() - self._in_touch <= self.timeout_s
+                self._in_touch = time.monotonic()
                 if rejoined:
                     self._due.set()
+                lost = await asyncio.to_thread(self._take_out_the_dead) if was_in_touch else []
                 await self._read()  # (also when a notice was missed)
                 if lost:
                     log.warning("cluster: took out worker(s) %s (no heartbeat for %.0f s)",
@@ -251,32 +290,44 @@ class Cluster:
                 log.exception("cluster heartbeat failed")
 
     def _register(self) -> None:
-        now = dt.datetime.now(dt.UTC)
+        """Join at start. A worker that restarts under its name after a crash (nobody took it
+        out meanwhile) first ends what it held then: its calls are gone."""
         with Session(self.engine) as db:
+            now = _db_now(db)
+            before = db.get(WorkerRow, self.id)
+            if before is not None:
+                db.execute(delete(LiveCallRow).where(LiveCallRow.worker_id == self.id))
+                closed = db.execute(close_lost(self.id, utc(before.heartbeat_at)))
+                log.warning("worker %s restarted: %d call record(s) of before closed as they "
+                            "were", self.id, getattr(closed, "rowcount", 0))
             db.merge(WorkerRow(id=self.id, url=self.url, capacity=self.capacity, live_calls=0,
                                started_at=now, heartbeat_at=now))
             self._notify(db)
             db.commit()
 
     def _beat(self, live: int) -> bool:
-        """Say this worker is alive; True when it had been taken out (it paused too long)
-        and joined again."""
+        """Say this worker is alive (the database's clock: workers' clocks may differ); True
+        when it had been taken out (it paused too long) and joined again."""
         with Session(self.engine) as db:
+            now = _db_now(db)
             row = db.get(WorkerRow, self.id)
             if row is not None:
-                row.heartbeat_at, row.live_calls = dt.datetime.now(dt.UTC), live
+                row.heartbeat_at, row.live_calls = now, live
                 db.commit()
                 return False
-        log.warning("worker %s had been taken out (no heartbeat in time): joining again",
-                    self.id)
-        self._register()
-        return True
+            log.warning("worker %s had been taken out (no heartbeat in time): joining again",
+                        self.id)
+            db.add(WorkerRow(id=self.id, url=self.url, capacity=self.capacity, live_calls=live,
+                             started_at=now, heartbeat_at=now))
+            self._notify(db)
+            db.commit()
+            return True
 
     def _take_out_the_dead(self) -> list[str]:
         """Workers silent for ``timeout_s``: their live calls end (records closed with what
         was kept), their queue entries go. One worker does it (the row's delete decides)."""
-        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=self.timeout_s)
         with Session(self.engine) as db:
+            cutoff = _db_now(db) - dt.timedelta(seconds=self.timeout_s)
             dead = db.execute(delete(WorkerRow).where(
                 WorkerRow.heartbeat_at < cutoff, WorkerRow.id != self.id).returning(
                     WorkerRow.id, WorkerRow.heartbeat_at)).all()
@@ -291,7 +342,8 @@ class Cluster:
         return [worker_id for worker_id, _ in dead]
 
     def _leave(self) -> None:
-        with Session(self.engine) as db:
+        with self._writing, Session(self.engine) as db:
+            self._left = True
             db.execute(delete(LiveCallRow).where(LiveCallRow.worker_id == self.id))
             db.execute(delete(WorkerRow).where(WorkerRow.id == self.id))
             self._notify(db)
@@ -303,6 +355,14 @@ class Cluster:
         """The URL of the worker holding another worker's live call (None: not known)."""
         found = self.remote.get(call_id)
         return found.worker_url if found else None
+
+
+def _db_now(db: Session) -> dt.datetime:
+    """The database's time: the one clock every worker shares."""
+    now = db.scalar(text("SELECT CURRENT_TIMESTAMP"))
+    if isinstance(now, str):  # SQLite: 'YYYY-MM-DD HH:MM:SS', UTC
+        now = dt.datetime.fromisoformat(now)
+    return utc(now)
 
 
 def _agent_on(call: Call) -> str | None:

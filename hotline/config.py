@@ -71,9 +71,9 @@ class Settings(BaseSettings):
         description="this worker's name among many (with PostgreSQL); empty = host name and "
                     "a random suffix")
     worker_url: str = Field(
-        "", description="where agents' consoles reach this worker's calls, through the "
-                        "front (https://hotline.example/w/2) or directly; empty = "
-                        "http://HOST:PORT")
+        "", max_length=200, pattern=r"^(https?://[^\s]+)?$",
+        description="where agents' consoles reach this worker's calls: its prefix on the "
+                    "front they use (https://hotline.example/w/2); empty = http://HOST:PORT")
     worker_beat_s: float = Field(2.0, gt=0, description="how often a worker says it is alive")
     worker_timeout_s: float = Field(
         10.0, gt=0, description="a worker silent this long is taken out: its calls end "

@@ -25,7 +25,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    # a database that does not answer must not hold a caller's turn for TCP's minutes
+    connect = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(parsed, pool_pre_ping=True, connect_args=connect)
 
 
 def driver_url(url: str) -> str:

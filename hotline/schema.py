@@ -94,6 +94,12 @@ def upgrade(engine: Engine) -> SchemaStatus:
     if before.state is State.AHEAD:
         raise SchemaOutOfDate(str(before))
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            # SQLite commits DDL as it goes: an upgrade cut short (Ctrl-C, a full disk) may
+            # have left the copy of a table it was rebuilding; it is made again from scratch
+            for name in inspect(conn).get_table_names():
+                if name.startswith("_alembic_tmp_"):
+                    conn.exec_driver_sql(f'DROP TABLE "{name}"')
         config = _config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import secrets
@@ -155,13 +156,16 @@ async def _start_calls(app: web.Application) -> None:
     service.on_call_ended = app[METRICS].call_ended
     service.on_suggestion_used = app[METRICS].suggestion_used
     app[CALLS]["service"] = service
+    desk = app[DESK]
     if settings.many_workers:
-        desk = app[DESK]
-        cluster = Cluster(desk.records.engine, app[WORKER_ID],
-                          settings.worker_url or f"http://{settings.host}:{settings.port}",
+        cluster = Cluster(desk.records.engine, app[WORKER_ID], _worker_url(settings),
                           settings.max_calls, settings.worker_beat_s, settings.worker_timeout_s)
-        await cluster.start(service)
+        await _join(cluster, service)
         desk.cluster = cluster
+    else:  # one worker: what a crash left going on is over
+        closed = await asyncio.to_thread(desk.records.close_unfinished)
+        if closed:
+            log.warning("%d call record(s) left open by a crash closed as they were", closed)
     if settings.sip_listen:
         app[CALLS]["phone"] = await open_phone_line(service, settings, app[DESK].accounts.get)
     listen = _host_port(settings.audiosocket_listen)
@@ -172,6 +176,29 @@ async def _start_calls(app: web.Application) -> None:
         app[TAPS]["line"] = taps
     app[LINES_OPEN].set()
     log.info("lines open (%s)", stack.factory.mode)
+
+
+def _worker_url(settings: Settings) -> str:
+    """Where consoles reach this worker's calls (HOTLINE_WORKER_URL, else its own address)."""
+    if settings.worker_url:
+        return settings.worker_url
+    host = socket.gethostname() if settings.host in ("0.0.0.0", "::", "") else settings.host
+    log.warning("HOTLINE_WORKER_URL is not set: agents on other workers reach this one's "
+                "calls only if their consoles can open http://%s:%d (docs/many-workers.md)",
+                host, settings.port)
+    return f"http://{host}:{settings.port}"
+
+
+async def _join(cluster: Cluster, service: CallService) -> None:
+    """Join the cluster, trying again while the database is away (the models are loaded by
+    now: a short outage must not leave the worker starting for ever)."""
+    for attempt in itertools.count(1):
+        try:
+            await cluster.start(service)
+            return
+        except Exception as exc:
+            log.error("cannot join the cluster (attempt %d): %s", attempt, exc)
+            await asyncio.sleep(min(30.0, 2.0 * attempt))
 
 
 async def open_phone_line(service: CallService, settings: Settings,

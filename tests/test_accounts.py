@@ -60,7 +60,7 @@ def test_agents_commands(db_settings: Settings) -> None:
     assert agent is not None and agent.role is Role.SUPERVISOR
 
 
-def test_rate_limiter_window_and_sessions_expire() -> None:
+async def test_rate_limiter_window_and_sessions_expire() -> None:
     now = [0.0]
     limiter = RateLimiter(2, 60.0, clock=lambda: now[0])
     assert limiter.allow("a") and limiter.allow("a") and not limiter.allow("a")
@@ -68,7 +68,7 @@ def test_rate_limiter_window_and_sessions_expire() -> None:
     now[0] = 61.0
     assert limiter.allow("a")
     sessions = Sessions(clock=lambda: now[0])
-    token, session = sessions.open(Agent("x", Role.AGENT))
+    token, session = await sessions.open(Agent("x", Role.AGENT))
     assert sessions.get(token) is session and sessions.get("other") is None
     now[0] += 11 * 3600  # past a shift
     assert sessions.get(token) is None

@@ -182,7 +182,7 @@ async def test_a_disabled_account_or_new_password_ends_sessions_across_processes
     async def open_for(name: str) -> str:
         signed_in = serving.sign_in(name, PASSWORD)
         assert signed_in is not None
-        token, _ = sessions.open(*signed_in)
+        token, _ = await sessions.open(*signed_in)
         assert await sessions.check(token) is not None
         return token
 
@@ -197,7 +197,7 @@ async def test_a_disabled_account_or_new_password_ends_sessions_across_processes
     # She logs in again with the new password: that session lives.
     signed_in = serving.sign_in("alice", "a brand new password")
     assert signed_in is not None
-    token, _ = sessions.open(*signed_in)
+    token, _ = await sessions.open(*signed_in)
     now[0] += 3.0
     assert await sessions.check(token) is not None
     cli.deactivate("bob")
@@ -226,13 +226,13 @@ async def test_hotline_agents_commands_end_live_sessions_of_the_service(desk: De
     assert await try_login(desk.client, "alice", "another long password") == 401
 
 
-def test_sessions_nobody_uses_again_leave_memory() -> None:
+async def test_sessions_nobody_uses_again_leave_memory() -> None:
     now = [0.0]
     sessions = Sessions(clock=lambda: now[0])
     for _ in range(50):
-        sessions.open(Agent("x", Role.AGENT))
+        await sessions.open(Agent("x", Role.AGENT))
     now[0] += 11 * 3600  # past a shift, never used again
-    sessions.open(Agent("y", Role.AGENT))
+    await sessions.open(Agent("y", Role.AGENT))
     assert len(sessions) == 1
 
 
@@ -245,7 +245,7 @@ async def test_a_database_hiccup_does_not_log_everyone_out(settings: Settings,
     sessions = Sessions(accounts, clock=lambda: now[0])
     signed_in = accounts.sign_in("alice", PASSWORD)
     assert signed_in is not None
-    token, session = sessions.open(*signed_in)
+    token, session = await sessions.open(*signed_in)
 
     def away(name: str) -> int | None:
         raise OperationalError("SELECT", {}, Exception("database is locked"))

@@ -32,7 +32,7 @@ async def test_a_session_opened_on_one_worker_is_good_on_another_until_logged_ou
     now = [0.0]
     on_a = Sessions(clock=lambda: now[0], store=SessionStore(engine))
     on_b = Sessions(clock=lambda: now[0], store=SessionStore(engine))
-    token, opened = on_a.open(Agent("alice", Role.AGENT), epoch=3)
+    token, opened = await on_a.open(Agent("alice", Role.AGENT), epoch=3)
     seen = await on_b.check(token)
     assert seen is not None and (seen.agent, seen.csrf, seen.epoch) == (
         opened.agent, opened.csrf, 3)
@@ -42,7 +42,7 @@ async def test_a_session_opened_on_one_worker_is_good_on_another_until_logged_ou
         kept = conn.execute(text("SELECT token_hash FROM agent_sessions")).scalars().all()
     assert len(kept) == 1 and token not in kept[0]
 
-    on_a.close(token)  # logged out on A
+    await on_a.close(token)  # logged out on A
     assert await on_b.check(token) is seen  # (B re-reads the store every recheck_s)
     now[0] += on_b.recheck_s
     assert await on_b.check(token) is None
@@ -107,4 +107,40 @@ def test_a_silent_worker_is_taken_out_once_with_its_calls_records_closed(db_url:
     assert x._beat(0) is True  # x was only paused: it joins again
     assert {w.id for w in y._others()[1]} == {"x", "y"}
     assert x._beat(1) is False
+    engine.dispose()
+
+
+def test_a_worker_restarting_under_its_name_ends_what_it_held_before(db_url: str) -> None:
+    engine = make_engine(db_url)
+    before = Cluster(engine, "w0", "http://10.0.0.1:8000", 4)
+    before._register()
+    CallRecords(engine, worker_id="w0").progress(live_record("old", "有人倒在地上"))
+    with Session(engine) as db:
+        db.add(LiveCallRow(call_id="old", worker_id="w0", queued=True, agent=None,
+                           view={"call_id": "old", "emergency": "119"},
+                           updated_at=dt.datetime.now(dt.UTC)))
+        db.commit()
+    # it crashed; nobody took it out; it comes back under the same name (a StatefulSet pod)
+    again = Cluster(engine, "w0", "http://10.0.0.1:8000", 4)
+    again._register()
+    other = Cluster(engine, "w1", "http://10.0.0.2:8000", 4)
+    remote, workers = other._others()
+    assert remote == {} and [w.id for w in workers] == ["w0"]  # its old queue entry is gone
+    old = CallRecords(engine).get("old")
+    assert old is not None and old.ended_at is not None
+    assert [t.text for t in old.transcript] == ["有人倒在地上"]
+    engine.dispose()
+
+
+def test_one_worker_closes_what_a_crash_left_going_on(db_url: str) -> None:
+    engine = make_engine(db_url)
+    records = CallRecords(engine)  # one machine: no worker names
+    records.progress(live_record("crashed", "路燈壞了", "在北屯區"))
+    records.save(live_record("done", "謝謝", ended=True))
+    assert records.close_unfinished() == 1
+    assert records.close_unfinished() == 0
+    crashed = records.get("crashed")
+    assert crashed is not None and crashed.ended_at is not None
+    assert (crashed.ended_at - crashed.started_at).total_seconds() == 1.0  # its last line
+    assert CallRecords(engine, worker_id="w9").close_unfinished() == 0  # not another's
     engine.dispose()

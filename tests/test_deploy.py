@@ -6,15 +6,19 @@ test_sip_front.py.)"""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from aiohttp import ClientSession, web
 
 from hotline.config import ENV_PREFIX, ConfigError, Settings, load_settings
+from tests.sip_peers import free_port
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 SAMPLE = {"$(POD_NAME)": "hotline-worker-0", "$(POD_IP)": "10.1.2.3"}
@@ -92,3 +96,61 @@ def test_the_http_fronts_configurations_pass_haproxys_check(cfg: str) -> None:
     done = subprocess.run(["haproxy", "-c", "-f", str(DEPLOY / cfg)], env=env,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+class Backend:
+    """A stand-in worker for the front: /healthz with lines_open, and which worker it is."""
+
+    def __init__(self, name: str, lines_open: bool) -> None:
+        self.name, self.lines_open = name, lines_open
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        async def any_path(request: web.Request) -> web.Response:
+            return web.json_response({"lines_open": self.lines_open, "worker": self.name,
+                                      "path": request.path})
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", any_path)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
+async def test_the_front_keeps_a_draining_workers_calls_and_limits_logins() -> None:
+    draining, serving = Backend("a", lines_open=False), Backend("b", lines_open=True)
+    for backend in (draining, serving):
+        await backend.start()
+    port = free_port(socket.SOCK_STREAM)
+    env = {**os.environ, "HOTLINE_FRONT_BIND": f"127.0.0.1:{port}",
+           "HOTLINE_WORKER_A": f"127.0.0.1:{draining.port}",
+           "HOTLINE_WORKER_B": f"127.0.0.1:{serving.port}"}
+    front = await asyncio.create_subprocess_exec(
+        "haproxy", "-db", "-f", str(DEPLOY / "haproxy" / "haproxy.cfg"), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with ClientSession() as http:
+            async def who(path: str, method: str = "GET") -> tuple[int, str]:
+                async with http.request(method, base + path) as resp:
+                    body = await resp.json() if resp.status == 200 else {}
+                    return resp.status, body.get("worker", "")
+
+            for _ in range(100):  # until the check has taken the draining worker out
+                await asyncio.sleep(0.1)
+                if {(await who("/healthz"))[1] for _ in range(4)} == {"b"}:
+                    break
+            assert {(await who("/healthz"))[1] for _ in range(6)} == {"b"}  # new: b only
+            got = await who("/w/a/api/agent/calls/0123456789abcdef/end", "POST")
+            assert got == (200, "a")  # the draining worker's own calls still reach it
+            logins = [(await who("/w/b/api/agent/login", "POST"))[0] for _ in range(12)]
+            assert logins[:10] == [200] * 10 and logins[10:] == [429, 429]
+    finally:
+        front.terminate()
+        await front.wait()
+        for backend in (draining, serving):
+            assert backend.runner is not None
+            await backend.runner.cleanup()

@@ -328,3 +328,22 @@ def test_masking() -> None:
 ])
 def test_english_addresses_in_any_order(text: str, address: str) -> None:
     assert find_place(text).address == address
+
+
+@pytest.mark.parametrize(("heard", "category"), [
+    ("樓下在裝潢，炒到我整晚沒辦法休息", "noise"),  # 吵到 heard as 炒到
+    ("我們巷子口的路等壞了好幾天", "streetlight"),  # 路燈 heard as 路等
+    ("前面那條水構堵住了，一下雨就淹", "drainage"),  # 水溝 heard as 水構
+])
+def test_report_words_heard_as_other_characters_of_the_same_sound(heard: str,
+                                                                   category: str) -> None:
+    from dialog.rules.categories import best_category
+
+    assert best_category(heard)[0] == category
+
+
+@pytest.mark.parametrize("said", ["我炒飯炒到一半就停電了", "他們在炒股票", "公司在路上等我"])
+def test_a_sound_alike_alone_makes_no_report(said: str) -> None:
+    from dialog.rules.categories import best_category
+
+    assert best_category(said)[0] is None

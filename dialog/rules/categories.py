@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
+
+from dialog.sounds import heard_as
 
 # (pattern, weight): 3 = says the category on its own, 2 = strong hint, 1 = weak hint.
 _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
@@ -50,7 +53,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "noise": [
         (r"噪音|擴音器|大聲公|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響|廣播車", 3),
-        (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟)|(叫|吵)到.{0,4}(睡|休息)", 2),
+        (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟)|(叫|吵)到.{0,8}(睡|休息)", 2),
         (r"(警報器?|警鈴|警笛|汽笛|鈴聲).{0,6}(響|叫|吵)|(砰|碰|轟|咚){2,}|(爆炸|槍|尖叫|煙火)聲|"
          r"(拍電影|拍片|拍戲|表演|晚會).{0,30}(聲|半夜|到.{0,4}點|沒停|不停)", 2),
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
@@ -189,8 +192,38 @@ _TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線
                         re.IGNORECASE)
 
 
+# Words that say what a report is about, matched by sound as well: Whisper heard 工地 as 公帝
+# and 吵到 as 炒到 (words of danger are dialog.emergency's). A near-exact sound only.
+_BY_SOUND = ("工地", "吵到", "噪音", "施工", "路燈", "紅綠燈", "坑洞", "水溝", "垃圾", "違停",
+             "積水", "路樹")
+_SOUND_THRESHOLD = 0.13
+
+
+@functools.lru_cache(maxsize=256)
+def respelled(text: str) -> str:
+    """``text`` with the words above written as said where they were heard as other
+    characters of the same sound (隔壁公帝…炒到沒辦法睡 → 隔壁工地…吵到沒辦法睡)."""
+    for word in _BY_SOUND:
+        for i in sorted(heard_as(text, word, _SOUND_THRESHOLD), reverse=True):
+            text = text[:i] + word + text[i + len(word):]
+    return text
+
+
 def category_scores(text: str) -> dict[str, int]:
-    """Each category's score: the sum of the weights of its patterns found in ``text``."""
+    """Each category's score: the sum of the weights of its patterns found in ``text``; a
+    category the words heard by sound (``respelled``) say more strongly counts at that score
+    when it says the category on its own (3 or more: a guess by sound needs backing; 炒飯炒到
+    一半 is cooking)."""
+    scores = _scores(text)
+    said = respelled(text)
+    if said != text:
+        for code, score in _scores(said).items():
+            if score >= 3 and score > scores.get(code, 0):
+                scores[code] = score
+    return scores
+
+
+def _scores(text: str) -> dict[str, int]:
     scores: dict[str, int] = {}
     text = _BACKDROP.sub(" ", text)
     for code, patterns in _CATEGORY_RES.items():

@@ -344,6 +344,8 @@ class CallService:
         record = self.records.get(call_id) if self.records is not None else None
         if record is None or self.records is None:
             raise LookupError(call_id)
+        if record.ended_at is None:  # live on another worker (or just lost): filed there
+            raise CallConflict("this call is still going on elsewhere; file it there")
         if record.handled_by != agent.name:
             raise CallConflict("only the agent who took the call can file its case")
         said = " ".join(t.text for t in record.transcript if t.who == "caller")

@@ -29,6 +29,7 @@ from hotline.desk.auth import (
     AgentSession,
     RateLimiter,
     Sessions,
+    SessionsAway,
     authorise,
     client_address,
     set_session_cookie,
@@ -61,6 +62,13 @@ class AgentDesk:
     def remote_calls(self) -> list[RemoteCall]:
         """The other workers' live calls (none with one worker)."""
         return list(self.cluster.remote.values()) if self.cluster is not None else []
+
+    def here(self, card: dict[str, Any]) -> dict[str, Any]:
+        """A card of this worker's call, with this worker's URL when there are many: behind
+        a front, a console's requests for the call must come back here."""
+        if self.cluster is not None:
+            card["worker_url"] = self.cluster.url
+        return card
 
     def elsewhere(self, request: web.Request) -> web.Response | None:
         """A redirect to the worker that holds the request's call, if another one does: the
@@ -139,7 +147,11 @@ async def login(request: web.Request) -> web.Response:
     desk.logins.refund(address)
     desk.logins.refund(account)
     agent, epoch = signed_in
-    token, session = desk.sessions.open(agent, epoch)
+    try:
+        token, session = await desk.sessions.open(agent, epoch)
+    except SessionsAway as exc:
+        log.error("agent login failed: the sessions cannot be kept (%s)", exc)
+        return json_error(503, "cannot log in just now; try again in a moment")
     log.info("agent %s logged in", agent.name)
     response = web.json_response(_whoami(session))
     set_session_cookie(response, token, desk.secure_cookies)
@@ -151,7 +163,11 @@ async def logout(request: web.Request) -> web.Response:
     session = await authorise(request, desk.sessions)
     if isinstance(session, web.Response):
         return session
-    desk.sessions.close(request.cookies.get(COOKIE))
+    try:
+        await desk.sessions.close(request.cookies.get(COOKIE))
+    except SessionsAway as exc:
+        log.error("agent logout failed: the sessions cannot be reached (%s)", exc)
+        return json_error(503, "cannot log out just now; try again in a moment")
     response = web.json_response({"ok": True})
     response.del_cookie(COOKIE, path="/")
     return response
@@ -171,7 +187,7 @@ async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
     remote = desk.remote_calls()
     # this worker's waiting calls and the other workers', in one order: emergencies first,
     # then the longest waiting
-    queue = [queue_entry(c, 0) for c in service.queue()] + [
+    queue = [desk.here(queue_entry(c, 0)) for c in service.queue()] + [
         r.card() for r in remote if r.queued]
     queue.sort(key=lambda card: (card["emergency"] is None, -card["waiting_s"]))
     for position, card in enumerate(queue, 1):
@@ -179,7 +195,7 @@ async def snapshot(desk: AgentDesk, session: AgentSession) -> dict[str, Any]:
     data: dict[str, Any] = {
         "starting": False,
         "queue": queue,
-        "mine": [call_view(c) for c in mine] + [
+        "mine": [desk.here(call_view(c)) for c in mine] + [
             r.card() for r in remote if r.agent == session.agent.name],
     }
     if session.agent.role is Role.SUPERVISOR:
@@ -272,13 +288,15 @@ async def call_summary(request: web.Request) -> web.Response:
     service = desk.service
     call = service.calls.get(call_id) if service else None
     if call is not None:
-        return web.json_response(call_view(call))
+        return web.json_response(desk.here(call_view(call)))
     moved = desk.elsewhere(request)
     if moved is not None:
         return moved
     record = await asyncio.to_thread(desk.records.get, call_id)
     if record is None:
         return json_error(404, "no such call")
+    if record.ended_at is None:  # going on, on a worker not (yet) known here
+        return json_error(409, "this call is still going on elsewhere; ask again shortly")
     said = [t.text for t in record.transcript if t.who == "caller"]
     reason = record.handoff_reason
     return web.json_response({
@@ -310,7 +328,8 @@ async def accept(request: web.Request) -> web.Response:
         return json_error(409, str(exc))
     except BadOffer as exc:
         return json_error(400, f"malformed SDP: {exc}")
-    return web.json_response({"sdp": local.sdp, "type": local.type, "call": call_view(call)})
+    return web.json_response({"sdp": local.sdp, "type": local.type,
+                              "call": request.app[DESK].here(call_view(call))})
 
 
 async def submit_case(request: web.Request) -> web.Response:
@@ -324,6 +343,10 @@ async def submit_case(request: web.Request) -> web.Response:
     service = desk.service
     if service is None or not _CALL_ID.fullmatch(call_id):
         return json_error(404, "no such call")
+    if call_id not in service.calls:
+        moved = desk.elsewhere(request)  # live on another worker: filed there
+        if moved is not None:
+            return moved
     form = await _json_body(request)
     if isinstance(form, web.Response):
         return form

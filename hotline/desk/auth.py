@@ -69,6 +69,10 @@ class SessionRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SessionsAway(RuntimeError):
+    """The shared sessions (the database) cannot be reached just now."""
+
+
 class SessionStore:
     """Sessions in the database, shared by every worker (blocking calls: the database)."""
 
@@ -142,7 +146,9 @@ class Sessions:
         self._by_token: dict[str, AgentSession] = {}
         self._epochs: dict[str, tuple[float, int | None]] = {}  # name → (read at, epoch)
 
-    def open(self, agent: Agent, epoch: int = 0) -> tuple[str, AgentSession]:
+    async def open(self, agent: Agent, epoch: int = 0) -> tuple[str, AgentSession]:
+        """A new session (shared with every worker when there is a store); SessionsAway
+        when the store cannot be reached."""
         now = self._clock()
         for stale in [t for t, s in self._by_token.items() if s.expires < now]:
             del self._by_token[stale]  # sessions never used again leave memory too
@@ -151,7 +157,10 @@ class Sessions:
         token = secrets.token_urlsafe(32)
         session = AgentSession(agent, secrets.token_urlsafe(32), now + SESSION_S, epoch, now)
         if self.store is not None:
-            self.store.add(token, session, SESSION_S)
+            try:
+                await asyncio.to_thread(self.store.add, token, session, SESSION_S)
+            except SQLAlchemyError as exc:
+                raise SessionsAway(str(exc)) from exc
         self._by_token[token] = session
         self._epochs[agent.name] = (now, epoch)
         return token, session
@@ -193,7 +202,7 @@ class Sessions:
             return session
         epoch = await self._epoch(session.agent.name, session.epoch)
         if epoch != session.epoch:
-            self.close_agent(session.agent.name, but_epoch=epoch)
+            await self.close_agent(session.agent.name, but_epoch=epoch)
             return None
         return session
 
@@ -233,18 +242,26 @@ class Sessions:
         session.checked = now
         return session
 
-    def close(self, token: str | None) -> None:
-        self._by_token.pop(token or "", None)
+    async def close(self, token: str | None) -> None:
+        """Log out, on every worker; SessionsAway (the session kept) when the store cannot
+        be reached: a session dropped here but kept there would come back."""
         if self.store is not None and token:
-            self.store.remove(token)
+            try:
+                await asyncio.to_thread(self.store.remove, token)
+            except SQLAlchemyError as exc:
+                raise SessionsAway(str(exc)) from exc
+        self._by_token.pop(token or "", None)
 
-    def close_agent(self, name: str, but_epoch: int | None = None) -> None:
+    async def close_agent(self, name: str, but_epoch: int | None = None) -> None:
         """End the agent's sessions (all but those opened under ``but_epoch``)."""
         for token, session in list(self._by_token.items()):
             if session.agent.name == name and (but_epoch is None or session.epoch != but_epoch):
                 del self._by_token[token]
         if self.store is not None:
-            self.store.remove_agent(name, but_epoch)
+            try:
+                await asyncio.to_thread(self.store.remove_agent, name, but_epoch)
+            except SQLAlchemyError as exc:  # each worker checks the epoch itself anyway
+                log.warning("cannot end %s's shared sessions now: %s", name, exc)
 
     def __len__(self) -> int:
         return len(self._by_token)

@@ -62,6 +62,8 @@ def downgrade() -> None:
     op.drop_table("live_calls")
     op.drop_table("workers")
     op.drop_index("ix_calls_worker_id", "calls")
+    # calls still going on (or left so by a crash) get an end before it is required again
+    op.execute("UPDATE calls SET ended_at = started_at WHERE ended_at IS NULL")
     with op.batch_alter_table("calls") as batch:
         batch.drop_column("worker_id")
         batch.alter_column("ended_at", existing_type=_WHEN, nullable=False)
