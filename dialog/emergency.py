@@ -507,6 +507,11 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12):start]
     if _NEGATION_ZH.search(before) or _NEGATION_EN.search(before):
         return True
+    if kind == "suicide_attempt":  # my dog ate a whole bottle of my pills: the vet's, not 119
+        clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
+        who = text[clause_start:start]
+        if _ANIMAL.search(who) and not _PERSON.search(who):
+            return True
     if kind.startswith("suicide"):
         return False  # said at any time, a wish to die is answered with 1925
     # 萬一哪天火災: a hazard one day, not now (a threat said with 要是 stays a threat)

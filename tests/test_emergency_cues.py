@@ -125,6 +125,8 @@ from dialog.emergency import detect
     ("She overdosed on her mum's heart medicine", "119"),
     ("我剛剛吞了三十幾顆安眠藥", "119"),
     ("我哥把醫生開的止痛藥一次吃了二十顆", "119"),
+    # a person took them; the pet is only in the story
+    ("My grandma ate a whole pack of her pills, the dog found the empty box", "119"),
     # someone forcing a window or door now, said in English; climbing in through a window
     ("There's a man trying to force our back door with a crowbar", "110"),
     ("Somebody is levering at the kitchen window downstairs, I can hear it", "110"),
@@ -199,6 +201,8 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "I took all my old medicines back to the pharmacy like the notice said",
     "The contractor has been trying to get in touch about the broken streetlight",
     "Rain water keeps leaking at the windows of the number 300 bus",
+    "My dog ate a whole bottle of my pills, which vet is open now",  # an animal: no 119
+    "我家的貓吞了一整瓶藥，要找哪裡的動物醫院",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None
