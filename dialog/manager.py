@@ -266,7 +266,11 @@ class DialogManager:
         # What a caller says is theirs: never in the log at INFO, and masked even at DEBUG.
         log.debug("call %s caller: %s", st.call_id, mask_pii(text))
         lang = language_of(text)
-        if lang and (len(text) >= 4 or lang == st.lang):
+        # One short English word in a Mandarin call is more often a Mandarin word misheard
+        # (好 came out as "call") than a caller changing language: it takes two words.
+        spoke_zh = any(language_of(line) == "zh" for line in st.caller_lines()[:-1])
+        one_word_en = lang == "en" and len(text.split()) < 2 and spoke_zh
+        if lang and (lang == st.lang or (len(text) >= 4 and not one_word_en)):
             st.lang = lang
 
         if st.stage is Stage.EMERGENCY and not detect(text):

@@ -567,3 +567,16 @@ def test_a_lamp_post_number_can_be_keyed(make: Make) -> None:
     asked = m.state.pending
     reply = m.keyed("1234")
     assert m.state.slots.get("lamp_number") == "1234", (asked, reply.text)
+
+
+def test_one_english_word_in_a_mandarin_call_does_not_switch_its_language(make: Make) -> None:
+    # (Whisper heard a Mandarin 好 as "call"; an English caller says more than one word)
+    m = make()
+    replies = talk(m, "路邊有一隻狗被車撞到了，躺在那邊不會動", "大里區中興路二段", "call")
+    assert m.state.lang == "zh" and "Is that correct" not in replies[2].text
+    english = make()
+    talk(english, "hello", "there is a broken streetlight on my street")
+    assert english.state.lang == "en"
+    switched = make()
+    talk(switched, "你好", "sorry, can we speak English please")
+    assert switched.state.lang == "en"
