@@ -24,11 +24,12 @@ const FORM = ["category", "district", "address", "phone", "description"];
 const TITLE = document.title;
 const desk = { me: null, events: null, pc: null, stream: null, activeId: null, call: null,
                wrapUp: false, filed: false, edited: new Set(), queueSeen: new Set(),
-               timer: null, muted: false, used: new Set(), submitting: false };
+               timer: null, muted: false, used: new Set(), submitting: false,
+               workers: {} };  // call id → the URL of the worker that holds it (many workers)
 // Read by the browser tests: what this page has seen and heard.
 window.agentConsole = { loggedIn: false, queue: [], callerPeak: 0, callerHeardAt: null,
                         suggestions: [], transcript: [], caseNumber: null, alerts: 0,
-                        wrapUp: false, submits: 0, used: [], kbResults: [], workers: {} };
+                        wrapUp: false, submits: 0, used: [], kbResults: [] };
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
