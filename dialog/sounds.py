@@ -9,7 +9,7 @@ say what a report is about (``dialog.rules.categories``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -97,9 +97,7 @@ def heard_as(text: str, word: str, threshold: float) -> Iterator[int]:
     syllable that lost or gained its initial (有寫 is no 流血), within ``threshold`` per
     syllable. The word itself, in its own characters, is not reported."""
     heard = [char_readings(ch)[:1] for ch in text]  # the usual reading only: 台 is not "si"
-    bounds = {0}  # a word, not the end of one and the start of the next (孫子差點 is no 自殺)
-    for token in jieba.cut(text):
-        bounds.add(max(bounds) + len(token))
+    bounds = _word_bounds(text)
     said = name_readings(word)
     for i in range(len(text) - len(word) + 1):
         span = text[i:i + len(word)]
@@ -113,6 +111,17 @@ def heard_as(text: str, word: str, threshold: float) -> Iterator[int]:
             continue
         if span_cost(heard[i:i + len(word)], said) <= threshold:
             yield i
+
+
+@lru_cache(maxsize=64)
+def _word_bounds(text: str) -> frozenset[int]:
+    """Where jieba's words of ``text`` begin and end: a span must be a word, not the end of
+    one and the start of the next (孫子差點 is no 自殺). Kept: every word asked about reads the
+    same text."""
+    bounds = {0}
+    for token in jieba.cut(text):
+        bounds.add(max(bounds) + len(token))
+    return frozenset(bounds)
 
 
 def is_word(span: str) -> bool:

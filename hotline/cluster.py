@@ -113,7 +113,6 @@ class Cluster:
         self.beat_s = beat_s
         self.timeout_s = timeout_s
         self.remote: dict[str, RemoteCall] = {}
-        self.workers: list[Worker] = []
         self._service: CallService | None = None
         self._due = asyncio.Event()  # this worker's calls changed
         self._stale = asyncio.Event()  # another worker's changed
@@ -218,9 +217,9 @@ class Cluster:
     async def _read(self) -> None:
         """Read the other workers' calls and the registry again; wake the consoles if the
         queue or the calls changed."""
-        remote, workers = await asyncio.to_thread(self._others)
+        remote, _workers = await asyncio.to_thread(self._others)
         changed = remote != self.remote
-        self.remote, self.workers = remote, workers
+        self.remote = remote
         if changed and self._service is not None:
             self._service.wake()
 
