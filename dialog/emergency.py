@@ -193,6 +193,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"(give|gave|giving) away (all )?(her|his|my|their) (things|stuff|belongings)|"
      r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
      r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b|"
+     r"\bbetter off without (me|her|him|them|us)\b|"
+     r"\b(standing|sitting|stood|sat|perched) (on|at|over) the (very )?(edge|ledge)\b|"
      rf"({_READY_EN}).{{0,100}}({_WEARY_EN})|({_WEARY_EN}).{{0,100}}({_READY_EN})|"
      r"\bwon'?t (be (a )?)?(bother|burden|troubl)\w*( to)? (anyone|anybody|everyone|everybody)"
      r"( \w+){0,2} (anymore|again|after (tonight|today))\b"),
@@ -202,6 +204,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(power|electric(al)?|live|high[- ]voltage) (line|wire|cable)s?\b.{0,30}\b(down|fell|fallen|"
      r"on the (ground|road|street|pavement)|snapped|hanging|dangling)\b|"
      r"\bdowned (power )?(line|wire|cable)s?\b"),
+    # stung by hornets or bees and swelling or short of breath: anaphylaxis (not a beating)
+    ("medical", "119",
+     r"(蜂|蜂群|蜂窩)[^。]{0,20}(叮|螫|蟄|咬)[^。]{0,30}(腫|喘|呼吸|昏|暈|吐|發紫|起不來)|"
+     r"(叮|螫|蟄)(到|了|得)[^。]{0,20}(喘不過氣|呼吸|昏|暈倒|嘴唇|全身腫)|"
+     r"\b(stung|stings)\b[^.]{0,60}\b(swell\w*|swollen|can'?t breathe|breathing|wheez\w*|faint\w*|dizzy)\b|"
+     r"\b(hornets?|wasps?|bees)\b[^.]{0,60}\b(swell\w*|swollen|can'?t breathe|struggling to breathe)\b"),
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
@@ -214,9 +222,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"out from|from under|under)\b.{0,25}\b(door|window|flat|apartment|room|house|unit)s?\b"),
     ("gas", "119",
      r"臭雞蛋.{0,2}味|(瓦斯|煤氣|怪)味.{0,10}(頭暈|頭痛|想吐|很重|很濃)|"
+     # a strange smell, and people at home dizzy or sick with it
+     r"(怪|奇怪的?|很臭的?|刺鼻的?)(味道?|氣味)[^。]{0,30}(頭暈|頭很暈|頭好暈|頭昏|暈眩|想吐|噁心)|"
      r"\b(rotten eggs?|smell\w* of gas)\b"),
     ("co", "119",
      r"(全家|大家|家人|一家人|我們家?|好幾個人|兩個人|三個人|家裡的人)(都|全部)?(人)?.{0,4}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
+     r"(跟|和)[^，。]{0,8}(都|也都)(說|覺得)?[^，。]{0,2}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
      r"熱水器.{0,30}(頭暈|頭好暈|頭痛|想吐|昏|叫不)|(頭暈|頭好暈|頭痛|想吐|昏昏沉沉|昏倒).{0,30}熱水器|"
      r"一氧化碳.{0,4}中毒|\b(carbon monoxide poisoning|(whole family|all of us|we'?re all|everyone "
      r"(here|at home)) .{0,15}(dizzy|nauseous|light-?headed))\b"),
@@ -271,7 +282,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(前夫|前妻|前男友|前女友|前任)[^。]{0,15}(門口|樓下|家門|外面|堵我|守在|找上門)|"
      r"(手上|手裡)拿著.{0,6}(刀|棍|槍|球棒)|刀.{0,4}(揮|亂)|(踹|撞|砸)(門|窗)|"
      r"(拿|用).{0,4}(棒球棍|球棒|棍子|鐵棍|鐵管|安全帽).{0,8}(砸|打|敲)|砸.{0,4}(車|玻璃|窗戶)|"
-     r"(打|甩)巴掌|(一直|用力)(捏|打|踢|揍|掐|推)|(掐|勒)(住|脖子)|"
+     r"(打|甩)巴掌|(一直|用力)(捏|打|踢|揍|掐|推)(?![^，。]{0,5}(窗|門|玻璃|牆|屋頂|鐵皮|電話|噴嚏|嗝|瞌睡|呵欠|蚊子))|(掐|勒)(住|脖子)|"
      r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
@@ -307,7 +318,10 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_WHO}[^。]{{0,30}}(一|一大)(灘|攤)(的)?紅紅的(?![^，。]{{0,6}}檳榔)|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
-     r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
+     r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|整個人[^，。]{0,3}(倒|躺|趴|癱|軟)在|"
+     r"(軟|癱)(倒)?在(沙發|地上|地板|床上|椅子|座位|田裡|田埂)|"
+     r"(叫|問|跟)[^，。]{0,3}(他|她)[^，。]{0,4}(都)?(在)?(亂講話|胡言亂語|語無倫次)|"
+     r"呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
      r"喘不過氣|(嘴唇|嘴巴|全身).{0,4}(發紫|發黑|發白|發青|變紫|腫起來)|臉色?(發紫|發黑|發青|變紫)|"
      r"全身(冰冷|冰冰|發冷)|抽筋|吐白沫|沒有?(氣息|心跳)|"
      r"(嘴唇|嘴巴|眼睛|臉).{0,4}腫(得|起來)|喉嚨.{0,8}(卡住|腫|緊|不能呼吸)|呼吸.{0,6}(咻咻|聲音)|"
@@ -324,6 +338,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
      r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b|"
+     r"\bbreath\w*[^.]{0,20}\bsnor\w*|\b(is|are|was)n'?t (moving|breathing|responding|answering|waking)\b|"
+     r"\bwon'?t (answer|respond|wake)\b|"
+     r"\b(rider|cyclist|pedestrian|man|woman|person|someone|somebody|kid|child|boy|girl|he|she|elderly \w+)\b"
+     r"[^.]{0,20}\b(got |was |has been |just got |just been )?(knocked (off|down|over)|run over|thrown off)\b|"
+     r"\b(lying|lay|laid|sprawled|slumped|collapsed) (on|in) (the|her|his|their|our|my) (\w+ )?"
+     r"(floor|ground|road|street|pavement|sidewalk|carriageway|middle of the road)\b|"
      # a small child who swallowed a battery, a magnet, a coin, grown-ups' pills or a cleaner
      rf"{_SMALL}[^。]{{0,20}}{_SWALLOWABLE}[^，。沒不差怕免會要]{{0,6}}(吞|吃|喝|嚥)(下去|進去|下肚|掉|了)|"
      rf"{_SMALL}[^，。]{{0,12}}(吞|吃|喝|嚥|誤食|誤吞)(了|下|進|到)?(去)?[^，。]{{0,8}}{_SWALLOWABLE}|誤(食|吞|喝)|"
@@ -385,7 +405,14 @@ _CUES: list[tuple[str, str, str]] = [
      r"bedroom|place|unit)\b|"
      r"(有人|有個人|陌生人|男的|那個人|小偷)[^，。]{0,8}(扳|撬|硬拉|硬推|弄開)[^，。]{0,8}(窗|門)|"
      r"(有人|有個人|陌生人|男的|那個人|小偷|他們?)[^，。]{0,6}從[^，。]{0,6}(窗|陽台|後門|氣窗|屋頂)[^，。]{0,4}"
-     r"(爬|鑽|翻|闖)(進|入)"),
+     r"(爬|鑽|翻|闖)(進|入)|"
+     r"(不認識的|陌生的?|奇怪的)(人|男人|女人|男的|女的|男生)[^。]{0,12}(爬|翻|攀|鑽)[^，。]{0,8}"
+     r"(陽台|窗|牆|欄杆|鐵窗|圍牆|屋頂|門)|(爬|翻|攀)(過|上)?[^，。]{0,6}(陽台|窗|欄杆|鐵窗|圍牆)[^。]{0,12}"
+     r"(要|想|準備)(進來|進去|闖進)|"
+     r"\b(climbing|climbed|clambering|scrambling) (up )?(onto|into|over|on to|in through|through|up) "
+     r"(my|our|the|her|his) (\w+ )?(balcony|window|wall|fence|railing|roof)s?\b|"
+     r"\b(someone|somebody|a man|a guy|a stranger|people) (i|we) (don'?t|do not) know\b[^.]{0,60}"
+     r"\b(climb\w*|trying to (open|get in)|break\w* in)\b"),
     ("unseen", "119",
      r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)|"
      r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
@@ -448,6 +475,13 @@ _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞
 _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
                     r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
 _FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
+# What fell over when the words do not say who (整段倒在地上 is a railing): no patient.
+_FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|樹|樹枝|欄杆|護欄|招牌|看板|電線桿|燈桿|"
+                           r"路燈|號誌|紅綠燈|圍籬|圍牆|鐵架|鷹架|機車|腳踏車|盆栽|冷氣|垃圾|牌子|"
+                           r"\b(tree|branch|railing|fence|sign|pole|lamp|scaffold\w*|bike|scooter|bin)s?\b)",
+                           re.IGNORECASE)
+# Someone sent for, not someone in danger: 派人來, 找人來處理.
+_SENT_FOR = re.compile(r"(派|找|叫|請)(個)?人")
 _CLAUSE = re.compile(r"[，,。.！!？?；;]")
 _FIRE_KINDS = {"fire", "gas"}
 _HAZARD_KINDS = _FIRE_KINDS | {"co", "electric", "medical", "trapped", "fall", "water_edge",
@@ -484,9 +518,17 @@ def detect(text: str) -> Emergency | None:
         cry = re.search("救命", text)
         if cry and _EXASPERATED.match(text, cry.end()) and best_category(text)[2] >= 3:
             return None  # 救命喔，這條路坑坑洞洞的: exasperation at a problem, not a cry
+        if cry and _animal_only(text):
+            return None  # 救命啊，有一隻貓被車撞到: animal protection's, nobody in danger
         if cry and not _set_aside(text, "violence", cry.start(), cry.end()):
             return Emergency("110", "violence", "113", certain=True)
     return cue or heard
+
+
+def _animal_only(text: str) -> bool:
+    """An animal is the one in trouble: no person and no "me" in the words."""
+    return bool(_ANIMAL.search(text) or "牠" in text) and not (
+        _PERSON.search(_SENT_FOR.sub("", text)) or re.search(r"我|\b(me|us|I)\b", text))
 
 
 def _find(text: str, rules: list[tuple[str, str, re.Pattern[str]]],
@@ -551,6 +593,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # 手機掉進水溝裡, my keys fell into the canal: a thing in the water, nobody in it.
     if kind == "trapped" and _THING.search(text[clause_start:end]) and not (
+            _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
+        return True
+    # 欄杆…整段倒在地上: a thing fell, and the clause names nobody
+    if kind == "medical" and _FALLEN_THING.search(text[clause_start:start]) and not (
             _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.

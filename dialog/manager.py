@@ -38,7 +38,7 @@ from dialog.report import (
     read_back,
     take_slots,
 )
-from dialog.rules.categories import best_category, category_scores
+from dialog.rules.categories import CHOSE_OTHER, best_category, category_scores, chosen_category
 from dialog.rules.details import find_phone
 from dialog.rules.intents import Intents, find_intents
 from dialog.rules.places import written_address
@@ -373,6 +373,10 @@ class DialogManager:
     def _open(self, text: str, intents: Intents) -> Reply:
         """Nothing in progress: a report, a question, or something else?"""
         st = self.state
+        if st.pending == "category" and st.unlabelled is not None:
+            picked = self._picked(text)
+            if picked is not None:
+                return picked
         if is_preamble(text):  # 你好，我想請問一下: the request is still to come
             if announces_request(text):
                 return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
@@ -392,6 +396,12 @@ class DialogManager:
         # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
         hit = self.kb.answer(text) if intents.question or score < 3 else None
         if hit is not None and describes_problem(text) and (score >= 2 or not intents.question):
+            hit = None
+        if hit is not None and score >= 3 and category and category not in category_scores(
+                " ".join((hit.entry.title, hit.entry.title_en, *hit.entry.questions,
+                          *hit.entry.questions_en))):
+            # 行人綠燈只有十秒，老人家走不過去，可以調長嗎: a report said as a request; the
+            # answer (113, for 老人家) is about something else than what the words report
             hit = None
         if hit is not None and not intents.question and score > 0 and not (
                 hit.score >= 5 and hit.coverage >= 0.5):
@@ -418,11 +428,33 @@ class DialogManager:
             return self._begin_report(category, score, text)
         if reading is not None and reading.intent == "out_of_scope":
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
+        asking = reading is None or reading.intent not in ("question", "out_of_scope")
+        if asking and not intents.question and has_content_beyond_place(text) \
+                and "category" not in st.failures:
+            # Something was said, and nothing says what it is about: ask with the names
+            # rather than guess (the LLM had no label either, or there is none).
+            take_slots(self.state, text)
+            st.stage, st.unlabelled, st.failures["category"] = Stage.OPEN, text, 1
+            st.failures["problem"] = st.failures.get("problem", 0) + 1
+            return self._ask("category", [phrases.say(st.lang, "ask_category_choice")])
         if take_slots(self.state, text):  # the place came first: keep it, ask what happened
             return self._ask("problem", [phrases.say(st.lang, "ask_problem")])
         if intents.question or (reading is not None and reading.intent == "question"):
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "not_in_kb")
         return self._not_understood()
+
+    def _picked(self, text: str) -> Reply | None:
+        """The answer to the choice question: a report of the category picked, a person for
+        "none of those", or None to read the answer as a new description."""
+        st = self.state
+        described, st.unlabelled = st.unlabelled or "", None
+        picked = chosen_category(text)
+        if picked == CHOSE_OTHER:
+            return self._offer_human(EscalationReason.OUT_OF_SCOPE, "offer_human_other")
+        if picked is None:
+            return None
+        take_slots(self.state, text)  # 路燈，在北屯區
+        return self._begin_report(picked, 2, described)
 
     def _begin_report(self, category: str, score: int, text: str) -> Reply:
         st = self.state
@@ -548,6 +580,7 @@ class DialogManager:
         st.slots.clear()
         st.description.clear()
         st.failures.clear()
+        st.unlabelled = None
 
     def _not_understood(self) -> Reply:
         st = self.state

@@ -21,6 +21,8 @@ _ZH = {
     "callback_use_caller_number": "請問回電打您現在這支電話，尾數{last}，可以嗎？",
     "ask_problem": "請問您要反映什麼問題，或想詢問什麼呢？",
     "ask_problem_again": "不好意思，我還不太清楚。請用一句話告訴我發生了什麼事，例如「路燈不亮」。",
+    "ask_category_choice": "我還不確定是哪一類問題。請問是道路、路燈、紅綠燈、停車、噪音、垃圾、"
+                           "動物、水溝、樹木、公園、公車、違建，還是其他？",
     "ask_location": "請問是在哪一區、哪一條路？有門牌或路口更好。",
     "ask_location_again": "為了派人處理，需要知道地點。請告訴我路名，或附近的路口、明顯的地標。",
     "ask_road": "請問是{district}的哪一條路，或附近有什麼地標？",
@@ -42,6 +44,7 @@ _ZH = {
     "kb_more": "還有其他問題嗎？",
     "not_in_kb": "這個問題我目前沒有正確的資料可以回答，不想給您錯誤的資訊。需要幫您轉接專人嗎？",
     "out_of_scope": "這不在1999市民專線的服務範圍內。需要幫您轉接專人嗎？",
+    "offer_human_other": "好的，這件事請專人為您了解比較妥當。需要幫您轉接專人嗎？",
     "handoff": "好的，正在為您轉接專人，請稍候。我會把剛才的內容交給同仁，您不用再說一次。",
     "handoff_sensitive": "這件事需要由專人處理，我現在為您轉接，請稍候。",
     "handoff_failure": "不好意思，我一直沒能幫上忙。我為您轉接專人，請稍候。",
@@ -92,6 +95,9 @@ _EN = {
     "ask_problem": "What would you like to report or ask about?",
     "ask_problem_again": "Sorry, I am not sure yet. Please tell me in one sentence what happened, "
                          "for example: the streetlight is out.",
+    "ask_category_choice": "I am not sure what kind of problem it is. Is it a road, a streetlight, "
+                           "a traffic light, parking, noise, rubbish, an animal, a drain, a tree, "
+                           "a park, a bus, an illegal building, or something else?",
     "ask_location": "Where is it? Please tell me the district and the road, "
                     "or the nearest crossing.",
     "ask_location_again": "To send someone, I need the place. Please tell me the road name, "
@@ -116,6 +122,8 @@ _EN = {
     "goodbye_long": "This call has reached its time limit. Thank you for calling. Goodbye.",
     "kb_answer": "{answer}",
     "kb_more": "Do you have any other questions?",
+    "offer_human_other": "All right. A member of staff is better placed to look into this. "
+                         "Shall I put you through to a person?",
     "not_in_kb": "I don't have reliable information on that, and I don't want to guess. "
                  "Shall I connect you to a person?",
     "out_of_scope": "That is outside what the 1999 hotline handles. "

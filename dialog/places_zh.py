@@ -73,10 +73,14 @@ class MandarinPlaces:
 
     def __init__(self, districts: Iterable[str],
                  roads: Mapping[str, Iterable[str]] | None = None,
-                 english: Mapping[str, str] | None = None) -> None:
+                 english: Mapping[str, str] | None = None,
+                 english_landmarks: Mapping[str, str] | None = None) -> None:
         """``roads``: for each district, the roads (and street-like landmarks) in it;
-        ``english``: road names as English speakers say them (Wenxin → 文心路)."""
+        ``english``: road names as English speakers say them (Wenxin → 文心路);
+        ``english_landmarks``: places as English speakers name them (City Hall → 臺中市政府)."""
         self._english = {k.lower(): _plain(v) for k, v in (english or {}).items()}
+        self._english_landmarks = {k.lower(): _plain(v)
+                                   for k, v in (english_landmarks or {}).items()}
         districts = tuple(districts)
         found: dict[str, tuple[str, set[str]]] = {}
         for d in districts:
@@ -91,6 +95,8 @@ class MandarinPlaces:
             if (kind := _kind(text)) is not None and len(text) >= 3 and _han(text)
         )
         self.known = frozenset(found)
+        self._where = {text: frozenset(_plain(d) for d in where)
+                       for text, (_raw, where) in found.items()}
         self._suffixes = {k: name_readings(k) for k in SUFFIXES}
         self._district_groups: dict[tuple[str, int], list[Name]] = {}
         self._road_groups: dict[tuple[str, int], list[Name]] = {}
@@ -139,6 +145,13 @@ class MandarinPlaces:
         if shared is None or len(shared) != 1:
             return None
         return next(iter(shared))
+
+    def landmark_district(self, landmark: str) -> str | None:
+        """The district of a landmark the gazetteer knows in only one (臺中市政府, or
+        "Taichung City Hall" as English speakers say it); None otherwise."""
+        name = self._english_landmarks.get(landmark.strip().lower()) or _plain(landmark)
+        where = self._where.get(name, frozenset())
+        return next(iter(where)) if len(where) == 1 else None
 
     def english_road(self, said: str) -> str | None:
         """The gazetteer's road for a road said in English ("Taiwan Boulevard" → 台灣大道,
@@ -279,10 +292,19 @@ def load_gazetteer() -> dict[str, list[str]]:
 
 def load_english_roads() -> dict[str, str]:
     """``data/places_en.toml``'s roads: the pinyin name callers say, and the road."""
-    data = tomllib.loads(files("dialog").joinpath("data/places_en.toml").read_text("utf-8"))
-    return dict(data.get("roads", {}))
+    return dict(_english_places().get("roads", {}))
+
+
+def load_english_landmarks() -> dict[str, str]:
+    """``data/places_en.toml``'s landmarks: the English name, and the place."""
+    return dict(_english_places().get("landmarks", {}))
+
+
+def _english_places() -> dict[str, dict[str, str]]:
+    return tomllib.loads(files("dialog").joinpath("data/places_en.toml").read_text("utf-8"))
 
 
 @cache
 def _default() -> MandarinPlaces:
-    return MandarinPlaces(DISTRICTS, load_gazetteer(), load_english_roads())
+    return MandarinPlaces(DISTRICTS, load_gazetteer(), load_english_roads(),
+                          load_english_landmarks())

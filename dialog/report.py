@@ -11,9 +11,12 @@ from dialog import phrases
 from dialog.domain import district_en
 from dialog.places_zh import MandarinPlaces
 from dialog.rules.categories import best_category
-from dialog.rules.details import find_lamp_number, find_phone, find_route, find_time
+from dialog.rules.details import find_lamp_number, find_phone, find_route, find_stop, find_time
 from dialog.rules.places import find_place
 from dialog.state import CallState
+
+_ROUTE_NAMED = re.compile(r"(?<![\u4e00-\u9fff\d])(\d{1,4}|[一二三四五六七八九十百零]{2,})\s*[路號]"
+                          r"(?![\d一二三四五六七八九十百零]+(段|巷|弄|號))")
 
 
 def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
@@ -23,7 +26,8 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
     if st.category and category and category != st.category and score >= 3 and (
             correcting or st.category_score < 3):
         st.category, st.category_score = category, score
-    place = find_place(text)
+    # a bus's route said as 三百路 is the bus, not a road (Taichung has no road of numerals)
+    place = find_place(_ROUTE_NAMED.sub("", text) if st.category == "bus" else text)
     if place.district:
         st.slots["district"] = place.district
         st.slots.pop("district_heard", None)
@@ -41,6 +45,12 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
         st.slots["address"] = re.sub(tail, "", st.slots["address"]) + place.number
     if place.landmark:
         st.slots["landmark"] = place.landmark
+        if not st.slots.get("district") and not st.slots.get("district_heard"):
+            # a landmark only one district has says the district (臺中市政府: 西屯區); the
+            # read-back says it, and the caller can put it right
+            where = MandarinPlaces.default().landmark_district(place.landmark)
+            if where:
+                st.slots["district"], st.slots["district_inferred"] = where, "1"
     if st.category == "streetlight":
         lamp = find_lamp_number(text, asked=st.pending in ("confirm", "lamp"))
         if lamp:
@@ -49,6 +59,9 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
         route, when = find_route(text, bus_context=True), find_time(text)
         if route:
             st.slots["route"] = route
+        stop = find_stop(text)
+        if stop and not place.landmark:
+            st.slots["landmark"] = stop
         if when:
             st.slots["time"] = when
     phone = find_phone(text)

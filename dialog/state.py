@@ -59,6 +59,7 @@ class CallState:
     description: list[str] = field(default_factory=list)
     pending: str | None = None  # the question the bot asked last
     failures: dict[str, int] = field(default_factory=dict)
+    unlabelled: str | None = None  # what the caller described, while asked which kind it is
     low_confidence_turns: int = 0
     offer_reason: EscalationReason | None = None
     emergency: str | None = None

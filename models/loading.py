@@ -15,6 +15,8 @@ def force_offline() -> None:
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         os.environ[var] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # transformers (a pinyin voice's tokenizer) would warn at every start that torch is absent
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     # llama.cpp's OpenMP threads spin when idle and starve the other stages without this.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 

@@ -8,7 +8,15 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -52,13 +60,32 @@ class ModelFile(BaseModel):
     sha256: str = Field(default="", description="hash of the whole file; empty = not published")
     size: int | None = Field(default=None, description="bytes, where known")
     parts: tuple[PackagePart, ...] = ()
+    url: str | None = Field(default=None, description=(
+        "https URL of this file where it is not under the model's URL (another repository)"))
+    unpack: str = Field(default="", description=(
+        "a .tar.gz whose files are unpacked into this folder of the model's once verified"))
 
-    @field_validator("name")
+    @field_validator("name", "unpack")
     @classmethod
-    def _plain_name(cls, value: str) -> str:
+    def _plain_name(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "unpack" and not value:
+            return value
         if not value or "/" in value or "\\" in value or value.startswith("."):
-            raise ValueError(f"file name must be a plain file name, got {value!r}")
+            raise ValueError(f"{info.field_name} must be a plain file name, got {value!r}")
         return value
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("url must start with https://")
+        return value
+
+    @model_validator(mode="after")
+    def _archive(self) -> ModelFile:
+        if self.unpack and not self.name.endswith((".tar.gz", ".tgz")):
+            raise ValueError(f"{self.name}: only a .tar.gz can be unpacked")
+        return self
 
     @field_validator("sha256")
     @classmethod
@@ -91,9 +118,9 @@ class ModelEntry(BaseModel):
 
     @model_validator(mode="after")
     def _distinct_files(self) -> ModelEntry:
-        names = [f.name for f in self.files]
+        names = [f.name for f in self.files] + [f.unpack for f in self.files if f.unpack]
         if len(set(names)) != len(names):
-            raise ValueError("file names must be distinct")
+            raise ValueError("file and unpack folder names must be distinct")
         return self
 
     @field_validator("url")

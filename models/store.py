@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,6 +41,7 @@ from models.manifest import Manifest, ModelEntry, ModelFile, PackagePart, Role
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
+UNPACK_LIMIT = 4 << 30  # bytes unpacked from one archive: a bomb is refused, not written
 STAMP = ".verified.json"
 INCOMING = ".incoming"
 
@@ -246,6 +248,8 @@ class ModelStore:
                 return False
             if file.sha256 and rec.get("sha256") != file.sha256:
                 return False
+            if file.unpack and not (folder / file.unpack).is_dir():
+                return False
         return True
 
     def verify(self, names: list[str] | None = None) -> list[FileCheck]:
@@ -275,6 +279,9 @@ class ModelStore:
                 else:
                     state = FileState.OK
                 checks.append(FileCheck(entry.name, file.name, state, expected, actual))
+                if file.unpack and not (folder / file.unpack).is_dir():
+                    checks.append(FileCheck(entry.name, f"{file.unpack}/", FileState.MISSING,
+                                            expected, None))
         return checks
 
     # ---- locating ---------------------------------------------------------------------
@@ -399,8 +406,13 @@ class ModelStore:
         confirmed: dict[str, str] | None = None,
     ) -> None:
         """Swap the fully verified staging folder into place."""
+        kept = set(hashes) | {f.unpack for f in entry.files if f.unpack}
         for leftover in staging.iterdir():
-            if leftover.name not in hashes:
+            if leftover.name in kept:
+                continue
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
                 leftover.unlink()
         self._write_stamp(staging, hashes, pinned, confirmed)
         final = self.cache_dir / entry.name
@@ -446,6 +458,8 @@ class ModelStore:
                      if k in no_hash}
         confirmed.update({k: v for k, v in given.items() if k in no_hash})
         hosts = {urllib.parse.urlsplit(base).hostname or "", *entry.redirect_hosts}
+        if not source:
+            hosts |= {urllib.parse.urlsplit(f.url).hostname or "" for f in entry.files if f.url}
         with self._locked():
             staging = self._incoming(name)
             staging.mkdir(parents=True, exist_ok=True)
@@ -455,13 +469,16 @@ class ModelStore:
                 dest = staging / file.name
                 part = staging / (file.name + ".part")
                 if _is_url(base):
-                    url = f"{base.rstrip('/')}/{file.name}"
+                    # an operator's mirror (--from) holds every file under one URL
+                    url = (None if source else file.url) or f"{base.rstrip('/')}/{file.name}"
                     actual = self._download(entry, file, url, part, hosts)
                 else:
                     actual = self._copy(entry, file, Path(base).expanduser() / file.name, part)
                 expected = given.get(file.name) or confirmed.get(file.name)
                 hashes[file.name] = self._check(entry, file, part, actual, expected)
                 os.replace(part, dest)
+                if file.unpack:
+                    _unpack(entry, dest, staging / file.unpack)
                 if not (expected or file.sha256):
                     pinned.append(file.name)
             self._publish(entry, staging, hashes, pinned, confirmed)
@@ -512,6 +529,43 @@ class ModelStore:
                 "bytes; run the same command again to resume"
             )
         return digest.hexdigest()
+
+
+def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
+    """The plain files of a verified .tar.gz, by their own names, into ``folder``.
+
+    The archive comes from outside: a link, a device, a name met twice or more bytes than
+    ``UNPACK_LIMIT`` refuse the whole pull rather than write anything outside ``folder``."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    total = 0
+    try:
+        with tarfile.open(archive, mode="r:gz") as tar:
+            for member in tar:
+                if member.isdir():
+                    continue
+                name = Path(member.name).name
+                if not member.isfile() or not name or name.startswith("."):
+                    raise ModelError(f"{entry.name}/{archive.name}: {member.name!r} is not a "
+                                     "plain file: the archive is refused")
+                total += member.size
+                if total > UNPACK_LIMIT:
+                    raise ModelError(f"{entry.name}/{archive.name}: unpacks to over "
+                                     f"{UNPACK_LIMIT} bytes: the archive is refused")
+                dest = folder / name
+                if dest.exists():
+                    raise ModelError(f"{entry.name}/{archive.name}: {name} twice: the archive "
+                                     "is refused")
+                source = tar.extractfile(member)
+                assert source is not None  # a regular file always has its bytes
+                with source, dest.open("wb") as out:
+                    shutil.copyfileobj(source, out, CHUNK)
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ModelError(f"{entry.name}/{archive.name}: not a readable .tar.gz: {exc}") from exc
+    except ModelError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def _stream(response: BinaryIO, out: BinaryIO, digest: hashlib._Hash, bar: _Bar) -> int:

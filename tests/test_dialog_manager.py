@@ -299,6 +299,76 @@ def test_llm_decides_when_the_rules_find_nothing(make: Make) -> None:
     assert m.state.category == "park_facility"
 
 
+def test_with_no_evidence_the_bot_asks_which_kind_rather_than_guessing(make: Make) -> None:
+    # neither the rules nor the LLM say what it is: a choice of the names, not a guess
+    llm = ScriptedLLM()
+    m = make(llm)
+    replies = talk(m, "我們巷子口那個東西一直都沒有人處理，在北屯區昌平路二段一百號",
+                   "是路燈啦", "對")
+    assert llm.calls and "哪一類" in replies[0].text and "路燈" in replies[0].text
+    assert m.state.category is None or replies[0].outcome is not Outcome.CASE_FILED
+    assert "路燈故障" in replies[1].text and "北屯區昌平路二段100號" in replies[1].text
+    case = m.state.case
+    assert case is not None and case.category == "streetlight" and case.district == "北屯區"
+    assert "一直都沒有人處理" in case.description  # the caller's words, not the name picked
+
+
+@pytest.mark.parametrize(("answer", "category"), [
+    ("路等", "streetlight"),  # heard by sound
+    ("垃圾的問題", "sanitation"),
+    ("是紅綠燈，不是路燈", "traffic_signal"),
+    ("公車", "bus"),
+])
+def test_the_choice_answer_is_taken_as_said(make: Make, answer: str, category: str) -> None:
+    m = make()
+    replies = talk(m, "那邊的東西一直都沒有人處理", answer)
+    assert "哪一類" in replies[0].text
+    assert m.state.category == category and m.state.stage is Stage.COLLECT
+
+
+def test_the_choice_in_english_and_none_of_them(make: Make) -> None:
+    m = make()
+    replies = talk(m, "The thing at the corner of my street has been like that for ages",
+                   "It's about rubbish")
+    assert "what kind of problem" in replies[0].text
+    assert m.state.category == "sanitation" and m.state.lang == "en"
+    m = make()
+    replies = talk(m, "那邊的東西一直都沒有人處理", "都不是", "好")
+    assert "專人" in replies[1].text and m.state.case is None
+    assert replies[2].outcome is Outcome.ESCALATED
+
+
+def test_the_choice_is_asked_once(make: Make) -> None:
+    m = make()
+    replies = talk(m, "那邊的東西一直都沒有人處理", "我也不知道怎麼說", "嗯就那個", "呃")
+    assert "哪一類" in replies[0].text
+    assert all("哪一類" not in r.text for r in replies[1:])
+    assert replies[-1].outcome is Outcome.ESCALATED and m.state.case is None
+
+
+def test_a_bus_report_with_route_stop_and_time_goes_to_the_read_back(make: Make) -> None:
+    # 五十七路 is the bus, not a road; the stop is the place
+    m = make()
+    reply = talk(m, "我要投訴公車，五十七路昨天晚上八點十分在中友百貨那站沒有停")[0]
+    assert "正確嗎" in reply.text and "中友百貨" in reply.text and "57路公車" in reply.text
+    assert m.state.slots.get("address") is None and m.state.slots["route"] == "57"
+
+
+def test_a_landmark_known_in_one_district_gives_the_district(make: Make) -> None:
+    m = make()
+    reply = talk(m, "There's a big pothole on the road right outside the National Taichung "
+                    "Theater")[0]
+    assert m.state.slots.get("district") == "西屯區" and "Xitun" in reply.text
+    assert "correct" in reply.text
+
+
+def test_a_report_said_as_a_request_is_not_answered_from_another_topic(make: Make) -> None:
+    # 老人家 matches the elder-protection answer, but the words report a signal
+    m = make()
+    reply = talk(m, "西屯區河南路跟市政路口，行人綠燈太短了，老人家都走不完，可以改長嗎")[0]
+    assert "113" not in reply.text and m.state.category == "traffic_signal"
+
+
 def test_what_the_caller_sets_aside_is_not_labelled(make: Make) -> None:
     # "not calling about that": the LLM is not asked to guess a category from those words
     llm = ScriptedLLM({"": "road_damage"})

@@ -7,7 +7,7 @@ import pytest
 from dialog.cues import describes_problem, the_matter
 from dialog.emergency import detect
 from dialog.rules.categories import best_category
-from dialog.rules.details import find_lamp_number, find_route, find_time
+from dialog.rules.details import find_lamp_number, find_route, find_stop, find_time
 from dialog.rules.intents import find_intents
 from dialog.rules.places import find_district, find_place, written_address
 from dialog.text import (
@@ -130,6 +130,13 @@ def test_categories(text: str, category: str) -> None:
      "sanitation"),
     ("The broken sofas they moved out are still heaped along the pavement", "sanitation"),
     ("垃圾車我們這條巷子已經快一個月都沒來收了", "sanitation"),
+    # the thing put right in the same breath is the one meant
+    ("我要反映路燈，啊講錯了，是紅綠燈一直閃黃燈", "traffic_signal"),
+    ("噪音的問題，不對，應該是違規停車，車子擋在我家門口", "illegal_parking"),
+    ("紅綠燈怪怪的不對勁", "traffic_signal"),  # 不對勁 corrects nothing
+    # asphalt with a piece gone, a crack across the carriageway
+    ("我們巷口的馬路缺了一大塊，機車經過很危險", "road_damage"),
+    ("路面的裂縫從人行道一直裂到快車道", "road_damage"),
 ])
 def test_categories_by_class(text: str, category: str | None) -> None:
     assert best_category(text)[0] == category
@@ -198,6 +205,15 @@ def test_lamp_route_time() -> None:
     assert find_route("是55路，昨天晚上六點多") == "55"
     assert find_time("是55路，昨天晚上六點多") == "昨天晚上六點多"
     assert find_route("The number 300 bus drove past") == "300"
+    # a route said before the time or the stop; minutes in numerals
+    said = "一百五十九路昨天下午在科博館站牌沒停，大概三點二十分"
+    assert find_route(said, bus_context=True) == "159"
+    assert find_time(said) == "三點二十分"  # the longest said
+    assert find_stop(said) == "科博館"
+    assert find_stop("我在文心森林公園那一站等了半小時") == "文心森林公園"
+    assert find_stop("在北屯區的松竹車站上車") == "松竹車站"
+    assert find_stop("公車過站不停，我在站牌那邊招手") is None
+    assert find_stop("我在這站等了很久") is None
 
 
 @pytest.mark.parametrize(("text", "yes", "no"), [
@@ -217,6 +233,9 @@ def test_human_and_sensitive() -> None:
     assert find_intents("換一個人來跟我講啦").human
     assert find_intents("你叫一位服務人員來聽電話").human
     assert find_intents("Just get me a real person please").human
+    # the staff demanded, or the machine refused
+    assert find_intents("請你們的承辦人來聽電話").human
+    assert find_intents("怎麼又是電腦在回答，我要找人").human
     assert not find_intents("路燈壞了，可以找人來修嗎").human
     assert not find_intents("我找人來看過了，還是漏水").human
     assert find_intents("區公所的承辦人態度很差").sensitive

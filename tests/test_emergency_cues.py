@@ -133,6 +133,26 @@ from dialog.emergency import detect
     ("Someone is trying to get in through the bathroom window", "110"),
     ("有個人在外面一直扳我房間的窗戶", "110"),
     ("有人想從陽台的氣窗爬進來", "110"),
+    # stung and swelling or short of breath: an ambulance, not the police (a swollen face)
+    ("我先生被蜜蜂螫到，嘴巴跟眼睛都腫起來，現在呼吸很困難", "119"),
+    ("My son got stung by wasps in the park and his throat is swelling up", "119"),
+    # a strange smell at home and several people dizzy; someone gone limp
+    ("家裡浴室有一股怪怪的氣味，我爸跟我媽也都頭好暈", "119"),
+    ("阿嬤突然整個人軟在椅子上，叫她都沒反應", "119"),
+    ("我爸整個人趴在工地的鐵板上", "119"),
+    # collapsed and not answering, breathing like snoring, in English
+    ("My dad is lying on the bathroom floor and won't wake up", "119"),
+    ("Her breathing is like heavy snoring and I can't rouse her", "119"),
+    ("An old man was knocked down by a van at the crossing", "119"),
+    ("The man on the pavement isn't moving", "119"),
+    # a farewell in other words; someone standing at the edge
+    ("He texted that his family would be better off without him", "1925"),
+    ("There's a woman sitting on the ledge of the car park roof", "1925"),
+    # a stranger climbing up to get in
+    ("有個陌生人一直翻我家圍牆，看起來想進來", "110"),
+    ("有人爬上二樓的鐵窗，好像要進來了", "110"),
+    ("A man I don't know keeps trying to open our front gate", "110"),
+    ("Someone is climbing up onto our back wall right now", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -203,6 +223,13 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "Rain water keeps leaking at the windows of the number 300 bus",
     "My dog ate a whole bottle of my pills, which vet is open now",  # an animal: no 119
     "我家的貓吞了一整瓶藥，要找哪裡的動物醫院",
+    # a thing fell over, and nobody is named; branches knocking on a window; an animal's cry
+    "公園的圍籬整排倒在地上，好幾天了",
+    "颱風過後招牌掉下來倒在地上",
+    "風一吹樹枝就一直打到我家的玻璃",
+    "救命喔，有一隻狗被車撞了，流了很多血，快派人來救牠",
+    "The old tree got knocked over by the typhoon",
+    "My neighbour's cat is lying on the road, it won't move",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None

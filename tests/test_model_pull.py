@@ -353,6 +353,10 @@ def test_every_production_model_is_pinned_to_a_revision() -> None:
     from models.manifest import builtin_manifest
 
     for model in builtin_manifest().models:
+        for file in model.files:
+            # a resource from another repository at its branch: its hash is recorded on the
+            # first pull and shown UNVERIFIED until the operator confirms it
+            assert not file.url or not file.sha256, (model.name, file.name)
         if model.url:
             assert "{revision}" in model.url and "/main" not in model.url, model.name
             if model.revision:
@@ -436,3 +440,137 @@ def test_cli_flags_and_confirms_an_unverified_model(
     plain = runner.invoke(app, ["models", "pull", "whisper-small",
                                 "--from", "http://127.0.0.1:9/x"])
     assert plain.exit_code == 1 and "plain HTTP is refused" in plain.output
+
+
+def _archive(members: dict[str, bytes], links: dict[str, str] | None = None) -> bytes:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            tar.addfile(info)
+    return buffer.getvalue()
+
+
+def voice_with_resources(url: str, resource_url: str) -> Manifest:
+    """A voice whose phonemizer's files come from another repository, one as an archive."""
+    return Manifest.from_toml(f'''
+[[model]]
+name = "zh-voice"
+role = "tts"
+languages = ["zh"]
+format = "piper-onnx"
+precision = "float32"
+licence = "MIT"
+description = "a pinyin voice"
+url = "{url}"
+file = [
+  {{ name = "v.onnx" }},
+  {{ name = "g2p.tar.gz", unpack = "g2p", url = "{resource_url}/g2p.tar.gz" }},
+  {{ name = "vocab.txt", url = "{resource_url}/vocab.txt" }},
+]
+''', "test manifest")
+
+
+def test_a_voice_brings_its_phonemizer_from_another_repository_and_unpacks_it(
+    tmp_path: Path, server: FileServer
+) -> None:
+    archive = _archive({"g2p.onnx": b"graph", "lists/POLY.txt": b"lines"})
+    server.files = {"v.onnx": b"voice", "g2p.tar.gz": archive, "vocab.txt": b"[PAD]"}
+    other = server.url.replace("/repo/", "/elsewhere/")
+    store = ModelStore(tmp_path / "cache", voice_with_resources(server.url, other), no_progress)
+    assert sorted(store.pull("zh-voice")) == ["g2p.tar.gz", "v.onnx", "vocab.txt"]
+    assert "/elsewhere/resolve/main/g2p.tar.gz" in server.paths
+    folder = store.cache_dir / "zh-voice"
+    assert (folder / "g2p" / "g2p.onnx").read_bytes() == b"graph"
+    assert (folder / "g2p" / "POLY.txt").read_bytes() == b"lines"  # by its own name
+    assert store.is_installed("zh-voice")
+    assert {c.state for c in store.verify(["zh-voice"])} == {FileState.UNVERIFIED}
+    # the unpacked folder is part of the model: without it the voice is not installed
+    import shutil
+
+    shutil.rmtree(folder / "g2p")
+    assert not store.is_installed("zh-voice")
+    assert any(c.file == "g2p/" and c.state is FileState.MISSING
+               for c in store.verify(["zh-voice"]))
+    store.pull("zh-voice")  # pulled again: whole
+    assert (folder / "g2p" / "g2p.onnx").is_file() and store.is_installed("zh-voice")
+
+
+def test_an_operators_mirror_holds_every_file_of_a_voice(
+    tmp_path: Path, server: FileServer
+) -> None:
+    archive = _archive({"g2p.onnx": b"graph"})
+    server.files = {"v.onnx": b"voice", "g2p.tar.gz": archive, "vocab.txt": b"[PAD]"}
+    manifest = voice_with_resources("https://huggingface.co/x/resolve/{revision}", "https://a.b")
+    store = ModelStore(tmp_path / "cache", manifest, no_progress)
+    store.pull("zh-voice", server.url)
+    assert all(p.startswith("/repo/resolve/main/") for p in server.paths)
+    src = tmp_path / "usb"
+    src.mkdir()
+    for name, data in server.files.items():
+        (src / name).write_bytes(data)
+    other = ModelStore(tmp_path / "other", manifest, no_progress)
+    other.pull("zh-voice", str(src))
+    assert (other.cache_dir / "zh-voice" / "g2p" / "g2p.onnx").read_bytes() == b"graph"
+
+
+@pytest.mark.parametrize(("archive", "why"), [
+    (_archive({"g2p.onnx": b"graph"}, links={"evil": "/etc/passwd"}), "not a plain file"),
+    (_archive({"a/x.txt": b"1", "b/x.txt": b"2"}), "x.txt twice"),
+    (b"not an archive at all", "not a readable .tar.gz"),
+    (_archive({"g2p.onnx": b"graph"})[:40], "not a readable .tar.gz"),
+])
+def test_a_hostile_or_broken_archive_installs_nothing(
+    tmp_path: Path, server: FileServer, archive: bytes, why: str
+) -> None:
+    server.files = {"v.onnx": b"voice", "g2p.tar.gz": archive, "vocab.txt": b"[PAD]"}
+    store = ModelStore(tmp_path / "cache", voice_with_resources(server.url, server.url),
+                       no_progress)
+    with pytest.raises(ModelError, match=why):
+        store.pull("zh-voice")
+    assert not (store.cache_dir / "zh-voice").exists()
+    assert not store.is_installed("zh-voice")
+    assert not list(tmp_path.rglob("passwd"))
+
+
+def test_an_archive_that_unpacks_too_big_is_refused(
+    tmp_path: Path, server: FileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.store
+
+    monkeypatch.setattr(models.store, "UNPACK_LIMIT", 1000)
+    server.files = {"v.onnx": b"voice", "g2p.tar.gz": _archive({"big": b"\0" * 5000}),
+                    "vocab.txt": b"[PAD]"}
+    store = ModelStore(tmp_path / "cache", voice_with_resources(server.url, server.url),
+                       no_progress)
+    with pytest.raises(ModelError, match="over 1000 bytes"):
+        store.pull("zh-voice")
+    assert not (store.cache_dir / "zh-voice").exists()
+
+
+def test_the_manifest_unpacks_only_archives_into_plain_folders() -> None:
+    from models.manifest import ManifestError
+
+    entry = '''
+[[model]]
+name = "v"
+role = "tts"
+languages = ["zh"]
+format = "piper-onnx"
+precision = "float32"
+licence = "MIT"
+description = "d"
+file = [{{ name = "{name}", unpack = "{folder}" }}]
+'''
+    for name, folder in (("g.onnx", "g"), ("g.tar.gz", "../up"), ("g.tar.gz", "g.tar.gz")):
+        with pytest.raises(ManifestError):
+            Manifest.from_toml(entry.format(name=name, folder=folder), "m")
+    assert Manifest.from_toml(entry.format(name="g.tar.gz", folder="g"), "m").get("v")

@@ -110,3 +110,93 @@ def test_serve_starts_and_loads_models_offline(guarded_env: dict[str, str]) -> N
     log = Path(guarded_env["NET_GUARD_LOG"])
     assert not log.exists(), f"outbound attempts: {log.read_text()}"
     assert proc.returncode == 0, output
+
+
+STANDIN = ROOT / "tests" / "data" / "zh_voice_standin"  # see its make.py
+HUB = "https://huggingface.co"
+STANDIN_MANIFEST = f'''
+[[model]]
+name = "piper-zh-standin"
+role = "tts"
+languages = ["zh"]
+format = "piper-onnx"
+precision = "float32"
+licence = "test data"
+description = "a stand-in pinyin voice, with g2pW and the tokenizer as the real one's"
+url = "{HUB}/rhasspy/piper-voices/resolve/{{revision}}/zh"
+revision = "v0"
+
+[[model.file]]
+name = "zh_CN-standin-x_low.onnx"
+
+[[model.file]]
+name = "zh_CN-standin-x_low.onnx.json"
+
+[[model.file]]
+name = "g2pw.tar.gz"
+unpack = "g2pW"
+url = "{HUB}/datasets/x/resolve/main/g2pw.tar.gz"
+
+[[model.file]]
+name = "vocab.txt"
+url = "{HUB}/google-bert/bert-base-chinese/resolve/main/vocab.txt"
+
+[[model.file]]
+name = "tokenizer_config.json"
+url = "{HUB}/google-bert/bert-base-chinese/resolve/main/tokenizer_config.json"
+'''
+SPEAK_OURS = '''
+import sys
+from pathlib import Path
+from voice.tts import PiperTTS
+speech = PiperTTS(Path(sys.argv[1]), "zh").synthesize("請問是北屯區的哪一條路？銀行前面很長。")
+print("seconds", speech.seconds)
+'''
+SPEAK_PIPERS_WAY = '''
+import sys
+from pathlib import Path
+from piper import PiperVoice
+voice = PiperVoice.load(sys.argv[1], download_dir=Path(sys.argv[1]).parent)
+list(voice.synthesize("請問是哪一條路"))
+'''
+
+
+def test_a_pinyin_voice_pulled_into_the_cache_speaks_offline(
+        guarded_env: dict[str, str], tmp_path: Path) -> None:
+    """The voice's g2pW and tokenizer come with it into the cache, and are read from there:
+    piper left to itself downloads g2pW at the first sentence (the guard sees it try)."""
+    from models.manifest import Manifest
+    from models.store import ModelStore, no_progress
+
+    store = ModelStore(tmp_path / "cache", Manifest.from_toml(STANDIN_MANIFEST, "test"),
+                       no_progress)
+    store.pull("piper-zh-standin", str(STANDIN))
+    onnx = store.cache_dir / "piper-zh-standin" / "zh_CN-standin-x_low.onnx"
+    assert (onnx.parent / "g2pW" / "g2pw.onnx").is_file()
+    log = Path(guarded_env["NET_GUARD_LOG"])
+    env = {**guarded_env, "PYTHONPATH": f"{guarded_env['PYTHONPATH']}:{ROOT}"}
+
+    ours = subprocess.run([sys.executable, "-c", SPEAK_OURS, str(onnx)], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert ours.returncode == 0, ours.stderr
+    assert float(ours.stdout.split()[-1]) > 0.1
+    assert not log.exists(), f"outbound attempts: {log.read_text()}"
+
+    # the same voice loaded as piper does it by itself, with g2pW's folder empty: a download
+    (onnx.parent / "g2pW" / "g2pw.onnx").unlink()
+    theirs = subprocess.run([sys.executable, "-c", SPEAK_PIPERS_WAY, str(onnx)], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert theirs.returncode != 0 and "huggingface.co" in log.read_text()
+
+
+def test_a_pinyin_voice_missing_its_files_says_which_rather_than_downloading(
+        tmp_path: Path) -> None:
+    from voice.tts import PiperTTS, TTSError
+
+    folder = tmp_path / "piper-zh-standin"
+    folder.mkdir()
+    for name in ("zh_CN-standin-x_low.onnx", "zh_CN-standin-x_low.onnx.json"):
+        (folder / name).write_bytes((STANDIN / name).read_bytes())
+    with pytest.raises(TTSError, match=r"g2pW/g2pw\.onnx.*vocab\.txt.*models pull"):
+        PiperTTS(folder / "zh_CN-standin-x_low.onnx", "zh").load()

@@ -75,11 +75,44 @@ class PiperTTS:
         return Speech(convert(np.concatenate(chunks), int(voice.config.sample_rate)))
 
 
+G2PW_DIR = "g2pW"  # where the model cache unpacks a pinyin voice's g2pw.tar.gz
+
+
 def _load_piper(onnx_path: Path) -> Any:
     from piper import PiperVoice
+    from piper.config import PhonemeType
 
     # download_dir only matters for voices that need extra resources; keep it beside the voice.
-    return PiperVoice.load(onnx_path, download_dir=onnx_path.parent)
+    voice = PiperVoice.load(onnx_path, download_dir=onnx_path.parent)
+    if voice.config.phoneme_type == PhonemeType.PINYIN:
+        # piper keeps its phonemizer there and builds one (downloading) only when it is unset
+        voice._chinese_phonemizer = _pinyin_phonemizer(onnx_path.parent)  # type: ignore[attr-defined]
+    return voice
+
+
+def _pinyin_phonemizer(folder: Path) -> Any:
+    """piper's g2pW phonemizer, every file from the model cache.
+
+    Left to itself piper downloads g2pW from a hub on first use, and g2pW's config names the
+    hub's ``bert-base-chinese`` tokenizer; the manifest brings both into the voice's folder
+    (``hotline models pull``), and a missing file is an error here, never a download."""
+    from piper.g2pw_onnx import G2PWOnnxConverter
+    from piper.phonemize_chinese import ChinesePhonemizer
+    from unicode_rbnf import RbnfEngine
+
+    g2pw = folder / G2PW_DIR
+    needed = [g2pw / "g2pw.onnx", g2pw / "config.py", g2pw / "POLYPHONIC_CHARS.txt",
+              g2pw / "MONOPHONIC_CHARS.txt", folder / "vocab.txt"]
+    missing = [str(p.relative_to(folder)) for p in needed if not p.is_file()]
+    if missing:
+        raise TTSError(f"{folder.name}: a pinyin voice needs {', '.join(missing)} in its "
+                       f"folder: pull it again (hotline models pull {folder.name})")
+    phonemizer = ChinesePhonemizer.__new__(ChinesePhonemizer)  # its __init__ would download
+    phonemizer.g2p = G2PWOnnxConverter(model_dir=g2pw, style="pinyin",
+                                       enable_non_tradional_chinese=True,
+                                       model_source=str(folder))
+    phonemizer.number_engine = RbnfEngine.for_language("zh")
+    return phonemizer
 
 
 class EspeakMandarinTTS:

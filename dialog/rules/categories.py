@@ -16,6 +16,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
          r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
+        # asphalt with a piece gone; a crack running across the carriageway
+        (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落)了?一?(大)?(塊|角|片)|"
+         r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
         (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
@@ -248,8 +251,16 @@ def _first_match(code: str, text: str) -> int:
     return min(starts, default=len(text))
 
 
+# 我要報修路燈，喔不對，是紅綠燈: what follows the correction is what the caller means.
+_CORRECTION = re.compile(r"(不對(?!勁)|講錯了?|說錯了?|我是說|更正一下)(不對)*[，,。 ]*(是|應該是|應該說|改成)?")
+
+
 def best_category(text: str) -> tuple[str | None, float, int]:
     """(category, confidence 0..1, raw score) by the keyword rules."""
+    corrections = list(_CORRECTION.finditer(text))
+    if corrections and max(category_scores(_DENIED.sub("", text[corrections[-1].end():])).values(),
+                           default=0) >= 2:
+        text = text[corrections[-1].end():]
     scores = category_scores(_DENIED.sub("", text))  # 是紅綠燈，不是路燈
     if not scores:
         return None, 0.0, 0
@@ -263,3 +274,39 @@ def best_category(text: str) -> tuple[str | None, float, int]:
         return first, 0.3, score
     confidence = min(1.0, score / 3) * (1 - second / (score + 1))
     return top, round(confidence, 2), score
+
+
+# The answer to the choice question (phrases "ask_category_choice"): the names it offers, as a
+# caller says them back (是路燈啦, the bus one). Only names: a description goes to best_category.
+_CHOICES: dict[str, re.Pattern[str]] = {code: re.compile(rx, re.IGNORECASE) for code, rx in {
+    "road_damage": r"道路|馬路|路面|坑|\broads?\b|pot ?holes?",
+    "streetlight": r"路燈|街燈|street ?(lights?|lamps?)|\blamps?\b",
+    "traffic_signal": r"紅綠燈|號誌|traffic ?(lights?|signals?)",
+    "illegal_parking": r"停車|違停|\bparking\b|\bparked\b",
+    "noise": r"噪音|吵|\bnois(e|y)\b|\bloud\b",
+    "sanitation": r"垃圾|環境|髒|衛生|\b(rubbish|garbage|trash|litter|dirty)\b",
+    "animal": r"動物|狗|貓|\b(animals?|dogs?|cats?)\b",
+    "drainage": r"水溝|排水|積水|淹水|\b(drains?|drainage|flood(ing|ed)?|gutters?)\b",
+    "tree": r"樹|\btrees?\b",
+    "park_facility": r"公園|人行道|遊樂|\b(parks?|sidewalks?|pavements?|playgrounds?|benches)\b",
+    "bus": r"公車|客運|\bbus(es)?\b",
+    "illegal_construction": r"違建|違章|加蓋|illegal (building|construction|structure)|\bbuilding\b",
+}.items()}
+_CHOICE_OTHER = re.compile(r"其他|其它|別的|都不是|都沒有|\b(something else|other|none)\b",
+                           re.IGNORECASE)
+_CHOICE_BY_SOUND = ("道路", "路燈", "紅綠燈", "停車", "噪音", "垃圾", "動物", "水溝", "公園",
+                    "公車", "違建")
+CHOSE_OTHER = "other"
+
+
+def chosen_category(answer: str) -> str | None:
+    """The category a caller picked from the choice question, ``CHOSE_OTHER`` for "none of
+    those", or None. Two names picked: the first said (是路燈，不是紅綠燈 has one)."""
+    text = _DENIED.sub("", answer)
+    for word in _CHOICE_BY_SOUND:  # a short answer is all the evidence: 路等 is 路燈
+        for i in sorted(heard_as(text, word, _SOUND_THRESHOLD), reverse=True):
+            text = text[:i] + word + text[i + len(word):]
+    found = {code: m.start() for code, rx in _CHOICES.items() if (m := rx.search(text))}
+    if found:
+        return min(found, key=found.__getitem__)
+    return CHOSE_OTHER if _CHOICE_OTHER.search(text) else None

@@ -24,7 +24,7 @@ def find_lamp_number(text: str, asked: bool) -> str | None:
 _TIME_RE = re.compile(
     r"(?P<day>今天|昨天|前天|剛剛|剛才|禮拜.|星期.|週.)?\s*"
     r"(?P<part>早上|上午|中午|下午|傍晚|晚上|凌晨|半夜|清晨)?\s*"
-    r"(?P<clock>(\d{1,2}|[一二三四五六七八九十兩]{1,3})(點|時)(半|\d{1,2}分|多)?(左右)?)?"
+    r"(?P<clock>(\d{1,2}|[一二三四五六七八九十兩]{1,3})(點|時)(半|(\d{1,2}|[一二三四五六七八九十]{1,3})分|多)?(左右)?)?"
     r"|(?P<hm>\d{1,2}[:：]\d{2})|(?P<ago>([一二三四五六七八九十兩半幾\d]+)(分鐘|個?小時|個?鐘頭)前)"
 )
 _TIME_EN_RE = re.compile(
@@ -54,7 +54,8 @@ def find_time(text: str) -> str | None:
 _ROUTE_BUS_CONTEXT = re.compile(
     r"(^\W{0,2}(是|坐|搭)?|等|搭|坐|那班|這班|那台|這台|班)(?P<a>\d{1,4}|[一二三四五六七八九十百零]+)\s*[號路]"
     r"(?![\d一二三四五六七八九十]+段)"
-    r"|(?<![\u4e00-\u9fff])(?P<b>\d{1,4}|[一二三四五六七八九十百零]{2,})\s*路(?=公車|巴士|的?司機|都|那班|每|又|常常|一直)"
+    r"|(?<![\u4e00-\u9fff])(?P<b>\d{1,4}|[一二三四五六七八九十百零]{2,})\s*路(?=公車|巴士|的?司機|都|那班|每|又|常常|一直|"
+    r"今天|昨天|前天|早上|上午|中午|下午|傍晚|晚上|剛剛|剛才|在|從|經過|開到|，|,|。|$)"
     r"|(?P<c>[紅綠黃藍橘棕](?:\d{1,3}|[一二三四五六七八九十]{1,3}))(?=\s*(路|號|公車|巴士|那班|的|都|又|，|,|$))")
 
 
@@ -72,6 +73,23 @@ def find_route(text: str, bus_context: bool = False) -> str | None:
         value = cn_number(raw)
         raw = str(value) if value is not None else raw
     return raw
+
+
+_STOP_RE = re.compile(r"(?P<stop>[\u4e00-\u9fff]{2,12}?)(那一站|那站|那個站|這一站|這站|站牌|站)"
+                      r"(?=[，,。 ]|$|上車|下車|那|等|旁|前|附近|的|過|就|有|沒|都)")
+_NOT_STOP = re.compile(r"我|你|他|她|公車|客運|巴士|過|停|等|招手|每|下一|上一|這|那")
+
+
+def find_stop(text: str) -> str | None:
+    """The bus stop said by name: 台中公園那站, 在科博館站牌上車 (台中公園, 科博館)."""
+    for m in _STOP_RE.finditer(text):
+        stop = re.split(r"的|在|到|從", m.group("stop"))[-1]
+        stop = re.sub(r"^.{1,3}區", "", stop)  # 梧棲區的梧棲觀光漁港: the stop, not the district
+        if stop.endswith(("火車", "捷運", "高鐵", "轉運", "車")):
+            stop += "站"  # 火車站 is the stop's name
+        if len(stop) >= 2 and not _NOT_STOP.search(stop):
+            return stop
+    return None
 
 
 _PHONE_RE = re.compile(r"(?<!\d)(09\d{2}-?\d{3}-?\d{3}|0\d{1,2}-?\d{3,4}-?\d{4}|0\d{1,2}-?\d{6,8})(?!\d)")
