@@ -39,6 +39,17 @@ def has_content_beyond_answer(text: str) -> bool:
     return len(_PLAIN_ANSWER.sub("", text)) >= 4
 
 
+_LINE_CHECK = re.compile(r"聽得到|聽到嗎|聽得見|有人嗎|有沒有人|喂+[？?]*$|"
+                         r"\b(can you hear me|are you there|is (anyone|anybody|someone) there|"
+                         r"hello\W*$)",
+                         re.IGNORECASE)
+
+
+def checks_the_line(text: str) -> bool:
+    """Is the caller checking that someone hears them (喂？聽得到嗎, can you hear me)?"""
+    return bool(_LINE_CHECK.search(text))
+
+
 def has_content_beyond_place(text: str) -> bool:
     """Is there more than a place and pleasantries, worth asking the LLM about?"""
     place = find_place(text)

@@ -97,6 +97,13 @@ _LAST_PLACE = (r"(在|到|去).{0,6}(橋上|橋邊|河邊|溪邊|海邊|堤防|�
                r"(打|傳)(電話|訊息|簡訊|line|LINE)給我")
 # Screams or crying, and household things smashed or walls hit: a fight heard through a wall.
 _CRYING = r"(尖叫|哭喊|慘叫|哭叫|哀嚎|呼救)"
+# A person named in English ("my neighbour", "the rider", "she"): the subject of a collapse.
+_PERSON_NP = (r"(he|she|they|someone|somebody|(my|our|her|his|the|a|an|this|that) (\w+ )?"
+              r"(neighbou?r|friend|man|woman|guy|lady|boy|girl|kid|child|baby|dad|father|mum|mom|"
+              r"mother|grandpa|grandma|grandfather|grandmother|husband|wife|son|daughter|brother|"
+              r"sister|rider|cyclist|driver|pedestrian|worker|person|uncle|aunt|colleague|roommate|"
+              r"student|toddler|teenager|motorcyclist))")
+_INDOORS = r"(家裡|我家|我們家|屋內|屋裡|房間|廚房|浴室|廁所|瓦斯爐|爐子|熱水器|車裡|車內|密閉)"
 _SMASHING = r"((砸|摔)(東西|碎|破|爛|椅子|碗|盤|杯)|東西被(砸|摔|丟)|(撞|踹|捶)(牆|門))"
 # Means made ready, letters left for the family; and weariness or a farewell said with them.
 _READY = (r"(藥|安眠藥|藥丸|繩子|木炭|炭|農藥|刀片)[^，。,.]{0,4}(都|已經|也)?(準備|買|存|弄)好|"
@@ -181,6 +188,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
      r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|遺言|"
+     r"(明天|今晚|以後|很快)(他|她|我)?(就)?(會|要)?不在了|(他|她|我)(明天|今晚|以後)?(就)?(會|要)?不在了|"
+     r"叫大家(要)?保重|(跟|向)大家(說)?(再見|道別|告別)|(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
      # the means made ready (藥都準備好了) or letters left for the family, said with weariness
      # or a farewell; no more burden to anyone after tonight
      rf"({_READY}).{{0,40}}({_WEARY})|({_WEARY}).{{0,40}}({_READY})|"
@@ -193,8 +202,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(give|gave|giving) away (all )?(her|his|my|their) (things|stuff|belongings)|"
      r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
      r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b|"
-     r"\bbetter off without (me|her|him|them|us)\b|"
-     r"\b(standing|sitting|stood|sat|perched) (on|at|over) the (very )?(edge|ledge)\b|"
+     r"\bbetter off without (me|her|him)\b|"
+     r"\b(roof|rooftop|bridge|building|balcony|cliff|tower|car park)\b[^.]{0,60}\b(standing|stood|perched) "
+     r"(on|at) the (very )?(edge|ledge)\b|\b(standing|stood|sitting|sat|perched) (on|at) the (very )?"
+     r"(edge|ledge) of (the|a|her|his|their|our) (\w+ ){0,2}(roof|rooftop|building|bridge|balcony|cliff|tower)\b|"
      rf"({_READY_EN}).{{0,100}}({_WEARY_EN})|({_WEARY_EN}).{{0,100}}({_READY_EN})|"
      r"\bwon'?t (be (a )?)?(bother|burden|troubl)\w*( to)? (anyone|anybody|everyone|everybody)"
      r"( \w+){0,2} (anymore|again|after (tonight|today))\b"),
@@ -206,10 +217,15 @@ _CUES: list[tuple[str, str, str]] = [
      r"\bdowned (power )?(line|wire|cable)s?\b"),
     # stung by hornets or bees and swelling or short of breath: anaphylaxis (not a beating)
     ("medical", "119",
-     r"(蜂|蜂群|蜂窩)[^。]{0,20}(叮|螫|蟄|咬)[^。]{0,30}(腫|喘|呼吸|昏|暈|吐|發紫|起不來)|"
+     r"(蜂|蜂群|蜂窩)[^。]{0,20}(叮|螫|蟄|咬)[^。]{0,30}((臉|嘴唇|嘴巴|眼睛|全身|喉嚨)[^，。]{0,4}腫|喘|呼吸|昏|暈|發紫|起不來)|"
      r"(叮|螫|蟄)(到|了|得)[^。]{0,20}(喘不過氣|呼吸|昏|暈倒|嘴唇|全身腫)|"
-     r"\b(stung|stings)\b[^.]{0,60}\b(swell\w*|swollen|can'?t breathe|breathing|wheez\w*|faint\w*|dizzy)\b|"
-     r"\b(hornets?|wasps?|bees)\b[^.]{0,60}\b(swell\w*|swollen|can'?t breathe|struggling to breathe)\b"),
+     # food or a sting, then the face or throat swelling: anaphylaxis
+     r"(吃到|吃了|過敏|叮到|被叮)[^。]{0,20}(臉|嘴唇|嘴巴|眼睛|舌頭)[^，。]{0,4}腫[^。]{0,20}(喉嚨|呼吸|喘|講話|說話|聲音)|"
+     r"喉嚨[^，。]{0,2}(很|好|變得?|一直)?(緊|腫起來|腫腫|卡住|快關起來)|"
+     r"\b(stung|stings)\b[^.]{0,60}\b(face|lips|throat|tongue|eyes|whole body)\b[^.]{0,20}\b(swell\w*|swollen)\b|"
+     r"\b(stung|stings)\b[^.]{0,60}\b(can'?t breathe|struggling to breathe|wheez\w*|faint\w*|collaps\w*)\b|"
+     r"\bthroat (is |'s )?(closing|swelling|tight\w*)\b|\b(face|lips|tongue) (is |are |'s )?(swelling|swollen|puffing)\b"
+     r"[^.]{0,40}\b(throat|breath\w*|talk|speak|wheez\w*)\b"),
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
@@ -222,12 +238,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"out from|from under|under)\b.{0,25}\b(door|window|flat|apartment|room|house|unit)s?\b"),
     ("gas", "119",
      r"臭雞蛋.{0,2}味|(瓦斯|煤氣|怪)味.{0,10}(頭暈|頭痛|想吐|很重|很濃)|"
-     # a strange smell, and people at home dizzy or sick with it
-     r"(怪|奇怪的?|很臭的?|刺鼻的?)(味道?|氣味)[^。]{0,30}(頭暈|頭很暈|頭好暈|頭昏|暈眩|想吐|噁心)|"
+     # a strange smell at home, and people there dizzy with it
+     rf"{_INDOORS}[^。]{{0,20}}(怪|奇怪的?|刺鼻的?)(味道?|氣味)[^。]{{0,30}}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
      r"\b(rotten eggs?|smell\w* of gas)\b"),
     ("co", "119",
      r"(全家|大家|家人|一家人|我們家?|好幾個人|兩個人|三個人|家裡的人)(都|全部)?(人)?.{0,4}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
-     r"(跟|和)[^，。]{0,8}(都|也都)(說|覺得)?[^，。]{0,2}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
+     rf"{_INDOORS}[^。]{{0,30}}(跟|和)[^，。]{{0,8}}(都|也都)(說|覺得)?[^，。]{{0,2}}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
      r"熱水器.{0,30}(頭暈|頭好暈|頭痛|想吐|昏|叫不)|(頭暈|頭好暈|頭痛|想吐|昏昏沉沉|昏倒).{0,30}熱水器|"
      r"一氧化碳.{0,4}中毒|\b(carbon monoxide poisoning|(whole family|all of us|we'?re all|everyone "
      r"(here|at home)) .{0,15}(dizzy|nauseous|light-?headed))\b"),
@@ -241,6 +257,16 @@ _CUES: list[tuple[str, str, str]] = [
      rf"(?<![公運覽火])(車|車子|休旅車|轎車|汽車|廂型車|貨車)(裡面|裡|內|後座|上)[^。]{{0,15}}{_CHILD}[^。]{{0,50}}{_HEAT}|"
      rf"{_CHILD}[^。]{{0,10}}(在|坐在|留在|被留在|關在)[^。]{{0,8}}(車|車子|休旅車|轎車|汽車)(裡|內|上)[^。]{{0,50}}{_HEAT}|"
      r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
+     r"(手|腳|手指|頭髮|衣服|袖子)[^，。]{0,2}(被)?(捲|絞|夾|吸)進去|(捲|絞|夾)進去[^。]{0,8}(拔|拉|抽)不出來|"
+     r"(關|鎖|困)在[^，。]{0,8}(冷凍庫|冰庫|冷藏庫|冷凍櫃|貨櫃|儲藏室|地窖)|"
+     r"(埋|壓|困)[^。]{0,12}裡面(還)?有人|裡面(還)?有人[^，。]{0,4}(在)?(喊|叫|哭|敲|呼)|"
+     r"(土石流|山崩|坍方|山[^，。]{0,4}(滑|崩|坍|垮)下來)[^。]{0,30}(房子|屋|車|人)[^，。]{0,6}(埋|壓|蓋)|"
+     r"(沉|潛)(下去|到水裡)[^。]{0,10}(一直|都|還)?沒有?(再)?(浮|冒)(上來|起來|出來)|"
+     r"(一直|都|還)沒有?(再)?浮上來|冒出來[^，。]{0,4}(一下)?(又)?(不見|沉下去)|"
+     r"跳(進|下|入)[^，。]{0,6}(溪|河|海|水裡|潭|湖|池|大排)|"
+     r"(掉|滑|摔|跌)(下去|下|進|到)[^，。]{0,4}(山谷|山溝|溪谷|懸崖|邊坡|坡下|谷底)|"
+     r"\b(went|gone|slipped|sank) under( the water)?\b[^.]{0,40}\b(hasn'?t|didn'?t|has not|did not|not) "
+     r"(come|came|resurfaced|surfaced)|\bhasn'?t (come|came) (back )?up\b|"
      r"(車|車子|汽車|機車|轎車|貨車|人)[^，。]{0,8}(衝|翻|掉|摔|跌|落|滑)(進|到|入|落|下)[^，。]{0,8}"
      r"(水溝|排水溝|大排|溪|河|圳|池|湖|海|魚塭|水裡|水中)|"
      r"裡面.{0,4}有人.{0,6}(拍|敲|捶|搥)(打)?(窗|門|玻璃)|"
@@ -275,6 +301,10 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_SMALL_EN}[^.]{{0,40}}\b(wading|walking|heading|toddling|crawling|wandering) (out )?(into|toward|towards) "
      rf"the (\w+ )?{_WATER_EN}"),
     ("violence", "110",
+     # a car rammed into others again and again now, its driver drunk
+     r"(一直|故意|還在|又)[^，。]{0,4}(去)?(撞|衝撞)[^，。]{0,8}(車|人|店|門)[^。]{0,40}(喝醉|喝得很醉|喝很醉|醉醺醺|酒駕)|"
+     r"(喝醉|喝得很醉|醉醺醺|酒駕)[^。]{0,30}(開車|開著|駕駛|車子|那台車)[^。]{0,20}(一直|故意|還在|又)[^，。]{0,4}(撞|衝撞)|"
+     r"\bdrunk\b[^.]{0,40}\b(ramming|smashing into|crashing into|hitting) (parked )?(cars|people|vehicles)\b|"
      r"(拿|用|揮|舉|抓).{0,4}(椅子|棍子|球棒|鐵棍|刀|酒瓶|磚頭|榔頭|鐵鎚|東西|石頭).{0,6}(砸|打|揮|追|丟|敲)|"
      r"(砸|丟|踹)(我|人|他|她)|(臉|頭|身上|手|眼睛).{0,4}(腫|瘀青|都是傷)|不要(再)?打(了|我)|"
      r"(尖叫|哭喊|慘叫|大叫).{0,20}(打|救|不要)|要(給|讓)(我|你|他|她|妳|你們)好看|說要(殺|砍|弄死|打死|燒)|"
@@ -282,7 +312,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(前夫|前妻|前男友|前女友|前任)[^。]{0,15}(門口|樓下|家門|外面|堵我|守在|找上門)|"
      r"(手上|手裡)拿著.{0,6}(刀|棍|槍|球棒)|刀.{0,4}(揮|亂)|(踹|撞|砸)(門|窗)|"
      r"(拿|用).{0,4}(棒球棍|球棒|棍子|鐵棍|鐵管|安全帽).{0,8}(砸|打|敲)|砸.{0,4}(車|玻璃|窗戶)|"
-     r"(打|甩)巴掌|(一直|用力)(捏|打|踢|揍|掐|推)(?![^，。]{0,5}(窗|門|玻璃|牆|屋頂|鐵皮|電話|噴嚏|嗝|瞌睡|呵欠|蚊子))|(掐|勒)(住|脖子)|"
+     r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮|電話|噴嚏|嗝|瞌睡|呵欠|蚊子))|(掐|勒)(住|脖子)|"
      r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
@@ -303,6 +333,11 @@ _CUES: list[tuple[str, str, str]] = [
      r"(?<!我)(?<!我們)(把|將)(她|他|小孩|小朋友|孩子|女生|男生|小女孩|小男孩|小女生|小男生|學生|女兒|兒子|女童|男童)[^，。]{0,4}"
      r"(塞|推|拉|拖|扛|押|架|硬拉|強拉)(進|上|到|入)[^，。]{0,8}(車|車子|廂型車|麵包車|箱型車|休旅車|轎車|貨車)|"
      r"擄走|強行帶走|硬抱走|抱了就跑|"
+     r"(喊|叫|說)[^，。]{0,4}(她|他|我)?不認識(那個|這個)?(男的|女的|人|他|她)|放(她|他|我)下(來|車)|"
+     r"\b(screaming|shouting|yelling|crying)\b[^.]{0,20}\b(she|he) (doesn'?t|does not|don'?t) know (him|her|them|the)\b|"
+     r"(?<!\bI )(?<!\bwe )\b(shoving|pushing|pulling|dragging|forcing|bundling|shoved|pushed|pulled|dragged|forced) "
+     r"(a |the )?(woman|girl|lady|man|person|teenager|boy|child|kid)( \w+){0,2} (in|into|inside) "
+     r"(a|the|his|their|an) (\w+ ){0,2}(van|car|truck|vehicle|suv|minivan)\b|"
      r"(小孩|小朋友|孩子|小女孩|小男孩|小女生|小男生|女童|男童|學生)[^，。]{0,4}被[^，。]{0,10}"
      r"(塞進|推進|拖進|押上|擄走|架走|拉上|拖上)|"
      r"\b(grabbed|snatched|seized|abducted) (a|the|my|our|this|that|his|her|some) (little |young |small )?"
@@ -318,13 +353,17 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_WHO}[^。]{{0,30}}(一|一大)(灘|攤)(的)?紅紅的(?![^，。]{{0,6}}檳榔)|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
-     r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|整個人[^，。]{0,3}(倒|躺|趴|癱|軟)在|"
-     r"(軟|癱)(倒)?在(沙發|地上|地板|床上|椅子|座位|田裡|田埂)|"
-     r"(叫|問|跟)[^，。]{0,3}(他|她)[^，。]{0,4}(都)?(在)?(亂講話|胡言亂語|語無倫次)|"
+     r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|(?<!我)整個人[^，。]{0,3}(倒|趴|癱|軟)在|"
+     r"(?<!我)(?<!累到)(?<!累得)(?<!到)(軟|癱)(倒)?在(沙發|地上|地板|床上|椅子|座位|田裡|田埂)|"
+     r"(突然|忽然|怎麼叫都|叫(他|她)都)[^，。]{0,4}(在)?(亂講話|胡言亂語|語無倫次)|"
      r"呼吸.{0,6}(奇怪|困難|急促|微弱|怪怪|不順|停|很喘)|"
      r"喘不過氣|(嘴唇|嘴巴|全身).{0,4}(發紫|發黑|發白|發青|變紫|腫起來)|臉色?(發紫|發黑|發青|變紫)|"
      r"全身(冰冷|冰冰|發冷)|抽筋|吐白沫|沒有?(氣息|心跳)|"
      r"(嘴唇|嘴巴|眼睛|臉).{0,4}腫(得|起來)|喉嚨.{0,8}(卡住|腫|緊|不能呼吸)|呼吸.{0,6}(咻咻|聲音)|"
+     r"(頭|腦袋|後腦)[^，。]{0,3}(撞|摔|敲|叩)到[^。]{0,40}(吐|想睡|昏|叫不)|叫(他|她)?(都)?叫不(太)?(起來|醒)|"
+     r"(嘴唇|嘴巴|臉|臉色)[^，。]{0,4}(灰灰|紫紫|青青|發灰|變灰|紫了|黑了|灰了|發黑)|"
+     r"(軟軟|癱軟|整個軟)[^。]{0,8}(沒有?反應|不動)|"
+     r"(腳|腿|下半身|手)[^，。]{0,3}(不能動|動不了|沒有感覺|沒感覺)|"
      r"冒冷汗|認不出(人|我|來)|講話.{0,4}(含糊|含含糊糊|不清楚|顛三倒四|口齒不清)|"
      r"(手|腳|半邊).{0,4}(舉不起來|沒力氣?|抬不起來)|嘴(角)?.{0,3}歪(掉|了)|胸口.{0,4}(悶|痛|壓)|"
      r"(叫|喊).{0,6}只會|眼睛(都)?睜不開|咬(住|傷).{0,12}(腳|手|腿|人|小孩|小朋友|臉)|咬得?很深|"
@@ -338,12 +377,14 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(not (answering|responding|moving|breathing|waking)|won'?t wake|can'?t wake|"
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
      r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b|"
-     r"\bbreath\w*[^.]{0,20}\bsnor\w*|\b(is|are|was)n'?t (moving|breathing|responding|answering|waking)\b|"
-     r"\bwon'?t (answer|respond|wake)\b|"
-     r"\b(rider|cyclist|pedestrian|man|woman|person|someone|somebody|kid|child|boy|girl|he|she|elderly \w+)\b"
-     r"[^.]{0,20}\b(got |was |has been |just got |just been )?(knocked (off|down|over)|run over|thrown off)\b|"
-     r"\b(lying|lay|laid|sprawled|slumped|collapsed) (on|in) (the|her|his|their|our|my) (\w+ )?"
-     r"(floor|ground|road|street|pavement|sidewalk|carriageway|middle of the road)\b|"
+     r"\bbreath\w* (sounds |is )?like (loud |heavy )?snor\w*|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,4}} (is|was|are|were)(n'?t| not) (moving|breathing|responding|waking)\b|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,2}} won'?t (wake|come round|respond to (me|us|anything))\b|"
+     rf"\b{_PERSON_NP}\b( just)?( got| was| has been| been| gets)? (knocked (off|down|over)|run over|"
+     r"thrown off)\b|"
+     rf"\b{_PERSON_NP}('s| is| was| are|'re)? (still )?(lying|lay|sprawled|slumped|collapsed) (on|in) "
+     r"(the|her|his|their|our|my) (\w+ )?(floor|ground|road|street|pavement|sidewalk|carriageway|"
+     r"middle of the road)\b|"
      # a small child who swallowed a battery, a magnet, a coin, grown-ups' pills or a cleaner
      rf"{_SMALL}[^。]{{0,20}}{_SWALLOWABLE}[^，。沒不差怕免會要]{{0,6}}(吞|吃|喝|嚥)(下去|進去|下肚|掉|了)|"
      rf"{_SMALL}[^，。]{{0,12}}(吞|吃|喝|嚥|誤食|誤吞)(了|下|進|到)?(去)?[^，。]{{0,8}}{_SWALLOWABLE}|誤(食|吞|喝)|"
@@ -406,13 +447,13 @@ _CUES: list[tuple[str, str, str]] = [
      r"(有人|有個人|陌生人|男的|那個人|小偷)[^，。]{0,8}(扳|撬|硬拉|硬推|弄開)[^，。]{0,8}(窗|門)|"
      r"(有人|有個人|陌生人|男的|那個人|小偷|他們?)[^，。]{0,6}從[^，。]{0,6}(窗|陽台|後門|氣窗|屋頂)[^，。]{0,4}"
      r"(爬|鑽|翻|闖)(進|入)|"
-     r"(不認識的|陌生的?|奇怪的)(人|男人|女人|男的|女的|男生)[^。]{0,12}(爬|翻|攀|鑽)[^，。]{0,8}"
-     r"(陽台|窗|牆|欄杆|鐵窗|圍牆|屋頂|門)|(爬|翻|攀)(過|上)?[^，。]{0,6}(陽台|窗|欄杆|鐵窗|圍牆)[^。]{0,12}"
-     r"(要|想|準備)(進來|進去|闖進)|"
+     r"(不認識的|陌生的?|奇怪的)(人|男人|女人|男的|女的|男生)[^。]{0,12}(爬|翻|攀|鑽)[^，。]{0,4}"
+     r"(我家|我們家|家裡|家的)[^，。]{0,4}(陽台|窗|鐵窗|圍牆|屋頂|門)|"
+     r"(爬|翻|攀)(過|上)?[^，。]{0,6}(陽台|窗|欄杆|鐵窗|圍牆)[^。]{0,12}(要|想|準備)(進來|進去|闖進)|"
      r"\b(climbing|climbed|clambering|scrambling) (up )?(onto|into|over|on to|in through|through|up) "
-     r"(my|our|the|her|his) (\w+ )?(balcony|window|wall|fence|railing|roof)s?\b|"
+     r"(my|our) (\w+ )?(balcony|window|wall|fence|roof)s?\b|"
      r"\b(someone|somebody|a man|a guy|a stranger|people) (i|we) (don'?t|do not) know\b[^.]{0,60}"
-     r"\b(climb\w*|trying to (open|get in)|break\w* in)\b"),
+     r"\b(climb\w*|trying to (open|get in(to)?|force) (my|our|the) (\w+ )?(door|window|gate)|break\w* in)\b"),
     ("unseen", "119",
      r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)|"
      r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
@@ -441,10 +482,16 @@ _EXASPERATED = re.compile(r"(喔|哦|噢|耶|欸|唷|喲|咧)")
 _PAST = re.compile(r"上(個)?(禮拜|星期|週|月)|去年|前(幾|兩|三|一)?天|昨天|昨晚|之前|以前|那時候|上次|"
                    r"\b(last (week|month|year|night)|yesterday|ago|earlier this)\b", re.IGNORECASE)
 _NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|快(來|點)|馬上|"
-                  r"\b(right now|still (burning|on fire|there|lying|bleeding)|just now|is happening)\b",
+                  r"\b(right now|still (burning|on fire|there|lying|bleeding)|just now|is happening)\b|"
+                  r"\b(a (minute|moment|second)|(a few|a couple of|two|three|\d+) (minutes|seconds)) ago\b",
                   re.IGNORECASE)
 # What sounded like danger and was not: 還以為是失火, 原來是在燒金紙; fire lanes and drills.
 _MISTAKEN = re.compile(r"(以為|誤會|原來|才知道|結果)(是)?", re.IGNORECASE)
+# Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
+_EXPLAINED = re.compile(r"(才知道|原來|結果|後來發現)(是|只是)?[^，。]{0,12}(電視|連續劇|電影|演戲|拍片|拍戲|開玩笑|"
+                        r"玩笑|假的|玩具|遊戲|唱歌|卡拉|練習|演習|排練|在玩)|\b(turned out|it was (just|only))"
+                        r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill)",
+                        re.IGNORECASE)
 _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
                              r"說(只是|沒事|沒有危險|是正常)|只是.{0,8}(蒸氣|水氣|霧氣|水霧|灰塵)|"
                              r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
@@ -477,9 +524,17 @@ _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|�
 _FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
 # What fell over when the words do not say who (整段倒在地上 is a railing): no patient.
 _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|樹|樹枝|欄杆|護欄|招牌|看板|電線桿|燈桿|"
-                           r"路燈|號誌|紅綠燈|圍籬|圍牆|鐵架|鷹架|機車|腳踏車|盆栽|冷氣|垃圾|牌子|"
-                           r"\b(tree|branch|railing|fence|sign|pole|lamp|scaffold\w*|bike|scooter|bin)s?\b)",
-                           re.IGNORECASE)
+                           r"路燈|號誌|紅綠燈|圍籬|圍牆|鐵架|鷹架|機車|腳踏車|盆栽|冷氣|垃圾|牌子)"
+                           r"(整段|整排|整棵|整支|整個|都|也|就|又|被[^，。]{0,6}|掉下來|掉了下來|斷掉|斷了|"
+                           r"吹斷|吹倒)*$")
+# A smell from a drain or rubbish (臭雞蛋味 of a blocked ditch): an environment case.
+_DRAIN_SMELL = re.compile(r"水溝|排水溝|溝渠|下水道|化糞池|垃圾|廚餘|豬舍|雞舍|\b(drain|sewer|garbage|"
+                          r"rubbish|bins?)\b", re.IGNORECASE)
+# The animal is the one in trouble (hit, hurt, stuck), not one attacking someone.
+_ANIMAL_HURT = re.compile(r"被[^，。]{0,6}(撞|輾|打|夾|卡|困)|受傷|流(很多|了很多)?血|(躺|倒)在|不會動|"
+                          r"動不了|\b(hit|run over|injured|hurt|bleeding|stuck|trapped)\b", re.IGNORECASE)
+_ATTACKING = re.compile(r"咬|追|攻擊|衝(進|過|向)|撲|\b(bit|bites?|biting|attack\w*|chas\w*|maul\w*)\b",
+                        re.IGNORECASE)
 # Someone sent for, not someone in danger: 派人來, 找人來處理.
 _SENT_FOR = re.compile(r"(派|找|叫|請)(個)?人")
 _CLAUSE = re.compile(r"[，,。.！!？?；;]")
@@ -526,9 +581,11 @@ def detect(text: str) -> Emergency | None:
 
 
 def _animal_only(text: str) -> bool:
-    """An animal is the one in trouble: no person and no "me" in the words."""
-    return bool(_ANIMAL.search(text) or "牠" in text) and not (
-        _PERSON.search(_SENT_FOR.sub("", text)) or re.search(r"我|\b(me|us|I)\b", text))
+    """An animal is the one in trouble (hit, hurt), none attacks, and no person is named."""
+    rest = _SENT_FOR.sub("", text)
+    return bool(_ANIMAL.search(text) or "牠" in text) and bool(_ANIMAL_HURT.search(text)) and not (
+        _ATTACKING.search(text) or _PERSON.search(rest) or _VICTIM.search(rest)
+        or re.search(r"我|\b(me|us|I)\b", text))
 
 
 def _find(text: str, rules: list[tuple[str, str, re.Pattern[str]]],
@@ -569,6 +626,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     again = bool(_AGAIN.search(text[clause_start:clause_end]))
     if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 40]) and not again:
         return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
+    if _EXPLAINED.search(text[end:end + 50]) and not again:
+        return True  # 喊救命、喊說要殺人…後來才知道是電視在演連續劇
     if _PAST.search(text[sentence_start:clause_end]) and not _NOW.search(
             text[clause_start:clause_end]):
         return True
@@ -595,9 +654,17 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "trapped" and _THING.search(text[clause_start:end]) and not (
             _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
         return True
-    # 欄杆…整段倒在地上: a thing fell, and the clause names nobody
+    # 欄杆…整段倒在地上: a thing is what fell (the words just before say it), nobody named
     if kind == "medical" and _FALLEN_THING.search(text[clause_start:start]) and not (
             _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
+        return True
+    # 排水溝一直有臭雞蛋的味道: a drain or rubbish smells, no gas named
+    if kind == "gas" and _DRAIN_SMELL.search(text[sentence_start:clause_end]) and not re.search(
+            r"瓦斯|煤氣|\bgas\b", text[sentence_start:clause_end], re.IGNORECASE):
+        return True
+    # Stray cats climbing onto the balcony: an animal, nobody breaking in
+    if kind == "intruder" and _ANIMAL.search(text[clause_start:clause_end]) and not (
+            _PERSON.search(text[clause_start:clause_end])):
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.
     return kind in ("medical", "trapped") and bool(_NOBODY_HURT.search(text))

@@ -19,6 +19,7 @@ from dialog.cues import (
     DANGER_NOW,
     NO_DANGER,
     announces_request,
+    checks_the_line,
     describes_problem,
     has_content_beyond_answer,
     has_content_beyond_place,
@@ -430,7 +431,7 @@ class DialogManager:
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "out_of_scope")
         asking = reading is None or reading.intent not in ("question", "out_of_scope")
         if asking and not intents.question and has_content_beyond_place(text) \
-                and "category" not in st.failures:
+                and not checks_the_line(text) and "category" not in st.failures:
             # Something was said, and nothing says what it is about: ask with the names
             # rather than guess (the LLM had no label either, or there is none).
             take_slots(self.state, text)
@@ -452,9 +453,19 @@ class DialogManager:
         if picked == CHOSE_OTHER:
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "offer_human_other")
         if picked is None:
+            if not has_content_beyond_place(text) and take_slots(self.state, text):
+                # only where it is (豐原區三民路320號): kept, and the choice asked again
+                st.unlabelled = described
+                return self._ask("category", [phrases.say(st.lang, "ask_category_choice")])
             return None
-        take_slots(self.state, text)  # 路燈，在北屯區
-        return self._begin_report(picked, 2, described)
+        st.category, st.category_score, st.stage = picked, 2, Stage.COLLECT
+        st.failures.pop("problem", None)
+        st.description.append(described)
+        # the described place first, then the answer's, which is newer (路燈，在西屯區文心路)
+        take_slots(self.state, described)
+        if has_content_beyond_place(text) and len(text) > 6:
+            st.description.append(text)
+        return self._collect(text, find_intents(text))
 
     def _begin_report(self, category: str, score: int, text: str) -> Reply:
         st = self.state

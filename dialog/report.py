@@ -15,8 +15,9 @@ from dialog.rules.details import find_lamp_number, find_phone, find_route, find_
 from dialog.rules.places import find_place
 from dialog.state import CallState
 
-_ROUTE_NAMED = re.compile(r"(?<![\u4e00-\u9fff\d])(\d{1,4}|[一二三四五六七八九十百零]{2,})\s*[路號]"
-                          r"(?![\d一二三四五六七八九十百零]+(段|巷|弄|號))")
+# 搭300路, 三百路: not after a road's own words (中港路 100號 is a house number)
+_ROUTE_NAMED = re.compile(r"(?<![路街道段巷弄\d\s一二三四五六七八九十百零])"
+                          r"(\d{1,4}|[一二三四五六七八九十百零]{2,})\s*(路(?![\d一二三四五六七八九十百零]+(段|巷|弄|號))|號(?=公車|巴士|客運))")
 
 
 def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:

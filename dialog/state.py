@@ -21,6 +21,10 @@ from dialog.emergency import Emergency
 from dialog.handoff import Handoff
 from dialog.transcript import TranscriptLine
 
+# The questions a caller answers yes or no (the pending names the manager asks with).
+YES_NO_QUESTIONS = frozenset({"confirm", "danger", "human_offer", "anything_else",
+                              "take_or_callback", "callback", "phone_same"})
+
 
 class Stage(StrEnum):
     OPEN = "open"  # waiting for what the caller wants
@@ -78,6 +82,11 @@ class CallState:
     # (the emergency number it calls for); the person decides, the bot redirects no one
     alert: str | None = None
     acknowledged: bool = False  # agent-first: the caller was told once their words are noted
+
+    @property
+    def awaits_yes_no(self) -> bool:
+        """The bot's last question is answered yes or no (好/對/不是)."""
+        return self.pending in YES_NO_QUESTIONS
 
     @property
     def outcome(self) -> Outcome:

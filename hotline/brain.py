@@ -132,7 +132,8 @@ class DialogBrain:
         st = self.manager.state
         turn = BotTurn(tuple(split_sentences(reply.text)), reply.lang, reply.end_call,
                        handoff=st.handoff.reason.value if st.handoff else None,
-                       emergency=st.emergency, used_llm=reply.used_llm)
+                       emergency=st.emergency, used_llm=reply.used_llm,
+                       yes_no=st.awaits_yes_no and not reply.end_call)
         line = next((t for t in reversed(self.manager.state.transcript) if t.who == "bot"), None)
         if line is not None and reply.sentences:  # (nothing said: no line of its own)
             self._lines[id(turn)] = (turn, line)  # the turn kept alive: its id stays unique

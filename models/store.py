@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gzip
 import hashlib
 import http.client
 import importlib.metadata
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 UNPACK_LIMIT = 4 << 30  # bytes unpacked from one archive: a bomb is refused, not written
+UNPACK_MEMBERS = 10_000  # entries in one archive (a model's have a handful)
 STAMP = ".verified.json"
 INCOMING = ".incoming"
 
@@ -250,6 +252,11 @@ class ModelStore:
                 return False
             if file.unpack and not (folder / file.unpack).is_dir():
                 return False
+        for name, rec in stamp.items():  # files unpacked from an archive ("g2pW/config.py")
+            path = folder / name
+            if "/" in name and (not path.is_file() or rec.get("size") != path.stat().st_size
+                                or rec.get("mtime_ns") != path.stat().st_mtime_ns):
+                return False
         return True
 
     def verify(self, names: list[str] | None = None) -> list[FileCheck]:
@@ -282,6 +289,17 @@ class ModelStore:
                 if file.unpack and not (folder / file.unpack).is_dir():
                     checks.append(FileCheck(entry.name, f"{file.unpack}/", FileState.MISSING,
                                             expected, None))
+            for name, rec in self._stamp(folder).items():
+                if "/" not in name:
+                    continue
+                recorded = str(rec.get("sha256", ""))
+                path = folder / name
+                if not path.is_file():
+                    checks.append(FileCheck(entry.name, name, FileState.MISSING, recorded, None))
+                    continue
+                actual = sha256_file(path)  # as unpacked from the verified archive
+                state = FileState.OK if actual == recorded else FileState.CORRUPT
+                checks.append(FileCheck(entry.name, name, state, recorded, actual))
         return checks
 
     # ---- locating ---------------------------------------------------------------------
@@ -446,6 +464,8 @@ class ModelStore:
         except ValueError as exc:
             raise ModelError(f"{exc}: confirm the commit on the model's page and give it with "
                              f"--revision COMMIT") from exc
+        if not base and all(f.url for f in entry.files):
+            base = "https://"  # every file names its own URL
         if not base:
             raise ModelError(f"{name} has no download URL in the manifest: give --from URL_OR_DIR")
         if base.startswith("http://"):
@@ -457,7 +477,8 @@ class ModelStore:
         confirmed = {k: v for k, v in self._confirmed(self.cache_dir / entry.name).items()
                      if k in no_hash}
         confirmed.update({k: v for k, v in given.items() if k in no_hash})
-        hosts = {urllib.parse.urlsplit(base).hostname or "", *entry.redirect_hosts}
+        own = urllib.parse.urlsplit(base).hostname
+        hosts = ({own} if own else set()) | set(entry.redirect_hosts)
         if not source:
             hosts |= {urllib.parse.urlsplit(f.url).hostname or "" for f in entry.files if f.url}
         with self._locked():
@@ -479,6 +500,8 @@ class ModelStore:
                 os.replace(part, dest)
                 if file.unpack:
                     _unpack(entry, dest, staging / file.unpack)
+                    for inner in sorted((staging / file.unpack).iterdir()):
+                        hashes[f"{file.unpack}/{inner.name}"] = sha256_file(inner)
                 if not (expected or file.sha256):
                     pinned.append(file.name)
             self._publish(entry, staging, hashes, pinned, confirmed)
@@ -537,11 +560,21 @@ def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
     The archive comes from outside: a link, a device, a name met twice or more bytes than
     ``UNPACK_LIMIT`` refuse the whole pull rather than write anything outside ``folder``."""
     shutil.rmtree(folder, ignore_errors=True)
+    try:  # the whole stream first: a corrupt archive fails its CRC before anything is written
+        with gzip.open(archive, "rb") as stream:
+            while stream.read(CHUNK):
+                pass
+    except (OSError, EOFError) as exc:
+        raise ModelError(f"{entry.name}/{archive.name}: not a readable .tar.gz: {exc}") from exc
     folder.mkdir()
-    total = 0
+    total = members = 0
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
             for member in tar:
+                members += 1
+                if members > UNPACK_MEMBERS:
+                    raise ModelError(f"{entry.name}/{archive.name}: over {UNPACK_MEMBERS} "
+                                     "entries: the archive is refused")
                 if member.isdir():
                     continue
                 name = Path(member.name).name
@@ -558,8 +591,11 @@ def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
                                      "is refused")
                 source = tar.extractfile(member)
                 assert source is not None  # a regular file always has its bytes
-                with source, dest.open("wb") as out:
-                    shutil.copyfileobj(source, out, CHUNK)
+                try:
+                    with source, dest.open("wb") as out:
+                        shutil.copyfileobj(source, out, CHUNK)
+                except OSError as exc:  # a full disk, not a bad archive
+                    raise ModelError(f"{entry.name}: could not write {dest}: {exc}") from exc
     except (tarfile.TarError, EOFError, OSError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise ModelError(f"{entry.name}/{archive.name}: not a readable .tar.gz: {exc}") from exc

@@ -38,9 +38,12 @@ def silence(seconds: float) -> Pcm:
 class FakeASR:
     def __init__(self) -> None:
         self.calls = 0
+        self.answers: list[bool] = []  # whether each decode was told a yes/no answer is due
 
-    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
+    def transcribe(self, pcm: Pcm, language: str | None = None,
+                   answer: bool = False) -> Transcript:
         self.calls += 1
+        self.answers.append(answer)
         seconds = len(pcm) / SAMPLE_RATE
         return Transcript(f"說了{seconds:.1f}秒" if seconds > 0.3 else "", language or "zh", 0.9)
 
@@ -108,7 +111,8 @@ class ScriptedASR:
     def __init__(self, texts: list[str]) -> None:
         self.texts = list(texts)
 
-    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
+    def transcribe(self, pcm: Pcm, language: str | None = None,
+                   answer: bool = False) -> Transcript:
         return Transcript(self.texts.pop(0), language or "zh", 0.9)
 
 

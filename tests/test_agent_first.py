@@ -212,7 +212,8 @@ class HeardByLength:
     def __init__(self, lines: dict[float, str]) -> None:
         self.lines = lines
 
-    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
+    def transcribe(self, pcm: Pcm, language: str | None = None,
+                   answer: bool = False) -> Transcript:
         voiced = int(np.count_nonzero(np.abs(pcm) > 200)) / SAMPLE_RATE / 0.88
         if voiced < 0.3:
             return Transcript("", language or "zh", 0.9)

@@ -64,6 +64,14 @@ def test_streetlight_case_with_lamp_number_read_back_and_case_number(make: Make)
     assert m.state.outcome is Outcome.CASE_FILED
 
 
+def test_the_state_says_when_a_yes_or_no_is_due(make: Make) -> None:
+    m = make()
+    talk(m, "我家門口的路燈壞了")
+    assert not m.state.awaits_yes_no  # where is it?
+    m.handle("北屯區崇德路二段一百號")
+    assert m.state.awaits_yes_no  # the read-back: 資料正確嗎？
+
+
 def test_everything_in_the_first_turn_goes_straight_to_the_read_back(make: Make) -> None:
     replies = talk(make(), "西屯區台灣大道三段跟惠來路口有一個很大的坑洞", "對")
     assert "台灣大道三段與惠來路口" in replies[0].text and "正確嗎" in replies[0].text
@@ -336,6 +344,30 @@ def test_the_choice_in_english_and_none_of_them(make: Make) -> None:
     replies = talk(m, "那邊的東西一直都沒有人處理", "都不是", "好")
     assert "專人" in replies[1].text and m.state.case is None
     assert replies[2].outcome is Outcome.ESCALATED
+
+
+def test_the_choice_answer_wins_over_the_description(make: Make) -> None:
+    # the answer's place and details are newer than the description's (a review found the
+    # description read back, and a lamp number or a bus route dropped)
+    m = make()
+    replies = talk(m, "北屯區崇德路那邊那個東西壞了",
+                   "路燈，在西屯區文心路三段100號，燈桿上寫A1234")
+    assert "西屯區文心路三段100號" in replies[1].text and "A1234" in replies[1].text
+    m = make()
+    replies = talk(m, "那邊那個東西很扯", "公車，300路，今天早上七點在科博館那站")
+    assert "正確嗎" in replies[1].text and "300路公車" in replies[1].text
+    assert "科博館" in replies[1].text
+    # a place alone is kept, and the choice asked again
+    m = make()
+    replies = talk(m, "那邊那個東西很扯", "南屯區公益路二段", "路燈")
+    assert "哪一類" in replies[1].text and m.state.slots["address"] == "公益路二段"
+    assert m.state.category == "streetlight"
+
+
+def test_a_line_check_is_not_given_the_list(make: Make) -> None:
+    for line in ("hello can you hear me", "喂？喂？聽得到嗎"):
+        reply = talk(make(), line)[0]
+        assert "哪一類" not in reply.text and "what kind" not in reply.text
 
 
 def test_the_choice_is_asked_once(make: Make) -> None:

@@ -134,6 +134,9 @@ def test_categories(text: str, category: str) -> None:
     ("我要反映路燈，啊講錯了，是紅綠燈一直閃黃燈", "traffic_signal"),
     ("噪音的問題，不對，應該是違規停車，車子擋在我家門口", "illegal_parking"),
     ("紅綠燈怪怪的不對勁", "traffic_signal"),  # 不對勁 corrects nothing
+    ("我要報紅綠燈，喔不是，不是紅綠燈，是轉角那支路燈不亮", "streetlight"),
+    ("公車站牌的時刻不對，旁邊的樹倒了", "bus"),  # 不對 as "wrong": no correction
+    ("馬路上掉了一大片樹葉", "tree"),  # things fallen onto the road are no road damage
     # asphalt with a piece gone, a crack across the carriageway
     ("我們巷口的馬路缺了一大塊，機車經過很危險", "road_damage"),
     ("路面的裂縫從人行道一直裂到快車道", "road_damage"),
@@ -214,6 +217,8 @@ def test_lamp_route_time() -> None:
     assert find_stop("在北屯區的松竹車站上車") == "松竹車站"
     assert find_stop("公車過站不停，我在站牌那邊招手") is None
     assert find_stop("我在這站等了很久") is None
+    for said in ("坐到終點站才下車", "坐到最後一站", "我坐了三站就下車"):
+        assert find_stop(said) is None, said
 
 
 @pytest.mark.parametrize(("text", "yes", "no"), [
@@ -236,6 +241,9 @@ def test_human_and_sensitive() -> None:
     # the staff demanded, or the machine refused
     assert find_intents("請你們的承辦人來聽電話").human
     assert find_intents("怎麼又是電腦在回答，我要找人").human
+    # staff asked to come and do something is a report, not a request for a person
+    assert not find_intents("可以請你們的人來接走這隻流浪狗嗎").human
+    assert not find_intents("請你們的人來說明為什麼路燈一直沒修").human
     assert not find_intents("路燈壞了，可以找人來修嗎").human
     assert not find_intents("我找人來看過了，還是漏水").human
     assert find_intents("區公所的承辦人態度很差").sensitive

@@ -153,6 +153,34 @@ from dialog.emergency import detect
     ("有人爬上二樓的鐵窗，好像要進來了", "110"),
     ("A man I don't know keeps trying to open our front gate", "110"),
     ("Someone is climbing up onto our back wall right now", "110"),
+    # blows and attacks that name their victim (a review found these lost to a set-aside)
+    ("他用力推她撞到牆，她一直哭", "110"),
+    ("他一直踢門說要進來", "110"),
+    ("救命啊，那隻狗在咬我弟弟", "110"),
+    ("My grandpa fell off his scooter and is lying on the road", "119"),
+    # a head knocked, then vomiting or drowsy; lips gone grey; limp and unresponsive
+    ("小孩從溜滑梯上跌下來後腦撞到地上，回家以後一直吐", "119"),
+    ("我爸叫都叫不太醒，一直想睡", "119"),
+    ("阿公的嘴唇變得灰灰的", "119"),
+    ("我女兒抱起來軟軟的，都沒有反應", "119"),
+    # a hand or hair pulled into a machine; someone locked in a cold room; buried, calling out
+    ("捲髮器把我女兒的頭髮捲進去了，拉不出來", "119"),
+    ("工讀生被鎖在冷藏庫裡，一直在敲門", "119"),
+    ("倉庫的貨架倒下來，裡面還有人在喊", "119"),
+    # gone under water and not come up; jumped into a river; fallen into a ravine
+    ("我朋友跳下去游泳，到現在都還沒浮上來", "119"),
+    ("剛剛有人從堤防跳進大排裡面", "119"),
+    ("My cousin dived in and hasn't come back up", "119"),
+    ("他開車的時候整台滑下去山溝了", "119"),
+    # food, then the face and throat swelling
+    ("我兒子吃了芒果以後，嘴唇腫起來，說喉嚨卡卡的很難講話", "119"),
+    ("After the peanut cookie her lips are swelling and she says her throat feels tight", "119"),
+    # a goodbye to everyone, gone tomorrow
+    ("我朋友在群組說他以後就不在了，要大家保重", "1925"),
+    # a drunk driver ramming cars now; someone shouting from a car that she doesn't know him
+    ("那個酒駕的駕駛開車一直衝撞路邊的機車，現在還在", "110"),
+    ("有個小女生在車上哭喊說她不認識那個人", "110"),
+    ("Two men are dragging a girl into a white van, she's yelling she doesn't know them", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -230,6 +258,28 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "救命喔，有一隻狗被車撞了，流了很多血，快派人來救牠",
     "The old tree got knocked over by the typhoon",
     "My neighbour's cat is lying on the road, it won't move",
+    # everyday complaints that share words with the newer signs (from a review of them)
+    "I emailed the district office twice and they won't respond",
+    "The traffic isn't moving because the traffic lights are out",
+    "There's rubbish lying in the road",
+    "She said the pole got knocked down by a truck",
+    "水溝有很臭的味道，臭到讓人想吐",
+    "隔壁工廠一直排放刺鼻的氣味，我聞了都頭暈想吐",
+    "我跟鄰居都頭暈，因為隔壁工地一直在敲",
+    "我累到軟在沙發上，樓上一直在裝潢",
+    "整個人躺在沙發上看電視，樓上好吵",
+    "問他都在亂講話，那個司機態度很差",
+    "The pigeons are sitting on the ledge and pooping on my balcony",
+    "The neighbourhood would be better off without them parking on the red line",
+    "Stray cats keep climbing onto my balcony",
+    "奇怪的人在公園爬欄杆",
+    "蜜蜂叮了我一下有點腫，想請你們來移除蜂窩",
+    "my son was stung by a wasp, the swelling is mild, where do I report the nest",
+    "There are branches lying in the road after the typhoon",
+    "我家前面的排水溝一直有臭雞蛋的味道，水都不會流",
+    "隔壁在喊救命，後來才知道是在拍戲",
+    "明天老闆就不在了，要找誰",
+    "我喝醉的朋友一直撞到牆",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None

@@ -40,6 +40,12 @@ def test_answers(kb: KnowledgeBase, question: str, entry: str) -> None:
     assert hit is not None and hit.entry.id == entry
 
 
+def test_a_phrasing_matched_whole_beats_one_word_of_another(kb: KnowledgeBase) -> None:
+    # 小孩 ranks a child-care entry first; every word of the outage's phrasing is there
+    hit = kb.answer("急死了，我們這棟停水停一整天了，小孩都不能洗澡，要找誰")
+    assert hit is not None and hit.entry.id == "water-outage"
+
+
 @pytest.mark.parametrize("question", ["請問市長的生日是哪一天？", "你好，我想請問一下",
                                       "今天天氣如何",
                                       # grammar words are no match ("has been" ~ "has been towed")

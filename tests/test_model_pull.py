@@ -492,7 +492,15 @@ def test_a_voice_brings_its_phonemizer_from_another_repository_and_unpacks_it(
     assert (folder / "g2p" / "g2p.onnx").read_bytes() == b"graph"
     assert (folder / "g2p" / "POLY.txt").read_bytes() == b"lines"  # by its own name
     assert store.is_installed("zh-voice")
-    assert {c.state for c in store.verify(["zh-voice"])} == {FileState.UNVERIFIED}
+    states = {c.file: c.state for c in store.verify(["zh-voice"])}
+    assert states == {"v.onnx": FileState.UNVERIFIED, "g2p.tar.gz": FileState.UNVERIFIED,
+                      "vocab.txt": FileState.UNVERIFIED, "g2p/g2p.onnx": FileState.OK,
+                      "g2p/POLY.txt": FileState.OK}
+    # an unpacked file changed afterwards is seen, as any file of a model is
+    (folder / "g2p" / "POLY.txt").write_bytes(b"other lines")
+    assert not store.is_installed("zh-voice")
+    assert {c.file: c.state for c in store.verify(["zh-voice"])}["g2p/POLY.txt"] \
+        is FileState.CORRUPT
     # the unpacked folder is part of the model: without it the voice is not installed
     import shutil
 
@@ -539,6 +547,25 @@ def test_a_hostile_or_broken_archive_installs_nothing(
     assert not (store.cache_dir / "zh-voice").exists()
     assert not store.is_installed("zh-voice")
     assert not list(tmp_path.rglob("passwd"))
+
+
+def test_an_archive_of_too_many_entries_or_a_broken_crc_is_refused(
+    tmp_path: Path, server: FileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.store
+
+    monkeypatch.setattr(models.store, "UNPACK_MEMBERS", 50)
+    many = _archive({f"f{i}": b"" for i in range(51)})
+    good = _archive({"g2p.onnx": b"graph" * 100})
+    corrupt = bytearray(good)
+    corrupt[-8] ^= 0xFF  # the gzip trailer's CRC: tarfile alone would never read it
+    for archive, why in ((many, "over 50 entries"), (bytes(corrupt), "not a readable")):
+        server.files = {"v.onnx": b"voice", "g2p.tar.gz": archive, "vocab.txt": b"[PAD]"}
+        store = ModelStore(tmp_path / why, voice_with_resources(server.url, server.url),
+                           no_progress)
+        with pytest.raises(ModelError, match=why):
+            store.pull("zh-voice")
+        assert not (store.cache_dir / "zh-voice").exists()
 
 
 def test_an_archive_that_unpacks_too_big_is_refused(

@@ -190,6 +190,21 @@ def test_a_pinyin_voice_pulled_into_the_cache_speaks_offline(
     assert theirs.returncode != 0 and "huggingface.co" in log.read_text()
 
 
+def test_g2pws_config_from_the_hub_is_read_as_data_never_run(tmp_path: Path) -> None:
+    from voice.tts import _literal_config
+
+    marker = tmp_path / "ran"
+    config = tmp_path / "config.py"
+    config.write_text(f"import pathlib\npathlib.Path({str(marker)!r}).write_text('x')\n"
+                      "model_source = 'bert-base-chinese'\nbatch_size = 8\n"
+                      "window_size = 16 * 2\n")
+    values = _literal_config(config)
+    assert not marker.exists()
+    assert values["batch_size"] == 8 and values["model_source"] == "bert-base-chinese"
+    assert values["window_size"] == 32  # an expression is not evaluated: the default
+    assert values["use_char_phoneme"] is False
+
+
 def test_a_pinyin_voice_missing_its_files_says_which_rather_than_downloading(
         tmp_path: Path) -> None:
     from voice.tts import PiperTTS, TTSError

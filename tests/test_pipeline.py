@@ -55,6 +55,16 @@ async def test_greeting_then_a_turn_then_hang_up() -> None:
     assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
 
+async def test_the_recogniser_is_told_when_a_yes_or_no_is_due() -> None:
+    # the read-back asks yes or no: the next utterance is decoded as a likely answer
+    pipeline, brain, _sink, asr = make([BotTurn(("資料正確嗎",), "zh", yes_no=True),
+                                        BotTurn(("好的",), "zh")])
+    audio = np.concatenate([silence(1.0), vowel(1.0), silence(3.0), vowel(0.5), silence(3.0)])
+    await run_with(pipeline, audio)
+    assert len(brain.asked) == 2
+    assert asr.answers[0] is False and asr.answers[-1] is True
+
+
 async def test_barge_in_stops_playback_and_keeps_only_what_was_heard() -> None:
     long_turn = BotTurn(("第一句話說完了", "第二句話很長很長很長很長很長很長", "第三句"), "zh")
     pipeline, brain, sink, _asr = make([long_turn, BotTurn(("好",), "zh")])
@@ -104,7 +114,8 @@ async def test_partial_frames_are_ignored_not_crashing(frames: int) -> None:
 
 
 class BrokenASR(FakeASR):
-    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
+    def transcribe(self, pcm: Pcm, language: str | None = None,
+                   answer: bool = False) -> Transcript:
         self.calls += 1
         if self.calls == 1:
             raise RuntimeError("decoder crashed")

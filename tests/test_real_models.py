@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from hotline.config import load_settings
 from hotline.runtime import LoadState, Runtime
 from models.manifest import builtin_manifest
 from models.store import FileState, ModelStore
+from voice.audio import read_audio
 
 pytestmark = pytest.mark.models
 
@@ -49,3 +54,44 @@ def test_llm_follows_an_instruction(runtime: Runtime) -> None:
         max_tokens=8,
     )
     assert "blue" in answer.lower(), answer
+
+
+ZH = Path(__file__).resolve().parents[2] / "shared" / "audio" / "zh"
+
+
+def _wav(name: str) -> npt.NDArray[np.int16]:
+    return read_audio(ZH / name)
+
+
+def test_a_mandarin_yes_heard_as_an_english_word_is_decoded_again(runtime: Runtime) -> None:
+    """好 after "資料正確嗎？" comes out of Whisper base as "call"; told a yes/no answer is
+    due, the recogniser decodes it again in Mandarin with the answers' prompt."""
+    assert runtime.asr is not None
+    whole = _wav("animal-01-2.wav")
+    # cut close around the voice, as the pipeline's VAD does (0.1 s either side)
+    level = np.array([np.abs(whole[i:i + 320].astype(np.int32)).mean()
+                      for i in range(0, len(whole), 320)])
+    voiced = np.flatnonzero(level > level.max() * 0.1)
+    pcm = whole[max(0, voiced[0] * 320 - 1600):(voiced[-1] + 1) * 320 + 1600]
+    plain = runtime.asr.transcribe(pcm, "zh")
+    answered = runtime.asr.transcribe(pcm, "zh", answer=True)
+    assert plain.language == "en" and len(plain.text.split()) == 1, plain
+    assert answered.language == "zh" and answered.text.strip("。") == "好", answered
+    # an English caller's English answer is left as it is
+    assert runtime.asr.transcribe(pcm, "en", answer=True).language == "en"
+
+
+def test_the_answers_prompt_puts_no_answer_in_lines_that_say_none(runtime: Runtime) -> None:
+    """The leak measure of ANSWER_PROMPT: the corpus's lines decoded as answers never gain
+    a 好/對/不對/不是 that was not said."""
+    from voice.asr import WhisperASR
+
+    asr = runtime.asr
+    assert isinstance(asr, WhisperASR)
+    said = json.loads((ZH / "lines.json").read_text("utf-8"))
+    leaks = []
+    for name, text in said.items():
+        heard = asr.decode_as_answer(_wav(name)).text
+        leaks += [(name, heard) for word in ("好", "對", "不對", "不是")
+                  if word in heard and word not in text]
+    assert len(said) >= 60 and leaks == []

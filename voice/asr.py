@@ -20,6 +20,9 @@ from voice.speech_text import script_language
 
 SAMPLE_RATE = 16_000
 SHORT_S = 28  # utterances up to this long are decoded in one short window
+# Yes and no alike, so the prompt leans to neither: measured on the 65 lines of
+# shared/audio/zh decoded with it, no 好/對/不對/不是 appeared that was not said.
+ANSWER_PROMPT = "好。對。不對。不是。"
 ENCODE_MARGIN = 100  # mel frames (1 s) of padding after the utterance
 MIN_FRAMES = 1000  # windows under 10 s make Whisper repeat the end ("yes that is right yes")
 
@@ -41,7 +44,8 @@ class Transcript:
 class Recognizer(Protocol):
     """What the pipeline needs of an ASR engine (blocking: run it in a worker thread)."""
 
-    def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript: ...
+    def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None,
+                   answer: bool = False) -> Transcript: ...
 
 
 @cache
@@ -86,7 +90,8 @@ class WhisperASR:
         if self.places is not None:
             self.places.prepare()
 
-    def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None) -> Transcript:
+    def transcribe(self, pcm: npt.NDArray[np.int16], language: str | None = None,
+                   answer: bool = False) -> Transcript:
         """16 kHz mono s16 in; Traditional Chinese or English text out, or "" for no speech.
 
         ``language`` is the caller's language so far (default zh). Whisper picks the language
@@ -94,11 +99,29 @@ class WhisperASR:
         pass); only when the result is in neither zh nor en, or loops, is it decoded again with
         the expected language forced. English place names Whisper misspells ("zidane
         district") are put right by ``places``.
+
+        ``answer``: the bot has just asked a yes/no question. A Mandarin caller's one-syllable
+        answer can come out as an English word (好 as "call"); then it is decoded again in
+        Mandarin, told what answers sound like (``ANSWER_PROMPT``: yes and no alike), and
+        taken only if that gives a short Mandarin answer.
         """
         result = self._transcribe(pcm, language)
+        if answer and (language or "zh") == "zh" and _one_english_word(result) \
+                and len(pcm) <= SHORT_S * SAMPLE_RATE:
+            again = self.decode_as_answer(pcm)
+            if again.text and again.language == "zh" and len(again.text) <= 6:
+                return again
         if result.language == "en" and self.places is not None:
             return replace(result, text=self.places.correct(result.text))
         return result
+
+    def decode_as_answer(self, pcm: npt.NDArray[np.int16]) -> Transcript:
+        """A short line decoded in Mandarin as the answer to a yes/no question."""
+        # with a little silence around it, as Whisper heard words in training: the VAD cuts
+        # a one-syllable answer close (a 0.6 s 好 decoded bare is "call", padded is 好)
+        pad = np.zeros(SAMPLE_RATE * 3 // 10, np.int16)
+        return self._decode_short(np.concatenate([pad, pcm, pad]), "zh", detect=False,
+                                  prompt=ANSWER_PROMPT)
 
     def transcribe_plain(self, pcm: npt.NDArray[np.int16], language: str | None = None
                          ) -> Transcript:
@@ -127,7 +150,7 @@ class WhisperASR:
         return self._decode_long(pcm, language, detect)
 
     def _decode_short(self, pcm: npt.NDArray[np.int16], language: str,
-                      detect: bool) -> Transcript:
+                      detect: bool, prompt: str = "") -> Transcript:
         """One utterance in one window, encoding only its own length (plus a margin).
 
         Whisper pads every input to 30 s; CTranslate2's encoder takes shorter inputs, and a
@@ -153,9 +176,11 @@ class WhisperASR:
             if p_other > 0.5 and p_other > 2 * p_expected:
                 language = other
         tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=language)
-        prompt = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        tokens_in = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        if prompt:  # Whisper's "previous text": what was just said, to decode in its light
+            tokens_in = [tokenizer.sot_prev, *tokenizer.encode(" " + prompt), *tokens_in]
         result = model.model.generate(
-            encoded, [prompt], beam_size=1, max_length=len(prompt) + self.max_new_tokens,
+            encoded, [tokens_in], beam_size=1, max_length=len(tokens_in) + self.max_new_tokens,
             return_scores=True, return_no_speech_prob=True, suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, (-1,)),
         )[0]
@@ -207,3 +232,8 @@ def _load(model_dir: Path, threads: int) -> Any:
         str(model_dir), device="cpu", compute_type="int8", cpu_threads=threads,
         local_files_only=True,
     )
+
+
+def _one_english_word(result: Transcript) -> bool:
+    # by the script, not the label: a decode forced to Mandarin can still write "call"
+    return script_language(result.text) == "en" and 0 < len(result.text.split()) <= 1

@@ -61,6 +61,7 @@ class BotTurn:
     handoff: str | None = None
     emergency: str | None = None
     used_llm: bool = False  # the answer needed the language model (for the figures)
+    yes_no: bool = False  # it asks a yes/no question: the next line is likely a short answer
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ class CallPipeline:
         self._bot_level = -90.0  # dBFS of the bot audio now playing (echo estimate)
         self._over_bot_ms = 0
         self._language = "zh"
+        self._yes_no = False  # the bot's last question is answered yes or no
         self._last_activity = 0.0
         self._prompts = 0
         self._ended = asyncio.Event()
@@ -392,17 +393,17 @@ class CallPipeline:
             await self._turns.put(text)
 
     async def _recognise(self, audio: Pcm, final: bool = True) -> Transcript:
-        language = self._language
+        language, answer = self._language, self._yes_no
         wanted = threading.Event()
         wanted.set()
 
         def decode() -> Transcript:
             if self.gate is None:
-                return self._decode(audio, language)
+                return self._decode(audio, language, answer)
             with self.gate.turn(final):
                 if not wanted.is_set():  # a guess overtaken while it waited
                     return Transcript("", language, 0.0)
-                return self._decode(audio, language)
+                return self._decode(audio, language, answer)
 
         try:
             return await self.clock.run(decode, executor=self.asr_executor)
@@ -413,8 +414,8 @@ class CallPipeline:
             log.exception("speech recognition failed")
             return Transcript("", language, 0.0)
 
-    def _decode(self, audio: Pcm, language: str) -> Transcript:
-        return self.asr.transcribe(audio, language)
+    def _decode(self, audio: Pcm, language: str, answer: bool = False) -> Transcript:
+        return self.asr.transcribe(audio, language, answer=answer)
 
     def _check_barge_in(self, frame: Pcm) -> None:
         """Caller speech over the bot: voiced, long enough, louder than the bot's echo."""
@@ -468,7 +469,7 @@ class CallPipeline:
             return
         if self._speaking is not None and not self._speaking.done():
             self._speaking.cancel()
-        self._language = turn.language
+        self._language, self._yes_no = turn.language, turn.yes_no
         self._speaking = asyncio.create_task(self._speak(turn, reply_to), name="speak")
 
     async def _speak(self, turn: BotTurn, reply_to: float | None = None) -> None:

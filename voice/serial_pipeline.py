@@ -37,6 +37,6 @@ class SerialPipeline(CallPipeline):
                     stopped = self._stopped(event)
                     await self._transcribed(await self._recognise(event.audio), stopped, False)
 
-    def _decode(self, audio: Pcm, language: str) -> Transcript:
+    def _decode(self, audio: Pcm, language: str, answer: bool = False) -> Transcript:
         plain = getattr(self.asr, "transcribe_plain", None)
         return plain(audio, language) if plain is not None else self.asr.transcribe(audio, language)

@@ -90,6 +90,23 @@ def _load_piper(onnx_path: Path) -> Any:
     return voice
 
 
+def _literal_config(path: Path) -> dict[str, Any]:
+    """g2pW's ``config.py`` read as data: piper would run the file, which came from a hub."""
+    import ast
+
+    from piper.g2pw_onnx import _CONFIG_DEFAULTS
+
+    values: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue  # an expression: not one of the settings read here
+    return {key: values.get(key, default) for key, default in _CONFIG_DEFAULTS.items()}
+
+
 def _pinyin_phonemizer(folder: Path) -> Any:
     """piper's g2pW phonemizer, every file from the model cache.
 
@@ -107,10 +124,14 @@ def _pinyin_phonemizer(folder: Path) -> Any:
     if missing:
         raise TTSError(f"{folder.name}: a pinyin voice needs {', '.join(missing)} in its "
                        f"folder: pull it again (hotline models pull {folder.name})")
+    class CachedG2PW(G2PWOnnxConverter):
+        @staticmethod
+        def _load_config(config_path: Path) -> dict[str, Any]:
+            return _literal_config(config_path)
+
     phonemizer = ChinesePhonemizer.__new__(ChinesePhonemizer)  # its __init__ would download
-    phonemizer.g2p = G2PWOnnxConverter(model_dir=g2pw, style="pinyin",
-                                       enable_non_tradional_chinese=True,
-                                       model_source=str(folder))
+    phonemizer.g2p = CachedG2PW(model_dir=g2pw, style="pinyin", enable_non_tradional_chinese=True,
+                                model_source=str(folder))
     phonemizer.number_engine = RbnfEngine.for_language("zh")
     return phonemizer
 

@@ -17,7 +17,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
          r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
         # asphalt with a piece gone; a crack running across the carriageway
-        (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落)了?一?(大)?(塊|角|片)|"
+        (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落)了?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
          r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
         (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
@@ -252,7 +252,8 @@ def _first_match(code: str, text: str) -> int:
 
 
 # 我要報修路燈，喔不對，是紅綠燈: what follows the correction is what the caller means.
-_CORRECTION = re.compile(r"(不對(?!勁)|講錯了?|說錯了?|我是說|更正一下)(不對)*[，,。 ]*(是|應該是|應該說|改成)?")
+_CORRECTION = re.compile(r"((喔|哦|啊|呃|欸|唉|阿)[，, ]?(不對|不是)|[，,。 ](不對|講錯了?|說錯了?)(?!勁)|"
+                         r"我是說|更正一下)[，,。 ]*((不對|不是)[^，,。]{0,8}[，,。 ]*)*(是|應該是|應該說|改成)")
 
 
 def best_category(text: str) -> tuple[str | None, float, int]:
@@ -302,6 +303,9 @@ CHOSE_OTHER = "other"
 def chosen_category(answer: str) -> str | None:
     """The category a caller picked from the choice question, ``CHOSE_OTHER`` for "none of
     those", or None. Two names picked: the first said (是路燈，不是紅綠燈 has one)."""
+    described, _conf, score = best_category(answer)
+    if described is not None and score >= 2:
+        return described  # 是那個公園旁邊的路燈: a streetlight, whatever else is named
     text = _DENIED.sub("", answer)
     for word in _CHOICE_BY_SOUND:  # a short answer is all the evidence: 路等 is 路燈
         for i in sorted(heard_as(text, word, _SOUND_THRESHOLD), reverse=True):

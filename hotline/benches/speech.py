@@ -95,8 +95,10 @@ class TimedASR:
         self.wall = 0.0
         self.decodes_ms: list[float] = []  # each decode's own time
 
-    def transcribe(self, pcm: Pcm, language: str | None = None) -> Transcript:
-        return self._timed(self.asr.transcribe, pcm, language)
+    def transcribe(self, pcm: Pcm, language: str | None = None,
+                   answer: bool = False) -> Transcript:
+        return self._timed(lambda p, lang: self.asr.transcribe(p, lang, answer=answer), pcm,
+                           language)
 
     def transcribe_plain(self, pcm: Pcm, language: str | None = None) -> Transcript:
         return self._timed(getattr(self.asr, "transcribe_plain", self.asr.transcribe), pcm,
