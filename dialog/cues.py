@@ -45,6 +45,21 @@ _LINE_CHECK = re.compile(r"聽得到|聽到嗎|聽得見|有人嗎|有沒有人|
                          re.IGNORECASE)
 
 
+# "我要問的是…", "the reason I'm calling is…": what comes after is the matter of the call
+_SWITCH = re.compile(r"(我們?|其實)?(真正|其實)?(是)?(要|想)(問|反映|報|講|說)的(是|事情是|事是)|"
+                     r"我打來是(要|想)|其實我是(要|想)|"
+                     r"\b(what I (actually |really )?(want|wanted|need|meant) to "
+                     r"(ask|report|say|tell you)( about)? is|the reason I'?m calling is|"
+                     r"(actually|really),? I'?m calling (about|because))\b", re.IGNORECASE)
+
+
+def switched_matter(text: str) -> str | None:
+    """What follows "what I really want to ask is…", or None where no such thing is said."""
+    m = _SWITCH.search(text)
+    rest = text[m.end():].lstrip("，,：: 。") if m else ""
+    return rest or None
+
+
 def checks_the_line(text: str) -> bool:
     """Is the caller checking that someone hears them (喂？聽得到嗎, can you hear me)?"""
     return bool(_LINE_CHECK.search(text))

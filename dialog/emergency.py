@@ -47,7 +47,8 @@ _RULES: list[tuple[str, str, str]] = [
      r"want to die|better off dead)\b"),
     ("fire", "119",
      r"失火|火災|著火|起火|燒起來|火燒|冒煙|濃煙|黑煙|火很大|火苗|"
-     r"\b(fire|on fire|burning|smoke(?! (alarm|detector))|smoking building|flames?)\b"),
+     r"\b(fire(?! (alarm|drill|lane|hydrant|exit|escape|station|truck|department|door|extinguisher))|on fire|"
+     r"burning|smoke(?! (alarm|detector))|smoking building|flames?)\b"),
     ("gas", "119",
      r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|聞到瓦斯|瓦斯.{0,4}(臭|味道)|煤氣|"
      r"\b(gas leak|leaking gas)\b|\bsmell\w*\b.{0,25}\bgas\b|\bgas\b.{0,15}\bsmell"),
@@ -88,7 +89,7 @@ _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in
 # Someone: signs that say a person, not a thing, is in trouble (a bench does not move either).
 _WHO = (r"((?<!有)(?<!被)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
         r"小朋友|孩子|嬰兒|寶寶|先生|太太|老公|老婆|媽|爸|爺爺|奶奶|哥|姊|姐|弟|妹|朋友|同事|鄰居|"
-        r"騎士|路人|駕駛|司機|工人|男的|女的|男生|女生|騎.{0,3}的)")
+        r"騎士|路人|駕駛|司機|工人|師傅|男的|女的|男生|女生|騎.{0,3}的)")
 # "Everyone will be better off", "look after my wife from now on": a farewell, when said with
 # a debt, a bridge or a river, or on a call made to say it (alone, too often a figure of speech).
 _RELIEVED = (r"(大家|你們|家人|家裡|全家)(就|都|也)?(會)?(比較|可以)?(輕鬆|解脫|好過|不用再煩)|"
@@ -98,7 +99,7 @@ _LAST_PLACE = (r"(在|到|去).{0,6}(橋上|橋邊|河邊|溪邊|海邊|堤防|�
 # Screams or crying, and household things smashed or walls hit: a fight heard through a wall.
 _CRYING = r"(尖叫|哭喊|慘叫|哭叫|哀嚎|呼救)"
 # A person named in English ("my neighbour", "the rider", "she"): the subject of a collapse.
-_PERSON_NP = (r"(he|she|they|someone|somebody|(my|our|her|his|the|a|an|this|that) (\w+ )?"
+_PERSON_NP = (r"(he|she|they|someone|somebody|one of them|(my|our|her|his|the|a|an|this|that) (\w+ )?"
               r"(neighbou?r|friend|man|woman|guy|lady|boy|girl|kid|child|baby|dad|father|mum|mom|"
               r"mother|grandpa|grandma|grandfather|grandmother|husband|wife|son|daughter|brother|"
               r"sister|rider|cyclist|driver|pedestrian|worker|person|uncle|aunt|colleague|roommate|"
@@ -203,6 +204,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
      r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b|"
      r"\bbetter off without (me|her|him)\b|"
+     r"\b(on the outside of|outside) the (railing|barrier|fence|parapet|guard ?rail)\b|"
+     r"\b(legs|feet) (are |were )?(hanging|dangling) over\b|"
      r"\b(roof|rooftop|bridge|building|balcony|cliff|tower|car park)\b[^.]{0,60}\b(standing|stood|perched) "
      r"(on|at) the (very )?(edge|ledge)\b|\b(standing|stood|sitting|sat|perched) (on|at) the (very )?"
      r"(edge|ledge) of (the|a|her|his|their|our) (\w+ ){0,2}(roof|rooftop|building|bridge|balcony|cliff|tower)\b|"
@@ -244,6 +247,9 @@ _CUES: list[tuple[str, str, str]] = [
     ("co", "119",
      r"(全家|大家|家人|一家人|我們家?|好幾個人|兩個人|三個人|家裡的人)(都|全部)?(人)?.{0,4}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
      rf"{_INDOORS}[^。]{{0,30}}(跟|和)[^，。]{{0,8}}(都|也都)(說|覺得)?[^，。]{{0,2}}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
+     r"引擎[^。]{0,10}(一直|還)?(開著|沒關|發動著|在轉)[^。]{0,30}(鐵門|車庫|地下室|窗戶|車窗)[^。]{0,10}(拉下|關|緊閉)|"
+     r"排氣管的?(味道|廢氣)[^。]{0,20}(頭暈|頭有點暈|不醒|叫不)|"
+     r"\bengine (is |was )?(still )?running\b[^.]{0,60}\b(windows? (all )?(closed|shut|up)|garage|shut in)\b|"
      r"熱水器.{0,30}(頭暈|頭好暈|頭痛|想吐|昏|叫不)|(頭暈|頭好暈|頭痛|想吐|昏昏沉沉|昏倒).{0,30}熱水器|"
      r"一氧化碳.{0,4}中毒|\b(carbon monoxide poisoning|(whole family|all of us|we'?re all|everyone "
      r"(here|at home)) .{0,15}(dizzy|nauseous|light-?headed))\b"),
@@ -318,7 +324,11 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
      r"(kill|hurt) (me|her|him|us|you|them)|make (me|her|him|us) pay)\b|"
      r"\b(my|her|his) ex(-(husband|wife|boyfriend|girlfriend))?\b.{0,60}\b(door|outside|downstairs|window|gate)\b|"
-     r"\b(screaming|crying|shrieking)\b.{0,40}\b(smash\w*|shatter\w*|breaking)\b"),
+     r"\b(screaming|crying|shrieking)\b.{0,40}\b(smash\w*|shatter\w*|breaking)\b|"
+     r"\bgoing at each other\b|\b(broken bottle|knife|machete|cleaver|hammer|bat)\b[^.]{0,30}\b(at each other|"
+     r"fighting|attack\w*|swing\w*|stab\w*|lunging)\b|\b(still )?(kicking|stamping on|punching|beating) "
+     r"(him|her|them|a man|a woman|someone)\b|\blocked (me|her|us|my \w+) (in|inside|up)\b|"
+     r"\bfinish what (he|she) started\b"),
     ("child_danger", "110",
      r"(綁|捆)(在|住|起來)|被(綁|捆)|手腳.{0,4}(綁|捆)|嘴巴.{0,4}(貼|塞)|"
      r"(關|鎖)在.{0,8}(車|房間|籠|廁所|陽台|裡面)|"
@@ -361,6 +371,24 @@ _CUES: list[tuple[str, str, str]] = [
      r"全身(冰冷|冰冰|發冷)|抽筋|吐白沫|沒有?(氣息|心跳)|"
      r"(嘴唇|嘴巴|眼睛|臉).{0,4}腫(得|起來)|喉嚨.{0,8}(卡住|腫|緊|不能呼吸)|呼吸.{0,6}(咻咻|聲音)|"
      r"(頭|腦袋|後腦)[^，。]{0,3}(撞|摔|敲|叩)到[^。]{0,40}(吐|想睡|昏|叫不)|叫(他|她)?(都)?叫不(太)?(起來|醒)|"
+     # a cleaner or a poison drunk (a small child, or anyone): poisoning
+     r"(漂白水|清潔劑|農藥|殺蟲劑|除草劑|洗碗精|通樂|鹽酸|去漬油|礦物油|酒精)[^。]{0,12}(在喝|喝了|喝下|喝到|吞了|吃了|吃到)|"
+     r"\b(drinking|drank|drunk|swallowed|swallowing|ate|eaten) (from |some )?(the |a |her |his )?(bleach|detergent|"
+     r"cleaner|pesticide|weed ?killer|drain cleaner|antifreeze|paint thinner|rat poison)\b|"
+     # called, knocked, shaken: no answer (敲車窗他都不醒, 叫他都沒在回)
+     r"(叫|喊|搖|拍|敲)[^，。]{0,6}(他|她)?(都)?(沒有?|不)(反應|回應|醒|理)|"
+     r"(叫|喊)[^，。]{0,3}(他|她)(都)?(沒在|沒有在|不)(回|應|理)|臉色[^，。]{0,3}(很|好|變得?|越來越)?(蒼白|慘白|發白|白)(?!天)|"
+     r"(頭|手|腳|身體)[^，。]{0,2}(卡|夾)在[^，。]{0,10}(欄杆|鐵窗|縫|洞|中間|裡面)[^。]{0,10}(拔|拉|拿|抽)不出來|"
+     r"壓(到|住|在)[^，。]{0,4}(人|師傅|工人|他|她|我們(的)?(一個)?|一個)|壓在(腳|腿|身|胸)上[^，。]{0,4}(拉|拔|抽|搬)不(出來|動|開)|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,2}} (is |was |'s )?(slumped|collapsed|keeled) (over|at|against|on)\b|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,3}} (does|did)(n'?t| not) (react|respond|move|wake)\b|"
+     rf"\b(he|she|(my|his|her|our) (\w+ )?(dad|father|mum|mom|mother|grandpa|grandma|husband|wife|son|daughter|"
+     r"brother|sister|baby|friend|neighbou?r))\b( \w+){0,3} won'?t (answer|respond)( to)? (me|us|the door)\b|"
+     r"\b(slipped|fell|collapsed) (in|into) the (shower|bath|bathtub|tub|bathroom)\b|"
+     r"\b(on the ground|on the floor) and (is )?not getting up\b|"
+     r"\b(face|mouth) (is |'s )?droop\w*|\bone side of (his|her|my|their) face\b|\bcan'?t (lift|raise|move) "
+     r"(his|her|my|their) (right |left )?(arm|leg)\b|\b(words|speech) (are |is )?(coming out )?(all )?"
+     r"(wrong|slurred|garbled|jumbled)\b|"
      r"(嘴唇|嘴巴|臉|臉色)[^，。]{0,4}(灰灰|紫紫|青青|發灰|變灰|紫了|黑了|灰了|發黑)|"
      r"(軟軟|癱軟|整個軟)[^。]{0,8}(沒有?反應|不動)|"
      r"(腳|腿|下半身|手)[^，。]{0,3}(不能動|動不了|沒有感覺|沒感覺)|"
@@ -407,7 +435,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(arm|forearm|leg|hand|head|neck|thigh|finger|wrist)|\blost (a lot of|so much) blood\b"),
     ("followed", "110",
      r"(男的|女的|男子|男人|女人|陌生人|人|傢伙|怪人|機車|車子|車)[^，。]{0,10}(一路|一直)(跟|尾隨)(著|在|到)"
-     r"(我|她|他|我們|她們|小孩|我女兒|我兒子)|"
+     r"(我|她|他|我們|她們|小孩|我女兒|我兒子|[^，。]{0,10}(女生|女孩|學生|小孩|小朋友|女童|男童))|"
+     r"(?<!我)(?<!我們)(一路|一直)(跟|尾隨)(著|在|到)[^，。]{0,10}(女生|女孩|學生|小孩|小朋友|女童|男童)|"
+     # led into an alley or a stairwell; exposing himself
+     r"(跟|拖|帶|拉)進[^，。]{0,10}(巷子|暗巷|小巷|廁所|樓梯間|車裡|空屋|工寮)|(拉|脫|解開)(自己的)?褲子|露出下體|"
      r"我(轉彎|過馬路|停下來|走快|走到哪)[^，。]{0,3}(他|她|對方|那個人)(就|也)(轉彎|跟|停|走快)|"
      r"\b(someone|a man|a guy|a car|a stranger|he)\b.{0,20}\b(has been |is |keeps? |kept )?"
      r"follow(ing|ed) (me|us|her|him)\b"),
@@ -510,7 +541,8 @@ _AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有�
                     r"\b(again|still)\b.{0,20}\b(smok\w*|burn\w*)", re.IGNORECASE)
 _NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
                        r"烤肉|拜拜|燒香|香爐|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
-                       r"department|truck|door|safety)|\bfire(works|crackers)\b", re.IGNORECASE)
+                       r"department|truck|door|safety)|\bfire(works|crackers)\b|\b(scheduled |evacuation |"
+                       r"routine )?drill\b|\balarm test\b|\btesting the alarms?\b", re.IGNORECASE)
 # Rubbish burnt in the open smells of burning plastic too: an environment case, unless the
 # words say a fire (失火, 燒起來).
 _OPEN_BURNING = re.compile(r"燒(垃圾|稻草|雜草|廢棄物|落葉|廢料|廢輪胎)|露天燃燒|\bburning (rubbish|garbage|trash|"
@@ -522,6 +554,7 @@ _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞
 _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
                     r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
 _FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
+_AS_ILLNESS = re.compile(r"(氣|煩|累|嚇|吵|熱|笑|忙|餓|冷)(到|得)(我)?(快|要|都|快要)?(要)?$")
 # What fell over when the words do not say who (整段倒在地上 is a railing): no patient.
 _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|樹|樹枝|欄杆|護欄|招牌|看板|電線桿|燈桿|"
                            r"路燈|號誌|紅綠燈|圍籬|圍牆|鐵架|鷹架|機車|腳踏車|盆栽|冷氣|垃圾|牌子)"
@@ -631,7 +664,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if _PAST.search(text[sentence_start:clause_end]) and not _NOW.search(
             text[clause_start:clause_end]):
         return True
-    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:clause_end]) and not again:
+    sentence_end = next((m.start() + end for m in re.finditer(r"[。！!？?]|\.(\s|$)", text[end:])),
+                        len(text))
+    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:sentence_end]) and not again:
         return True
     if kind == "fire" and _OPEN_BURNING.search(text) and not _SAYS_FIRE.search(text[start:end]):
         return True
@@ -641,6 +676,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # 臭到我們全家都頭暈: a figure of speech for a stench or a din, not poisoning.
     if kind == "co" and _FIGURATIVE.search(text[clause_start:start]):
+        return True
+    # 氣到快中風, 累到快昏倒: anger or tiredness said as an illness
+    if kind == "medical" and _AS_ILLNESS.search(text[max(0, start - 6):start]):
         return True
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \

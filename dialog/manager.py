@@ -24,6 +24,7 @@ from dialog.cues import (
     has_content_beyond_answer,
     has_content_beyond_place,
     is_preamble,
+    switched_matter,
     the_matter,
 )
 from dialog.domain import EscalationReason
@@ -354,6 +355,10 @@ class DialogManager:
         if intents.sensitive and st.stage not in (Stage.CONFIRM, Stage.CORRECT):
             return self._escalate(EscalationReason.SENSITIVE, "handoff_sensitive")
 
+        if st.stage in (Stage.COLLECT, Stage.CONFIRM, Stage.CORRECT):
+            switched = self._switched(text)
+            if switched is not None:
+                return switched
         if st.stage is Stage.OFFER_HUMAN:
             if intents.yes:
                 return self._escalate(st.offer_reason or EscalationReason.OUT_OF_SCOPE, "handoff")
@@ -443,6 +448,19 @@ class DialogManager:
         if intents.question or (reading is not None and reading.intent == "question"):
             return self._offer_human(EscalationReason.OUT_OF_SCOPE, "not_in_kb")
         return self._not_understood()
+
+    def _switched(self, text: str) -> Reply | None:
+        """"我要問的是…" in the middle of a report: a matter of its own (another category, or a
+        question the knowledge base answers) starts afresh; the same matter goes on."""
+        rest = switched_matter(text)
+        if rest is None:
+            return None
+        category, _conf, score = best_category(rest)
+        other = bool(category) and score >= 2 and category != self.state.category
+        if not other and not (find_intents(rest).question and self.kb.answer(rest) is not None):
+            return None
+        self._new_request()
+        return self._open(rest, find_intents(rest))
 
     def _picked(self, text: str) -> Reply | None:
         """The answer to the choice question: a report of the category picked, a person for

@@ -364,6 +364,29 @@ def test_the_choice_answer_wins_over_the_description(make: Make) -> None:
     assert m.state.category == "streetlight"
 
 
+def test_the_matter_of_the_call_said_midway_starts_afresh(make: Make) -> None:
+    # an alarm that was a drill, then "我要問的是…" a question the knowledge base answers
+    m = make()
+    replies = talk(m, "剛剛大樓的警報一直響，管理員說是演練，沒事",
+                   "我要問的是，我們這邊早上就停水了，要打去哪裡問？")
+    assert replies[1].kb_ids == ("water-outage",)
+    m = make()
+    replies = talk(m, "My neighbour's dog barks all night",
+                   "Actually, the reason I'm calling is the traffic light at Wenxin Road and "
+                   "Henan Road, it's stuck on red")
+    assert m.state.category == "traffic_signal" and "Wenxin" in replies[1].text
+    # the same matter said again goes on where it was
+    m = make()
+    talk(m, "路燈壞了", "我要反映的是那支路燈，在北屯區崇德路二段100號")
+    assert m.state.category == "streetlight" and m.state.slots.get("district") == "北屯區"
+
+
+def test_a_number_put_right_with_an_apology_is_the_one_kept(make: Make) -> None:
+    m = make()
+    talk(m, "水溝塞住了", "北屯區松竹路二段一百號…歹勢，是一百零八號", "對")
+    assert m.state.case is not None and m.state.case.address == "松竹路二段108號"
+
+
 def test_a_line_check_is_not_given_the_list(make: Make) -> None:
     for line in ("hello can you hear me", "喂？喂？聽得到嗎"):
         reply = talk(make(), line)[0]

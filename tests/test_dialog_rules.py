@@ -137,6 +137,14 @@ def test_categories(text: str, category: str) -> None:
     ("我要報紅綠燈，喔不是，不是紅綠燈，是轉角那支路燈不亮", "streetlight"),
     ("公車站牌的時刻不對，旁邊的樹倒了", "bus"),  # 不對 as "wrong": no correction
     ("馬路上掉了一大片樹葉", "tree"),  # things fallen onto the road are no road damage
+    # a bus driver named by the route; a driveway blocked, said way first; a walk signal said
+    # in English; a storm drain blocked with rubbish; furniture set out on the pavement
+    ("那個一百六十路的司機開很快，乘客都站不穩", "bus"),
+    ("我們家車庫又被擋住了，一台黑色轎車停一整天", "illegal_parking"),
+    ("The walk signal at the school crossing only lasts about ten seconds", "traffic_signal"),
+    ("The storm drain on our corner is clogged with plastic bags again", "drainage"),
+    ("Someone left two mattresses and a wardrobe along the sidewalk by the market", "sanitation"),
+    ("A kitten is crying down in the storm drain", "animal"),  # the drain is only where it is
     # asphalt with a piece gone, a crack across the carriageway
     ("我們巷口的馬路缺了一大塊，機車經過很危險", "road_damage"),
     ("路面的裂縫從人行道一直裂到快車道", "road_damage"),
@@ -244,6 +252,11 @@ def test_human_and_sensitive() -> None:
     # staff asked to come and do something is a report, not a request for a person
     assert not find_intents("可以請你們的人來接走這隻流浪狗嗎").human
     assert not find_intents("請你們的人來說明為什麼路燈一直沒修").human
+    assert find_intents("叫你們承辦的人來聽電話").human
+    # a report about a bus is no complaint about the city's staff
+    assert not find_intents("我要投訴公車，三百路在市政府那一站過站不停").sensitive
+    # the words of a question, no question asked
+    assert not find_intents("What I actually want to report is the drain outside").question
     assert not find_intents("路燈壞了，可以找人來修嗎").human
     assert not find_intents("我找人來看過了，還是漏水").human
     assert find_intents("區公所的承辦人態度很差").sensitive

@@ -181,6 +181,28 @@ from dialog.emergency import detect
     ("那個酒駕的駕駛開車一直衝撞路邊的機車，現在還在", "110"),
     ("有個小女生在車上哭喊說她不認識那個人", "110"),
     ("Two men are dragging a girl into a white van, she's yelling she doesn't know them", "110"),
+    # a cleaner or poison drunk; an engine left running in a shut garage; a face gone pale
+    ("我孫子剛剛把洗碗精拿起來喝了，一直咳嗽", "119"),
+    ("My son swallowed some drain cleaner from under the sink", "119"),
+    ("阿公在車庫裡睡著了，引擎一直開著，鐵門也關起來了", "119"),
+    ("The van's engine is still running in the garage with the windows shut and my uncle is in it",
+     "119"),
+    ("我叫他都沒在回，臉色很蒼白", "119"),
+    # stuck between railings; crushed by something fallen; collapsed at the wheel
+    ("小朋友的腳卡在鐵窗的縫裡面，拉不出來", "119"),
+    ("貨架倒下來壓到一個工人", "119"),
+    ("A woman is slumped over the steering wheel and does not react when I knock", "119"),
+    # slipped in the bath and not answering; signs of a stroke in English
+    ("My mum fell in the bathtub and she won't answer me", "119"),
+    ("His mouth is drooping on one side and he can't lift his left arm", "119"),
+    # a fight with a weapon, someone kicked on the ground; locked in by a partner
+    ("Two guys outside the pub are going at each other with a knife", "110"),
+    ("They're still kicking him while he's on the ground", "110"),
+    ("My boyfriend locked me in the flat and took my keys", "110"),
+    # on the outside of a bridge's railing, legs over the drop
+    ("A girl is standing on the outside of the barrier on the bridge", "1925"),
+    # a man following children into an alley, exposing himself
+    ("有個怪叔叔一直跟著放學的小學生，還跟進暗巷", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -280,6 +302,10 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "隔壁在喊救命，後來才知道是在拍戲",
     "明天老闆就不在了，要找誰",
     "我喝醉的朋友一直撞到牆",
+    # alarms that are drills, anger said as an illness
+    "The fire alarm went off at work but it was only a drill, everyone is fine",
+    "我真的氣到快中風，樓上每天半夜都在拖椅子",
+    "累到快昏倒，可是我要反映的是路燈不亮",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None

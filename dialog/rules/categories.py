@@ -32,9 +32,12 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
         (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (light|signal)s?|"
-         r"green man|stuck on (red|green)", 3),
+         r"green man|stuck on (red|green)|green (light|signal|phase) for (pedestrians|walkers|people crossing)|"
+         r"\b(green|walk|pedestrian) (light|signal|phase)\b[^.]{0,40}\b(only )?(lasts?|gives?) (about |only )?\w+ seconds\b",
+         3),
     ],
     "illegal_parking": [
+        (r"(車道|車庫|出入口|家門口)[^，。]{0,4}(又|都|一直|常常)?被擋(住|到)?[^。]{0,20}(車|休旅車|轎車|機車|貨車)", 3),
         (r"違規停車|違停|亂停|併排|並排|臨停", 3),
         (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
         (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?(面|邊)?.{0,3}停(?!電)", 3),
@@ -76,6 +79,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"音量[^，。]{0,4}(開到最大|最大|很大|超大|開很大)|開到最大聲", 3),
         (r"(半夜|凌晨)[^，。]{0,4}([一二兩三四五]|[1-5])點(多)?(還|都)", 2),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
+        (r"\b(drilling|hammering|banging|sawing)\b[^.]{0,40}\b(every (morning|night|day)|at (\d|five|six|seven)|"
+         r"all (day|night)|sundays?|weekends?|early)\b", 3),
         (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
          r"(hours?|all (day|morning|night))|\b(bangs|booming|explosions)\b", 2),
         (r"\bloud\b|\bmusic\b", 2),
@@ -91,7 +96,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b|\brecycl\w+|\bjunk\b|"
          r"\bbulky (waste|items|rubbish)|\b(furniture|mattress(es)?|sofas?|couch(es)?|fridges?|appliances|"
          r"boxes)\b[^.]{0,40}\b(piled|dumped|left|abandoned|stacked|heaped|sitting)\b|"
-         r"\b(bags|piles|heaps) of \w+( \w+)? (are |is )?(piling|stacking|heaping) up", 3),
+         r"\b(bags|piles|heaps) of \w+( \w+)? (are |is )?(piling|stacking|heaping) up|"
+         r"\b(sofas?|couch(es)?|mattress(es)?|fridges?|furniture|wardrobes?)\b[^.]{0,60}\b(on|along|across) the "
+         r"(pavement|sidewalk|street|road|lane|verge)\b|\b(on|along) the (pavement|sidewalk)\b[^.]{0,40}"
+         r"\b(sofas?|couch(es)?|mattress(es)?|fridges?|furniture|wardrobes?)\b", 3),
         (r"資源回收|回收(車|物|桶|場|日)|(垃圾車|回收車)[^，。]{0,6}(跳過|沒停|不停)|"
          r"(垃圾車|回收車)[^，。]{0,16}(沒來|不來|沒有來|漏收|沒收|不收)", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
@@ -115,6 +123,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
         (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
         (r"drain\w*|sewer|gutter|ditch", 2),
+        (r"\bdrain\b[^.]{0,60}\b(blocked|clogged) with\b|\bstorm ?drains?\b[^.]{0,60}\b(blocked|clogged|"
+         r"overflow\w*|flood\w*)", 3),
     ],
     "tree": [
         (r"路樹|樹倒|倒樹|樹木|樹枝|斷枝|枯樹|樹幹|行道樹|修剪|樹根|樹.{0,4}(倒|斷|擋|茂密|遮|壓|歪|傾斜)", 3),
@@ -143,6 +153,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"公車|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
         (r"站牌|公車站", 1),
         (r"司機", 2),
+        (r"([一二三四五六七八九十百]{2,}|\d{1,4})路(公車)?的?司機|司機[^，。]{0,6}(態度|罵|兇|唸|不理|急煞|猛踩|開走|"
+         r"開很快|沒停|不停|過站)", 3),
         (r"\bbus(es)?\b|bus stop|bus driver", 3),
         (r"\broute\s*\d{1,4}\b[^.]{0,40}\b(late|delayed|early|stop|skipped|driver|didn'?t (come|stop)|"
          r"never (came|showed)|timetable|schedule)", 3),

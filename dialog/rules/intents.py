@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 _HUMAN = re.compile(
     r"真人|真的人|活人|專人|人工|接線生|客服人員|承辦人員?聽|轉給承辦|找承辦|找人(講|說|談)|跟人(講|說)|不要跟機器|不想跟機器|"
     r"機器人.{0,4}(聽不懂|沒用)|轉接|找你們(的人|主管|長官)|"
-    r"(叫|找|請|要)你們(的)?(人|主管|長官|負責人|承辦人?|員工)(出來|來)?((聽|接)(電話)?(?![走管手收])|"
+    r"(叫|找|請|要)你們(的)?(人|主管|長官|負責人|承辦(的)?人?|員工)(出來|來)?((聽|接)(電話)?(?![走管手收])|"
     r"(講|說)(?!明)|跟我|和我)|"
     r"(每次|都是|一直是|又是)(都是)?(機器|電腦|錄音)在(講|說|回答)|"
     r"(承辦人|主管|長官|負責人|專人|真的人).{0,6}(來聽|聽電話|接電話|出來講|跟我講)|"
@@ -24,7 +24,7 @@ _HUMAN = re.compile(
     re.IGNORECASE)
 _SENSITIVE = re.compile(
     r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
-    r"投訴.{0,12}(區公所|公所|市府|市政府|局處|人員|員工|公務員)|"
+    r"投訴(?![^，。]{0,4}(公車|客運|司機))[^，。]{0,12}(區公所|公所|市府|市政府|局處|人員|員工|公務員)|"
     r"(公所|市府|市政府|戶政|稅務|監理|清潔隊|警察局|派出所).{0,20}(態度|罵|兇|嗆|刁難|擺爛|不理人)|"
     r"(公務員|承辦|職員|員工|員警|警察|清潔隊員?|區公所的人|市府的人|里長|稽查員|櫃台人員|櫃檯人員|辦事員|公務人員).{0,10}"
     r"(態度|罵|兇|嗆|不理|刁難|擺爛|(?<!要)(?<!會)收錢(?!嗎)|騷擾|歧視|失職|投訴|檢舉|不處理)|"
@@ -51,6 +51,10 @@ _QUESTION = re.compile(
     r"[?？]|嗎|呢|怎麼|如何|哪裡|哪邊|要找誰|找誰|多少|幾點|幾號|什麼時候|請問|可不可以|能不能|"
     r"要不要|是否|有沒有|怎樣|\b(how|what|where|when|who|which|can i|do i|is there|should i)\b",
     re.IGNORECASE)
+# "What I want to report is…", "where I live": the words of a question, none asked
+_NOT_ASKING = re.compile(r"\bwhat (i|we) (actually |really )?(want|wanted|need|meant|'d like|would like) to "
+                         r"(report|say|tell you|ask about)\b|\b(where|when) (i|we) (live|work|was|were)\b",
+                         re.IGNORECASE)
 _DONT_KNOW = re.compile(r"不知道|不清楚|不確定|忘了|看不到|看不清楚|沒看到|不記得|"
                         r"\b(don'?t know|not sure|no idea|can'?t see|don'?t remember)\b",
                         re.IGNORECASE)
@@ -80,6 +84,6 @@ def find_intents(text: str) -> Intents:
         yes=yes and not no,
         no=no,
         done=bool(_DONE.search(text)),
-        question=bool(_QUESTION.search(text)),
+        question=bool(_QUESTION.search(_NOT_ASKING.sub(" ", text))),
         dont_know=bool(_DONT_KNOW.search(text)),
     )
