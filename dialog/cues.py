@@ -61,8 +61,11 @@ def switched_matter(text: str) -> str | None:
 
 
 def checks_the_line(text: str) -> bool:
-    """Is the caller checking that someone hears them (喂？聽得到嗎, can you hear me)?"""
-    return bool(_LINE_CHECK.search(text))
+    """Is the caller only checking that someone hears them (喂？聽得到嗎, can you hear me)?"""
+    rest = _LINE_CHECK.sub("", text)
+    rest = re.sub(r"[\W\d_]|喂|你好|您好|請問|嗯|啊|\b(hi|hello|um|uh|yes|ok)\b", "", rest,
+                  flags=re.IGNORECASE)
+    return bool(_LINE_CHECK.search(text)) and len(rest) < 4
 
 
 def has_content_beyond_place(text: str) -> bool:

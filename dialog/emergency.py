@@ -68,7 +68,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"家暴|家庭暴力|(先生|老公|太太|老婆|爸爸|媽媽|男友|女友|前夫|兒子|家人|他|她|鄰居).{0,6}(在打我|打我|要殺我|拿刀|動手打)|"
      r"被打|打我|打死我|殺死我|要殺|性侵|強暴|"
      r"\b(hitting me|beating me|beat me|domestic violence|wants to kill me|going to kill me|"
-     r"attack(ed|ing) me|rap(e|ed)|screaming for help)\b"),
+     r"attack(ed|ing) me|rap(e|ed)|screaming for help|(choking|strangling) (me|her|him))\b"),
     ("crime", "110",
      r"搶劫|搶匪|搶錢|有小偷|小偷.{0,4}(在|進)|闖(入|進)|破門|拿刀|持刀|砍人|有槍|開槍|綁架|打群架|鬥毆|"
      r"有人.{0,4}(打架|鬧事|偷東西|撬門)|"
@@ -76,18 +76,19 @@ _RULES: list[tuple[str, str, str]] = [
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
      r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬"),
     ("medical", "119",
-     r"(人|伯|阿姨|阿嬤|阿公|小孩|老人|先生|太太|媽媽|爸爸|朋友|同事|鄰居|騎士|路人|他|她).{0,10}"
+     r"(人|伯|阿姨|阿嬤|阿公|小孩|老人|先生|太太|媽媽|爸爸|爸|媽|哥|姊|姐|弟|妹|兒子|女兒|老公|老婆|爺爺|奶奶|"
+     r"外公|外婆|同學|朋友|同事|鄰居|騎士|路人|他|她).{0,10}"
      r"(受傷|流血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒在地上|倒地|不省人事|骨折|抽搐|心臟病|中風|喘不過氣|被車撞|撞傷)|"
      r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
-     r"can'?t get up|not moving|not responding|unresponsive|choking|overdos(e|ed|ing))\b"),
+     r"can'?t get up|not moving|not responding|unresponsive|choking(?! (me|her|him))|overdos(e|ed|ing))\b"),
 ]
 _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _RULES]
 
 # Someone: signs that say a person, not a thing, is in trouble (a bench does not move either).
-_WHO = (r"((?<!有)(?<!被)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
+_WHO = (r"((?<!有)(?<!被)(?<!沒)(?<!無)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
         r"小朋友|孩子|嬰兒|寶寶|先生|太太|老公|老婆|媽|爸|爺爺|奶奶|哥|姊|姐|弟|妹|朋友|同事|鄰居|"
         r"騎士|路人|駕駛|司機|工人|師傅|男的|女的|男生|女生|騎.{0,3}的)")
 # "Everyone will be better off", "look after my wife from now on": a farewell, when said with
@@ -99,12 +100,14 @@ _LAST_PLACE = (r"(在|到|去).{0,6}(橋上|橋邊|河邊|溪邊|海邊|堤防|�
 # Screams or crying, and household things smashed or walls hit: a fight heard through a wall.
 _CRYING = r"(尖叫|哭喊|慘叫|哭叫|哀嚎|呼救)"
 # A person named in English ("my neighbour", "the rider", "she"): the subject of a collapse.
-_PERSON_NP = (r"(he|she|they|someone|somebody|one of them|(my|our|her|his|the|a|an|this|that) (\w+ )?"
+_PERSON_NP = (r"(he|she|someone|somebody|one of them|grandma|grandpa|granny|gran|nan|nana|mum|mom|mama|"
+              r"dad|papa|daddy|mommy|mummy|(my|our|her|his|the|a|an|this|that) (\w+ )?"
               r"(neighbou?r|friend|man|woman|guy|lady|boy|girl|kid|child|baby|dad|father|mum|mom|"
               r"mother|grandpa|grandma|grandfather|grandmother|husband|wife|son|daughter|brother|"
               r"sister|rider|cyclist|driver|pedestrian|worker|person|uncle|aunt|colleague|roommate|"
               r"student|toddler|teenager|motorcyclist))")
-_INDOORS = r"(家裡|我家|我們家|屋內|屋裡|房間|廚房|浴室|廁所|瓦斯爐|爐子|熱水器|車裡|車內|密閉)"
+_INDOORS = (r"(家裡|我家|我們家|屋內|屋裡|房間|廚房|浴室|廁所|瓦斯爐|爐子|熱水器|車裡|車內|密閉|教室|辦公室|"
+            r"公司裡|工廠裡|工廠內|店裡|餐廳裡|地下室|宿舍)")
 _SMASHING = r"((砸|摔)(東西|碎|破|爛|椅子|碗|盤|杯)|東西被(砸|摔|丟)|(撞|踹|捶)(牆|門))"
 # Means made ready, letters left for the family; and weariness or a farewell said with them.
 _READY = (r"(藥|安眠藥|藥丸|繩子|木炭|炭|農藥|刀片)[^，。,.]{0,4}(都|已經|也)?(準備|買|存|弄)好|"
@@ -169,7 +172,7 @@ _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
      r"(整罐|整瓶|整盒|整排|一大把|一堆|很多|好多).{0,6}(藥|安眠藥|藥丸).{0,6}(吞|吃|喝)|"
      r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
-     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|"
+     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|(吞|吃)(了|下|掉)[^，。]{0,3}(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
      # pills counted by the dozen: 吞了三十幾顆安眠藥, 止痛藥一次吃了二十顆
      rf"(吞|吃)(了|下|掉)[^，。]{{0,3}}{_DOZENS}[^，。]{{0,3}}(顆|粒)[^，。]{{0,4}}(藥|藥丸|膠囊)|"
      rf"(藥|藥丸|膠囊)[^。]{{0,12}}(吞|吃)(了|下|掉)[^，。]{{0,3}}{_DOZENS}[^，。]{{0,2}}(顆|粒)"),
@@ -189,8 +192,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
      r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|遺言|"
-     r"(明天|今晚|以後|很快)(他|她|我)?(就)?(會|要)?不在了|(他|她|我)(明天|今晚|以後)?(就)?(會|要)?不在了|"
-     r"叫大家(要)?保重|(跟|向)大家(說)?(再見|道別|告別)|(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
+     r"(明天|今晚|以後|很快)(他|她|我)(就)?(會|要)?不在了|(他|她|我)(明天|今晚|以後)?(就)?(會|要)?不在了|"
+     r"(群組|訊息|貼文|LINE|限時動態|留言|臉書|IG)[^。]{0,20}(叫大家(要)?保重|(跟|向)大家(說)?(再見|道別|告別)|永別)|"
+     r"不想再拖累|想結束一切|活著好痛苦|想從這裡跳下去|永別了|"
+     r"\b(going to|gonna|want to) (jump off|end it all)\b|\bwant (it all|everything) to end\b|\bend it all\b|"
      # the means made ready (藥都準備好了) or letters left for the family, said with weariness
      # or a farewell; no more burden to anyone after tonight
      rf"({_READY}).{{0,40}}({_WEARY})|({_WEARY}).{{0,40}}({_READY})|"
@@ -224,10 +229,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"(叮|螫|蟄)(到|了|得)[^。]{0,20}(喘不過氣|呼吸|昏|暈倒|嘴唇|全身腫)|"
      # food or a sting, then the face or throat swelling: anaphylaxis
      r"(吃到|吃了|過敏|叮到|被叮)[^。]{0,20}(臉|嘴唇|嘴巴|眼睛|舌頭)[^，。]{0,4}腫[^。]{0,20}(喉嚨|呼吸|喘|講話|說話|聲音)|"
-     r"喉嚨[^，。]{0,2}(很|好|變得?|一直)?(緊|腫起來|腫腫|卡住|快關起來)|"
+     r"(吃到|吃了|過敏|叮|螫|蝦|花生|海鮮)[^。]{0,30}喉嚨[^，。]{0,2}(很|好|變得?|一直)?(緊|腫起來|腫腫|卡住|快關起來)|"
+     r"喉嚨[^，。]{0,2}(很|好|變得?|一直)?(緊|腫起來|腫腫|快關起來)[^。]{0,12}(喘|呼吸|講話|說話|聲音)|喘不過來|"
      r"\b(stung|stings)\b[^.]{0,60}\b(face|lips|throat|tongue|eyes|whole body)\b[^.]{0,20}\b(swell\w*|swollen)\b|"
      r"\b(stung|stings)\b[^.]{0,60}\b(can'?t breathe|struggling to breathe|wheez\w*|faint\w*|collaps\w*)\b|"
-     r"\bthroat (is |'s )?(closing|swelling|tight\w*)\b|\b(face|lips|tongue) (is |are |'s )?(swelling|swollen|puffing)\b"
+     r"\b(ate|eaten|eating|allerg\w*|peanuts?|shrimp|shellfish|stung|sting)\b[^.]{0,60}\bthroat (is |'s )?"
+     r"(closing|swelling|tight\w*)\b|\b(face|lips|tongue) (is |are |'s )?(swelling|swollen|puffing)\b"
      r"[^.]{0,40}\b(throat|breath\w*|talk|speak|wheez\w*)\b"),
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
@@ -256,7 +263,7 @@ _CUES: list[tuple[str, str, str]] = [
     ("trapped", "119",
      rf"{_WHO}.{{0,8}}((卡|困|夾|壓)在.{{0,6}}(裡面|車內|車裡|底下|下面|中間)|出不來|被困|受困)|"
      r"(被|人)(困|壓|夾)住|(被|整個人).{0,4}(蓋|埋|壓)在.{0,4}(下面|底下|裡面)|"
-     r"(電梯.{0,12}(卡|停)|(車|屋|房子|土|牆).{0,12}(卡|垮|塌|崩|倒)).{0,20}(裡面有|壓到|埋到).{0,4}人|"
+     r"(有人|有個人)[^，。]{0,3}(被)?(困|卡|關)在[^，。]{0,6}(電梯|車|裡)|(電梯.{0,12}(卡|停)|(車|屋|房子|土|牆).{0,12}(卡|垮|塌|崩|倒)).{0,20}(裡面有|壓到|埋到).{0,4}人|"
      r"(掉|滑|跌|摔|被沖)(進|到|下|入|落)[^，。]{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳|渠)|溺水|沉下去|被(水|浪)?沖走|"
      r"(有人|人)落水|"
      r"載浮載沉|浮浮沉沉|一浮一沉|"
@@ -264,15 +271,18 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_CHILD}[^。]{{0,10}}(在|坐在|留在|被留在|關在)[^。]{{0,8}}(車|車子|休旅車|轎車|汽車)(裡|內|上)[^。]{{0,50}}{_HEAT}|"
      r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
      r"(手|腳|手指|頭髮|衣服|袖子)[^，。]{0,2}(被)?(捲|絞|夾|吸)進去|(捲|絞|夾)進去[^。]{0,8}(拔|拉|抽)不出來|"
-     r"(關|鎖|困)在[^，。]{0,8}(冷凍庫|冰庫|冷藏庫|冷凍櫃|貨櫃|儲藏室|地窖)|"
-     r"(埋|壓|困)[^。]{0,12}裡面(還)?有人|裡面(還)?有人[^，。]{0,4}(在)?(喊|叫|哭|敲|呼)|"
+     r"(人|他|她|同事|員工|小孩|孩子|工讀生|朋友|我)(一直|還|也)?(被)?(關|鎖|困)在[^，。]{0,8}"
+     r"(冷凍庫|冰庫|冷藏庫|冷凍櫃|貨櫃|儲藏室|地窖)|"
+     r"(埋|壓|倒|塌|垮)[^。]{0,12}裡面(還)?有人[^，。]{0,4}(在)?(喊|叫|哭|敲|呼)|"
      r"(土石流|山崩|坍方|山[^，。]{0,4}(滑|崩|坍|垮)下來)[^。]{0,30}(房子|屋|車|人)[^，。]{0,6}(埋|壓|蓋)|"
      r"(沉|潛)(下去|到水裡)[^。]{0,10}(一直|都|還)?沒有?(再)?(浮|冒)(上來|起來|出來)|"
-     r"(一直|都|還)沒有?(再)?浮上來|冒出來[^，。]{0,4}(一下)?(又)?(不見|沉下去)|"
-     r"跳(進|下|入)[^，。]{0,6}(溪|河|海|水裡|潭|湖|池|大排)|"
-     r"(掉|滑|摔|跌)(下去|下|進|到)[^，。]{0,4}(山谷|山溝|溪谷|懸崖|邊坡|坡下|谷底)|"
-     r"\b(went|gone|slipped|sank) under( the water)?\b[^.]{0,40}\b(hasn'?t|didn'?t|has not|did not|not) "
-     r"(come|came|resurfaced|surfaced)|\bhasn'?t (come|came) (back )?up\b|"
+     r"(一直|都|還)沒有?(再)?浮上來|(頭|人)[^，。]{0,4}冒出來[^，。]{0,4}(一下)?(又)?(不見|沉下去)|"
+     r"(有人|有個人|一個人|他|她|小孩|孩子|朋友)[^，。]{0,8}跳(進|下|入)[^，。]{0,6}(溪|河|海|水裡|潭|湖|大排)"
+     r"(?![^。]{0,10}(玩|游泳|戲水))|(從|在)[^，。]{0,4}橋上跳下(去|來)|"
+     r"(人|他|她|朋友|同伴|爸|媽|車)[^，。]{0,8}(掉|滑|摔|跌)(下去|下|進|到)[^，。]{0,4}(山谷|山溝|溪谷|懸崖|邊坡|坡下)|"
+     r"\b(went|gone|slipped|sank) under (the )?(water|surface|waves)\b[^.]{0,40}\b(hasn'?t|didn'?t|has not|did not|not) "
+     r"(come|came|resurfaced|surfaced)|\b(dived|dove|jumped|swimming|swam|fell) (in|into|off)\b[^.]{0,40}"
+     r"\bhasn'?t (come|came) (back )?up\b|\bjumped off (the|a) bridge\b|"
      r"(車|車子|汽車|機車|轎車|貨車|人)[^，。]{0,8}(衝|翻|掉|摔|跌|落|滑)(進|到|入|落|下)[^，。]{0,8}"
      r"(水溝|排水溝|大排|溪|河|圳|池|湖|海|魚塭|水裡|水中)|"
      r"裡面.{0,4}有人.{0,6}(拍|敲|捶|搥)(打)?(窗|門|玻璃)|"
@@ -318,7 +328,11 @@ _CUES: list[tuple[str, str, str]] = [
      r"(前夫|前妻|前男友|前女友|前任)[^。]{0,15}(門口|樓下|家門|外面|堵我|守在|找上門)|"
      r"(手上|手裡)拿著.{0,6}(刀|棍|槍|球棒)|刀.{0,4}(揮|亂)|(踹|撞|砸)(門|窗)|"
      r"(拿|用).{0,4}(棒球棍|球棒|棍子|鐵棍|鐵管|安全帽).{0,8}(砸|打|敲)|砸.{0,4}(車|玻璃|窗戶)|"
-     r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮|電話|噴嚏|嗝|瞌睡|呵欠|蚊子))|(掐|勒)(住|脖子)|"
+     r"(用|拿)[^，。]{0,3}(衣架|皮帶|藤條|棍子)[^，。]{0,3}(打|抽)|(打|抽)(他|她|小孩|孩子)[^，。]{0,4}(皮帶|衣架)|"
+     r"掐[^，。]{0,3}(脖子|喉嚨)|推下樓梯|"
+     r"\b(hitting|beating|whipping) (my|his|her|their|the) (\w+ )?(kids?|children|son|daughter|brother|sister|wife|"
+     r"mum|mom)\b|\b(choking|strangling) (me|her|him)\b|\bpushed (me|her|him) down the stairs\b|"
+     r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮)|(你們的?)?(電話|手機)|噴嚏|嗝|瞌睡|呵欠|蚊子|給|來)|(掐|勒)(住|脖子)|"
      r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
@@ -343,7 +357,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"(?<!我)(?<!我們)(把|將)(她|他|小孩|小朋友|孩子|女生|男生|小女孩|小男孩|小女生|小男生|學生|女兒|兒子|女童|男童)[^，。]{0,4}"
      r"(塞|推|拉|拖|扛|押|架|硬拉|強拉)(進|上|到|入)[^，。]{0,8}(車|車子|廂型車|麵包車|箱型車|休旅車|轎車|貨車)|"
      r"擄走|強行帶走|硬抱走|抱了就跑|"
-     r"(喊|叫|說)[^，。]{0,4}(她|他|我)?不認識(那個|這個)?(男的|女的|人|他|她)|放(她|他|我)下(來|車)|"
+     r"(喊|哭喊|尖叫|大叫|哭叫)[^，。]{0,4}(說)?(她|他|我)?不認識(那個|這個)?(男的|女的|人|他|她)|"
+     r"(喊|哭喊|尖叫|大叫)[^，。]{0,8}放(她|他|我)下(來|車)|"
      r"\b(screaming|shouting|yelling|crying)\b[^.]{0,20}\b(she|he) (doesn'?t|does not|don'?t) know (him|her|them|the)\b|"
      r"(?<!\bI )(?<!\bwe )\b(shoving|pushing|pulling|dragging|forcing|bundling|shoved|pushed|pulled|dragged|forced) "
      r"(a |the )?(woman|girl|lady|man|person|teenager|boy|child|kid)( \w+){0,2} (in|into|inside) "
@@ -370,7 +385,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"喘不過氣|(嘴唇|嘴巴|全身).{0,4}(發紫|發黑|發白|發青|變紫|腫起來)|臉色?(發紫|發黑|發青|變紫)|"
      r"全身(冰冷|冰冰|發冷)|抽筋|吐白沫|沒有?(氣息|心跳)|"
      r"(嘴唇|嘴巴|眼睛|臉).{0,4}腫(得|起來)|喉嚨.{0,8}(卡住|腫|緊|不能呼吸)|呼吸.{0,6}(咻咻|聲音)|"
-     r"(頭|腦袋|後腦)[^，。]{0,3}(撞|摔|敲|叩)到[^。]{0,40}(吐|想睡|昏|叫不)|叫(他|她)?(都)?叫不(太)?(起來|醒)|"
+     r"((頭|腦袋|後腦)[^，。]{0,3}(撞|摔|敲|叩)到|(撞|摔|敲|叩)到(頭|後腦|腦袋))[^。]{0,40}(一直吐|吐了|在吐|想睡|"
+     r"昏(?!暗|黃)|叫不)|叫(他|她)?(都)?叫不(太)?(起來|醒)|(嘴巴|嘴角|臉)[^，。]{0,2}歪(歪|掉|了|一邊)|"
+     r"\bhit (his|her|their|my) head\b[^.]{0,40}\b(throwing up|vomit\w*|sleepy|drowsy|won'?t wake)|"
+     r"\bchest (pain|pressure|tightness)\b[^.]{0,40}\b(sweat\w*|clammy|pale|can'?t|short of)|"
      # a cleaner or a poison drunk (a small child, or anyone): poisoning
      r"(漂白水|清潔劑|農藥|殺蟲劑|除草劑|洗碗精|通樂|鹽酸|去漬油|礦物油|酒精)[^。]{0,12}(在喝|喝了|喝下|喝到|吞了|吃了|吃到)|"
      r"\b(drinking|drank|drunk|swallowed|swallowing|ate|eaten) (from |some )?(the |a |her |his )?(bleach|detergent|"
@@ -389,9 +407,9 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(face|mouth) (is |'s )?droop\w*|\bone side of (his|her|my|their) face\b|\bcan'?t (lift|raise|move) "
      r"(his|her|my|their) (right |left )?(arm|leg)\b|\b(words|speech) (are |is )?(coming out )?(all )?"
      r"(wrong|slurred|garbled|jumbled)\b|"
-     r"(嘴唇|嘴巴|臉|臉色)[^，。]{0,4}(灰灰|紫紫|青青|發灰|變灰|紫了|黑了|灰了|發黑)|"
+     r"(嘴唇|嘴巴|臉|臉色)(?!都曬)[^，。曬]{0,4}(灰灰|紫紫|青青|發灰|變灰|紫了|灰了)|"
      r"(軟軟|癱軟|整個軟)[^。]{0,8}(沒有?反應|不動)|"
-     r"(腳|腿|下半身|手)[^，。]{0,3}(不能動|動不了|沒有感覺|沒感覺)|"
+     r"(?<![扶踏機推])(腳|腿|下半身|手)(?![扶機踏])[^，。]{0,3}(不能動|動不了|沒有感覺|沒感覺)(?![^，。]{0,6}(拍照|照片))|"
      r"冒冷汗|認不出(人|我|來)|講話.{0,4}(含糊|含含糊糊|不清楚|顛三倒四|口齒不清)|"
      r"(手|腳|半邊).{0,4}(舉不起來|沒力氣?|抬不起來)|嘴(角)?.{0,3}歪(掉|了)|胸口.{0,4}(悶|痛|壓)|"
      r"(叫|喊).{0,6}只會|眼睛(都)?睜不開|咬(住|傷).{0,12}(腳|手|腿|人|小孩|小朋友|臉)|咬得?很深|"
@@ -406,9 +424,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(dropped|fell|collapsed|slumped) (down )?(to|on(to)?) the (ground|floor|road)|gasping|"
      r"breathing (sounds |is )?(strange|weird|funny|hard|odd)|turned blue|lips? .{0,10}(blue|swell\w*))\b|"
      r"\bbreath\w* (sounds |is )?like (loud |heavy )?snor\w*|"
-     rf"\b{_PERSON_NP}\b( \w+){{0,4}} (is|was|are|were)(n'?t| not) (moving|breathing|responding|waking)\b|"
-     rf"\b{_PERSON_NP}\b( \w+){{0,2}} won'?t (wake|come round|respond to (me|us|anything))\b|"
-     rf"\b{_PERSON_NP}\b( just)?( got| was| has been| been| gets)? (knocked (off|down|over)|run over|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,4}} (is|was|are|were)(n'?t| not) (moving|responding|waking)\b"
+     r"(?! (his|her|their|the|a|my|it|its)\b)|\b(is|was|are|were)(n'?t| not) breathing\b|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,2}} won'?t (wake|come round|respond)\b(?! to (my|our|the|your|emails?|calls?))|"
+     rf"\b{_PERSON_NP}\b( just)?( got| was| has been| been| gets) (knocked (off|down|over)|run over|"
      r"thrown off)\b|"
      rf"\b{_PERSON_NP}('s| is| was| are|'re)? (still )?(lying|lay|sprawled|slumped|collapsed) (on|in) "
      r"(the|her|his|their|our|my) (\w+ )?(floor|ground|road|street|pavement|sidewalk|carriageway|"
@@ -512,15 +531,16 @@ _EXASPERATED = re.compile(r"(喔|哦|噢|耶|欸|唷|喲|咧)")
 # A past event (上禮拜失火, a fire two weeks ago) is no emergency unless it is still going on.
 _PAST = re.compile(r"上(個)?(禮拜|星期|週|月)|去年|前(幾|兩|三|一)?天|昨天|昨晚|之前|以前|那時候|上次|"
                    r"\b(last (week|month|year|night)|yesterday|ago|earlier this)\b", re.IGNORECASE)
-_NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|快(來|點)|馬上|"
+_FINE_NOW = re.compile(r"(現在|今天)[^，。]{0,4}(已經)?(好了|沒事|沒有事|康復|出院|平安)")
+_NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|快(來|點)|馬上|今天|今早|今晚|到現在|"
                   r"\b(right now|still (burning|on fire|there|lying|bleeding)|just now|is happening)\b|"
                   r"\b(a (minute|moment|second)|(a few|a couple of|two|three|\d+) (minutes|seconds)) ago\b",
                   re.IGNORECASE)
 # What sounded like danger and was not: 還以為是失火, 原來是在燒金紙; fire lanes and drills.
-_MISTAKEN = re.compile(r"(以為|誤會|原來|才知道|結果)(是)?", re.IGNORECASE)
+_MISTAKEN = re.compile(r"(以為|誤會)(是)?", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
-_EXPLAINED = re.compile(r"(才知道|原來|結果|後來發現)(是|只是)?[^，。]{0,12}(電視|連續劇|電影|演戲|拍片|拍戲|開玩笑|"
-                        r"玩笑|假的|玩具|遊戲|唱歌|卡拉|練習|演習|排練|在玩)|\b(turned out|it was (just|only))"
+_EXPLAINED = re.compile(r"(才知道|原來|後來發現)(是|只是)?[^，。]{0,8}(電視|連續劇|電影|演戲|拍片|拍戲|開玩笑|"
+                        r"玩笑|假的|演習|排練)|\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill)",
                         re.IGNORECASE)
 _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
@@ -553,7 +573,7 @@ _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞
 # Things dropped into water or a drain (not people): 手機, 落葉, keys.
 _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
                     r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
-_FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱)(到|得)")
+_FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱|敲|裝潢)(到|得)")
 _AS_ILLNESS = re.compile(r"(氣|煩|累|嚇|吵|熱|笑|忙|餓|冷)(到|得)(我)?(快|要|都|快要)?(要)?$")
 # What fell over when the words do not say who (整段倒在地上 is a railing): no patient.
 _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|樹|樹枝|欄杆|護欄|招牌|看板|電線桿|燈桿|"
@@ -584,10 +604,10 @@ _HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the ev
 _NEGATION_EN = re.compile(r"\b(no one|nobody|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|鹿|"
+_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|鹿|"
                      r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey)s?\b",
                      re.IGNORECASE)
-_PERSON = re.compile(r"(?<!有)(?<!被)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
+_PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
                      r"somebody|rider|driver|he|she|my (mother|father|wife|husband|son|daughter))\b",
                      re.IGNORECASE)
 
@@ -616,7 +636,7 @@ def detect(text: str) -> Emergency | None:
 def _animal_only(text: str) -> bool:
     """An animal is the one in trouble (hit, hurt), none attacks, and no person is named."""
     rest = _SENT_FOR.sub("", text)
-    return bool(_ANIMAL.search(text) or "牠" in text) and bool(_ANIMAL_HURT.search(text)) and not (
+    return bool(_ANIMAL.search(text) or "牠" in text) and not (
         _ATTACKING.search(text) or _PERSON.search(rest) or _VICTIM.search(rest)
         or re.search(r"我|\b(me|us|I)\b", text))
 
@@ -651,6 +671,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             kind in _FIRE_KINDS and _HYPOTHETICAL_EN.search(text[max(0, start - 30):start]))):
         return True
     sentence_start = max((m.end() for m in re.finditer(r"[。.！!？?]", text[:start])), default=0)
+    sentence_end = next((m.start() + end for m in re.finditer(r"[。！!？?]|\.(\s|$)", text[end:])),
+                        len(text))
     clause_end = next((m.start() + end for m in _CLAUSE.finditer(text[end:])), len(text))
     clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
     if _MISTAKEN.search(text[max(0, start - 8):start]):
@@ -661,11 +683,11 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
     if _EXPLAINED.search(text[end:end + 50]) and not again:
         return True  # 喊救命、喊說要殺人…後來才知道是電視在演連續劇
-    if _PAST.search(text[sentence_start:clause_end]) and not _NOW.search(
-            text[clause_start:clause_end]):
+    # (symptoms that go on: 昨天跌倒撞到頭，今天早上開始一直吐 is now)
+    now_scope = text[clause_start:sentence_end if kind == "medical" else clause_end]
+    if _PAST.search(text[sentence_start:clause_end]) and not (
+            _NOW.search(now_scope) and not _FINE_NOW.search(now_scope)):
         return True
-    sentence_end = next((m.start() + end for m in re.finditer(r"[。！!？?]|\.(\s|$)", text[end:])),
-                        len(text))
     if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:sentence_end]) and not again:
         return True
     if kind == "fire" and _OPEN_BURNING.search(text) and not _SAYS_FIRE.search(text[start:end]):
@@ -675,15 +697,15 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind in ("violence", "child_danger") and _ANIMAL.search(said) and not _VICTIM.search(said):
         return True
     # 臭到我們全家都頭暈: a figure of speech for a stench or a din, not poisoning.
-    if kind == "co" and _FIGURATIVE.search(text[clause_start:start]):
+    if kind == "co" and _FIGURATIVE.search(text[sentence_start:end]):
         return True
     # 氣到快中風, 累到快昏倒: anger or tiredness said as an illness
     if kind == "medical" and _AS_ILLNESS.search(text[max(0, start - 6):start]):
         return True
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
-            _PERSON.search(text[max(0, start - 10):end]):
-        return True
+            _PERSON.search(text[max(0, start - 10):end]) and not _ATTACKING.search(text):
+        return True  # (a dog that bit someone is their emergency: 我媽被狗咬傷)
     # 每次下雨水都淹到車窗: a flooded spot as it always is, nobody in the water now
     if kind == "trapped" and _HABITUAL.search(text[sentence_start:start]) and not _NOW.search(
             text[sentence_start:clause_end]):
@@ -698,11 +720,14 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # 排水溝一直有臭雞蛋的味道: a drain or rubbish smells, no gas named
     if kind == "gas" and _DRAIN_SMELL.search(text[sentence_start:clause_end]) and not re.search(
-            r"瓦斯|煤氣|\bgas\b", text[sentence_start:clause_end], re.IGNORECASE):
+            r"瓦斯|煤氣|頭暈|頭痛|頭好暈|\b(gas|dizzy|headache)\b", text[sentence_start:sentence_end],
+            re.IGNORECASE):
         return True
     # Stray cats climbing onto the balcony: an animal, nobody breaking in
     if kind == "intruder" and _ANIMAL.search(text[clause_start:clause_end]) and not (
-            _PERSON.search(text[clause_start:clause_end])):
+            _PERSON.search(text[clause_start:clause_end]) or _VICTIM.search(text[clause_start:clause_end])
+            or re.search(r"小偷|陌生|男子|\b(man|guy|woman|someone|stranger|burglar)\b",
+                         text[clause_start:clause_end], re.IGNORECASE)):
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.
     return kind in ("medical", "trapped") and bool(_NOBODY_HURT.search(text))

@@ -173,7 +173,14 @@ class KnowledgeBase:
         """The entry that answers ``text``, if one matches well enough to be trusted."""
         # 停水…小孩都沒辦法洗澡: 小孩 ranks a child-care entry first on one word of three;
         # the outage entry, every word of a phrasing matched, is the one to trust
-        return next((hit for hit in self.search(text, k=3) if trusted(hit)), None)
+        hits = self.search(text, k=3)
+        if not hits:
+            return None
+        if trusted(hits[0]):
+            return hits[0]
+        # a lower hit only with every word of a phrasing, and close to the first in score
+        return next((h for h in hits[1:] if trusted(h) and h.coverage >= 0.99
+                     and h.score >= 0.8 * hits[0].score), None)
 
 
 def trusted(hit: Hit) -> bool:

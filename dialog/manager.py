@@ -476,7 +476,7 @@ class DialogManager:
                 st.unlabelled = described
                 return self._ask("category", [phrases.say(st.lang, "ask_category_choice")])
             return None
-        st.category, st.category_score, st.stage = picked, 2, Stage.COLLECT
+        st.category, st.category_score, st.stage = picked, 3, Stage.COLLECT  # said outright
         st.failures.pop("problem", None)
         st.description.append(described)
         # the described place first, then the answer's, which is newer (路燈，在西屯區文心路)

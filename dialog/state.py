@@ -22,8 +22,8 @@ from dialog.handoff import Handoff
 from dialog.transcript import TranscriptLine
 
 # The questions a caller answers yes or no (the pending names the manager asks with).
-YES_NO_QUESTIONS = frozenset({"confirm", "danger", "human_offer", "anything_else",
-                              "take_or_callback", "callback", "phone_same"})
+YES_NO_QUESTIONS = frozenset({"confirm", "danger", "human_offer", "anything_else", "callback",
+                              "phone_same"})
 
 
 class Stage(StrEnum):

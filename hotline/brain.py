@@ -114,8 +114,9 @@ class DialogBrain:
 
     def line_keeping(self, kind: str, language: str) -> BotTurn:
         """Fixed words, no dialog state: never takes the lock (called on the loop)."""
+        # "are you still there?" is answered yes or no, as the question before it was
         return BotTurn(tuple(split_sentences(phrases.say(language, kind))), language,
-                       end_call=kind != "still_there")
+                       end_call=kind != "still_there", yes_no=kind == "still_there")
 
     def hold(self, position: int, wait_minutes: int) -> BotTurn:
         with self.lock:

@@ -289,6 +289,7 @@ class ModelStore:
                 if file.unpack and not (folder / file.unpack).is_dir():
                     checks.append(FileCheck(entry.name, f"{file.unpack}/", FileState.MISSING,
                                             expected, None))
+            archives = {f.unpack: f.name for f in entry.files if f.unpack}
             for name, rec in self._stamp(folder).items():
                 if "/" not in name:
                     continue
@@ -297,8 +298,10 @@ class ModelStore:
                 if not path.is_file():
                     checks.append(FileCheck(entry.name, name, FileState.MISSING, recorded, None))
                     continue
-                actual = sha256_file(path)  # as unpacked from the verified archive
-                state = FileState.OK if actual == recorded else FileState.CORRUPT
+                actual = sha256_file(path)  # as unpacked from its archive
+                # an unpacked file is as trusted as the archive it came from
+                state = (FileState.CORRUPT if actual != recorded else FileState.UNVERIFIED
+                         if archives.get(name.split("/")[0]) in unverified else FileState.OK)
                 checks.append(FileCheck(entry.name, name, state, recorded, actual))
         return checks
 
@@ -562,8 +565,12 @@ def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     try:  # the whole stream first: a corrupt archive fails its CRC before anything is written
         with gzip.open(archive, "rb") as stream:
-            while stream.read(CHUNK):
-                pass
+            inflated = 0
+            while chunk := stream.read(CHUNK):
+                inflated += len(chunk)
+                if inflated > UNPACK_LIMIT + (64 << 20):  # the files, and room for tar's headers
+                    raise ModelError(f"{entry.name}/{archive.name}: unpacks to over "
+                                     f"{UNPACK_LIMIT} bytes: the archive is refused")
     except (OSError, EOFError) as exc:
         raise ModelError(f"{entry.name}/{archive.name}: not a readable .tar.gz: {exc}") from exc
     folder.mkdir()

@@ -323,6 +323,9 @@ def test_with_no_evidence_the_bot_asks_which_kind_rather_than_guessing(make: Mak
 
 @pytest.mark.parametrize(("answer", "category"), [
     ("路等", "streetlight"),  # heard by sound
+    ("路燈，在公車站牌旁邊", "streetlight"),  # the name picked first; the rest says where
+    ("是那個公園旁邊的路燈", "streetlight"),
+    ("水溝，旁邊的樹根把水溝蓋頂起來", "drainage"),
     ("垃圾的問題", "sanitation"),
     ("是紅綠燈，不是路燈", "traffic_signal"),
     ("公車", "bus"),
@@ -391,6 +394,9 @@ def test_a_line_check_is_not_given_the_list(make: Make) -> None:
     for line in ("hello can you hear me", "喂？喂？聽得到嗎"):
         reply = talk(make(), line)[0]
         assert "哪一類" not in reply.text and "what kind" not in reply.text
+    # a report that says the caller can hear something is no line check
+    reply = talk(make(), "那邊有個東西晚上一直叫，我在房間都聽得到")[0]
+    assert "再說一次" not in reply.text
 
 
 def test_the_choice_is_asked_once(make: Make) -> None:

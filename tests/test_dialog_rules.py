@@ -145,6 +145,9 @@ def test_categories(text: str, category: str) -> None:
     ("The storm drain on our corner is clogged with plastic bags again", "drainage"),
     ("Someone left two mattresses and a wardrobe along the sidewalk by the market", "sanitation"),
     ("A kitten is crying down in the storm drain", "animal"),  # the drain is only where it is
+    # put right with a pause and no 是
+    ("我要報修路燈，喔不對，紅綠燈", "traffic_signal"),
+    ("我要報路燈，我是說紅綠燈", "traffic_signal"),
     # asphalt with a piece gone, a crack across the carriageway
     ("我們巷口的馬路缺了一大塊，機車經過很危險", "road_damage"),
     ("路面的裂縫從人行道一直裂到快車道", "road_damage"),
@@ -227,6 +230,8 @@ def test_lamp_route_time() -> None:
     assert find_stop("我在這站等了很久") is None
     for said in ("坐到終點站才下車", "坐到最後一站", "我坐了三站就下車"):
         assert find_stop(said) is None, said
+    assert find_stop("我在第二市場那站等") == "第二市場"  # a stop named by its number
+    assert find_stop("到了科博館站下車") == "科博館"
 
 
 @pytest.mark.parametrize(("text", "yes", "no"), [

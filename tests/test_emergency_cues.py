@@ -203,6 +203,30 @@ from dialog.emergency import detect
     ("A girl is standing on the outside of the barrier on the bridge", "1925"),
     # a man following children into an alley, exposing himself
     ("有個怪叔叔一直跟著放學的小學生，還跟進暗巷", "110"),
+    # from a second review: family named bare in English, head injuries said verb first,
+    # symptoms that go on today, bites on a named person, a handful of pills, the farewells
+    ("Grandma isn't breathing", "119"),
+    ("Dad won't respond, he's on the kitchen floor", "119"),
+    ("我爸跌倒撞到頭，一直吐", "119"),
+    ("My son hit his head and keeps throwing up", "119"),
+    ("我爸昨天跌倒撞到頭，今天早上開始一直吐", "119"),
+    ("我爸在浴室滑倒，結果叫都叫不醒", "119"),
+    ("我媽被狗咬傷，流很多血", "119"),
+    ("the neighbour's dog attacked my husband, there's blood everywhere", "119"),
+    ("我朋友剛剛吞了一大把安眠藥", "119"),
+    ("有人從橋上跳下去了", "119"),
+    ("我不想再拖累家人了", "1925"),
+    ("I'm going to jump off the bridge", "1925"),
+    ("我朋友在群組說永別了", "1925"),
+    ("隔壁小孩一直在哭，他爸爸拿皮帶抽他", "110"),
+    ("我老公掐我脖子", "110"),
+    ("My husband is choking me", "110"),
+    ("有人被困在電梯裡", "119"),
+    ("我爸被車撞了", "119"),
+    ("my dad is having chest pain and sweating a lot", "119"),
+    ("工廠裡面有一股怪味道，我跟同事都說頭很暈", "119"),
+    ("一個男的爬上我家陽台要抓我的貓", "110"),
+    ("我兒子突然抽筋倒在地上，後來發現是在玩遊戲機玩太久", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect(text)
@@ -306,6 +330,26 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "The fire alarm went off at work but it was only a drill, everyone is fine",
     "我真的氣到快中風，樓上每天半夜都在拖椅子",
     "累到快昏倒，可是我要反映的是路燈不亮",
+    # from a second review: ordinary reports that shared words with newer signs
+    "我媽每天都要吃一大把藥，長照的車一直沒來",
+    "救命啊，隔壁的狗每天一直叫，吵死了",
+    "捷運站的手扶梯不能動",
+    "等公車等了一個小時，臉都曬黑了",
+    "我頭撞到那根橫桿，因為路燈很昏暗看不到",
+    "隔壁的卡拉OK裡面有人在叫，吵到半夜",
+    "夏天一堆小孩跳進溪裡玩水，可以立警告牌嗎",
+    "你們的服務品質已經跌到谷底了",
+    "社區管理員把我的腳踏車鎖在儲藏室",
+    "The water pressure hasn't come back up since the repairs",
+    "The dust from the construction site makes my throat tight",
+    "工地的圍籬明天就不在了，要怎麼辦",
+    "里長廣播叫大家要保重，天氣很冷",
+    "公車司機過站不停，也不肯放我下車",
+    "我一直打你們的電話都沒人接",
+    "A truck driver knocked down the road sign on my street",
+    "The delivery driver isn't moving his van from my driveway",
+    "There are branches everywhere and they are lying in the middle of the road",
+    "我家樓上一直在裝潢，敲到我跟我媽都頭暈",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     assert detect(text) is None

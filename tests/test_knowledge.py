@@ -44,6 +44,8 @@ def test_a_phrasing_matched_whole_beats_one_word_of_another(kb: KnowledgeBase) -
     # 小孩 ranks a child-care entry first; every word of the outage's phrasing is there
     hit = kb.answer("急死了，我們這棟停水停一整天了，小孩都不能洗澡，要找誰")
     assert hit is not None and hit.entry.id == "water-outage"
+    # a lower hit that matches only half its phrasing is no answer (a water bill for parking)
+    assert kb.answer("停車費單不見了要怎麼繳") is None
 
 
 @pytest.mark.parametrize("question", ["請問市長的生日是哪一天？", "你好，我想請問一下",

@@ -493,9 +493,12 @@ def test_a_voice_brings_its_phonemizer_from_another_repository_and_unpacks_it(
     assert (folder / "g2p" / "POLY.txt").read_bytes() == b"lines"  # by its own name
     assert store.is_installed("zh-voice")
     states = {c.file: c.state for c in store.verify(["zh-voice"])}
+    # unpacked files are as trusted as their archive: unverified until it is confirmed
     assert states == {"v.onnx": FileState.UNVERIFIED, "g2p.tar.gz": FileState.UNVERIFIED,
-                      "vocab.txt": FileState.UNVERIFIED, "g2p/g2p.onnx": FileState.OK,
-                      "g2p/POLY.txt": FileState.OK}
+                      "vocab.txt": FileState.UNVERIFIED, "g2p/g2p.onnx": FileState.UNVERIFIED,
+                      "g2p/POLY.txt": FileState.UNVERIFIED}
+    store.confirm("zh-voice")
+    assert {c.file: c.state for c in store.verify(["zh-voice"])}["g2p/POLY.txt"] is FileState.OK
     # an unpacked file changed afterwards is seen, as any file of a model is
     (folder / "g2p" / "POLY.txt").write_bytes(b"other lines")
     assert not store.is_installed("zh-voice")

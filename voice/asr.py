@@ -21,8 +21,14 @@ from voice.speech_text import script_language
 SAMPLE_RATE = 16_000
 SHORT_S = 28  # utterances up to this long are decoded in one short window
 # Yes and no alike, so the prompt leans to neither: measured on the 65 lines of
-# shared/audio/zh decoded with it, no 好/對/不對/不是 appeared that was not said.
-ANSWER_PROMPT = "好。對。不對。不是。"
+# shared/audio/zh decoded with it, no 好/對/有/沒有/不對/不是 appeared that was not said.
+ANSWER_PROMPT = "好。對。有。沒有。不對。不是。"
+# What a re-decoded answer may be: a yes or a no, nothing else (好, 對的, 沒有, 不是…)
+_ANSWER = re.compile(r"^(好|對|是|有|沒有|不是|不對|不用|可以|沒錯|嗯|不要)(的|啊|喔|啦)?"
+                     r"[。，,！!]*$")
+# Already an answer in English, or a lamp number: left as heard
+_KEEP = re.compile(r"^\W*(yes|yeah|yep|yup|no|nope|nah|ok|okay|sure|right|correct)\W*$|\d",
+                   re.IGNORECASE)
 ENCODE_MARGIN = 100  # mel frames (1 s) of padding after the utterance
 MIN_FRAMES = 1000  # windows under 10 s make Whisper repeat the end ("yes that is right yes")
 
@@ -107,9 +113,9 @@ class WhisperASR:
         """
         result = self._transcribe(pcm, language)
         if answer and (language or "zh") == "zh" and _one_english_word(result) \
-                and len(pcm) <= SHORT_S * SAMPLE_RATE:
+                and not _KEEP.search(result.text) and len(pcm) <= SHORT_S * SAMPLE_RATE:
             again = self.decode_as_answer(pcm)
-            if again.text and again.language == "zh" and len(again.text) <= 6:
+            if _ANSWER.match(again.text) and again.confidence >= max(0.15, result.confidence / 2):
                 return again
         if result.language == "en" and self.places is not None:
             return replace(result, text=self.places.correct(result.text))

@@ -97,13 +97,20 @@ def _literal_config(path: Path) -> dict[str, Any]:
     from piper.g2pw_onnx import _CONFIG_DEFAULTS
 
     values: dict[str, Any] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], ast.Name):
-            try:
-                values[node.targets[0].id] = ast.literal_eval(node.value)
-            except ValueError:
-                continue  # an expression: not one of the settings read here
+    try:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise TTSError(f"{path}: not a readable g2pW config: {exc}") from exc
+    for node in body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            else node.target if isinstance(node, ast.AnnAssign) else None
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if not isinstance(target, ast.Name) or value is None:
+            continue
+        try:
+            values[target.id] = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            continue  # an expression: not one of the settings read here
     return {key: values.get(key, default) for key, default in _CONFIG_DEFAULTS.items()}
 
 

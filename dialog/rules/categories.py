@@ -264,8 +264,9 @@ def _first_match(code: str, text: str) -> int:
 
 
 # 我要報修路燈，喔不對，是紅綠燈: what follows the correction is what the caller means.
-_CORRECTION = re.compile(r"((喔|哦|啊|呃|欸|唉|阿)[，, ]?(不對|不是)|[，,。 ](不對|講錯了?|說錯了?)(?!勁)|"
-                         r"我是說|更正一下)[，,。 ]*((不對|不是)[^，,。]{0,8}[，,。 ]*)*(是|應該是|應該說|改成)")
+_CORRECTION = re.compile(r"((喔|哦|啊|呃|欸|唉|阿|嗯)[，, ]?(不對|不是|講錯了?|說錯了?)(?!勁)|"
+                         r"[，,。 ](不對|講錯了?|說錯了?)(?!勁)|我是說|更正一下)[，,。 ]*"
+                         r"((不對|不是)[^，,。]{0,8}[，,。 ]*)*(是|應該是|應該說|改成)?")
 
 
 def best_category(text: str) -> tuple[str | None, float, int]:
@@ -310,19 +311,28 @@ _CHOICE_OTHER = re.compile(r"其他|其它|別的|都不是|都沒有|\b(somethi
 _CHOICE_BY_SOUND = ("道路", "路燈", "紅綠燈", "停車", "噪音", "垃圾", "動物", "水溝", "公園",
                     "公車", "違建")
 CHOSE_OTHER = "other"
+_FILLERS = re.compile(r"(\W|是|就是|嗯|呃|那個|這個|喔|啊|對|應該是|算是|it'?s|the|a|an|um|uh)*",
+                      re.IGNORECASE)
+# A name that only says where the thing is: 公園旁邊的路燈, 停車場的, 樹義路那邊
+_ONLY_WHERE = re.compile(r"(旁邊|旁|附近|前面|後面|對面|裡面|上|邊|場|的|[\u4e00-\u9fff]{0,2}(路|街|巷))")
 
 
 def chosen_category(answer: str) -> str | None:
     """The category a caller picked from the choice question, ``CHOSE_OTHER`` for "none of
     those", or None. Two names picked: the first said (是路燈，不是紅綠燈 has one)."""
-    described, _conf, score = best_category(answer)
-    if described is not None and score >= 2:
-        return described  # 是那個公園旁邊的路燈: a streetlight, whatever else is named
     text = _DENIED.sub("", answer)
     for word in _CHOICE_BY_SOUND:  # a short answer is all the evidence: 路等 is 路燈
         for i in sorted(heard_as(text, word, _SOUND_THRESHOLD), reverse=True):
             text = text[:i] + word + text[i + len(word):]
-    found = {code: m.start() for code, rx in _CHOICES.items() if (m := rx.search(text))}
-    if found:
-        return min(found, key=found.__getitem__)
+    found = {code: m for code, rx in _CHOICES.items() if (m := rx.search(text))}
+    named = [code for code, m in found.items() if not _ONLY_WHERE.match(text, m.end())]
+    lead = len(_FILLERS.match(text).group(0))  # type: ignore[union-attr]
+    first = [code for code in named if found[code].start() == lead]
+    if first:
+        return first[0]  # 路燈，在公車站牌旁邊: the name said first is the answer
+    described, _conf, score = best_category(answer)
+    if described is not None and score >= 2:
+        return described  # a description, not a name: 大卡車停在紅線上…公車過不去 is parking
+    if named or found:
+        return min(named or found, key=lambda code: found[code].start())
     return CHOSE_OTHER if _CHOICE_OTHER.search(text) else None

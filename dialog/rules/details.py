@@ -78,13 +78,13 @@ def find_route(text: str, bus_context: bool = False) -> str | None:
 _STOP_RE = re.compile(r"(?P<stop>[\u4e00-\u9fff]{2,12}?)(那一站|那站|那個站|這一站|這站|站牌|站)"
                       r"(?=[，,。 ]|$|上車|下車|那|等|旁|前|附近|的|過|就|有|沒|都)")
 _NOT_STOP = re.compile(r"我|你|他|她|公車|客運|巴士|過|停|等|招手|每|下一|上一|這|那|終點|起點|最後|"
-                       r"^第|^[一二三四五六七八九十兩幾\d]+$|^(坐|搭|到|了)|^加油$")
+                       r"^第[一二三四五六七八九十\d]+$|^[一二三四五六七八九十兩幾\d]+$|^(坐|搭)|^加油$")
 
 
 def find_stop(text: str) -> str | None:
     """The bus stop said by name: 台中公園那站, 在科博館站牌上車 (台中公園, 科博館)."""
     for m in _STOP_RE.finditer(text):
-        stop = re.split(r"的|在|到|從", m.group("stop"))[-1]
+        stop = re.split(r"的|在|到|從", m.group("stop"))[-1].removeprefix("了")
         stop = re.sub(r"^.{1,3}區", "", stop)  # 梧棲區的梧棲觀光漁港: the stop, not the district
         if stop.endswith(("火車", "捷運", "高鐵", "轉運", "車", "加油")):
             stop += "站"  # 火車站 is the stop's name
