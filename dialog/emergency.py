@@ -583,9 +583,7 @@ _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|�
 # A smell from a drain or rubbish (臭雞蛋味 of a blocked ditch): an environment case.
 _DRAIN_SMELL = re.compile(r"水溝|排水溝|溝渠|下水道|化糞池|垃圾|廚餘|豬舍|雞舍|\b(drain|sewer|garbage|"
                           r"rubbish|bins?)\b", re.IGNORECASE)
-# The animal is the one in trouble (hit, hurt, stuck), not one attacking someone.
-_ANIMAL_HURT = re.compile(r"被[^，。]{0,6}(撞|輾|打|夾|卡|困)|受傷|流(很多|了很多)?血|(躺|倒)在|不會動|"
-                          r"動不了|\b(hit|run over|injured|hurt|bleeding|stuck|trapped)\b", re.IGNORECASE)
+# An animal attacking someone (a bite is the person's emergency).
 _ATTACKING = re.compile(r"咬|追|攻擊|衝(進|過|向)|撲|\b(bit|bites?|biting|attack\w*|chas\w*|maul\w*)\b",
                         re.IGNORECASE)
 # Someone sent for, not someone in danger: 派人來, 找人來處理.
@@ -634,11 +632,14 @@ def detect(text: str) -> Emergency | None:
 
 
 def _animal_only(text: str) -> bool:
-    """An animal is the one in trouble (hit, hurt), none attacks, and no person is named."""
+    """The call is about an animal: none attacks anyone, and no person is named."""
     rest = _SENT_FOR.sub("", text)
     return bool(_ANIMAL.search(text) or "牠" in text) and not (
-        _ATTACKING.search(text) or _PERSON.search(rest) or _VICTIM.search(rest)
-        or re.search(r"我|\b(me|us|I)\b", text))
+        _ATTACKING.search(text) or _names_person(rest) or re.search(r"我|\b(me|us|I)\b", text))
+
+
+def _names_person(span: str) -> bool:
+    return bool(_PERSON.search(span) or _VICTIM.search(span))
 
 
 def _find(text: str, rules: list[tuple[str, str, re.Pattern[str]]],
@@ -711,12 +712,12 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             text[sentence_start:clause_end]):
         return True
     # 手機掉進水溝裡, my keys fell into the canal: a thing in the water, nobody in it.
-    if kind == "trapped" and _THING.search(text[clause_start:end]) and not (
-            _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
+    if kind == "trapped" and _THING.search(text[clause_start:end]) and not _names_person(
+            text[clause_start:end]):
         return True
     # 欄杆…整段倒在地上: a thing is what fell (the words just before say it), nobody named
-    if kind == "medical" and _FALLEN_THING.search(text[clause_start:start]) and not (
-            _PERSON.search(text[clause_start:end]) or _VICTIM.search(text[clause_start:end])):
+    if kind == "medical" and _FALLEN_THING.search(text[clause_start:start]) and not _names_person(
+            text[clause_start:end]):
         return True
     # 排水溝一直有臭雞蛋的味道: a drain or rubbish smells, no gas named
     if kind == "gas" and _DRAIN_SMELL.search(text[sentence_start:clause_end]) and not re.search(
@@ -725,8 +726,7 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # Stray cats climbing onto the balcony: an animal, nobody breaking in
     if kind == "intruder" and _ANIMAL.search(text[clause_start:clause_end]) and not (
-            _PERSON.search(text[clause_start:clause_end]) or _VICTIM.search(text[clause_start:clause_end])
-            or re.search(r"小偷|陌生|男子|\b(man|guy|woman|someone|stranger|burglar)\b",
+            _names_person(text[clause_start:clause_end]) or re.search(r"小偷|陌生|男子|\b(man|guy|woman|someone|stranger|burglar)\b",
                          text[clause_start:clause_end], re.IGNORECASE)):
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.

@@ -457,10 +457,11 @@ class DialogManager:
             return None
         category, _conf, score = best_category(rest)
         other = bool(category) and score >= 2 and category != self.state.category
-        if not other and not (find_intents(rest).question and self.kb.answer(rest) is not None):
+        intents = find_intents(rest)
+        if not other and not (intents.question and self.kb.answer(rest) is not None):
             return None
         self._new_request()
-        return self._open(rest, find_intents(rest))
+        return self._open(rest, intents)
 
     def _picked(self, text: str) -> Reply | None:
         """The answer to the choice question: a report of the category picked, a person for

@@ -11,13 +11,16 @@ from dialog import phrases
 from dialog.domain import district_en
 from dialog.places_zh import MandarinPlaces
 from dialog.rules.categories import best_category
-from dialog.rules.details import find_lamp_number, find_phone, find_route, find_stop, find_time
+from dialog.rules.details import (
+    find_lamp_number,
+    find_phone,
+    find_route,
+    find_stop,
+    find_time,
+    without_routes,
+)
 from dialog.rules.places import find_place
 from dialog.state import CallState
-
-# 搭300路, 三百路: not after a road's own words (中港路 100號 is a house number)
-_ROUTE_NAMED = re.compile(r"(?<![路街道段巷弄\d\s一二三四五六七八九十百零])"
-                          r"(\d{1,4}|[一二三四五六七八九十百零]{2,})\s*(路(?![\d一二三四五六七八九十百零]+(段|巷|弄|號))|號(?=公車|巴士|客運))")
 
 
 def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
@@ -28,7 +31,7 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
             correcting or st.category_score < 3):
         st.category, st.category_score = category, score
     # a bus's route said as 三百路 is the bus, not a road (Taichung has no road of numerals)
-    place = find_place(_ROUTE_NAMED.sub("", text) if st.category == "bus" else text)
+    place = find_place(without_routes(text) if st.category == "bus" else text)
     if place.district:
         st.slots["district"] = place.district
         st.slots.pop("district_heard", None)

@@ -502,9 +502,8 @@ class ModelStore:
                 hashes[file.name] = self._check(entry, file, part, actual, expected)
                 os.replace(part, dest)
                 if file.unpack:
-                    _unpack(entry, dest, staging / file.unpack)
-                    for inner in sorted((staging / file.unpack).iterdir()):
-                        hashes[f"{file.unpack}/{inner.name}"] = sha256_file(inner)
+                    unpacked = _unpack(entry, dest, staging / file.unpack)
+                    hashes.update({f"{file.unpack}/{n}": h for n, h in unpacked.items()})
                 if not (expected or file.sha256):
                     pinned.append(file.name)
             self._publish(entry, staging, hashes, pinned, confirmed)
@@ -557,8 +556,9 @@ class ModelStore:
         return digest.hexdigest()
 
 
-def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
-    """The plain files of a verified .tar.gz, by their own names, into ``folder``.
+def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> dict[str, str]:
+    """The plain files of a verified .tar.gz, by their own names, into ``folder``; their
+    sha256 by name, taken as they are written.
 
     The archive comes from outside: a link, a device, a name met twice or more bytes than
     ``UNPACK_LIMIT`` refuse the whole pull rather than write anything outside ``folder``."""
@@ -575,6 +575,7 @@ def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
         raise ModelError(f"{entry.name}/{archive.name}: not a readable .tar.gz: {exc}") from exc
     folder.mkdir()
     total = members = 0
+    hashes: dict[str, str] = {}
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
             for member in tar:
@@ -598,17 +599,22 @@ def _unpack(entry: ModelEntry, archive: Path, folder: Path) -> None:
                                      "is refused")
                 source = tar.extractfile(member)
                 assert source is not None  # a regular file always has its bytes
+                digest = hashlib.sha256()
                 try:
                     with source, dest.open("wb") as out:
-                        shutil.copyfileobj(source, out, CHUNK)
+                        while chunk := source.read(CHUNK):
+                            out.write(chunk)
+                            digest.update(chunk)
                 except OSError as exc:  # a full disk, not a bad archive
                     raise ModelError(f"{entry.name}: could not write {dest}: {exc}") from exc
+                hashes[name] = digest.hexdigest()
     except (tarfile.TarError, EOFError, OSError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise ModelError(f"{entry.name}/{archive.name}: not a readable .tar.gz: {exc}") from exc
     except ModelError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    return hashes
 
 
 def _stream(response: BinaryIO, out: BinaryIO, digest: hashlib._Hash, bar: _Bar) -> int:

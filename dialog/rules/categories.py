@@ -215,10 +215,10 @@ _SOUND_THRESHOLD = 0.13
 
 
 @functools.lru_cache(maxsize=256)
-def respelled(text: str) -> str:
-    """``text`` with the words above written as said where they were heard as other
-    characters of the same sound (隔壁公帝…炒到沒辦法睡 → 隔壁工地…吵到沒辦法睡)."""
-    for word in _BY_SOUND:
+def respelled(text: str, words: tuple[str, ...] = _BY_SOUND) -> str:
+    """``text`` with ``words`` written as said where they were heard as other characters of
+    the same sound (隔壁公帝…炒到沒辦法睡 → 隔壁工地…吵到沒辦法睡)."""
+    for word in words:
         for i in sorted(heard_as(text, word, _SOUND_THRESHOLD), reverse=True):
             text = text[:i] + word + text[i + len(word):]
     return text
@@ -320,10 +320,8 @@ _ONLY_WHERE = re.compile(r"(旁邊|旁|附近|前面|後面|對面|裡面|上|�
 def chosen_category(answer: str) -> str | None:
     """The category a caller picked from the choice question, ``CHOSE_OTHER`` for "none of
     those", or None. Two names picked: the first said (是路燈，不是紅綠燈 has one)."""
-    text = _DENIED.sub("", answer)
-    for word in _CHOICE_BY_SOUND:  # a short answer is all the evidence: 路等 is 路燈
-        for i in sorted(heard_as(text, word, _SOUND_THRESHOLD), reverse=True):
-            text = text[:i] + word + text[i + len(word):]
+    # a short answer is all the evidence: 路等 is 路燈
+    text = respelled(_DENIED.sub("", answer), _CHOICE_BY_SOUND)
     found = {code: m for code, rx in _CHOICES.items() if (m := rx.search(text))}
     named = [code for code, m in found.items() if not _ONLY_WHERE.match(text, m.end())]
     lead = len(_FILLERS.match(text).group(0))  # type: ignore[union-attr]

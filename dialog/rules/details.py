@@ -75,6 +75,16 @@ def find_route(text: str, bus_context: bool = False) -> str | None:
     return raw
 
 
+# 搭300路, 三百路: not after a road's own words (中港路 100號 is a house number)
+_ROUTE_NAMED = re.compile(r"(?<![路街道段巷弄\d\s一二三四五六七八九十百零])"
+                          r"(\d{1,4}|[一二三四五六七八九十百零]{2,})\s*(路(?![\d一二三四五六七八九十百零]+(段|巷|弄|號))|號(?=公車|巴士|客運))")
+
+
+def without_routes(text: str) -> str:
+    """``text`` with bus routes named as roads (三百路, 搭300路) taken out, for the place."""
+    return _ROUTE_NAMED.sub("", text)
+
+
 _STOP_RE = re.compile(r"(?P<stop>[\u4e00-\u9fff]{2,12}?)(那一站|那站|那個站|這一站|這站|站牌|站)"
                       r"(?=[，,。 ]|$|上車|下車|那|等|旁|前|附近|的|過|就|有|沒|都)")
 _NOT_STOP = re.compile(r"我|你|他|她|公車|客運|巴士|過|停|等|招手|每|下一|上一|這|那|終點|起點|最後|"
