@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from dialog.rules.places import find_place
+from dialog.text import spoken_numbers_to_digits
 
 _PREAMBLE = re.compile(
     r"你好|您好|喂|哈囉|嗨|小姐|先生|欸|那個|嗯|啊|請問一下|請問|我想請問|我想問|想問一下|想問|"
@@ -71,7 +72,8 @@ def checks_the_line(text: str) -> bool:
 def has_content_beyond_place(text: str) -> bool:
     """Is there more than a place and pleasantries, worth asking the LLM about?"""
     place = find_place(text)
-    rest = _PREAMBLE.sub("", text)
+    # (the place is found with its numbers as digits: 一百五十五號 is 155號)
+    rest = spoken_numbers_to_digits(_PREAMBLE.sub("", text), units="號巷弄")
     for part in (place.district, place.landmark, *(place.address or "").split("與")):
         if part:
             rest = rest.replace(part.removesuffix("口"), "")

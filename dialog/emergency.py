@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dialog.danger_model import sounds_dangerous
 from dialog.rules.categories import best_category
 from dialog.sounds import heard_as
 
@@ -109,6 +110,10 @@ _PERSON_NP = (r"(he|she|someone|somebody|one of them|grandma|grandpa|granny|gran
 _INDOORS = (r"(家裡|我家|我們家|屋內|屋裡|房間|廚房|浴室|廁所|瓦斯爐|爐子|熱水器|車裡|車內|密閉|教室|辦公室|"
             r"公司裡|工廠裡|工廠內|店裡|餐廳裡|地下室|宿舍)")
 _SMASHING = r"((砸|摔)(東西|碎|破|爛|椅子|碗|盤|杯)|東西被(砸|摔|丟)|(撞|踹|捶)(牆|門))"
+# A pet left in someone's care from now on, and the one who left it gone quiet.
+_ENTRUSTED = (r"(貓|狗|寵物|鳥|魚|兔子)[^，。]{0,6}(以後|之後|從今以後)[^，。]{0,3}(就)?(拜託|麻煩|交給|託給|託)"
+              r"(你|妳|我|我們)[^，。]{0,3}(養|照顧|顧)")
+_GONE_QUIET = r"不接|沒接|不回|沒回|關機|反鎖|鎖起來|再見|對不起|最後"
 # Means made ready, letters left for the family; and weariness or a farewell said with them.
 _READY = (r"(藥|安眠藥|藥丸|繩子|木炭|炭|農藥|刀片)[^，。,.]{0,4}(都|已經|也)?(準備|買|存|弄)好|"
           r"(寫|留)(了|好)?(一)?(封|張|些)?(信|紙條|字條)(要)?給.{0,2}(孩子|小孩|家人|爸媽|老婆|老公|先生|太太|"
@@ -167,10 +172,16 @@ _RISEN_EN = (r"\bwater\b[^.]{0,40}\b(up to|reached|reaching|over|above|past) (my
 # Every time it rains: a flooded spot described as it always is, not a person in it now.
 _HABITUAL = re.compile(r"每次|每逢|每當|常常|經常|老是|一下(大)?雨(就|都)|下雨(的時候|天)?(就|都)|"
                        r"\b(every time|whenever|each time|always|usually)\b", re.IGNORECASE)
+# A cloud or gas let out just now, and what it does to the people breathing it.
+_RELEASED = (r"(轟|砰|碰)(的)?(一聲|好大聲)|爆炸|炸開|外洩|洩漏|漏出來|(一團|一大片|一大團)[^，。]{0,3}"
+             r"(黃黃|綠綠|黃色|綠色|黃綠色|橘色|褐色)的?(氣|霧|氣體)|毒氣")
+_BREATHED = (r"眼睛[^，。]{0,3}(刺|痛|辣|睜不開|一直流眼淚)|(一直|都在|咳個|咳到)咳|咳(不停|個不停)|"
+             r"喉嚨[^，。]{0,3}(刺|痛|辣|燒)|(呼吸|喘)[^，。]{0,3}(困難|不過來)")
 # Signs of danger said in other words: (kind, number, pattern), the first found wins.
 _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
      r"(整罐|整瓶|整盒|整排|一大把|一堆|很多|好多).{0,6}(藥|安眠藥|藥丸).{0,6}(吞|吃|喝)|"
+     r"(拿|帶)(了|著)?(一)?(整罐|整瓶|整盒|一大包)[^，。]{0,3}(安眠藥|藥丸)[^，。]{0,3}(進|躲進)(房間|房裡|廁所|浴室)|"
      r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
      r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|(吞|吃)(了|下|掉)[^，。]{0,3}(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
      # pills counted by the dozen: 吞了三十幾顆安眠藥, 止痛藥一次吃了二十顆
@@ -191,7 +202,11 @@ _CUES: list[tuple[str, str, str]] = [
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
-     r"最後一(晚|天|次見)|謝謝(大家|你們|你).{0,8}(照顧|陪伴)|撐不下去|做傻事|遺言|"
+     r"最後一(晚|天|次見)|謝謝(大家|你們|你)[^，。]{0,8}(照顧|陪伴)|謝謝(我|我們)(這些年|這幾年|這麼多年|多年來|一直以來)[^，。]{0,4}(的)?(照顧|陪伴)|"
+     rf"({_ENTRUSTED})[^。]{{0,40}}({_GONE_QUIET})|({_GONE_QUIET})[^。]{{0,40}}({_ENTRUSTED})|"
+     # locked in, and telling the caller not to come
+     r"(她|他)[^，。]{0,6}(把)?(自己|門|房門)[^，。]{0,3}(反鎖|鎖起來)[^。]{0,20}(叫|要)(我|我們|大家)(不要|不用|別)(再)?(去|來)?找(她|他)|"
+     r"撐不下去|做傻事|遺言|"
      r"(明天|今晚|以後|很快)(他|她|我)(就)?(會|要)?不在了|(他|她|我)(明天|今晚|以後)?(就)?(會|要)?不在了|"
      r"(群組|訊息|貼文|LINE|限時動態|留言|臉書|IG)[^。]{0,20}(叫大家(要)?保重|(跟|向)大家(說)?(再見|道別|告別)|永別)|"
      r"不想再拖累|想結束一切|活著好痛苦|想從這裡跳下去|永別了|"
@@ -206,7 +221,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"locked (him|her|them)sel(f|ves) in)\b|"
      r"\b(goodbye (message|letter|note)|won'?t be (around|here) (tomorrow|anymore)|"
      r"(give|gave|giving) away (all )?(her|his|my|their) (things|stuff|belongings)|"
-     r"keep (her|his|my) (laptop|things|stuff|cat|dog)|edge of the (roof|bridge)|"
+     r"keep (her|his|my) (laptop|things|stuff|cat|dog)|(look after|take care of|have) (her|his) (cat|dog|pets?) (from now on|for good|after (she'?s|he'?s) gone)\b[^.]{0,60}\b(phone('s| is) off|not answering|won'?t answer|isn'?t answering|locked)|edge of the (roof|bridge)|"
      r"(a )?burden to (everyone|everybody|my family|them)|last time you('ll| will)? hear)\b|"
      r"\bbetter off without (me|her|him)\b|"
      r"\b(on the outside of|outside) the (railing|barrier|fence|parapet|guard ?rail)\b|"
@@ -235,10 +250,23 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(stung|stings)\b[^.]{0,60}\b(can'?t breathe|struggling to breathe|wheez\w*|faint\w*|collaps\w*)\b|"
      r"\b(ate|eaten|eating|allerg\w*|peanuts?|shrimp|shellfish|stung|sting)\b[^.]{0,60}\bthroat (is |'s )?"
      r"(closing|swelling|tight\w*)\b|\b(face|lips|tongue) (is |are |'s )?(swelling|swollen|puffing)\b"
-     r"[^.]{0,40}\b(throat|breath\w*|talk|speak|wheez\w*)\b"),
+     r"[^.]{0,40}\b(throat|breath\w*|talk|speak|wheez\w*)\b|"
+     r"\b(face|lips|tongue|eyes)( and (her |his |their )?(face|lips|tongue|eyes|throat))? (is |are |'s |have |has )?"
+     r"(swelling|swollen|puffing|puffed)( up)?\b.{0,60}\b(wheez\w*|can('?t| hardly| barely) (talk|speak|breathe|swallow))"),
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
-     r"焦味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
+     r"焦味|焦(掉|了)?的[^，。]{0,2}(臭)?味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
+     r"(黑黑|黑色|灰黑|黑灰|灰灰|灰色|濃濃)的?(一團|一大團|一片|東西|霧|氣)?[^，。水蟻蟲味油臭]{0,3}(從|由)[^，。]{0,8}(窗|門縫|屋|房間|陽台)[^，。]{0,4}(冒|竄|湧|飄|噴|跑)出|"
+     r"((窗|窗戶)(裡|內|裡面)|屋裡|屋內|房間(裡|內))[^，。燈]{0,10}(閃|亮|透出|映出)[^，。燈]{0,4}(橘紅|橘色|橙|紅紅|火紅)[^，。]{0,3}的?(光|亮光)|"
+     r"(延長線|插座|插頭|電線|電器|開關|電箱|配電盤|充電器|電池)[^。]{0,12}(噴|冒|爆)[^，。]{0,6}(亮點|火星|火花|電光|藍藍的(亮點|光點|火))|"
+     r"(延長線|插座|插頭|電線|充電器)[^，。]{0,4}(的)?(皮|外皮|塑膠)?[^，。]{0,3}(都)?(融|熔|燒)(掉|化|焦)|"
+     r"\b(orange|red) glow\b[^.]{0,40}\b(window|flat|apartment|room|house|inside)s?\b|"
+     r"\bglowing (orange|red) (inside|in|behind|through) (the|a|an|their|his|her|my|our) (\w+ ){0,2}"
+     r"(window|flat|apartment|room|house)s?\b|"
+     r"\b(black|grey|gray|dark|thick) (stuff|clouds?|haze|billows?)\b[^.]{0,20}\b(pouring|coming|billowing|rolling) "
+     r"out (of|from) (the|a|an|their|his|her|my|our|that) (\w+ ){0,2}(window|door|flat|apartment|house|room)s?\b|"
+     r"\b(socket|plug|extension (lead|cord)|power strip|charger|wires?|cable)\b[^.]{0,30}\b(melt\w*|spitting sparks|"
+     r"arcing)\b|"
      r"(窗|門縫|門底下|門下|屋裡|屋內|房間|家裡|裡面).{0,8}(飄|冒|竄|湧|跑)出.{0,6}((?<!油)煙|霧|黑黑|灰灰|黑色|灰色)|"
      r"(燒|融化)(塑膠|橡膠|電線)的?(味|臭)|聞(起來)?.{0,3}像.{0,3}(在)?燒|"
      r"(住警器|偵煙器|煙霧警報器|火災警報器).{0,8}(響|叫|嗶)|"
@@ -248,6 +276,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"out from|from under|under)\b.{0,25}\b(door|window|flat|apartment|room|house|unit)s?\b"),
     ("gas", "119",
      r"臭雞蛋.{0,2}味|(瓦斯|煤氣|怪)味.{0,10}(頭暈|頭痛|想吐|很重|很濃)|"
+     rf"({_RELEASED})[^。]{{0,30}}({_BREATHED})|({_BREATHED})[^。]{{0,30}}({_RELEASED})|"
+     r"\b(explosion|blast|bang|leak\w*|burst|(yellow|green|orange|brown|yellowish|greenish) (cloud|gas|fumes|mist))\b"
+     r"[^.]{0,80}\b(eyes (are |were )?(stinging|burning|streaming|watering)|(everyone|people|we|they|kids|children)"
+     r"( are| were|'re)? (all )?(coughing|choking|retching)|can'?t stop coughing)\b|"
      # a strange smell at home, and people there dizzy with it
      rf"{_INDOORS}[^。]{{0,20}}(怪|奇怪的?|刺鼻的?)(味道?|氣味)[^。]{{0,30}}(頭暈|頭很暈|頭好暈|頭昏|暈眩)|"
      r"\b(rotten eggs?|smell\w* of gas)\b"),
@@ -304,7 +336,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"fell into (the|a) (river|water|sea|canal|pool)|pinned (under|beneath))\b|"
      rf"{_PERSON_EN}.{{0,30}}\b((slipped|fell|fallen|tumbled|swept|washed|jumped) (in|into|off into) (the|a|an) "
      r"(\w+ ){0,2}(river|water|stream|creek|canal|channel|ditch|pond|lake|sea|reservoir|pool)|"
-     r"(swept|washed|carried) (away|downstream))\b|\b(head|arms?) (is |are |keeps? )?(bobbing|going under)\b|"
+     r"(swept|washed|carried) (away|downstream))\b|"
+     # slipped off a bank into the water; the current carrying someone off
+     rf"{_PERSON_EN}(?!['’])[^.]{{0,30}}\b(slipped|fell|fallen|tumbled|slid) (off|from) (the|a) (\w+ ){{0,2}}(bank|edge|jetty|pier|path|rocks?|ledge|boat|dam|bridge) (into|in) (the|a) (\w+ ){{0,2}}(river|water|stream|creek|canal|channel|pond|lake|sea|reservoir)\b|"
+     r"\b(current|water|river|flood|waves?|tide)s? (is |are |was |were |keeps? )?(carrying|sweeping|dragging|pulling|taking) (him|her|the (\w+ )?(boy|girl|child|kid|man|woman|person)) (away|under|downstream|out|off)\b|\b(head|arms?) (is |are |keeps? )?(bobbing|going under)\b|"
      rf"{_CHILD_EN}.{{0,40}}\b(in|inside) (a|an|the|this|that) (\w+ ){{0,2}}(car|suv|van)\b.{{0,80}}{_HEAT_EN}|"
      rf"\b(car|suv|van)\b.{{0,30}}{_CHILD_EN}.{{0,60}}{_HEAT_EN}"),
     # A young child alone at the water's edge or wading in: one slip from drowning.
@@ -378,6 +413,16 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_WHO}[^。]{{0,30}}(一|一大)(灘|攤)(的)?紅紅的(?![^，。]{{0,6}}檳榔)|"
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
+     r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下|軟下去|倒下去|癱下去|垮下去)|"
+     r"(突然|軟|倒|暈|發燙|怪怪|不對勁|呆呆)[^。]{0,30}(跟|和|問)(他|她)[^，。]{0,6}(亂回|亂答|答非所問|牛頭不對馬嘴|回不出來)|"
+     r"(身體|全身|皮膚|額頭)[^，。]{0,3}(燙|發燙)[^。]{0,20}汗[^，。]{0,3}(不流|沒在流|流不出來|停了)|"
+     r"(抱|撈|拉|扶)(起來|出來|上來)[^，。]{0,4}(整個|全身)?(軟軟|癱軟|軟趴趴|軟綿綿)|"
+     r"(趴|臉朝下|面朝下)(在)?[^，。]{0,6}(水裡|水中|水面)|"
+     rf"({_PERSON_EN}|{_SMALL_EN})[^.]{{0,30}}\b(face ?down|floating) in (the|a) (bath|bathtub|tub|pool|pond|water)\b|"
+     rf"\b{_PERSON_NP}\b( \w+){{0,2}} (went|is|was|'s|has gone) (all |completely )?(limp|floppy)\b|"
+     r"\b(stopped sweating|isn'?t sweating|burning hot)\b[^.]{0,40}"
+     r"\b(confused|talking nonsense|makes? no sense|slurr\w*|collaps\w*|dizzy)\b|"
+     r"\b(confused|talking nonsense|makes? no sense)\b[^.]{0,40}\b(stopped sweating|burning hot)\b|"
      r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下)|(?<!我)整個人[^，。]{0,3}(倒|趴|癱|軟)在|"
      r"(?<!我)(?<!累到)(?<!累得)(?<!到)(軟|癱)(倒)?在(沙發|地上|地板|床上|椅子|座位|田裡|田埂)|"
      r"(突然|忽然|怎麼叫都|叫(他|她)都)[^，。]{0,4}(在)?(亂講話|胡言亂語|語無倫次)|"
@@ -394,7 +439,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(drinking|drank|drunk|swallowed|swallowing|ate|eaten) (from |some )?(the |a |her |his )?(bleach|detergent|"
      r"cleaner|pesticide|weed ?killer|drain cleaner|antifreeze|paint thinner|rat poison)\b|"
      # called, knocked, shaken: no answer (敲車窗他都不醒, 叫他都沒在回)
-     r"(叫|喊|搖|拍|敲)[^，。]{0,6}(他|她)?(都)?(沒有?|不)(反應|回應|醒|理)|"
+     r"(叫|喊|搖|拍|敲)[^，。]{0,6}(他|她)?(都)?(沒有?|不)(反應|回應|醒|理(?!我|人|你|會|睬我))|(搖|拍)[^，。]{0,6}(他|她)?(都)?(沒有?|不)理|"
      r"(叫|喊)[^，。]{0,3}(他|她)(都)?(沒在|沒有在|不)(回|應|理)|臉色[^，。]{0,3}(很|好|變得?|越來越)?(蒼白|慘白|發白|白)(?!天)|"
      r"(頭|手|腳|身體)[^，。]{0,2}(卡|夾)在[^，。]{0,10}(欄杆|鐵窗|縫|洞|中間|裡面)[^。]{0,10}(拔|拉|拿|抽)不出來|"
      r"壓(到|住|在)[^，。]{0,4}(人|師傅|工人|他|她|我們(的)?(一個)?|一個)|壓在(腳|腿|身|胸)上[^，。]{0,4}(拉|拔|抽|搬)不(出來|動|開)|"
@@ -538,16 +583,28 @@ _NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|
                   re.IGNORECASE)
 # What sounded like danger and was not: 還以為是失火, 原來是在燒金紙; fire lanes and drills.
 _MISTAKEN = re.compile(r"(以為|誤會)(是)?", re.IGNORECASE)
+# "I thought something was on fire": what the caller took it for, before the words say it.
+_MISTAKEN_EN = re.compile(r"\b(i|we) (first )?(thought|assumed|figured)\b(?![^.,;]*\bbut\b)[^.,;]{0,30}$",
+                          re.IGNORECASE)
+_REALLY = re.compile(r"真的|不是(在)?演|\b(real|really|for real|not (acting|a film|a movie))\b", re.IGNORECASE)
+# "I nearly had a heart attack": the caller's fright, not an illness.
+_FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me|us))( a| an)? $",
+                        re.IGNORECASE)
+# A show being made or played, said before the shots and screams it explains: 在拍電影，有槍戰的戲.
+_STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|(槍戰|打鬥|爆破|追殺)的?(戲|場面)|"
+                     r"\b(shooting a (film|movie|scene)|film shoot|(film|movie) (crew|set)\b[^.]{0,30}\b(shooting|filming|"
+                     r"scene))\b", re.IGNORECASE)
+_CONTRAST = re.compile(r"可是|但是|但|不過|結果|\bbut\b", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
-_EXPLAINED = re.compile(r"(才知道|原來|後來發現)(是|只是)?[^，。]{0,8}(電視|連續劇|電影|演戲|拍片|拍戲|開玩笑|"
-                        r"玩笑|假的|演習|排練)|\b(turned out|it was (just|only))"
+_EXPLAINED = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只是)?[^，。]{0,8}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
+                        r"連續劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練)|\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill)",
                         re.IGNORECASE)
 _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
                              r"說(只是|沒事|沒有危險|是正常)|只是.{0,8}(蒸氣|水氣|霧氣|水霧|灰塵)|"
                              r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
                              r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
-                             r"\b(turned out|thought it was|they said it'?s (normal|fine))\b|"
+                             r"\b(turned out|thought it was|they said it'?s (normal|fine)|but it was (just|only))\b|"
                              # a burning smell of the caller's own cooking, already aired out
                              r"是(我|我們|我媽|我爸|家人|家裡|自己)[^，。]{0,6}(煮|烤|炒|燉|煎|燒開水|熱)|"
                              r"(煮|烤|炒|燉|煎|熱)[^，。]{0,6}(燒乾|燒焦|煮焦|烤焦|煎焦|乾掉)|"
@@ -611,7 +668,28 @@ _PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿
 
 
 def detect(text: str) -> Emergency | None:
-    """The emergency in ``text`` and the number to call, certain or possible; or None."""
+    """The emergency in ``text`` and the number to call, certain or possible; or None. Where
+    the rules find none, the danger model may still hear a possible one: both numbers are
+    given (it does not say which service) and the caller is asked."""
+    found = detect_by_rules(text)
+    if found is None and possible_danger(text):
+        return Emergency("119", "possible", "110", certain=False)
+    return found
+
+
+def possible_danger(text: str) -> bool:
+    """The danger model hears danger; the rules do not read the turn as a plain report (頂樓
+    加蓋鐵皮屋: score 3 or more), and the caller does not say it is over or was nothing."""
+    if not sounds_dangerous(text) or best_category(text)[2] >= 3:
+        return False
+    over = _FINE_NOW.search(text) or _NOBODY_HURT.search(text) or _MISTAKEN.search(text) or \
+        _MISTAKEN_EN.search(text) or _EXPLAINED.search(text) or _STAGED.search(text) or (
+            _PAST.search(text) and not _NOW.search(text))
+    return not over
+
+
+def detect_by_rules(text: str) -> Emergency | None:
+    """What the rules alone find in ``text``."""
     certain = _find(text, _COMPILED, certain=True)
     if certain is not None:
         return certain
@@ -676,7 +754,16 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
                         len(text))
     clause_end = next((m.start() + end for m in _CLAUSE.finditer(text[end:])), len(text))
     clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
-    if _MISTAKEN.search(text[max(0, start - 8):start]):
+    if _MISTAKEN.search(text[max(0, start - 8):start]) or _MISTAKEN_EN.search(
+            text[sentence_start:start]):
+        return True
+    if kind == "medical" and _FRIGHT_EN.search(text[max(0, start - 20):start]):
+        return True
+    # 我們巷子在拍電影，有槍戰的戲: the shots and screams of a show, said as such before
+    staged = _STAGED.search(text[sentence_start:end])
+    if kind in ("crime", "violence", "child_danger") and staged and not _CONTRAST.search(
+            text[sentence_start + staged.end():start]) and not _REALLY.search(
+            text[clause_start:clause_end]):
         return True
     # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
     again = bool(_AGAIN.search(text[clause_start:clause_end]))

@@ -194,6 +194,7 @@ _EMERGENCY_WHY = {
         "pedestrian": "有人在車道上，隨時可能被撞，需要警察馬上處理。",
         "electric": "掉落的電線可能有電，碰到會觸電，請大家遠離，需要消防隊馬上處理。",
         "water_edge": "小孩獨自在水邊，隨時可能落水，需要消防隊馬上過去；請先把孩子帶離水邊。",
+        "possible": "有人現在有危險，需要消防救護或警察馬上處理。",
     },
     "en": {
         "fire": "A fire or heavy smoke needs the fire brigade right away. ",
@@ -220,6 +221,8 @@ _EMERGENCY_WHY = {
                     "everyone away; the fire brigade needs to come now. ",
         "water_edge": "A young child alone at the water may fall in at any moment; the fire "
                       "brigade needs to come now. Please bring the child away from the edge. ",
+        "possible": "Someone is in danger now and needs the fire brigade, paramedics or the "
+                    "police at once. ",
     },
 }
 

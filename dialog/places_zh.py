@@ -204,9 +204,11 @@ class MandarinPlaces:
                     continue
                 if any(taken[start:end]):
                     continue
-                if text[end - suffix:end] != kind and not self._in_address(text, start, end,
-                                                                         districts):
-                    continue  # 的服務 sounds like 德富路: only where an address is being said
+                # 的服務 sounds like 德富路, 附近的路 like 進德路: where the kind was not heard as
+                # written, or the span holds the particle 的, only where an address is said
+                if (text[end - suffix:end] != kind or "的" in text[start:end - suffix]) and \
+                        not self._in_address(text, start, end, districts):
+                    continue
                 best = self._best(heard[start:end], candidates, near)
                 if best is not None:
                     found.append(Match(start, end, best[1], best[0]))

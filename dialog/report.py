@@ -45,8 +45,14 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
             st.slots.pop("landmark", None)
         st.slots["address"] = place.address
     elif place.number and st.slots.get("address"):  # only the number was corrected
-        tail = r"(\d+巷)?(\d+弄)?\d+號$" if place.number.endswith("號") else r"\d+巷.*$"
-        st.slots["address"] = re.sub(tail, "", st.slots["address"]) + place.number
+        address = st.slots["address"]
+        if not re.search(r"[\u4e00-\u9fff]", address):  # said in English: "No. 15, Lane 88, …"
+            if place.number.endswith("號"):
+                number = place.number.removesuffix("號")
+                st.slots["address"] = f"No. {number}, " + re.sub(r"^No\. \d+, ", "", address)
+        else:
+            tail = r"(\d+巷)?(\d+弄)?\d+號$" if place.number.endswith("號") else r"\d+巷.*$"
+            st.slots["address"] = re.sub(tail, "", address) + place.number
     if place.landmark:
         st.slots["landmark"] = place.landmark
         if not st.slots.get("district") and not st.slots.get("district_heard"):

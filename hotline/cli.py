@@ -739,6 +739,62 @@ def bench_dialog(
         raise typer.Exit(1)
 
 
+def _scenarios(folders: list[Path]) -> list[Scenario]:
+    """The scenario files in ``folders`` (or given themselves); a bad one is named and skipped."""
+    paths = sorted(p for f in folders for p in (f.glob("*.json") if f.is_dir() else [f]))
+    scenarios = []
+    for path in paths:
+        try:
+            scenarios.append(Scenario.load(path))
+        except ScenarioError as exc:
+            err.print(f"[red]{exc}[/red]", highlight=False)
+    return scenarios
+
+
+@bench_app.command("labels")
+def bench_labels(
+    folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
+    model: Annotated[str | None, typer.Option(
+        "--model", help="installed LLM to measure (default: the one the service uses)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="show each line")] = False,
+) -> None:
+    """The LLM's labels on the report lines the rules leave to it: right, wrong, none, time."""
+    from hotline.benches.labels import run_labels_bench
+    from hotline.dialogs import load_llm
+
+    scenarios = _scenarios(folder)
+    settings = _settings(**({"llm_model": model} if model else {}))
+    _setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+    llm = load_llm(settings)
+    if llm is None:
+        err.print("no LLM installed (hotline models install …)")
+        raise typer.Exit(2)
+    figures = run_labels_bench(scenarios, llm)
+    if verbose:
+        for line in figures["each"]:
+            out.print(f"{line['scenario']}: expected {line['expected']}, LLM {line['label']}"
+                      f"{' (hinted)' if line['hinted'] else ''}  {line['said'][:60]}",
+                      highlight=False)
+    del figures["each"]
+    out.print_json(data=figures)
+
+
+@bench_app.command("danger")
+def bench_danger(
+    folder: Annotated[list[Path], typer.Argument(help="folders of scenario files")],
+    folds: Annotated[int, typer.Option("--folds", min=2, help="cross-validation folds")] = 5,
+    threshold: Annotated[float | None, typer.Option(
+        "--threshold", help="log-odds to flag (default: the model's)")] = None,
+) -> None:
+    """The danger model: cross-validated on its corpus, then on scenarios it never saw."""
+    from dialog.danger_model import THRESHOLD
+    from hotline.benches.danger import run_danger_bench
+
+    scenarios = _scenarios(folder)
+    out.print_json(data=run_danger_bench(scenarios, folds,
+                                         THRESHOLD if threshold is None else threshold))
+
+
 @calls_app.command("purge")
 def calls_purge(
     older_than: Annotated[int | None, typer.Option(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.emergency import detect
+from dialog.emergency import detect, detect_by_rules
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -227,9 +227,36 @@ from dialog.emergency import detect
     ("工廠裡面有一股怪味道，我跟同事都說頭很暈", "119"),
     ("一個男的爬上我家陽台要抓我的貓", "110"),
     ("我兒子突然抽筋倒在地上，後來發現是在玩遊戲機玩太久", "119"),
+    # blind set 12's classes, in other words: the current carrying someone off
+    ("My little brother fell off the jetty into the lake and the waves are pulling him out", "119"),
+    ("The current is sweeping the girl downstream past the bridge", "119"),
+    # a cloud let out just now, people coughing or eyes stinging
+    ("化工廠剛剛砰一聲，一大片白白的霧飄過來，我們這邊好多人眼睛好痛", "119"),
+    ("A green cloud of gas drifted over from the plant and the kids are all coughing", "119"),
+    # a farewell: thanks for the years, a pet left in someone's care
+    ("我阿姨傳LINE說謝謝我這些年陪伴她，她的狗以後就拜託我照顧了", "1925"),
+    ("He texted me to take care of his dog from now on and now his phone is off", "1925"),
+    ("我哥拿了一整瓶安眠藥進浴室，門也鎖了", "119"),
+    # a fire told by what is seen: a glow, dark stuff pouring out, a socket spitting sparks
+    ("巷口那間透天厝二樓窗戶裡面一直透出橘紅色的光，一閃一閃的", "119"),
+    ("有灰黑色的東西從隔壁陽台一直湧出來", "119"),
+    ("There's an orange glow flickering in the upstairs window of the house next door", "119"),
+    ("我房間的充電器一直冒藍藍的火星，插座那邊啪啪叫", "119"),
+    ("The extension cord behind the TV is melting and crackling", "119"),
+    ("那個插頭的外皮都融掉了，有焦掉的味道", "119"),
+    # collapse said as going soft, answers that make no sense, heatstroke
+    ("隔壁阿伯剛剛在田裡突然癱下去，問他話都答非所問", "119"),
+    ("我爸在太陽底下割草，現在全身發燙，汗都流不出來", "119"),
+    ("Grandpa was working in the field, now he's burning hot, stopped sweating and he's confused",
+     "119"),
+    # a child limp when lifted from the water, or face down in it
+    ("我女兒剛剛在泳池趴在水面上，撈起來整個軟趴趴的", "119"),
+    ("The baby was face down in the bath and went limp", "119"),
+    # lips or face swelling after food, short of breath or voice
+    ("He ate a cashew and now his face and lips are puffing up, he can barely breathe", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
-    found = detect(text)
+    found = detect_by_rules(text)
     assert found is not None and found.number == number, found
 
 
@@ -350,9 +377,111 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "The delivery driver isn't moving his van from my driveway",
     "There are branches everywhere and they are lying in the middle of the road",
     "我家樓上一直在裝潢，敲到我跟我媽都頭暈",
+    # blind set 12's traps, in other words: a fright, a mistake, a show
+    "I thought the building was on fire but it was only steam from the laundry",
+    "I almost had a heart attack when the truck honked at 3 am, it does it every night",
+    "我們巷子這禮拜在拍戲，有一場打鬥的戲，一直喊救命喊到半夜",
+    "The film crew across the street was shooting a scene with gunshots until 2 am",
+    "樓上一直有人尖叫說不要打我，結果是他們家的電視在播連續劇",
+    # a smell that comes every night, no sudden release; a shop sign's light
+    "工廠每天晚上都排放臭臭的廢氣飄過來，我們喉嚨都很不舒服",
+    "對面店家的招牌一直閃紅色的光，很刺眼",
+    "樓上很吵，我去敲門他都不理我",
+    "我跟他講了好幾次他都亂回，那個攤販還是照樣擺在騎樓",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
-    assert detect(text) is None
+    # the rules' near misses (the danger model, a second opinion, has its own tests)
+    assert detect_by_rules(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    # a show, a thought, a fright, an explanation said with real danger: still danger
+    '我在看連續劇的時候，有一個男的闖進我家拿刀要錢',
+    '我媽在看八點檔，突然有個男的闖進來拿刀',
+    '他看完電視播的新聞就開始打我',
+    'I was watching a movie on TV when someone broke in with a knife',
+    "I'm filming it right now, a man is beating a woman with a bat",
+    "There's a guy filming kids at the playground and he just grabbed a little girl",
+    '我在拍片存證，那個男的一直打他老婆',
+    '劇組的人跟附近居民打起來了，有人拿刀砍人',
+    '他們說在拍戲，可是那個男的拿刀在砍人',
+    "I thought he was asleep but he's not breathing",
+    'I thought you should know, a man is stabbing people at the night market',
+    "My dad almost had a heart attack, he's clutching his chest and can't breathe",
+    '我兒子頭流很多血，結果是電視掉下來砸到的',
+    "My neighbour's house is on fire, it was just a minute ago",
+    '我媽坐在沙發上，怎麼搖她都不理我',
+    "I thought so too, my dad just collapsed and isn't breathing",
+    '我爸倒在地上不動，結果是電視櫃倒下來壓到他',
+])
+def test_what_only_sounds_like_a_set_aside_hides_no_danger(text: str) -> None:
+    assert detect_by_rules(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    # a review's sentences: traffic lights, signs, smells, LEDs, rubbish, plants, a vendor,
+    # a friend moving away, dust and incense, things in a river
+    'The red light outside my house is stuck',
+    'The red light at the junction by my house has been broken for a week',
+    'The red light on Wenxin Road near my apartment lasts five minutes',
+    "There's a red light camera near my house that flashes all night",
+    'The traffic light outside my flat keeps flickering red',
+    'The streetlight in front of my house keeps flickering orange',
+    '我家樓下的路燈一直閃橘色的光，很刺眼',
+    '大樓外牆的招牌整晚亮橘紅色的光，照到我房間',
+    '對面大樓頂樓的霓虹燈一直閃橘紅色的光',
+    '濃濃的臭味從樓下的餐廳飄出來',
+    '濃濃的油煙從樓下的餐廳飄出來',
+    '黑黑的髒水從樓上陽台一直噴出來',
+    '很多黑色的螞蟻從牆壁裡面跑出來',
+    "There's black stuff coming out of the drain outside my house and it stinks",
+    'Dark clouds coming out of the factory chimney every night, it smells',
+    '充電器的指示燈一直閃藍光',
+    '我房間的充電器一直閃藍藍的燈',
+    '路燈的電箱一直閃藍光',
+    '電箱上面的燈一直閃藍藍的',
+    "The neighbour's speaker cable keeps crackling all night, it's so loud",
+    "The temple's loudspeaker wires are crackling all night",
+    '樓下回收場每天早上都有玻璃瓶子爆開的聲音，很吵',
+    '資源回收車倒玻璃的時候都有玻璃爆裂的聲音，很吵',
+    "There's a lot of rubbish floating in the pond at the park",
+    'Plastic bottles floating in the water at the park pond',
+    'The young tree they planted outside my house is all floppy, it needs a stake',
+    'The plants in the park went limp because nobody waters them',
+    'The flag on the school is all limp',
+    '那個攤販一直擺在騎樓，跟他講他都亂回',
+    '我問她她都亂回，到底什麼時候要修',
+    '公園的水池有一個遊民趴在池子邊睡覺',
+    '公車站都沒有遮陽，等車等到皮膚都發燙，汗都沒有地方擦',
+    '承辦人員叫我不要再去找他，說要打1999',
+    '他叫我不要去找她了，所以我打來問路燈',
+    '醫生叫我不要再去找他了，所以我想問哪裡有別的診所',
+    '我上班，孩子下課以後就交給我媽帶，想問托育補助',
+    '隔壁搬走了，他的狗以後就交給我們養',
+    "He said to take care of his dog from now on because he's moving to Kaohsiung",
+    '鄰居阿伯每次都謝謝我們照顧他',
+    '我媽把整瓶安眠藥拿到房間藏起來，怕我爸亂吃',
+    '隔壁把整瓶農藥倒到廁所裡',
+    '我剛剛開窗，冷空氣吹進來，我就一直咳',
+    '剛剛隔壁餐廳的油煙氣飄進來，我一直咳個不停',
+    '剛剛捷運工地在切水泥，白白的霧一直飄過來，我們一直咳',
+    '剛剛對面工地在噴漆，一股刺鼻的氣味飄過來，我眼睛好刺',
+    '剛剛有人在田裡燒稻草，我們一直咳',
+    'The bus exhaust fumes at the stop are terrible, people are coughing',
+    'The haze from the temple incense is so thick, my eyes are watering every day',
+    'The mosquito fogging truck just came by, a cloud of mist drifted in and my eyes are stinging',
+    'Someone dumped old tyres in the river and the water is taking them downstream',
+    'The water is carrying them away, all the rubbish bins in the alley',
+    "My son's ball fell off the bridge into the river, can someone get it out",
+    "My son's kite fell off the bridge into the river",
+])
+def test_ordinary_reports_near_the_new_cues_are_no_emergency(text: str) -> None:
+    assert detect_by_rules(text) is None
+
+
+def test_a_show_said_as_such_does_not_hide_what_is_real() -> None:
+    found = detect("他們說在拍戲，可是那個男的是真的拿刀在砍人")
+    assert found is not None and found.number == "110"
 
 
 def test_a_threat_said_with_if_stays_a_threat() -> None:

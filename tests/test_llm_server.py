@@ -39,7 +39,7 @@ from tests.fakes import case_store
 pytestmark = pytest.mark.timeout(60)  # nothing here may hang
 
 # Rules alone cannot tell what this is; the fake server labels it (as a real LLM would).
-UNCLEAR = "巷子裡那一排東西歪七扭八很久了"
+UNCLEAR = "公園裡那一排東西歪七扭八很久了"  # 公園: a hint the label settles
 LABEL = "park_facility"
 TIMEOUT_S = 0.5
 
@@ -232,7 +232,7 @@ def test_a_failing_server_leaves_the_turn_to_the_rules(
     else:
         assert llm.state.answering is False and str(WHY[mode]) in (llm.state.error or "")
         assert f"LLM server {llm.host}" in logged  # said, with the server's address
-    assert "歪七扭八" not in logged and "巷子" not in logged  # never the caller's words
+    assert "歪七扭八" not in logged and "公園" not in logged  # never the caller's words
 
 
 def test_after_a_timeout_the_server_is_left_alone_until_it_answers_again(

@@ -52,6 +52,8 @@ def test_misheard_places_are_put_right(places: MandarinPlaces, heard: str, meant
     "我要報羞路燈",           # 報修路燈: a lamp, not a road called 復興路
     "大家都要走到馬路上",     # 走到馬路: no road named 朝馬路 was said
     "我們家前面的路有坑洞",   # 面的路 is not 明德路
+    "我們家附近的路邊有人丟垃圾",  # 近的路 is not 進德路
+    "這邊的路燈都不亮",       # 邊的路 is no road either
     "可以直接放在路邊嗎",     # 直接 is not 自治街
     "住在台中市區",           # 中市區 is not 東勢區
     "中期的計畫",             # two-syllable districts (中區) are too short to guess

@@ -46,7 +46,11 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # the way out named first, then the car in it (車庫門口被一台車擋住); a car that cannot get out
         (r"(車庫|車道|出入口|大門|家門口|門口|出口)[^，。]{0,4}被[^，。]{0,10}(車|轎車|機車|貨車|卡車|休旅車)(子)?"
          r"[^，。]{0,4}(擋住|堵住|擋到|堵到|卡住|占住|佔住|堵死|擋死)", 3),
-        (r"(車|車子|機車)[^，。]{0,2}(開|騎|牽|倒)不出(去|來)|\b(driveway|garage|gate|exit|entrance)\b[^.]{0,20}"
+        # a car left or standing in front of a door, a garage or a driveway
+        (r"((?<![公客巴])車|轎車|汽車|機車|貨車|卡車|休旅車|廂型車)[^，。]{0,10}(擋|丟|停|放|卡)(在|住|到)[^，。]{0,10}"
+         r"(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門)", 3),
+        (r"(車|車子|機車)[^，。]{0,3}(都)?(出不去|出不來)|"
+         r"(車|車子|機車)[^，。]{0,2}(開|騎|牽|倒)不出(去|來)|\b(driveway|garage|gate|exit|entrance)\b[^.]{0,20}"
          r"\b(blocked|obstructed) by (a|an|some|someone'?s|their|his|her) ", 2),
         (r"(車|汽車|機車|貨車|卡車|砂石車|遊覽車).{0,8}(停|放).{0,6}(好幾|整天|幾天|很久|沒動|不走|不動)", 3),
         (r"(車|汽車|機車|貨車|卡車|砂石車).{0,8}停", 1),
@@ -65,6 +69,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
+        # clanging said as it sounds; sleep lost; work going on late at night
+        (r"(鏗|鏘|乒|乓|叮|噹|咚|隆|嗡|框|哐){4,}|(鏗鏘|乒乓|叮咚|轟隆)聲|"
+         r"(晚上|半夜|深夜|凌晨)[^，。]{0,6}(還在|都在|一直在|還一直)[^，。]{0,4}(切|敲|鋸|磨|焊|鑽|施工|趕工|打樁)", 2),
         # power tools and renovation heard through the walls (not its rubbish: 裝潢垃圾)
         (r"電鑽|電鋸|鑽(牆|地|水泥|洞|孔)|(敲|打|拆)牆(壁)?|砂輪機|切割機.{0,4}(聲|在切)|破碎機|"
          r"裝潢(?!垃圾|廢).{0,12}(一大早|清晨|早上[五六七]點|[五六七]點(不到|多)|半夜|深夜|晚上|假日|整天|每天)", 2),
@@ -152,8 +159,13 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "bus": [
         (r"公車|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
         (r"站牌|公車站", 1),
+        # a route waited for, or late, said by its number alone (等那個三十五路, 35路都不來)
+        # (a numeral said alone: 大墩十一路, 五權五路 and 一路開過去 are no routes)
+        (r"(等|搭|坐)(那個|那台|那班|這班|這個)?([一二三四五六七八九十百零〇兩]{2,}|\d{1,4})路(?![一二三四五六七八九十\d]*段)", 3),
+        (r"(^|[，。、,\s]|那個|那台|那班|這班|這台|坐|搭|等)([一二三四五六七八九十百零〇兩]{2,}|\d{1,4})路(?![一二三四五六七八九十\d]*段)"
+         r"[^。]{0,30}(才來|都不來|沒來|不來|遲到|晚到|誤點|過站|沒停|不停|跳站|提早開走)", 3),
         (r"司機", 2),
-        (r"([一二三四五六七八九十百]{2,}|\d{1,4})路(公車)?的?司機|司機[^，。]{0,6}(態度|罵|兇|唸|不理|急煞|猛踩|開走|"
+        (r"([一二三四五六七八九十百零〇兩]{2,}|\d{1,4})路(公車)?的?司機|司機[^，。]{0,6}(態度|罵|兇|唸|不理|急煞|猛踩|開走|"
          r"開很快|沒停|不停|過站)", 3),
         (r"\bbus(es)?\b|bus stop|bus driver", 3),
         (r"\broute\s*\d{1,4}\b[^.]{0,40}\b(late|delayed|early|stop|skipped|driver|didn'?t (come|stop)|"
@@ -166,6 +178,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
+        # a fire lane or a shared passage built over or shut
+        (r"(防火巷|逃生(通道|出口|梯)|樓梯間|公共(空間|通道|走道))[^，。]{0,8}(蓋|圍|封|佔|占|搭|加蓋)"
+         r"(起來|住|掉|滿|成)", 3),
         (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop (addition|extension|structure)", 3),
         (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
         (r"\b(built|building|put up|erected|added) (an? )?(\w+ )?(extension|shed|structure|addition|"

@@ -17,6 +17,12 @@ _HUMAN = re.compile(
     # a person asked for by any name (小姐, 先生, 服務人員), fetched or swapped in to talk
     r"(找|叫|換|轉)(一個|個|一位|位)?(真人|小姐|先生|專人|專員|服務人員|接線生|客服|承辦人員?|人)來?"
     r"(跟我|和我|給我)?(講|說|談|聽電話|接電話|接聽)|"
+    # 我要找你們那邊的承辦人員講話; 幫我轉小姐; 我跟機器講不來, 不用機器幫我處理
+    r"(我要|我想|我需要|讓我|請讓我|可以讓我)(找|跟|和)(你們)?(那邊|這邊)?的?(承辦人員?|承辦的人|專員|主管|負責人|"
+    r"服務人員)[^，。]{0,2}(講話|說話|談一下|談談|講|說)(?!明|過|了|好)|"
+    r"(幫我|直接|趕快|快)轉(給)?(一個|個|一位)?(小姐|專人|真人|人工|客服)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
+    r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
+    r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
     r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b|"
     r"\b(get|find|give|put) me (through to )?(someone|somebody|a (real |live |actual )?(person|human|lady|woman|man|"

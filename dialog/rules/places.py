@@ -59,7 +59,7 @@ _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
 _EN_LANDMARK_RE = re.compile(
     r"\b((?:[A-Z][a-z'’]+\s+){1,3}(?i:bus stop|stop|station|park|school|night market|market|"
     r"temple|hospital|mall|bridge|library|plaza|square|university))\b|"
-    r"\b(?:near|outside|in front of|next to|behind)\s+(?:the\s+)?((?:[A-Z0-9][\w'’-]*\s*){1,4}"
+    r"\b(?:near|outside|in front of|next to|behind)\s+(?:the\s+)?(?!(?:No\.?|number)\s*\d)((?:[A-Z0-9][\w'’-]*\s*){1,4}"
     r"(?i:night market|market|station|stop|park|temple|school)?)")
 
 
@@ -192,6 +192,12 @@ def _corrected(address: str, said: str) -> str:
 
 
 _EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
+# A house number said alone: "No. 15" as Whisper writes it, or "number 15" said of a house;
+# not the No. 75 bus, a room, a gate or an exit, nor "no 24-hour pharmacy".
+_EN_HOUSE_NUMBER_RE = re.compile(r"\bNo\.\s*(\d{1,5})\b(?!\s*(?:bus|route))|"
+                                 r"\b(?:house|building|door|it'?s|it is) (?:number|No\.?)\s*(\d{1,5})\b")
+_NOT_A_HOUSE_EN = re.compile(r"\b(phone|mobile|cell|case|lamp|pole|post|route|bus|line|reference|room|gate|"
+                             r"exit|platform|stall|bay|the|this|that)\s*$", re.IGNORECASE)
 _EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
 _EN_ALLEY_RE = re.compile(r"\balley\s*(\d+)\b", re.IGNORECASE)
 
@@ -302,6 +308,12 @@ def find_place(text: str) -> Place:
                    if not _NOT_BEFORE.search(digits[max(0, m.start() - 4):m.start()])]
         if numbers:
             place.number = numbers[-1].group(0)
+        elif said := [m for m in _EN_HOUSE_NUMBER_RE.finditer(text)
+                      if not _NOT_A_HOUSE_EN.search(text[max(0, m.start() - 12):m.start()])]:
+            # "It's No. 251, not 215"; "the one in front of No. 15"; "No. 150, sorry, No. 105"
+            fixed = len(said) > 1 and _EN_CORRECTION.search(text[said[0].end():said[-1].start()])
+            chosen = said[-1] if fixed else said[0]
+            place.number = f"{chosen.group(1) or chosen.group(2)}號"
     en_landmark = _EN_LANDMARK_RE.search(text)
     if en_landmark:
         place.landmark = (en_landmark.group(1) or en_landmark.group(2) or "").strip()
