@@ -92,8 +92,3 @@ def read_corpus(folder: Path = CORPUS) -> list[tuple[str, bool]]:
 @cache
 def default_model() -> DangerModel:
     return DangerModel.train(read_corpus())
-
-
-def sounds_dangerous(text: str) -> bool:
-    """Does the model take ``text`` for a line about a person in danger now?"""
-    return default_model().odds(text) > THRESHOLD

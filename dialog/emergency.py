@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dialog.danger_model import sounds_dangerous
+from dialog.danger_model import THRESHOLD, DangerModel, default_model
 from dialog.rules.categories import best_category
 from dialog.sounds import heard_as
 
@@ -199,6 +199,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"(最後|告別|道別).{0,4}(訊息|電話|留言|的話)|"
      r"(爬|站|坐|跨)(到|在|出).{0,8}((欄杆|橋|頂樓|樓頂|屋頂).{0,6}(外|邊|上)|"
      r"(陽台|窗).{0,6}(外|邊緣|欄杆))|"
+     r"(走了|過世|不在了|往生|離開)[^。]{0,40}(要|就要|想)?(去找|去陪|去見)(她|他)(了)?|"
+     r"(一個人|活著|日子)[^，。]{0,4}(也)?(沒什麼|沒)意思|往下一跳|(講|說)最後一次話|什麼都不用再(煩|想|痛)|"
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
@@ -256,7 +258,9 @@ _CUES: list[tuple[str, str, str]] = [
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|焦(掉|了)?的[^，。]{0,2}(臭)?味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
-     r"(黑黑|黑色|灰黑|黑灰|灰灰|灰色|濃濃)的?(一團|一大團|一片|東西|霧|氣)?[^，。水蟻蟲味油臭]{0,3}(從|由)[^，。]{0,8}(窗|門縫|屋|房間|陽台)[^，。]{0,4}(冒|竄|湧|飄|噴|跑)出|"
+     r"(黑黑|黑色|灰黑|黑灰|灰灰|灰色|濃濃)的?(一團|一大團|一片|東西|霧|氣)?[^，。水蟻蟲味油臭]{0,3}(從|由)[^，。]{0,8}(窗|門縫|屋|房間|陽台|樓梯|地下室)[^，。]{0,4}((冒|竄|湧|飄|噴|跑)出|往上(衝|竄|冒|飄))|"
+     r"警報器?[^。]{0,8}(響|叫)[^。]{0,20}(看不到|看不見|看不清楚)|(窗|窗戶)(裡|內|裡面)[^，。]{0,4}(紅紅亮亮|紅通通|一片紅|火紅)|"
+     r"(劈哩啪啦|霹靂啪啦|劈里啪啦)[^。]{0,30}(紅紅|紅通通|熱氣|很燙|火紅)|"
      r"((窗|窗戶)(裡|內|裡面)|屋裡|屋內|房間(裡|內))[^，。燈]{0,10}(閃|亮|透出|映出)[^，。燈]{0,4}(橘紅|橘色|橙|紅紅|火紅)[^，。]{0,3}的?(光|亮光)|"
      r"(延長線|插座|插頭|電線|電器|開關|電箱|配電盤|充電器|電池)[^。]{0,12}(噴|冒|爆)[^，。]{0,6}(亮點|火星|火花|電光|藍藍的(亮點|光點|火))|"
      r"(延長線|插座|插頭|電線|充電器)[^，。]{0,4}(的)?(皮|外皮|塑膠)?[^，。]{0,3}(都)?(融|熔|燒)(掉|化|焦)|"
@@ -364,7 +368,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(手上|手裡)拿著.{0,6}(刀|棍|槍|球棒)|刀.{0,4}(揮|亂)|(踹|撞|砸)(門|窗)|"
      r"(拿|用).{0,4}(棒球棍|球棒|棍子|鐵棍|鐵管|安全帽).{0,8}(砸|打|敲)|砸.{0,4}(車|玻璃|窗戶)|"
      r"(用|拿)[^，。]{0,3}(衣架|皮帶|藤條|棍子)[^，。]{0,3}(打|抽)|(打|抽)(他|她|小孩|孩子)[^，。]{0,4}(皮帶|衣架)|"
-     r"掐[^，。]{0,3}(脖子|喉嚨)|推下樓梯|"
+     r"掐[^，。]{0,3}(脖子|喉嚨)|推下樓梯|(抓|揪|扯)(著|住)[^，。]{0,6}(頭|頭髮)[^，。]{0,8}(甩|撞|摔|砸|往[^，。]{0,4}(撞|甩))|"
      r"\b(hitting|beating|whipping) (my|his|her|their|the) (\w+ )?(kids?|children|son|daughter|brother|sister|wife|"
      r"mum|mom)\b|\b(choking|strangling) (me|her|him)\b|\bpushed (me|her|him) down the stairs\b|"
      r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮)|(你們的?)?(電話|手機)|噴嚏|嗝|瞌睡|呵欠|蚊子|給|來)|(掐|勒)(住|脖子)|"
@@ -587,6 +591,9 @@ _MISTAKEN = re.compile(r"(以為|誤會)(是)?", re.IGNORECASE)
 _MISTAKEN_EN = re.compile(r"\b(i|we) (first )?(thought|assumed|figured)\b(?![^.,;]*\bbut\b)[^.,;]{0,30}$",
                           re.IGNORECASE)
 _REALLY = re.compile(r"真的|不是(在)?演|\b(real|really|for real|not (acting|a film|a movie))\b", re.IGNORECASE)
+_BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|將)[^，。]{0,4}$")
+_LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
+_LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
 # "I nearly had a heart attack": the caller's fright, not an illness.
 _FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me|us))( a| an)? $",
                         re.IGNORECASE)
@@ -605,6 +612,8 @@ _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但�
                              r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
                              r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
                              r"\b(turned out|thought it was|they said it'?s (normal|fine)|but it was (just|only))\b|"
+                             r"\b(it'?s|it is) (only|just) (\w+ )?(incense|steam|a barbecue|bbq|cooking|mist|fog|dust|"
+                             r"a drill|a test|joss)\b|"
                              # a burning smell of the caller's own cooking, already aired out
                              r"是(我|我們|我媽|我爸|家人|家裡|自己)[^，。]{0,6}(煮|烤|炒|燉|煎|燒開水|熱)|"
                              r"(煮|烤|炒|燉|煎|熱)[^，。]{0,6}(燒乾|燒焦|煮焦|烤焦|煎焦|乾掉)|"
@@ -617,7 +626,8 @@ _AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有�
                     r"\b(smok\w*|burn\w*|flames?)\b.{0,30}\b(again|still)\b|"
                     r"\b(again|still)\b.{0,20}\b(smok\w*|burn\w*)", re.IGNORECASE)
 _NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
-                       r"烤肉|拜拜|燒香|香爐|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
+                       r"烤肉|拜拜|燒香|香爐|\b(incense|joss|ghost money|barbecue|bbq)\b|"
+                       r"\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
                        r"department|truck|door|safety)|\bfire(works|crackers)\b|\b(scheduled |evacuation |"
                        r"routine )?drill\b|\balarm test\b|\btesting the alarms?\b", re.IGNORECASE)
 # Rubbish burnt in the open smells of burning plastic too: an environment case, unless the
@@ -647,6 +657,15 @@ _ATTACKING = re.compile(r"咬|追|攻擊|衝(進|過|向)|撲|\b(bit|bites?|biti
 _SENT_FOR = re.compile(r"(派|找|叫|請)(個)?人")
 _CLAUSE = re.compile(r"[，,。.！!？?；;]")
 _FIRE_KINDS = {"fire", "gas"}
+# Dangers known by what was heard (screams, shouts, threats): a game or a stream explains them.
+_HEARD_KINDS = {"violence", "crime", "child_danger", "child_abuse", "intruder"}
+_GAME = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只是)?[^，。]{0,10}(打電動|玩遊戲|打遊戲|電玩|直播|開實況)|"
+                   r"\b(turned out|it was (just|only))\b[^.]{0,20}\b(video ?game|gaming|live ?stream\w*|streaming)",
+                   re.IGNORECASE)
+# Said of the person in the turn: out, safe, on their feet (the driver already walked out).
+_SAFE_NOW = re.compile(r"(已經|都)(自己)?(走|爬|逃|跑|游)(出來|上來|出去)|已經(被)?救(出來|上來)|"
+                       r"\b(got|climbed|walked) out (safely|by (him|her)self|on (his|her) own)|\b(is|are) (safe|fine|okay|ok) now\b",
+                       re.IGNORECASE)
 _HAZARD_KINDS = _FIRE_KINDS | {"co", "electric", "medical", "trapped", "fall", "water_edge",
                                "pedestrian"}
 
@@ -677,10 +696,16 @@ def detect(text: str) -> Emergency | None:
     return found
 
 
-def possible_danger(text: str) -> bool:
+def possible_danger(text: str, model: DangerModel | None = None,
+                    threshold: float = THRESHOLD) -> bool:
     """The danger model hears danger; the rules do not read the turn as a plain report (頂樓
     加蓋鐵皮屋: score 3 or more), and the caller does not say it is over or was nothing."""
-    if not sounds_dangerous(text) or best_category(text)[2] >= 3:
+    odds = (model or default_model()).odds(text)
+    if odds <= threshold or (best_category(text)[2] >= 3 and odds <= 2 * threshold):
+        return False
+    if _ANIMAL.search(text) and not _ATTACKING.search(text):
+        return False  # an animal hurt or stuck: animal protection's, as the rules say too
+    if _SAFE_NOW.search(text):
         return False
     over = _FINE_NOW.search(text) or _NOBODY_HURT.search(text) or _MISTAKEN.search(text) or \
         _MISTAKEN_EN.search(text) or _EXPLAINED.search(text) or _STAGED.search(text) or (
@@ -754,10 +779,16 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
                         len(text))
     clause_end = next((m.start() + end for m in _CLAUSE.finditer(text[end:])), len(text))
     clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
-    if _MISTAKEN.search(text[max(0, start - 8):start]) or _MISTAKEN_EN.search(
+    if _MISTAKEN.search(text[clause_start:start]) or _MISTAKEN_EN.search(
             text[sentence_start:start]):
         return True
     if kind == "medical" and _FRIGHT_EN.search(text[max(0, start - 20):start]):
+        return True
+    # 我把門撬開: the caller forcing a way in to help, not a burglar
+    if kind in ("crime", "intruder") and _BY_CALLER.search(text[clause_start:start]):
+        return True
+    # 砰砰砰好像在開槍一樣: a likeness, not shots
+    if _LIKE_BEFORE.search(text[clause_start:start]) and _LIKE_AFTER.match(text, end):
         return True
     # 我們巷子在拍電影，有槍戰的戲: the shots and screams of a show, said as such before
     staged = _STAGED.search(text[sentence_start:end])
@@ -767,9 +798,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
     again = bool(_AGAIN.search(text[clause_start:clause_end]))
-    if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 40]) and not again:
+    if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 70]) and not again:
         return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
-    if _EXPLAINED.search(text[end:end + 50]) and not again:
+    if (_EXPLAINED.search(text[end:end + 50]) or (kind in _HEARD_KINDS and _GAME.search(
+            text[end:end + 50]))) and not again:
         return True  # 喊救命、喊說要殺人…後來才知道是電視在演連續劇
     # (symptoms that go on: 昨天跌倒撞到頭，今天早上開始一直吐 is now)
     now_scope = text[clause_start:sentence_end if kind == "medical" else clause_end]

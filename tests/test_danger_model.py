@@ -13,7 +13,6 @@ from dialog.danger_model import (
     default_model,
     features,
     read_corpus,
-    sounds_dangerous,
 )
 from dialog.knowledge import KnowledgeBase
 from dialog.manager import DialogManager
@@ -58,7 +57,7 @@ def test_cross_validated_on_its_corpus_it_flags_few_ordinary_lines() -> None:
     "My husband just keeps staring at the wall and his words come out all jumbled",
 ])
 def test_unseen_lines_of_danger_are_heard(text: str) -> None:
-    assert sounds_dangerous(text), default_model().odds(text)
+    assert emergency.possible_danger(text), default_model().odds(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -68,14 +67,14 @@ def test_unseen_lines_of_danger_are_heard(text: str) -> None:
     "The bus driver didn't stop at the Taichung Park stop this morning",
 ])
 def test_ordinary_reports_are_not(text: str) -> None:
-    assert not sounds_dangerous(text), default_model().odds(text)
+    assert not emergency.possible_danger(text), default_model().odds(text)
 
 
 def test_danger_only_the_model_hears_is_a_possible_one_with_both_numbers(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     heard = "我爸爸今天怪怪的，一直坐在那邊看著牆壁"
     # (the dialog reads the turn normalised: ， as ,)
-    monkeypatch.setattr(emergency, "sounds_dangerous", lambda text: "看著牆壁" in text)
+    monkeypatch.setattr(emergency, "possible_danger", lambda text: "看著牆壁" in text)
     assert emergency.detect_by_rules(heard) is None
     found = emergency.detect(heard)
     assert found is not None and not found.certain and (found.number, found.also) == ("119", "110")

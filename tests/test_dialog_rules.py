@@ -472,3 +472,27 @@ def test_a_floor_is_content_not_a_place() -> None:
 
     assert has_content_beyond_place("二十樓好臭")
     assert not has_content_beyond_place("我住西區公益路一百五十五號啦")
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # blind set 13's classes, in other words: a road patched again and again; a car at a bus
+    # stop; scooters filling the pavement; a road fenced off as someone's own; what a
+    # gathering leaves; shouting late into the night; a household light is Taipower's
+    ("我們這條巷子坑坑疤疤的，補了又挖", "road_damage"),
+    ("一台休旅車一直停在公車站那邊，公車都進不了站", "illegal_parking"),
+    ("騎樓整排都是機車，輪椅過不去", "illegal_parking"),
+    ("有人用三角錐把巷子圍起來，當成自己的停車位", "illegal_construction"),
+    ("廟口拜拜完，地上都是便當盒跟飲料杯", "sanitation"),
+    ("樓上的年輕人每天都唱到凌晨兩點", "noise"),
+    ("家裡的電燈一直閃，是不是電壓不穩", None),
+])
+def test_blind13_classes(text: str, category: str | None) -> None:
+    assert best_category(text)[0] == category
+
+
+def test_a_number_put_right_with_a_bare_no() -> None:
+    from dialog.text import normalise
+
+    assert find_place(normalise("北區五常街七十八巷…喔不是，八十七巷")).address == "五常街87巷"
+    assert find_place("大里區塗城路，靠近那個加油站，四百五十號前面").address == "塗城路450號"
+    assert find_intents("嘿啦，對").yes and find_intents("That's the one.").yes

@@ -254,6 +254,18 @@ from dialog.emergency import detect, detect_by_rules
     ("The baby was face down in the bath and went limp", "119"),
     # lips or face swelling after food, short of breath or voice
     ("He ate a cashew and now his face and lips are puffing up, he can barely breathe", "119"),
+    # blind set 13's classes, in other words: a dark mass rising up the stairs, an alarm and
+    # nothing to be seen, a window glowing red, crackling with heat
+    ("黑色的一團從地下室一直往上竄，我們在三樓", "119"),
+    ("走廊的警報器一直叫，整層都看不清楚", "119"),
+    ("對面倉庫的窗戶裡面紅通通的", "119"),
+    ("鐵皮屋裡面劈哩啪啦一直響，熱氣很燙", "119"),
+    # going to join the one who died; life alone meaningless; one jump; last words
+    ("我先生過世以後，我想今晚就去陪他了", "1925"),
+    ("日子也沒什麼意思，我不想再撐", "1925"),
+    ("我站在這邊，往下一跳就好了", "1925"),
+    # a head grabbed and slammed
+    ("外籍看護揪著阿嬤的頭髮往牆上撞", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)
@@ -388,6 +400,10 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "對面店家的招牌一直閃紅色的光，很刺眼",
     "樓上很吵，我去敲門他都不理我",
     "我跟他講了好幾次他都亂回，那個攤販還是照樣擺在騎樓",
+    # blind set 13's traps, in other words: the caller forcing the door, a likeness, a game
+    "放鞭炮砰砰砰的，跟有人在開槍一樣，吵到半夜",
+    "我本來以為樓上有人在喊救命，後來發現是小孩在打電動",
+    "The smell of smoke comes from the shrine every morning, it's only incense but it's thick",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     # the rules' near misses (the danger model, a second opinion, has its own tests)
@@ -477,6 +493,16 @@ def test_what_only_sounds_like_a_set_aside_hides_no_danger(text: str) -> None:
 ])
 def test_ordinary_reports_near_the_new_cues_are_no_emergency(text: str) -> None:
     assert detect_by_rules(text) is None
+
+
+def test_the_caller_forcing_the_door_is_no_burglar() -> None:
+    found = detect_by_rules("我媽在廁所很久都沒出來，我把門撬開，她躺在地上叫不醒")
+    assert found is not None and found.number == "119", found
+
+
+def test_a_game_explains_screams_not_a_fit() -> None:
+    found = detect_by_rules("我兒子突然抽筋倒在地上，後來發現是在玩遊戲機玩太久")
+    assert found is not None and found.number == "119"
 
 
 def test_a_show_said_as_such_does_not_hide_what_is_real() -> None:

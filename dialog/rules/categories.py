@@ -13,6 +13,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "road_damage": [
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
         (r"(那個|一個|大)坑(?!人|害)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
+        # a road dug up and patched again and again, bumpy
+        (r"凹凹凸凸|凹凸不平|坑坑疤疤|高高低低|高低不平|挖了又補|補了又挖", 3),
         # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
          r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
@@ -24,14 +26,15 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "streetlight": [
         (r"路燈|燈桿|燈柱|電火柱|電火|電線桿.{0,4}燈|電桿.{0,3}燈|街燈|水銀燈", 3),
-        (r"(燈|燈泡).{0,6}(不亮|沒亮|沒有亮|壞|閃|熄|黑|暗|歹去)|暗暗的|很暗|黑漆漆|烏漆抹黑|暗摸摸|暗嘛嘛|黑嘛嘛|烏漆嘛黑|整片黑", 2),
+        # (電燈, 檯燈: the lights of a home, whose power is Taipower's)
+        (r"((?<![電檯桌])燈|燈泡).{0,6}(不亮|沒亮|沒有亮|壞|閃|熄|黑|暗|歹去)|暗暗的|很暗|黑漆漆|烏漆抹黑|暗摸摸|暗嘛嘛|黑嘛嘛|烏漆嘛黑|整片黑", 2),
         (r"street ?lights?|street ?lamps?|lamp ?posts?|light ?poles?", 3),
         (r"\b(too )?dark\b", 1),
     ],
     "traffic_signal": [
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
-        (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (light|signal)s?|"
+        (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (green |red )?(light|signal)s?|"
          r"green man|stuck on (red|green)|green (light|signal|phase) for (pedestrians|walkers|people crossing)|"
          r"\b(green|walk|pedestrian) (light|signal|phase)\b[^.]{0,40}\b(only )?(lasts?|gives?) (about |only )?\w+ seconds\b",
          3),
@@ -41,14 +44,17 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"違規停車|違停|亂停|併排|並排|臨停", 3),
         (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
         (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?(面|邊)?.{0,3}停(?!電)", 3),
-        (r"(公車|客運|巴士|救護車|消防車|垃圾車).{0,4}(都)?(沒辦法|無法|不能|開不)(靠站|進站|進來|過|通過|轉彎)", 2),
+        (r"(公車|客運|巴士|救護車|消防車|垃圾車).{0,4}(都)?((沒辦法|無法|不能|開不)(靠站|進站|進來|過|通過|轉彎)|"
+         r"(靠不了站|進不了站|進不來|進不去|過不去))", 2),
+        (r"(轎車|汽車|機車|貨車|卡車|休旅車|砂石車|(?<![公客巴])車)[^，。]{0,6}停在[^，。]{0,4}(公車站|站牌)", 4),
+        (r"(人行道|騎樓)[^，。]{0,6}(整排|都是|停滿|擺滿)[^，。]{0,4}(機車|汽車|車)", 3),
         (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
         # the way out named first, then the car in it (車庫門口被一台車擋住); a car that cannot get out
         (r"(車庫|車道|出入口|大門|家門口|門口|出口)[^，。]{0,4}被[^，。]{0,10}(車|轎車|機車|貨車|卡車|休旅車)(子)?"
          r"[^，。]{0,4}(擋住|堵住|擋到|堵到|卡住|占住|佔住|堵死|擋死)", 3),
         # a car left or standing in front of a door, a garage or a driveway
         (r"((?<![公客巴])車|轎車|汽車|機車|貨車|卡車|休旅車|廂型車)[^，。]{0,10}(擋|丟|停|放|卡)(在|住|到)[^，。]{0,10}"
-         r"(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門)", 3),
+         r"(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門|巷口|巷子口)", 3),
         (r"(車|車子|機車)[^，。]{0,3}(都)?(出不去|出不來)|"
          r"(車|車子|機車)[^，。]{0,2}(開|騎|牽|倒)不出(去|來)|\b(driveway|garage|gate|exit|entrance)\b[^.]{0,20}"
          r"\b(blocked|obstructed) by (a|an|some|someone'?s|their|his|her) ", 2),
@@ -85,6 +91,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(電視|電影|音樂|遊戲|電玩|喇叭)[^，。]{0,6}(開|轉|放)?(很大聲|超大聲|好大聲|最大聲|開很大|開超大)|"
          r"音量[^，。]{0,4}(開到最大|最大|很大|超大|開很大)|開到最大聲", 3),
         (r"(半夜|凌晨)[^，。]{0,4}([一二兩三四五]|[1-5])點(多)?(還|都)", 2),
+        (r"(喊|叫|吵|唱|鬧|玩)到[^，。]{0,3}(半夜|凌晨|[一二兩三四五]{1,2}點)", 2),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
         (r"\b(drilling|hammering|banging|sawing)\b[^.]{0,40}\b(every (morning|night|day)|at (\d|five|six|seven)|"
          r"all (day|night)|sundays?|weekends?|early)\b", 3),
@@ -97,6 +104,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
         (r"滿地(都是)?|沒人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
+        # what a gathering leaves: lunch boxes, leftovers, the ash of paper money
+        (r"便當盒|飲料杯|吃剩的|紙錢[^，。]{0,4}灰|香灰|燒完的灰|空瓶|"
+         r"\b(piles? of ash(es)?|burnt paper|joss paper|lunch ?boxes|leftover food|litter(ed)?)\b", 3),
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
@@ -178,6 +188,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
+        (r"把[^，。]{0,6}(路邊|路|巷子|巷道|人行道|空地)[^，。]{0,3}(圍起來|圍住|佔起來|占起來)|"
+         r"當(作|成)(他|他們)?(自己|自家)(家)?的?(停車位|車位|倉庫|院子)", 3),
         # a fire lane or a shared passage built over or shut
         (r"(防火巷|逃生(通道|出口|梯)|樓梯間|公共(空間|通道|走道))[^，。]{0,8}(蓋|圍|封|佔|占|搭|加蓋)"
          r"(起來|住|掉|滿|成)", 3),

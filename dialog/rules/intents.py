@@ -20,7 +20,7 @@ _HUMAN = re.compile(
     # 我要找你們那邊的承辦人員講話; 幫我轉小姐; 我跟機器講不來, 不用機器幫我處理
     r"(我要|我想|我需要|讓我|請讓我|可以讓我)(找|跟|和)(你們)?(那邊|這邊)?的?(承辦人員?|承辦的人|專員|主管|負責人|"
     r"服務人員)[^，。]{0,2}(講話|說話|談一下|談談|講|說)(?!明|過|了|好)|"
-    r"(幫我|直接|趕快|快)轉(給)?(一個|個|一位)?(小姐|專人|真人|人工|客服)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
+    r"(幫我|直接|趕快|快)轉(給)?(一個|個|一位)?(小姐|專人|真人|人工|客服|服務人員|承辦人員?)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
     r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
     r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
@@ -43,8 +43,8 @@ _OUT_OF_SCOPE = re.compile(
     r"\b(weather|book (a|me)|ticket|taxi|uber|joke|stock|lottery|pizza|restaurant)\b",
     re.IGNORECASE)
 _YES = re.compile(
-    r"^(對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
-    r"that'?s (right|correct)|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
+    r"^(嘿|對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
+    r"that'?s (right|correct|it|the one)|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
     r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
     re.IGNORECASE)
 _NO = re.compile(

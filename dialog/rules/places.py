@@ -169,12 +169,12 @@ def _format_road(m: re.Match[str]) -> str:
 
 
 # After a road said without its number: a few words (no other road, no sentence end), then it.
-_LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄號樓]{0,8}?)(?<!\d)"
+_LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄號樓]{0,12}?)(?<!\d)"
                            r"(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 # …not when the words between deny it (不是三百號) or count something else (第, 公車).
 _NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|\d")
 # A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
-_CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是)"
+_CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
                         r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 _LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
 

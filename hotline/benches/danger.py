@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from dialog.danger_model import THRESHOLD, DangerModel, default_model, read_corpus
-from dialog.emergency import detect_by_rules
-from dialog.rules.categories import best_category
+from dialog.emergency import detect_by_rules, possible_danger
+from dialog.text import normalise
 from hotline.simulate import Scenario
 
 
@@ -36,10 +36,10 @@ def on_scenarios(scenarios: list[Scenario], model: DangerModel,
         outcome = sc.expect.get("outcome")
         if outcome is None:
             continue
-        said = [turn.say for turn in sc.turns]
+        said = [normalise(turn.say) for turn in sc.turns]  # as the dialog reads a turn
         # as the dialog asks it: where the rules find no danger and see no plain report
-        by_model = any(model.odds(line) > threshold and detect_by_rules(line) is None
-                       and best_category(line)[2] < 3 for line in said)
+        by_model = any(detect_by_rules(line) is None and possible_danger(line, model, threshold)
+                       for line in said)
         if outcome == "emergency_redirect":
             by_rules = any(detect_by_rules(line) is not None for line in said)
             emergencies["n"] += 1
