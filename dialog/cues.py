@@ -26,8 +26,9 @@ _PROBLEM = re.compile(
     r"dumped|fallen|injured|flooded|damaged|leaking|skipped)\b", re.IGNORECASE)
 
 
-NO_DANGER = re.compile(r"\W*(沒有|沒事|沒人|都沒|還好|不會|應該沒有|no\b|nobody|not really)",
-                        re.IGNORECASE)
+NO_DANGER = re.compile(r"\W*(沒有|沒事|沒人|都沒|還好|不會|應該沒有|不是(危險|緊急|那樣|啦)|"
+                       r"no\b|nobody|"
+                       r"not really)", re.IGNORECASE)
 DANGER_NOW = re.compile(r"\W*(有|有人|是|對|快|yes|yeah|someone)", re.IGNORECASE)
 _PLAIN_ANSWER = re.compile(
     r"[，,。.！!？?、\s]|沒有人?|沒事|還好|不是|不會|沒|不|有危險|危險|現在|目前|大家|都|啦|喔|耶|啊|嗯|"

@@ -24,12 +24,23 @@ from pathlib import Path
 CORPUS = Path(__file__).parent / "data" / "danger_corpus"
 # Log-odds above which a line counts as possible danger; chosen on the corpus alone (cross-
 # validated: see docs/understanding.md), never on the test scenarios.
-THRESHOLD = 12.0
+THRESHOLD = 11.0
 MIN_SEEN = 2  # a feature seen fewer times in the corpus says nothing
 _SMOOTHING = 0.5
 
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# English words said in every kind of call (see features): no evidence of danger either way.
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "he", "she", "his", "her", "him", "hers", "they", "them", "their",
+    "theirs", "it", "its", "i", "me", "my", "mine", "we", "us", "our", "you", "your", "this",
+    "that", "these", "those", "there", "here", "is", "are", "was", "were", "be", "been",
+    "being", "am", "do", "does", "did", "has", "have", "had", "in", "on", "at", "of", "to",
+    "for", "from", "with", "by", "about", "into", "onto", "over", "under", "up", "down", "out",
+    "off", "and", "or", "but", "so", "as", "if", "then", "than", "just", "very", "too", "also",
+    "all", "some", "any", "no", "not", "can", "could", "will", "would", "should", "may",
+    "might", "must", "shall", "man", "woman", "men", "women", "old",
+))
 
 
 def features(text: str) -> set[str]:
@@ -39,8 +50,11 @@ def features(text: str) -> set[str]:
     found = {han[i:i + n] for n in (2, 3) for i in range(len(han) - n + 1)}
     found = {g for g in found if "|" not in g}
     words = _WORD.findall(lowered)
-    found.update(f"w:{w}" for w in words)
-    found.update(f"b:{a} {b}" for a, b in pairwise(words))
+    # (pronouns, articles, prepositions: said in every kind of call, they said "danger" only
+    # because the corpus's danger lines are about people and its reports about things)
+    found.update(f"w:{w}" for w in words if w not in _FUNCTION_WORDS)
+    found.update(f"b:{a} {b}" for a, b in pairwise(words)
+                 if not (a in _FUNCTION_WORDS and b in _FUNCTION_WORDS))
     return found
 
 

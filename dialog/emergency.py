@@ -181,6 +181,7 @@ _BREATHED = (r"眼睛[^，。]{0,3}(刺|痛|辣|睜不開|一直流眼淚)|(一�
 _CUES: list[tuple[str, str, str]] = [
     ("suicide_attempt", "119",
      r"(整罐|整瓶|整盒|整排|一大把|一堆|很多|好多).{0,6}(藥|安眠藥|藥丸).{0,6}(吞|吃|喝)|"
+     r"炭[^。]{0,20}(膠帶|封起來|貼起來|密封|封死)|(膠帶|封起來|貼起來|密封)[^。]{0,20}炭|"
      r"(拿|帶)(了|著)?(一)?(整罐|整瓶|整盒|一大包)[^，。]{0,3}(安眠藥|藥丸)[^，。]{0,3}(進|躲進)(房間|房裡|廁所|浴室)|"
      r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
      r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|(吞|吃)(了|下|掉)[^，。]{0,3}(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
@@ -199,8 +200,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(最後|告別|道別).{0,4}(訊息|電話|留言|的話)|"
      r"(爬|站|坐|跨)(到|在|出).{0,8}((欄杆|橋|頂樓|樓頂|屋頂).{0,6}(外|邊|上)|"
      r"(陽台|窗).{0,6}(外|邊緣|欄杆))|"
-     r"(走了|過世|不在了|往生|離開)[^。]{0,40}(要|就要|想)?(去找|去陪|去見)(她|他)(了)?|"
-     r"(一個人|活著|日子)[^，。]{0,4}(也)?(沒什麼|沒)意思|往下一跳|(講|說)最後一次話|什麼都不用再(煩|想|痛)|"
+     r"(太太|先生|老婆|老公|媽媽|爸爸|兒子|女兒|老伴|另一半)[^，。]{0,3}(走了|過世|不在了|往生)[^。]{0,40}"
+     r"(今晚|今天晚上|今天|明天|現在|等一下)[^，。]{0,4}(就)?(要)?(去找|去陪|去見)(她|他)(?!們)|"
+     r"我(一個人|活著)[^，。]{0,4}(也)?(沒什麼|沒)意思|往下一跳(就|，|,)|(想|要)(找(個|一個)?人)?(講|說)最後一次話|"
+     r"什麼都不用再(煩|想|痛)|"
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
      r"(給|留給).{0,6}(家人|爸媽|媽媽|爸爸|孩子|大家)的(信|話).{0,6}(寫好|留好|寫完)|"
      r"(今天|今晚|明天).{0,4}(就)?(結束|了結|解脫)(了|一切)?|用不到了.{0,20}(信|結束|最後)|"
@@ -258,9 +261,11 @@ _CUES: list[tuple[str, str, str]] = [
     ("fire", "119",
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|焦(掉|了)?的[^，。]{0,2}(臭)?味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
-     r"(黑黑|黑色|灰黑|黑灰|灰灰|灰色|濃濃)的?(一團|一大團|一片|東西|霧|氣)?[^，。水蟻蟲味油臭]{0,3}(從|由)[^，。]{0,8}(窗|門縫|屋|房間|陽台|樓梯|地下室)[^，。]{0,4}((冒|竄|湧|飄|噴|跑)出|往上(衝|竄|冒|飄))|"
-     r"警報器?[^。]{0,8}(響|叫)[^。]{0,20}(看不到|看不見|看不清楚)|(窗|窗戶)(裡|內|裡面)[^，。]{0,4}(紅紅亮亮|紅通通|一片紅|火紅)|"
-     r"(劈哩啪啦|霹靂啪啦|劈里啪啦)[^。]{0,30}(紅紅|紅通通|熱氣|很燙|火紅)|"
+     r"(黑黑|黑色|灰黑|黑灰|灰灰|灰色|濃濃)的?(一團|一大團|一片|東西|霧|氣)?[^，。水蟻蟲味油臭廢排]{0,3}(從|由)[^，。]{0,8}(窗|門縫|屋|房間|陽台|樓梯|地下室)[^，。]{0,4}((冒|竄|湧|飄|噴|跑)出|往上(衝|竄|冒))|"
+     r"(?<![車盜])警報器?[^。]{0,8}(響|叫)[^。]{0,20}(樓梯|走廊|整層|整間|前面|出口)[^，。]{0,3}(都)?(看不到|看不見|看不清楚)|"
+     r"(窗|窗戶)(裡|內|裡面)[^，。]{0,4}(紅紅亮亮|紅通通|一片紅|火紅)[^。]{0,30}(熱|燙|劈|啪|爆|黑)|"
+     r"(熱|燙|劈|啪|爆)[^。]{0,30}(窗|窗戶)(裡|內|裡面)[^，。]{0,4}(紅紅亮亮|紅通通|一片紅|火紅)|"
+     r"(裡面|屋裡|工廠|倉庫|房間|樓上|隔壁)[^。冷機擎達]{0,10}(劈哩啪啦|霹靂啪啦|劈里啪啦)[^。]{0,30}(紅紅|紅通通|熱氣|很燙|火紅)|"
      r"((窗|窗戶)(裡|內|裡面)|屋裡|屋內|房間(裡|內))[^，。燈]{0,10}(閃|亮|透出|映出)[^，。燈]{0,4}(橘紅|橘色|橙|紅紅|火紅)[^，。]{0,3}的?(光|亮光)|"
      r"(延長線|插座|插頭|電線|電器|開關|電箱|配電盤|充電器|電池)[^。]{0,12}(噴|冒|爆)[^，。]{0,6}(亮點|火星|火花|電光|藍藍的(亮點|光點|火))|"
      r"(延長線|插座|插頭|電線|充電器)[^，。]{0,4}(的)?(皮|外皮|塑膠)?[^，。]{0,3}(都)?(融|熔|燒)(掉|化|焦)|"
@@ -268,7 +273,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\bglowing (orange|red) (inside|in|behind|through) (the|a|an|their|his|her|my|our) (\w+ ){0,2}"
      r"(window|flat|apartment|room|house)s?\b|"
      r"\b(black|grey|gray|dark|thick) (stuff|clouds?|haze|billows?)\b[^.]{0,20}\b(pouring|coming|billowing|rolling) "
-     r"out (of|from) (the|a|an|their|his|her|my|our|that) (\w+ ){0,2}(window|door|flat|apartment|house|room)s?\b|"
+     r"out (of|from) (the|a|an|their|his|her|my|our|that) (\w+ ){0,2}(window|door|flat|apartment|house|room|balcony)s?\b|"
      r"\b(socket|plug|extension (lead|cord)|power strip|charger|wires?|cable)\b[^.]{0,30}\b(melt\w*|spitting sparks|"
      r"arcing)\b|"
      r"(窗|門縫|門底下|門下|屋裡|屋內|房間|家裡|裡面).{0,8}(飄|冒|竄|湧|跑)出.{0,6}((?<!油)煙|霧|黑黑|灰灰|黑色|灰色)|"
@@ -302,7 +307,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(有人|有個人)[^，。]{0,3}(被)?(困|卡|關)在[^，。]{0,6}(電梯|車|裡)|(電梯.{0,12}(卡|停)|(車|屋|房子|土|牆).{0,12}(卡|垮|塌|崩|倒)).{0,20}(裡面有|壓到|埋到).{0,4}人|"
      r"(掉|滑|跌|摔|被沖)(進|到|下|入|落)[^，。]{0,3}(水|溪|河|海|池|湖|井|水溝|大排|圳|渠)|溺水|沉下去|被(水|浪)?沖走|"
      r"(有人|人)落水|"
-     r"載浮載沉|浮浮沉沉|一浮一沉|"
+     r"載浮載沉|浮浮沉沉|一浮一沉|(溪|河|水)(裡|中)[^。]{0,10}(抱著|抓著|攀著)[^，。]{0,6}(石頭|樹|欄杆|樹枝)|快(抓|撐)不住了|"
      rf"(?<![公運覽火])(車|車子|休旅車|轎車|汽車|廂型車|貨車)(裡面|裡|內|後座|上)[^。]{{0,15}}{_CHILD}[^。]{{0,50}}{_HEAT}|"
      rf"{_CHILD}[^。]{{0,10}}(在|坐在|留在|被留在|關在)[^。]{{0,8}}(車|車子|休旅車|轎車|汽車)(裡|內|上)[^。]{{0,50}}{_HEAT}|"
      r"(溪|河|海|水)裡.{0,8}(揮手|掙扎|喊|浮)|電梯.{0,8}(困|卡住|關在)|"
@@ -418,6 +423,9 @@ _CUES: list[tuple[str, str, str]] = [
      rf"{_WHO}.{{0,16}}((不會|沒在|沒有在)動|動也不動|不動了|沒有?(任何)?(反應|回應)|"
      rf"(倒|躺|趴|癱)(在)?(地上|地板|路上|馬路|路中間|那邊|那裡|床上))|"
      r"(突然|整個人).{0,4}(倒下|倒地|軟掉|癱|跌下|軟下去|倒下去|癱下去|垮下去)|"
+     r"(叫|喊|搖|拍)[^，。]{0,4}(他|她)(都|也)(不動|沒動)|(叫|喊)[^，。]{0,4}(他|她)(都|也)?(沒有?|不)應(?!該|用|徵)|"
+     r"吐(出來)?的?(是)?[^，。]{0,3}(咖啡色|黑色|黑黑)|臉(色)?白得?(跟|像)紙|站起來[^，。]{0,4}(腳)?(就)?軟(掉)?|"
+     r"(碰到|摸到|觸到|電到)[^，。]{0,4}(電線|電箱|高壓)?[^。]{0,20}(黏在|一直抖|抖個不停|倒下|不動)|身體[^，。]{0,2}(硬硬|僵硬|冰冰)|人(都|整個)?軟掉了|"
      r"(突然|軟|倒|暈|發燙|怪怪|不對勁|呆呆)[^。]{0,30}(跟|和|問)(他|她)[^，。]{0,6}(亂回|亂答|答非所問|牛頭不對馬嘴|回不出來)|"
      r"(身體|全身|皮膚|額頭)[^，。]{0,3}(燙|發燙)[^。]{0,20}汗[^，。]{0,3}(不流|沒在流|流不出來|停了)|"
      r"(抱|撈|拉|扶)(起來|出來|上來)[^，。]{0,4}(整個|全身)?(軟軟|癱軟|軟趴趴|軟綿綿)|"
@@ -594,6 +602,7 @@ _REALLY = re.compile(r"真的|不是(在)?演|\b(real|really|for real|not (actin
 _BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|將)[^，。]{0,4}$")
 _LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
 _LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
+_WHAT_IT_WAS = re.compile(r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|輪胎|氣球|電視|遊戲|電動|直播|拍戲|拍電影")
 # "I nearly had a heart attack": the caller's fright, not an illness.
 _FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me|us))( a| an)? $",
                         re.IGNORECASE)
@@ -601,7 +610,7 @@ _FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me
 _STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|(槍戰|打鬥|爆破|追殺)的?(戲|場面)|"
                      r"\b(shooting a (film|movie|scene)|film shoot|(film|movie) (crew|set)\b[^.]{0,30}\b(shooting|filming|"
                      r"scene))\b", re.IGNORECASE)
-_CONTRAST = re.compile(r"可是|但是|但|不過|結果|\bbut\b", re.IGNORECASE)
+_CONTRAST = re.compile(r"可是|但是|但|不過|結果|沒想到|才發現|竟然|\bbut\b", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
 _EXPLAINED = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只是)?[^，。]{0,8}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
                         r"連續劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練)|\b(turned out|it was (just|only))"
@@ -612,8 +621,7 @@ _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但�
                              r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
                              r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
                              r"\b(turned out|thought it was|they said it'?s (normal|fine)|but it was (just|only))\b|"
-                             r"\b(it'?s|it is) (only|just) (\w+ )?(incense|steam|a barbecue|bbq|cooking|mist|fog|dust|"
-                             r"a drill|a test|joss)\b|"
+
                              # a burning smell of the caller's own cooking, already aired out
                              r"是(我|我們|我媽|我爸|家人|家裡|自己)[^，。]{0,6}(煮|烤|炒|燉|煎|燒開水|熱)|"
                              r"(煮|烤|炒|燉|煎|熱)[^，。]{0,6}(燒乾|燒焦|煮焦|烤焦|煎焦|乾掉)|"
@@ -622,12 +630,17 @@ _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(不過|但�
                              r"i (burn(t|ed)|scorched|overcooked) (the|my|some|our)|"
                              r"was (just )?(my|our) (cooking|toast|dinner|rice|soup|pan|pot))\b",
                              re.IGNORECASE)
+# "…but nobody is answering": what follows a reassurance and takes it back.
+_BUT_DANGER = re.compile(r"\bbut\b[^.]{0,40}\b(nobody|no one|not|hot|scream\w*|can'?t|inside|trapped|flames?|"
+                         r"fire|spreading)\b", re.IGNORECASE)
+# "It's only incense", said a sentence after the smoke.
+_ONLY_HARMLESS_EN = re.compile(r"\b(it'?s|it is) (only|just) (\w+ )?(incense|steam|a barbecue|bbq|cooking|mist|fog|"
+                               r"dust|a drill|a test|joss)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有火|聞到)|"
                     r"\b(smok\w*|burn\w*|flames?)\b.{0,30}\b(again|still)\b|"
                     r"\b(again|still)\b.{0,20}\b(smok\w*|burn\w*)", re.IGNORECASE)
 _NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
-                       r"烤肉|拜拜|燒香|香爐|\b(incense|joss|ghost money|barbecue|bbq)\b|"
-                       r"\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
+                       r"烤肉|拜拜|燒香|香爐|放炮|沖天炮|炮竹|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
                        r"department|truck|door|safety)|\bfire(works|crackers)\b|\b(scheduled |evacuation |"
                        r"routine )?drill\b|\balarm test\b|\btesting the alarms?\b", re.IGNORECASE)
 # Rubbish burnt in the open smells of burning plastic too: an environment case, unless the
@@ -659,10 +672,16 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;]")
 _FIRE_KINDS = {"fire", "gas"}
 # Dangers known by what was heard (screams, shouts, threats): a game or a stream explains them.
 _HEARD_KINDS = {"violence", "crime", "child_danger", "child_abuse", "intruder"}
-_GAME = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只是)?[^，。]{0,10}(打電動|玩遊戲|打遊戲|電玩|直播|開實況)|"
+_GAME = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只是)?[^，。]{0,10}(打電動|玩遊戲|打遊戲|電玩|直播|開實況)"
+                   r"(?![^，。]{0,8}(打|推|踢|揍|罵|摔))|"
                    r"\b(turned out|it was (just|only))\b[^.]{0,20}\b(video ?game|gaming|live ?stream\w*|streaming)",
                    re.IGNORECASE)
 # Said of the person in the turn: out, safe, on their feet (the driver already walked out).
+# A pet given to someone to keep: a farewell, not an animal case.
+_HANDED_OVER = re.compile(r"(交給|託給|拜託|帶來給|送給|留給)(我|我們)|\b(gave|left|handed) (me|us)\b|"
+                          r"\b(look after|take care of|keep)\b", re.IGNORECASE)
+_STILL = re.compile(r"還有人|還在(裡面|水裡|車裡|車上|底下|上面)|(可是|但是?|不過)[^，。]{0,10}(孩子|小孩|裡面|人)|"
+                    r"\bstill (inside|in|trapped|stuck|under|missing)\b", re.IGNORECASE)
 _SAFE_NOW = re.compile(r"(已經|都)(自己)?(走|爬|逃|跑|游)(出來|上來|出去)|已經(被)?救(出來|上來)|"
                        r"\b(got|climbed|walked) out (safely|by (him|her)self|on (his|her) own)|\b(is|are) (safe|fine|okay|ok) now\b",
                        re.IGNORECASE)
@@ -675,10 +694,10 @@ _NEGATION_ZH = re.compile(r"(沒有人|沒人|沒有|沒|不是|無|未|不會|�
 _HYPOTHETICAL_ZH = re.compile(r"(萬一|假如|假設|要是|一旦|哪天|如果(哪天|有一天|發生|真的))[^，,。！？!?]{0,4}$")
 _HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the event of|should there (ever )?be)\b"
                               r"[\w' ]{0,20}$", re.IGNORECASE)
-_NEGATION_EN = re.compile(r"\b(no one|nobody|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
+_NEGATION_EN = re.compile(r"\b(no one|nobody|nothing|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|鹿|"
+_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
                      r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey)s?\b",
                      re.IGNORECASE)
 _PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
@@ -699,18 +718,19 @@ def detect(text: str) -> Emergency | None:
 def possible_danger(text: str, model: DangerModel | None = None,
                     threshold: float = THRESHOLD) -> bool:
     """The danger model hears danger; the rules do not read the turn as a plain report (頂樓
-    加蓋鐵皮屋: score 3 or more), and the caller does not say it is over or was nothing."""
+    加蓋鐵皮屋: score 3 or more, unless the model is twice as sure); it is not about an animal;
+    and the caller does not say it is over, was nothing or a show (unless more follows)."""
     odds = (model or default_model()).odds(text)
     if odds <= threshold or (best_category(text)[2] >= 3 and odds <= 2 * threshold):
         return False
-    if _ANIMAL.search(text) and not _ATTACKING.search(text):
+    if _ANIMAL.search(text) and not (_ATTACKING.search(text) or _HANDED_OVER.search(text)):
         return False  # an animal hurt or stuck: animal protection's, as the rules say too
-    if _SAFE_NOW.search(text):
-        return False
-    over = _FINE_NOW.search(text) or _NOBODY_HURT.search(text) or _MISTAKEN.search(text) or \
-        _MISTAKEN_EN.search(text) or _EXPLAINED.search(text) or _STAGED.search(text) or (
-            _PAST.search(text) and not _NOW.search(text))
-    return not over
+    # out already, or nothing now, or a show: unless something else follows (可是裡面還有人)
+    for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED):
+        said = guard.search(text)
+        if said and not _STILL.search(text[said.end():]):
+            return False
+    return True
 
 
 def detect_by_rules(text: str) -> Emergency | None:
@@ -779,16 +799,19 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
                         len(text))
     clause_end = next((m.start() + end for m in _CLAUSE.finditer(text[end:])), len(text))
     clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
-    if _MISTAKEN.search(text[clause_start:start]) or _MISTAKEN_EN.search(
-            text[sentence_start:start]):
+    thought = list(_MISTAKEN.finditer(text[clause_start:start]))
+    if (thought and not _CONTRAST.search(text[clause_start + thought[-1].end():start])) or \
+            _MISTAKEN_EN.search(text[sentence_start:start]):
         return True
     if kind == "medical" and _FRIGHT_EN.search(text[max(0, start - 20):start]):
         return True
     # 我把門撬開: the caller forcing a way in to help, not a burglar
-    if kind in ("crime", "intruder") and _BY_CALLER.search(text[clause_start:start]):
+    if kind in ("crime", "intruder") and _BY_CALLER.search(text[clause_start:start]) and \
+            re.match(r"(撬|破|踹|砸|撞)", text[start:end]):
         return True
-    # 砰砰砰好像在開槍一樣: a likeness, not shots
-    if _LIKE_BEFORE.search(text[clause_start:start]) and _LIKE_AFTER.match(text, end):
+    # 放沖天炮，砰砰砰好像在開槍一樣: a likeness, and the sentence says what it was
+    if _LIKE_BEFORE.search(text[clause_start:start]) and _LIKE_AFTER.match(text, end) and \
+            _WHAT_IT_WAS.search(text[sentence_start:sentence_end]):
         return True
     # 我們巷子在拍電影，有槍戰的戲: the shots and screams of a show, said as such before
     staged = _STAGED.search(text[sentence_start:end])
@@ -798,7 +821,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
     again = bool(_AGAIN.search(text[clause_start:clause_end]))
-    if kind in _FIRE_KINDS and _MISTAKEN_AFTER.search(text[end:end + 70]) and not again:
+    harmless = _ONLY_HARMLESS_EN.search(text[end:end + 90])
+    if kind in _FIRE_KINDS and (_MISTAKEN_AFTER.search(text[end:end + 40]) or (
+            harmless and not _BUT_DANGER.search(text[end + harmless.end():end + 140]))) and not again:
         return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
     if (_EXPLAINED.search(text[end:end + 50]) or (kind in _HEARD_KINDS and _GAME.search(
             text[end:end + 50]))) and not again:

@@ -276,8 +276,10 @@ class DialogManager:
             st.lang = lang
 
         again = detect(text)
-        if st.stage is Stage.EMERGENCY and not (again and again.certain):
-            # redirected already: what is not a new certain emergency repeats the number
+        if st.stage is Stage.EMERGENCY and not (again and (again.certain or (
+                again.kind != "possible" and again.number != st.emergency))):
+            # redirected already: only a certain emergency, or signs that need another
+            # service (1925, then pills swallowed: 119), redirect again; else the number
             number = st.emergency or ""
             return self._reply([phrases.say(st.lang, "emergency_repeat", number=number)])
         if not lang and not _NUMBER.search(text):  # silence, noise, emoji, punctuation
@@ -324,8 +326,9 @@ class DialogManager:
         # Signs of danger again, in the answer itself, unless it opens with a no: a yes (the
         # child crying 「不要打我」 is no "no").
         if emergency is not None and (emergency.certain or not NO_DANGER.match(text)):
-            if emergency.kind == "possible":  # only the model heard it: keep the service named
-                emergency = check.emergency
+            if emergency.kind == "possible":  # only the model heard it: the service the rules
+                other = "110" if check.emergency.number != "110" else "119"  # named, and both
+                emergency = Emergency(check.emergency.number, "possible", other, certain=False)
             return self._redirect(emergency)
         if said_yes:
             return self._redirect(Emergency(check.emergency.number, check.emergency.kind,
@@ -405,7 +408,12 @@ class DialogManager:
         # The knowledge base answers questions; a report that happens to share words with an
         # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
         hit = self.kb.answer(text) if intents.question or score < 3 else None
-        if hit is not None and describes_problem(text) and (score >= 2 or not intents.question):
+        # (another agency's matter said as a problem, 一直跳電, every word of a phrasing and no
+        # word of any category of ours: the referral is the answer, 1911)
+        referral = hit is not None and bool(hit.entry.refer) and score == 0 and \
+            hit.coverage >= 0.99
+        if hit is not None and describes_problem(text) and (score >= 2 or not intents.question) \
+                and not referral:
             hit = None
         if hit is not None and score >= 3 and category and category not in category_scores(
                 " ".join((hit.entry.title, hit.entry.title_en, *hit.entry.questions,
@@ -414,7 +422,7 @@ class DialogManager:
             # answer (113, for 老人家) is about something else than what the words report
             hit = None
         if hit is not None and not intents.question and score > 0 and not (
-                hit.score >= 5 and hit.coverage >= 0.5):
+                hit.score >= 5 and hit.coverage >= 0.5) and not referral:
             hit = None  # only a clear match answers what was not asked as a question
         if hit is None and score >= 2 and category:
             return self._begin_report(category, score, text)

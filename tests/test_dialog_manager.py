@@ -745,3 +745,20 @@ def test_a_place_said_first_alone_is_kept_for_the_report_that_follows(make: Make
     case = m.state.case
     assert case is not None and case.category == "noise" and case.district == "西屯區"
     assert case.address == "河南路二段180號"
+
+
+def test_a_power_problem_said_as_a_statement_gets_the_referral(make: Make) -> None:
+    m = make()
+    reply = talk(m, "我們家一直跳電")[0]
+    assert "1911" in reply.text and m.state.outcome is Outcome.ANSWERED
+    reply = talk(make(), "整條街的電一下有一下沒有，電燈一直閃，這個要找誰？")[0]
+    assert "1911" in reply.text
+
+
+def test_after_a_redirect_signs_that_need_another_service_redirect_again(make: Make) -> None:
+    m = make()
+    first, second = talk(m, "我真的不想活了", "我剛剛把一整盒的藥都吞下去了")
+    assert "1925" in first.text and "119" in second.text and m.state.emergency == "119"
+    m = make()
+    replies = talk(m, "我家失火了", "火好大", "還在燒")  # the same danger: the number again
+    assert all("119" in r.text for r in replies) and m.state.emergency == "119"

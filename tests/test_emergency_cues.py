@@ -258,14 +258,21 @@ from dialog.emergency import detect, detect_by_rules
     # nothing to be seen, a window glowing red, crackling with heat
     ("黑色的一團從地下室一直往上竄，我們在三樓", "119"),
     ("走廊的警報器一直叫，整層都看不清楚", "119"),
-    ("對面倉庫的窗戶裡面紅通通的", "119"),
+    ("對面倉庫的窗戶裡面紅通通的，一直有爆裂聲", "119"),
     ("鐵皮屋裡面劈哩啪啦一直響，熱氣很燙", "119"),
     # going to join the one who died; life alone meaningless; one jump; last words
     ("我先生過世以後，我想今晚就去陪他了", "1925"),
-    ("日子也沒什麼意思，我不想再撐", "1925"),
+    ("我一個人活著也沒什麼意思了", "1925"),
     ("我站在這邊，往下一跳就好了", "1925"),
     # a head grabbed and slammed
     ("外籍看護揪著阿嬤的頭髮往牆上撞", "110"),
+    # the rest of blind13's first-sight misses, in other words
+    ("我媽吐出來都是黑黑的東西，站起來腳就軟", "119"),
+    ("有個工人摸到電箱，整個人一直抖", "119"),
+    ("我哥把房間的門縫都用膠帶貼起來，還買了木炭", "119"),
+    ("河中間有個人抓著樹枝，快撐不住了", "119"),
+    ("The smoke is billowing out of the balcony upstairs", "119"),
+    ("我爸從床上摔下來，我叫他都沒有應", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)

@@ -14,7 +14,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
         (r"(那個|一個|大)坑(?!人|害)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
         # a road dug up and patched again and again, bumpy
-        (r"凹凹凸凸|凹凸不平|坑坑疤疤|高高低低|高低不平|挖了又補|補了又挖", 3),
+        (r"凹凹凸凸|凹凸不平|坑坑疤疤|(路|路面|馬路)[^，。]{0,4}(高高低低|高低不平)|挖了又補|補了又挖", 3),
         # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
          r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
@@ -26,8 +26,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "streetlight": [
         (r"路燈|燈桿|燈柱|電火柱|電火|電線桿.{0,4}燈|電桿.{0,3}燈|街燈|水銀燈", 3),
-        # (電燈, 檯燈: the lights of a home, whose power is Taipower's)
-        (r"((?<![電檯桌])燈|燈泡).{0,6}(不亮|沒亮|沒有亮|壞|閃|熄|黑|暗|歹去)|暗暗的|很暗|黑漆漆|烏漆抹黑|暗摸摸|暗嘛嘛|黑嘛嘛|烏漆嘛黑|整片黑", 2),
+        # (電燈 out of doors only: a home's lights flickering are Taipower's)
+        (r"((?<![電檯桌])燈|(路邊|巷子|巷口|路口|街上|馬路|橋上|公園)[^，。]{0,4}電燈|燈泡).{0,6}(不亮|沒亮|沒有亮|壞|閃|熄|黑|暗|歹去)|暗暗的|很暗|黑漆漆|烏漆抹黑|暗摸摸|暗嘛嘛|黑嘛嘛|烏漆嘛黑|整片黑", 2),
         (r"street ?lights?|street ?lamps?|lamp ?posts?|light ?poles?", 3),
         (r"\b(too )?dark\b", 1),
     ],
@@ -54,7 +54,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"[^，。]{0,4}(擋住|堵住|擋到|堵到|卡住|占住|佔住|堵死|擋死)", 3),
         # a car left or standing in front of a door, a garage or a driveway
         (r"((?<![公客巴])車|轎車|汽車|機車|貨車|卡車|休旅車|廂型車)[^，。]{0,10}(擋|丟|停|放|卡)(在|住|到)[^，。]{0,10}"
-         r"(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門|巷口|巷子口)", 3),
+         r"(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門)", 3),
+        (r"(巷口|巷子口|路口)[^，。]{0,4}(卡死|堵死|擋住|堵住|擋死)", 2),
         (r"(車|車子|機車)[^，。]{0,3}(都)?(出不去|出不來)|"
          r"(車|車子|機車)[^，。]{0,2}(開|騎|牽|倒)不出(去|來)|\b(driveway|garage|gate|exit|entrance)\b[^.]{0,20}"
          r"\b(blocked|obstructed) by (a|an|some|someone'?s|their|his|her) ", 2),
@@ -91,7 +92,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(電視|電影|音樂|遊戲|電玩|喇叭)[^，。]{0,6}(開|轉|放)?(很大聲|超大聲|好大聲|最大聲|開很大|開超大)|"
          r"音量[^，。]{0,4}(開到最大|最大|很大|超大|開很大)|開到最大聲", 3),
         (r"(半夜|凌晨)[^，。]{0,4}([一二兩三四五]|[1-5])點(多)?(還|都)", 2),
-        (r"(喊|叫|吵|唱|鬧|玩)到[^，。]{0,3}(半夜|凌晨|[一二兩三四五]{1,2}點)", 2),
+        (r"(喊|吵|唱)到[^，。]{0,3}(半夜|凌晨|[一二兩三四五]{1,2}點)", 2),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
         (r"\b(drilling|hammering|banging|sawing)\b[^.]{0,40}\b(every (morning|night|day)|at (\d|five|six|seven)|"
          r"all (day|night)|sundays?|weekends?|early)\b", 3),

@@ -43,8 +43,8 @@ _OUT_OF_SCOPE = re.compile(
     r"\b(weather|book (a|me)|ticket|taxi|uber|joke|stock|lottery|pizza|restaurant)\b",
     re.IGNORECASE)
 _YES = re.compile(
-    r"^(嘿|對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
-    r"that'?s (right|correct|it|the one)|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
+    r"^(嘿(啦|呀|啊|嘿)|嘿[，,\s]*(對|是|好|沒錯)|對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
+    r"that'?s (right|correct|it|the one)\b|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
     r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
     re.IGNORECASE)
 _NO = re.compile(

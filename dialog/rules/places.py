@@ -172,9 +172,11 @@ def _format_road(m: re.Match[str]) -> str:
 _LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄號樓]{0,12}?)(?<!\d)"
                            r"(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 # …not when the words between deny it (不是三百號) or count something else (第, 公車).
-_NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|\d")
+_NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|寫|編號|捷運|車站|醫院|急診|遊戲區|\d")
+# …nor when the number names something else: 二號出口, 二號門口, 三號溜滑梯.
+_NOT_A_HOUSE_AFTER = re.compile(r"(出口|門|溜滑梯|月台|車廂|電梯|球場|教室|診間|櫃台|窗口)")
 # A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
-_CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
+_CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s,，])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
                         r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 _LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
 
@@ -293,7 +295,8 @@ def find_place(text: str) -> Place:
             # 中山路二段，差不多在三百號前面; 五權路，那間店是三百三十號; 中和街…呃…三十八號:
             # the number (or lane) said a little later, after a pause, a filler or a subject
             later = _LATER_NUMBER.search(digits[roads[0].end():])
-            if later and not _NOT_LATER.search(later.group("between")):
+            if later and not _NOT_LATER.search(later.group("between")) and not \
+                    _NOT_A_HOUSE_AFTER.match(digits, roads[0].end() + later.end()):
                 first += later.group("number")
         first = _corrected(first, digits[roads[0].end():roads[1].start() if len(roads) > 1 else None])
         if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
