@@ -184,7 +184,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"炭[^。]{0,20}(膠帶|封起來|貼起來|密封|封死)|(膠帶|封起來|貼起來|密封)[^。]{0,20}炭|"
      r"(拿|帶)(了|著)?(一)?(整罐|整瓶|整盒|一大包)[^，。]{0,3}(安眠藥|藥丸)[^，。]{0,3}(進|躲進)(房間|房裡|廁所|浴室)|"
      r"(藥|安眠藥|藥丸|止痛藥).{0,8}(整罐|整瓶|整盒|整排|全部|一大把|一堆|很多|好多).{0,4}(吞|吃|喝)|"
-     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|(吞|吃)(了|下|掉)[^，。]{0,3}(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
+     r"(喝|吞)(了|下).{0,4}(農藥|漂白水|清潔劑)|(喝|吞)(了|下)[^，。]{0,4}(除草|殺蟲|除蟲|老鼠)[^，。]{0,2}(的)?藥|(吞|吃)(了|下|掉)[^，。]{0,3}(一整把|一大把|整把)[^，。]{0,4}(藥|藥丸)|"
      # pills counted by the dozen: 吞了三十幾顆安眠藥, 止痛藥一次吃了二十顆
      rf"(吞|吃)(了|下|掉)[^，。]{{0,3}}{_DOZENS}[^，。]{{0,3}}(顆|粒)[^，。]{{0,4}}(藥|藥丸|膠囊)|"
      rf"(藥|藥丸|膠囊)[^。]{{0,12}}(吞|吃)(了|下|掉)[^，。]{{0,3}}{_DOZENS}[^，。]{{0,2}}(顆|粒)"),
@@ -599,6 +599,10 @@ _MISTAKEN = re.compile(r"(以為|誤會)(是)?", re.IGNORECASE)
 _MISTAKEN_EN = re.compile(r"\b(i|we) (first )?(thought|assumed|figured)\b(?![^.,;]*\bbut\b)[^.,;]{0,30}$",
                           re.IGNORECASE)
 _REALLY = re.compile(r"真的|不是(在)?演|\b(real|really|for real|not (acting|a film|a movie))\b", re.IGNORECASE)
+_SERVICE_NAMED = re.compile(r"\s*(prevention|hotline|helpline|hot line|detectors?|alarms?|sensors?|防治|專線|"
+                            r"防制|警報器|偵測器|檢測器|探測器)", re.IGNORECASE)
+_AFTER_THAT = re.compile(r"(了)?(以後|之後|過後)")
+_COULD_HURT = re.compile(r"(會|可能會?|容易|恐怕|怕|小心|以免)(受傷|撞傷|摔|跌|骨折|被車撞)")
 _BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|將)[^，。]{0,4}$")
 _LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
 _LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
@@ -788,6 +792,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         who = text[clause_start:start]
         if _ANIMAL.search(who) and not _PERSON.search(who):
             return True
+    # the suicide prevention line asked about; a gas or smoke detector wanted
+    if _SERVICE_NAMED.match(text, end):
+        return True
     if kind.startswith("suicide"):
         return False  # said at any time, a wish to die is answered with 1925
     # 萬一哪天火災: a hazard one day, not now (a threat said with 要是 stays a threat)
@@ -804,6 +811,12 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             _MISTAKEN_EN.search(text[sentence_start:start]):
         return True
     if kind == "medical" and _FRIGHT_EN.search(text[max(0, start - 20):start]):
+        return True
+    # 中風以後行動不方便: the illness is the past, what is asked about is its aftermath
+    if _AFTER_THAT.match(text, end) and not _NOW.search(text[end:clause_end]):
+        return True
+    # 小孩子玩會受傷: a hurt that could happen, not one that did
+    if kind in ("medical", "trapped") and _COULD_HURT.search(text[max(0, start - 4):end]):
         return True
     # 我把門撬開: the caller forcing a way in to help, not a burglar
     if kind in ("crime", "intruder") and _BY_CALLER.search(text[clause_start:start]) and \

@@ -273,6 +273,8 @@ from dialog.emergency import detect, detect_by_rules
     ("河中間有個人抓著樹枝，快撐不住了", "119"),
     ("The smoke is billowing out of the balcony upstairs", "119"),
     ("我爸從床上摔下來，我叫他都沒有應", "119"),
+    ("我阿公喝了那個除草的藥", "119"),
+    ("小孩會不會受傷我不知道，他現在叫不醒", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)
@@ -411,6 +413,12 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "放鞭炮砰砰砰的，跟有人在開槍一樣，吵到半夜",
     "我本來以為樓上有人在喊救命，後來發現是小孩在打電動",
     "The smell of smoke comes from the shrine every morning, it's only incense but it's thick",
+    # a review's: an illness past, its aftermath asked about; a hurt that could happen; the
+    # suicide line asked for; a detector wanted
+    "我爸爸中風以後行動不方便，可以申請輪椅補助嗎",
+    "公園的溜滑梯壞了，小孩子玩會受傷",
+    "What is the number for the suicide prevention hotline",
+    "How do I get a gas leak detector installed",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     # the rules' near misses (the danger model, a second opinion, has its own tests)
