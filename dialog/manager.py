@@ -200,7 +200,7 @@ class DialogManager:
             category, _conf, score = best_category(text)
             if score < 2 and self.llm is not None and has_content_beyond_place(text):
                 self._used_llm = True
-                agreed = _llm_draft_category(self.llm.read(text), text)
+                agreed = _llm_category(self.llm.read(text), text)
                 if agreed:
                     category, score = agreed, 2
             if category and score >= 1:  # a draft: the agent sees it unconfirmed and fixes it
@@ -696,23 +696,15 @@ _TAKE_REPORT = re.compile(r"登記|幫我(處理|記|報|弄)|你(來|直接)?(�
                           r"you do it|report it)\b", re.IGNORECASE)
 
 
-def _llm_draft_category(reading: LLMReading | None, text: str) -> str | None:
-    """For the agent's draft (shown unconfirmed, corrected by the agent): the LLM's category
-    unless the rules' hints point elsewhere."""
+def _llm_category(reading: LLMReading | None, text: str) -> str | None:
+    """The LLM's category, unless the rules' hints in ``text`` point elsewhere. Alone it is
+    often wrong (docs/understanding.md: `hotline bench labels`), so it is read back in words
+    and a "no" lets the caller say it again; but it is what hears a category word the
+    recogniser misheard (a big "poccle" on Taiwan Boulevard)."""
     if reading is None or not reading.category:
         return None
     hinted = category_scores(text)
     return reading.category if not hinted or reading.category in hinted else None
-
-
-def _llm_category(reading: LLMReading | None, text: str) -> str | None:
-    """The LLM's category where the rules' hints in ``text`` include it. Alone it is no
-    evidence: on the turns the rules leave unlabelled its label was wrong more often than
-    right (0.5B 5 right, 17 wrong of 25; 1.5B 8 and 12; docs/understanding.md), so with no
-    hint the caller is asked to choose instead."""
-    if reading is None or not reading.category:
-        return None
-    return reading.category if reading.category in category_scores(text) else None
 
 
 def _last_digits(number: str) -> str:

@@ -307,14 +307,14 @@ def test_llm_settles_a_weak_hint_of_the_rules(make: Make) -> None:
     assert m.state.category == "park_facility" and "哪一區" in reply.text
 
 
-def test_an_llm_label_with_no_hint_of_the_rules_is_asked_not_filed(make: Make) -> None:
-    # alone, the small models' labels were wrong more often than right: the caller chooses
+def test_an_llm_label_with_no_hint_of_the_rules_is_read_back_and_a_no_says_it_again(
+        make: Make) -> None:
     llm = ScriptedLLM({"歪七扭八": "road_damage"})
     m = make(llm)
-    replies = talk(m, "巷子裡那一排東西歪七扭八很久了", "是公園的遊具啦")
-    assert llm.calls and m.state.category != "road_damage"
-    assert "哪一類" in replies[0].text
-    assert m.state.category == "park_facility"
+    replies = talk(m, "巷子裡那一排東西歪七扭八很久了", "北區公園路一百號",
+                   "不對，是公園的遊具壞了")
+    assert llm.calls and "道路" in replies[1].text  # the LLM's guess, said in words
+    assert m.state.category == "park_facility" and m.state.case is None
 
 
 def test_with_no_evidence_the_bot_asks_which_kind_rather_than_guessing(make: Make) -> None:
