@@ -285,6 +285,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"out from|from under|under)\b.{0,25}\b(door|window|flat|apartment|room|house|unit)s?\b"),
     ("gas", "119",
      r"臭雞蛋.{0,2}味|(瓦斯|煤氣|怪)味.{0,10}(頭暈|頭痛|想吐|很重|很濃)|"
+     r"(瓦斯|煤氣|一氧化碳)(警報器|偵測器)[^。]{0,8}(響|叫|嗶)|"
+     r"\b(gas|carbon monoxide|co) (alarm|detector)s?\b[^.]{0,20}\b(beep\w*|going off|goes off|ringing|sounding)\b|"
      rf"({_RELEASED})[^。]{{0,30}}({_BREATHED})|({_BREATHED})[^。]{{0,30}}({_RELEASED})|"
      r"\b(explosion|blast|bang|leak\w*|burst|(yellow|green|orange|brown|yellowish|greenish) (cloud|gas|fumes|mist))\b"
      r"[^.]{0,80}\b(eyes (are |were )?(stinging|burning|streaming|watering)|(everyone|people|we|they|kids|children)"
@@ -600,7 +602,9 @@ _MISTAKEN_EN = re.compile(r"\b(i|we) (first )?(thought|assumed|figured)\b(?![^.,
                           re.IGNORECASE)
 _REALLY = re.compile(r"真的|不是(在)?演|\b(real|really|for real|not (acting|a film|a movie))\b", re.IGNORECASE)
 _SERVICE_NAMED = re.compile(r"\s*(prevention|hotline|helpline|hot line|detectors?|alarms?|sensors?|防治|專線|"
-                            r"防制|警報器|偵測器|檢測器|探測器)", re.IGNORECASE)
+                            r"防制|警報器|偵測器|檢測器|探測器)"
+                            # (a detector that is sounding is a sign, not a purchase)
+                            r"(?![^.。，,]{0,20}(beep|go(es|ing)? off|ring|sound|響|叫|嗶))", re.IGNORECASE)
 _AFTER_THAT = re.compile(r"(了)?(以後|之後|過後)")
 _COULD_HURT = re.compile(r"(會|可能會?|容易|恐怕|怕|小心|以免)(受傷|撞傷|摔|跌|骨折|被車撞)")
 _BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|將)[^，。]{0,4}$")

@@ -275,6 +275,9 @@ from dialog.emergency import detect, detect_by_rules
     ("我爸從床上摔下來，我叫他都沒有應", "119"),
     ("我阿公喝了那個除草的藥", "119"),
     ("小孩會不會受傷我不知道，他現在叫不醒", "119"),
+    # a gas detector sounding is a sign (one wanted is not: see the near misses)
+    ("家裡的瓦斯警報器一直在響", "119"),
+    ("The gas alarm is beeping and I can smell gas", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)
