@@ -37,11 +37,12 @@ def on_scenarios(scenarios: list[Scenario], model: DangerModel,
         if outcome is None:
             continue
         said = [normalise(turn.say) for turn in sc.turns]  # as the dialog reads a turn
+        ruled = [detect_by_rules(line) is not None for line in said]
+        by_rules = any(ruled)
         # as the dialog asks it: where the rules find no danger and see no plain report
-        by_model = any(detect_by_rules(line) is None and possible_danger(line, model, threshold)
-                       for line in said)
+        by_model = any(not r and possible_danger(line, model, threshold)
+                       for line, r in zip(said, ruled, strict=True))
         if outcome == "emergency_redirect":
-            by_rules = any(detect_by_rules(line) is not None for line in said)
             emergencies["n"] += 1
             emergencies["flagged"] += any(model.odds(line) > threshold for line in said)
             emergencies["rules_missed"] += not by_rules
