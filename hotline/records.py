@@ -139,6 +139,7 @@ class CallRecords:
         says only that the bot handed it over). Calls still going on are not counted."""
         outcome = case((and_(CallRow.handled_by != "bot", CallRow.case_number.is_not(None)),
                         "filed_by_agent"), else_=CallRow.outcome)
+        since = since.astimezone(dt.UTC)  # SQLite compares times as text, without zones
         with Session(self.engine) as session:
             rows = session.execute(select(outcome, func.count()).where(
                 CallRow.started_at >= since, CallRow.ended_at.is_not(None)).group_by(outcome))

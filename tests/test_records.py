@@ -61,3 +61,21 @@ def test_purge_command_uses_the_retention_setting(db_settings: Settings) -> None
     result = runner.invoke(app, ["calls", "purge", "--older-than", "5"])
     assert "removed 1 call record(s) and 1 recording file(s), and the caller's words and " \
         "number from 0 case(s)" in result.output
+
+
+def test_outcomes_since_a_taipei_midnight_count_calls_of_that_taipei_day(db_url: str) -> None:
+    # 23:30 UTC is 07:30 the next morning in Taipei: the call belongs to that Taipei day.
+    # (SQLite keeps times without their zone; a bound Taipei time was once compared as if
+    # it were UTC, and from 16:00 to 24:00 UTC the supervisor saw no calls today.)
+    records = CallRecords(make_engine(db_url))
+    start = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
+    records.save(CallRecord("late", start, start + dt.timedelta(minutes=2), "case_filed",
+                            None, None, None, "bot", []))
+    earlier = dt.datetime(2026, 11, 29, 15, 30, tzinfo=dt.UTC)  # 23:30 the day before there
+    records.save(CallRecord("early", earlier, earlier + dt.timedelta(minutes=2), "escalated",
+                            None, None, None, "bot", []))
+    taipei = dt.timezone(dt.timedelta(hours=8))
+    midnight = dt.datetime(2026, 11, 30, tzinfo=taipei)
+    assert records.outcomes_since(midnight) == {"case_filed": 1}
+    assert records.outcomes_since(midnight - dt.timedelta(days=1)) == {
+        "case_filed": 1, "escalated": 1}
