@@ -24,7 +24,7 @@ from pathlib import Path
 CORPUS = Path(__file__).parent / "data" / "danger_corpus"
 # Log-odds above which a line counts as possible danger; chosen on the corpus alone (cross-
 # validated: see docs/understanding.md), never on the test scenarios.
-THRESHOLD = 11.0
+THRESHOLD = 10.0
 MIN_SEEN = 2  # a feature seen fewer times in the corpus says nothing
 _SMOOTHING = 0.5
 
@@ -81,11 +81,20 @@ class DangerModel:
         total = 0.0
         for f in features(text):
             yes, no = self.danger[f], self.other[f]
-            if yes + no < MIN_SEEN:
+            if yes + no < MIN_SEEN or self._repeats_a_pair(f, yes, no):
                 continue
             total += math.log(((yes + _SMOOTHING) / (self.n_danger + 1))
                               / ((no + _SMOOTHING) / (self.n_other + 1)))
         return total
+
+
+    def _repeats_a_pair(self, feature: str, yes: int, no: int) -> bool:
+        """A Mandarin triple seen exactly where one of its pairs is seen says nothing the pair
+        has not said (紅通通 and 紅通): counted twice, one phrase outweighed a whole line."""
+        if len(feature) != 3 or feature[1] == ":":
+            return False
+        return any((self.danger[pair], self.other[pair]) == (yes, no)
+                   for pair in (feature[:2], feature[1:]))
 
 
 def read_corpus(folder: Path = CORPUS) -> list[tuple[str, bool]]:

@@ -73,6 +73,9 @@ _RULES: list[tuple[str, str, str]] = [
     ("crime", "110",
      r"搶劫|搶匪|搶錢|有小偷|小偷.{0,4}(在|進)|闖(入|進)|破門|拿刀|持刀|砍人|有槍|開槍|綁架|打群架|鬥毆|"
      r"有人.{0,4}(打架|鬧事|偷東西|撬門)|"
+     # a weapon held up, money demanded: 拿一把刀叫我把收銀機的錢拿出來
+     r"拿(著|了)?(一)?(把|支|根)(刀|菜刀|水果刀|美工刀|槍|球棒|鐵棍|棍子)(?![^，。]{0,3}(切|削|剁|修|割|砍樹|殺魚))|"
+     r"(叫|要|逼|命令)(我|我們|店員|他|她)把[^，。]{0,8}(錢|收銀機|皮包|包包|手機)[^，。]{0,8}(拿出來|交出來|全部給)|"
      r"\b(robbery|robbing|burglar|break(ing)? in(to)?|broke in(to)?|knife|gun|shooting|kidnap\w*|stabb\w*|"
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
      r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬"),
@@ -611,6 +614,8 @@ _BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|�
 _LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
 _LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
 _WHAT_IT_WAS = re.compile(r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|輪胎|氣球|電視|遊戲|電動|直播|拍戲|拍電影")
+# A lit sign or lamp, named as what glows red: light at night, not a fire.
+_LIT_SIGN = re.compile(r"招牌|霓虹|燈箱|廣告燈|跑馬燈|\b(neon|billboards?|(led|shop|store|lit) signs?)\b", re.IGNORECASE)
 # "I nearly had a heart attack": the caller's fright, not an illness.
 _FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me|us))( a| an)? $",
                         re.IGNORECASE)
@@ -705,8 +710,9 @@ _HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the ev
 _NEGATION_EN = re.compile(r"\b(no one|nobody|nothing|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
-                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey)s?\b",
+_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|牠|鷺|鷥|鷹|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
+                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron|"
+                     r"duck|goose|geese|deer|goat|cow|pig|frog|lizard|rabbit)s?\b",
                      re.IGNORECASE)
 _PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
                      r"somebody|rider|driver|he|she|my (mother|father|wife|husband|son|daughter))\b",
@@ -734,7 +740,8 @@ def possible_danger(text: str, model: DangerModel | None = None,
     if _ANIMAL.search(text) and not (_ATTACKING.search(text) or _HANDED_OVER.search(text)):
         return False  # an animal hurt or stuck: animal protection's, as the rules say too
     # out already, or nothing now, or a show: unless something else follows (可是裡面還有人)
-    for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED):
+    for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED, _WHAT_IT_WAS,
+                  _LIT_SIGN):
         said = guard.search(text)
         if said and not _STILL.search(text[said.end():]):
             return False

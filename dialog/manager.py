@@ -42,7 +42,7 @@ from dialog.report import (
 )
 from dialog.rules.categories import CHOSE_OTHER, best_category, category_scores, chosen_category
 from dialog.rules.details import find_phone
-from dialog.rules.intents import Intents, find_intents
+from dialog.rules.intents import Intents, denies_what_was_read, find_intents, starts_with_yes
 from dialog.rules.places import written_address
 from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
@@ -538,11 +538,22 @@ class DialogManager:
                                                                                           intents)
         if intents.yes and not intents.no:
             return self._file_case()
+        if intents.no and starts_with_yes(text) and \
+                not denies_what_was_read(text, " ".join(read_back(st))):
+            return self._file_case()  # 對，不是施工，是那台車子: yes, and what it was not
         if intents.no:
             st.stage = Stage.CORRECT
             return self._ask("correction", [phrases.say(st.lang, "ask_correction")])
         if st.stage is Stage.CONFIRM and st.category == "streetlight" and intents.dont_know:
             return self._file_case()  # "看不到編號": fine, the case stands without it
+        if not (intents.question or intents.dont_know) and text not in st.description and (
+                describes_problem(text) or (has_content_beyond_place(text) and len(text) >= 6)) \
+                and st.failures.get("details", 0) < 2:
+            # more about the problem (巷子變一半寬): noted, and the read-back asked again; the
+            # caller has not failed to answer
+            st.failures["details"] = st.failures.get("details", 0) + 1
+            st.description.append(text)
+            return self._read_back()
         key = st.pending or "confirm"
         st.failures[key] = st.failures.get(key, 0) + 1
         if st.failures[key] >= 2:

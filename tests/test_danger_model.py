@@ -193,3 +193,18 @@ def test_a_danger_only_the_model_hears_in_the_answer_keeps_the_service_and_adds_
     assert m.state.stage is Stage.DANGER_CHECK
     said = m.handle("我很怕，我現在躲在房間")
     assert m.state.emergency == "119" and "119" in said.text and "110" in said.text
+
+
+def test_a_triple_seen_only_where_its_pair_is_seen_is_counted_once() -> None:
+    model = DangerModel.train([("紅通通的一片", True), ("紅通通的天空", True),
+                               ("今天天氣很好", False), ("路燈壞了", False)])
+    pair_and_triple = model.odds("紅通通")
+    assert pair_and_triple == pytest.approx(model.odds("紅通") + model.odds("通通"))
+
+
+@pytest.mark.parametrize("text", [
+    "牠一直發抖，翅膀垂著飛不起來，我怕牠被車壓到",
+    "樓下的霓虹燈招牌整晚紅紅的閃，照進我房間",
+])
+def test_an_animal_or_a_lit_sign_is_no_possible_danger(text: str) -> None:
+    assert not emergency.possible_danger(text, threshold=0.0)

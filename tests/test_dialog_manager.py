@@ -762,3 +762,27 @@ def test_after_a_redirect_signs_that_need_another_service_redirect_again(make: M
     m = make()
     replies = talk(m, "我家失火了", "火好大", "還在燒")  # the same danger: the number again
     assert all("119" in r.text for r in replies) and m.state.emergency == "119"
+
+
+def test_a_yes_with_what_it_was_not_files_and_a_no_to_what_was_read_corrects(make: Make) -> None:
+    m = make()
+    talk(m, "南區復興路二段八十號有人一直在放鞭炮很吵", "對啦，不是過年那種，是每天晚上")
+    assert m.state.outcome is Outcome.CASE_FILED
+    m = make()
+    replies = talk(m, "南區復興路二段八十號有人一直在放鞭炮很吵", "對，不是復興路，是復興北路")
+    assert m.state.case is None and "復興北路" in replies[-1].text
+
+
+def test_more_about_the_problem_after_the_read_back_is_noted_not_a_failure(make: Make) -> None:
+    m = make()
+    replies = talk(m, "大里區東榮路二十巷有人把貨櫃屋擺在巷子裡占用",
+                   "擺了快一個月了，救護車都開不進來", "而且他們還接水接電住在裡面", "對")
+    assert all("正確嗎" in r.text for r in replies[:3])
+    assert m.state.outcome is Outcome.CASE_FILED and m.state.case is not None
+    assert "救護車都開不進來" in m.state.case.description
+
+
+def test_taiwanese_yes_confirms(make: Make) -> None:
+    m = make()
+    talk(m, "烏日區中山路三段二百號的路燈壞了", "看無啦", "就按呢")
+    assert m.state.outcome is Outcome.CASE_FILED

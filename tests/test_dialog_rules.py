@@ -8,7 +8,7 @@ from dialog.cues import describes_problem, the_matter
 from dialog.emergency import detect, detect_by_rules
 from dialog.rules.categories import best_category
 from dialog.rules.details import find_lamp_number, find_route, find_stop, find_time
-from dialog.rules.intents import find_intents
+from dialog.rules.intents import denies_what_was_read, find_intents, starts_with_yes
 from dialog.rules.places import find_district, find_place, written_address
 from dialog.text import (
     language_of,
@@ -523,3 +523,69 @@ def test_a_bare_no_after_a_comma_and_hey_words_that_are_no_yes() -> None:
 
     assert find_place(normalise("北區五常街七十八號，不是，是八十七號")).address == "五常街87號"
     assert not find_intents("嘿，等一下").yes and not find_intents("That's its old number").yes
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("去年挖水管的那段馬路，現在整片沉下去了", "road_damage"),
+    ("工程包商把一塊鋼板丟在車道上，車子壓過去很大聲", "road_damage"),
+    ("The right-turn arrow on Taiwan Boulevard never turns green", "traffic_signal"),
+    ("Coaches park along the bus lane every afternoon", "illegal_parking"),
+    ("有台休旅車每天停在公車專用道上", "illegal_parking"),
+    ("隔壁工廠的機器整夜都在轉，轟轟響", "noise"),
+    ("廟會的帳篷搭在路中間三天了，車都過不去", "illegal_construction"),
+    ("停車場有台車鎖著一隻小狗在裡面一直叫", "animal"),
+    ("公車站那邊滿地菸蒂跟檳榔渣，很髒", "sanitation"),
+    ("我在公車站旁邊，那邊的人行道磚都翹起來了", "park_facility"),
+])
+def test_categories_of_blind14_kinds(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("我在台三線往東勢那邊，路邊有一棵樹倒下來", "台三線"),
+    ("國道一號下來那個路口的紅綠燈壞了", "國道1號"),
+    ("下雨就淹，大家都要繞路", None),
+    ("大雅區民生路，不對，是民興路二十號", "民興路20號"),
+    ("中正路，呃，我是說中山路五十號", "中山路50號"),
+])
+def test_highways_detours_and_a_road_put_right(text: str, address: str | None) -> None:
+    assert find_place(text).address == address
+
+
+def test_a_yes_that_denies_what_was_not_read_back() -> None:
+    read = "跟您確認：西屯區福科路，噪音。資料正確嗎？"
+    assert starts_with_yes("是啦，不是那台貨車，是工廠") and starts_with_yes("yes, it is")
+    assert not denies_what_was_read("是啦，不是那台貨車，是工廠", read)
+    assert denies_what_was_read("對，不是福科路，是福雅路", read)
+    assert not starts_with_yes("不對") and not starts_with_yes("對不起我說錯了")
+
+
+@pytest.mark.parametrize("text", ["著啦", "就按呢", "按呢就好", "著喔，就是那裡"])
+def test_taiwanese_yes(text: str) -> None:
+    assert find_intents(text).yes
+
+
+@pytest.mark.parametrize(("text", "human"), [
+    ("有沒有會講台語的小姐，我國語不好", True),
+    ("幫我轉你們那邊的承辦人員", True),
+    ("叫一個人來聽電話", True),
+    ("我們那裡很多人會講台語的人都很老了", False),
+    ("Is there somebody who speaks Hokkien", True),
+])
+def test_a_person_asked_for_in_other_words(text: str, human: bool) -> None:
+    assert find_intents(text).human is human
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("有個男的拿著一支球棒在店裡，要我們把抽屜的錢交出來", "110"),
+    ("騎機車的人拿一把美工刀逼我把手機交出來", "110"),
+])
+def test_a_robbery_with_a_weapon_or_a_demand(text: str, number: str) -> None:
+    found = detect_by_rules(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", ["我拿一把刀在削水果", "叫我把發票拿出來對獎",
+                                  "我把錢包拿出來付錢"])
+def test_a_knife_in_the_kitchen_or_money_paid_is_no_robbery(text: str) -> None:
+    assert detect_by_rules(text) is None

@@ -26,7 +26,16 @@ _GENERIC_ROADS = {
     "馬路", "道路", "小路", "大路", "公路", "走路", "一路", "這條路", "那條路", "整條路",
     "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
     "柏油路", "水泥路", "石子路",
+    # a verb or a thing with 路 (機車都要繞路, 網路): no road
+    "繞路", "讓路", "帶路", "問路", "迷路", "趕路", "順路", "半路", "上路", "開路", "擋路",
+    "堵路", "修路", "鋪路", "認路", "找路", "過路", "沿路", "出路", "退路", "後路", "去路",
+    "來路", "岔路", "斷路", "回頭路", "冤枉路", "電路", "線路", "網路", "水路", "通路", "思路",
+    "套路", "鐵路", "山路", "小巷路", "同路",
 }
+# Highways are roads too (台八線過谷關, 國道三號): numbered, not named.
+_HIGHWAY_RE = re.compile(r"(?P<road>[台臺](?:\d+|[一二三四五六七八九十]+)[甲乙丙]?線|國道(?:\d+|[一二三四五六七八九十]+)號|"
+                         r"[縣市]道(?:\d+|[一二三四五六七八九十百]+)(?:號|線)?)"
+                         r"(?P<section>)?(?P<lane>)?(?P<alley>)?(?P<number>)?(?P<floor>)?")
 _NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
@@ -129,6 +138,8 @@ def unknown_district(text: str) -> str | None:
 
 def _roads(text: str) -> list[re.Match[str]]:
     found = [m for m in _known_road_re().finditer(text) if not _a_thing_after(text, m)]
+    found += [m for m in _HIGHWAY_RE.finditer(text)
+              if not any(m.start() < f.end() and f.start() < m.end() for f in found)]
     known = [(m.start(), m.end()) for m in found]
     for m in _ROAD_RE.finditer(text):
         if any(m.start() < end and start < m.end() for start, end in known):
@@ -178,6 +189,8 @@ _NOT_A_HOUSE_AFTER = re.compile(r"(出口|門|溜滑梯|月台|車廂|電梯|球
 # A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
 _CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s,，])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
                         r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
+_ROAD_PUT_RIGHT = re.compile(r"^[，,、\s…]*(喔|啊|呃|欸)?[，,、\s]*(不是(啦|喔|啊|耶)?|不對|說錯了?|講錯了?|我是說|應該是|"
+                             r"(歹勢|抱歉|不好意思))[，,、\s…]*(是|在)?[，,、\s]*$")
 _LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
 
 
@@ -289,6 +302,8 @@ def find_place(text: str) -> Place:
                        and (r.group("number") or r.group("lane"))), None)
         if fuller is not None:
             roads = [fuller, *(r for r in roads[1:] if r is not fuller and r.start() > fuller.end())]
+    while len(roads) > 1 and _ROAD_PUT_RIGHT.match(digits[roads[0].end():roads[1].start()]):
+        roads = roads[1:]  # 社口街，不是啦，是社南街: the road put right in the same breath
     if roads:
         first = _format_road(roads[0])
         if not (roads[0].group("number") or roads[0].group("lane")):
