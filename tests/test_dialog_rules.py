@@ -589,3 +589,13 @@ def test_a_robbery_with_a_weapon_or_a_demand(text: str, number: str) -> None:
                                   "我把錢包拿出來付錢"])
 def test_a_knife_in_the_kitchen_or_money_paid_is_no_robbery(text: str) -> None:
     assert detect_by_rules(text) is None
+
+
+@pytest.mark.parametrize(("text", "landmark"), [
+    ("梧棲區漁港旁邊的路燈都不亮", "漁港"),
+    ("后里區那個自行車道的欄杆斷掉", "自行車道"),
+])
+def test_places_out_of_town_with_no_road_are_landmarks(text: str, landmark: str) -> None:
+    place = find_place(text)
+    assert place.district is not None and place.landmark is not None and \
+        landmark in place.landmark

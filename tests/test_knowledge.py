@@ -114,3 +114,14 @@ def test_agent_suggestions_follow_the_matter_in_the_callers_language() -> None:
     nothing = suggest_replies(kb, ["嗯"], {}, lang="en")
     assert [s.kb_id for s in nothing] == [None]  # no loose guesses; a procedural line only
     assert "phone" in nothing[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "我家這星期水壓太低了，請問要打去哪裡",
+    "樓上的水出來都很小，是不是水壓不夠，要找誰",
+])
+def test_low_water_pressure_said_with_small_talk_is_referred(kb: KnowledgeBase,
+                                                             question: str) -> None:
+    # (出來, 是不是, 這星期: said in any question, they once ranked towing first)
+    hit = kb.answer(question)
+    assert hit is not None and hit.entry.id == "water-outage"

@@ -56,7 +56,10 @@ _INTERSECTION_RE = re.compile(r"(跟|和|與|及|、)")
 _LANDMARK_RE = re.compile(
     r"(公園|國小|國中|高中|大學|學校|市場|車站|火車站|捷運站|公車站|醫院|廟|宮|教會|圖書館|"
     r"便利商店|7-?11|全家|萊爾富|加油站|區公所|派出所|停車場|運動中心|夜市|百貨|社區|大樓|橋|"
-    r"圓環|交流道|賣場|家樂福|好市多)"
+    r"圓環|交流道|賣場|家樂福|好市多|"
+    # places out of town with no road name: a seawall, a riverside path, a harbour
+    r"海堤|堤防|河堤|自行車道|腳踏車道|步道|綠園道|河濱|漁港|海灘|沙灘|登山口|水庫|濕地|廣場|隧道|"
+    r"地下道|高架橋|陸橋|涵洞)"
 )
 _EN_ROAD_RE = re.compile(
     # Whisper capitalises the name but not always the kind of road ("Wenxin road")
