@@ -74,8 +74,8 @@ _RULES: list[tuple[str, str, str]] = [
      r"搶劫|搶匪|搶錢|有小偷|小偷.{0,4}(在|進)|闖(入|進)|破門|拿刀|持刀|砍人|有槍|開槍|綁架|打群架|鬥毆|"
      r"有人.{0,4}(打架|鬧事|偷東西|撬門)|"
      # a weapon held up, money demanded: 拿一把刀叫我把收銀機的錢拿出來
-     r"拿(著|了)?(一)?(把|支|根)(刀|菜刀|水果刀|美工刀|槍|球棒|鐵棍|棍子)(?![^，。]{0,3}(切|削|剁|修|割|砍樹|殺魚))|"
-     r"(叫|要|逼|命令)(我|我們|店員|他|她)把[^，。]{0,8}(錢|收銀機|皮包|包包|手機)[^，。]{0,8}(拿出來|交出來|全部給)|"
+     r"拿(著|了)?(一)?(把|支|根)(刀|菜刀|水果刀|美工刀|槍|球棒|鐵棍|棍子)[^。]{0,20}(叫|逼|威脅|揮|對著|指著|衝|搶|錢|不准)|"
+     r"(逼|命令|威脅)(我|我們|店員|他|她)把[^，。]{0,8}(錢|收銀機|皮包|包包|手機)[^，。]{0,8}(拿出來|交出來|全部給)|"
      r"\b(robbery|robbing|burglar|break(ing)? in(to)?|broke in(to)?|knife|gun|shooting|kidnap\w*|stabb\w*|"
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
      r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬"),
@@ -83,7 +83,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"(人|伯|阿姨|阿嬤|阿公|小孩|老人|先生|太太|媽媽|爸爸|爸|媽|哥|姊|姐|弟|妹|兒子|女兒|老公|老婆|爺爺|奶奶|"
      r"外公|外婆|同學|朋友|同事|鄰居|騎士|路人|他|她).{0,10}"
      r"(受傷|流血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒在地上|倒地|不省人事|骨折|抽搐|心臟病|中風|喘不過氣|被車撞|撞傷)|"
-     r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
+     r"(滿頭|滿臉|滿身|一身)(都是)?血|(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
@@ -614,6 +614,13 @@ _BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|�
 _LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
 _LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
 _WHAT_IT_WAS = re.compile(r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|輪胎|氣球|電視|遊戲|電動|直播|拍戲|拍電影")
+# What made the bang or the glow, named: firecrackers, thunder, a show (not 輪胎: a tyre shop
+# is where people get crushed).
+_SOURCE_NAMED = re.compile(r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|電視|遊戲|電動|直播|拍戲|拍電影|"
+                           r"\b(fireworks?|firecrackers?|thunder)\b", re.IGNORECASE)
+# …unless it set something alight or struck someone (鞭炮把窗簾燒起來了, 招牌砸到人).
+_HARM = re.compile(r"燒|火|煙|砸|壓|卡在|血|倒在|跌|摔|\b(burn\w*|flames?|smoke|hit (a|an|the|some)\w*|"
+                   r"fell|crush\w*|bleed\w*)\b", re.IGNORECASE)
 # A lit sign or lamp, named as what glows red: light at night, not a fire.
 _LIT_SIGN = re.compile(r"招牌|霓虹|燈箱|廣告燈|跑馬燈|\b(neon|billboards?|(led|shop|store|lit) signs?)\b", re.IGNORECASE)
 # "I nearly had a heart attack": the caller's fright, not an illness.
@@ -652,6 +659,9 @@ _ONLY_HARMLESS_EN = re.compile(r"\b(it'?s|it is) (only|just) (\w+ )?(incense|ste
 _AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有火|聞到)|"
                     r"\b(smok\w*|burn\w*|flames?)\b.{0,30}\b(again|still)\b|"
                     r"\b(again|still)\b.{0,20}\b(smok\w*|burn\w*)", re.IGNORECASE)
+# Something of a home alight (鞭炮把窗簾燒起來了): a fire, whatever lit it.
+_THING_ALIGHT = re.compile(r"(窗簾|沙發|床|屋頂|陽台|客廳|廚房|房間|房子|家裡|鐵皮屋|衣服|頭髮)[^，。]{0,6}"
+                           r"(燒起來|著火|起火)|燒到(窗簾|屋頂|房子|陽台|人|二樓|樓上)")
 _NOT_FIRE = re.compile(r"消防(通道|車道|栓|局|隊|演習|演練|設備|安檢)|演習|演練|煙火|鞭炮|金紙|紙錢|"
                        r"烤肉|拜拜|燒香|香爐|放炮|沖天炮|炮竹|\bfire (lane|hydrant|drill|station|exit|escape|alarm test|"
                        r"department|truck|door|safety)|\bfire(works|crackers)\b|\b(scheduled |evacuation |"
@@ -710,9 +720,8 @@ _HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the ev
 _NEGATION_EN = re.compile(r"\b(no one|nobody|nothing|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|牠|鷺|鷥|鷹|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
-                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron|"
-                     r"duck|goose|geese|deer|goat|cow|pig|frog|lizard|rabbit)s?\b",
+_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|牠|鷺|鷥|鷹(?!架)|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
+                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron)s?\b",
                      re.IGNORECASE)
 _PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
                      r"somebody|rider|driver|he|she|my (mother|father|wife|husband|son|daughter))\b",
@@ -740,12 +749,13 @@ def possible_danger(text: str, model: DangerModel | None = None,
     if _ANIMAL.search(text) and not (_ATTACKING.search(text) or _HANDED_OVER.search(text)):
         return False  # an animal hurt or stuck: animal protection's, as the rules say too
     # out already, or nothing now, or a show: unless something else follows (可是裡面還有人)
-    for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED, _WHAT_IT_WAS,
-                  _LIT_SIGN):
+    for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED):
         said = guard.search(text)
         if said and not _STILL.search(text[said.end():]):
             return False
-    return True
+    # what glowed or banged named (a lit sign, firecrackers), and nothing burnt or hit
+    named = _SOURCE_NAMED.search(text) or _LIT_SIGN.search(text)
+    return not named or bool(_HARM.search(text))
 
 
 def detect_by_rules(text: str) -> Emergency | None:
@@ -857,7 +867,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if _PAST.search(text[sentence_start:clause_end]) and not (
             _NOW.search(now_scope) and not _FINE_NOW.search(now_scope)):
         return True
-    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:sentence_end]) and not again:
+    if kind in _FIRE_KINDS and _NOT_FIRE.search(text[sentence_start:sentence_end]) and not again \
+            and not _THING_ALIGHT.search(text):
         return True
     if kind == "fire" and _OPEN_BURNING.search(text) and not _SAYS_FIRE.search(text[start:end]):
         return True

@@ -42,7 +42,7 @@ from dialog.report import (
 )
 from dialog.rules.categories import CHOSE_OTHER, best_category, category_scores, chosen_category
 from dialog.rules.details import find_phone
-from dialog.rules.intents import Intents, denies_what_was_read, find_intents, starts_with_yes
+from dialog.rules.intents import Intents, clarifies_only, find_intents, starts_with_yes
 from dialog.rules.places import written_address
 from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 MAX_TURN_CHARS = 2000  # a longer turn is cut: nobody reports a pothole in 10,000 characters
 LOW_ASR_CONFIDENCE = 0.35
 
+
+# Talk about the call itself (等一下，我問一下我老婆; the line is bad): no detail of the problem.
+_FILLER = re.compile(r"等一下|等等|問一下|聽不(到|清楚)|收訊|訊號|斷斷續續|\b(sorry|hear|hold on|wait|"
+                     r"line is bad|bad line)\b", re.IGNORECASE)
 
 class CaseSink(Protocol):
     def file(self, draft: CaseDraft) -> Case: ...
@@ -538,16 +542,18 @@ class DialogManager:
                                                                                           intents)
         if intents.yes and not intents.no:
             return self._file_case()
-        if intents.no and starts_with_yes(text) and \
-                not denies_what_was_read(text, " ".join(read_back(st))):
-            return self._file_case()  # 對，不是施工，是那台車子: yes, and what it was not
+        if intents.no and starts_with_yes(text) and clarifies_only(text, " ".join(read_back(st))):
+            st.description.append(text)  # 對，不是施工，是改裝車: yes, and what it was not
+            return self._file_case()
         if intents.no:
             st.stage = Stage.CORRECT
             return self._ask("correction", [phrases.say(st.lang, "ask_correction")])
         if st.stage is Stage.CONFIRM and st.category == "streetlight" and intents.dont_know:
             return self._file_case()  # "看不到編號": fine, the case stands without it
-        if not (intents.question or intents.dont_know) and text not in st.description and (
-                describes_problem(text) or (has_content_beyond_place(text) and len(text) >= 6)) \
+        other, _conf, other_score = best_category(text)
+        if not (intents.question or intents.dont_know or _FILLER.search(text)) and \
+                text not in st.description and not (other_score >= 3 and other != st.category) \
+                and (describes_problem(text) or (has_content_beyond_place(text) and len(text) >= 6)) \
                 and st.failures.get("details", 0) < 2:
             # more about the problem (巷子變一半寬): noted, and the read-back asked again; the
             # caller has not failed to answer

@@ -766,8 +766,9 @@ def test_after_a_redirect_signs_that_need_another_service_redirect_again(make: M
 
 def test_a_yes_with_what_it_was_not_files_and_a_no_to_what_was_read_corrects(make: Make) -> None:
     m = make()
-    talk(m, "南區復興路二段八十號有人一直在放鞭炮很吵", "對啦，不是過年那種，是每天晚上")
-    assert m.state.outcome is Outcome.CASE_FILED
+    talk(m, "南區復興路二段八十號有人一直在放鞭炮很吵", "對啦，不是過年放的，是每天晚上放")
+    assert m.state.outcome is Outcome.CASE_FILED and m.state.case is not None
+    assert "每天晚上放" in m.state.case.description  # the clarification is kept
     m = make()
     replies = talk(m, "南區復興路二段八十號有人一直在放鞭炮很吵", "對，不是復興路，是復興北路")
     assert m.state.case is None and "復興北路" in replies[-1].text
@@ -784,5 +785,14 @@ def test_more_about_the_problem_after_the_read_back_is_noted_not_a_failure(make:
 
 def test_taiwanese_yes_confirms(make: Make) -> None:
     m = make()
-    talk(m, "烏日區中山路三段二百號的路燈壞了", "看無啦", "就按呢")
+    talk(m, "烏日區中山路三段二百號的路燈壞了，燈桿上寫C1234", "就按呢")
     assert m.state.outcome is Outcome.CASE_FILED
+
+
+
+def test_filler_or_a_second_problem_after_the_read_back_is_not_the_description(make: Make) -> None:
+    for aside in ("等一下喔，我問一下我老婆", "還有我們巷口的紅綠燈也壞掉了"):
+        m = make()
+        talk(m, "北屯區崇德路二段三百號的路燈不亮", aside, "看不到編號")
+        assert m.state.case is not None and m.state.case.category == "streetlight"
+        assert aside not in m.state.case.description

@@ -8,7 +8,7 @@ from dialog.cues import describes_problem, the_matter
 from dialog.emergency import detect, detect_by_rules
 from dialog.rules.categories import best_category
 from dialog.rules.details import find_lamp_number, find_route, find_stop, find_time
-from dialog.rules.intents import denies_what_was_read, find_intents, starts_with_yes
+from dialog.rules.intents import clarifies_only, find_intents, starts_with_yes
 from dialog.rules.places import find_district, find_place, written_address
 from dialog.text import (
     language_of,
@@ -554,9 +554,12 @@ def test_highways_detours_and_a_road_put_right(text: str, address: str | None) -
 
 def test_a_yes_that_denies_what_was_not_read_back() -> None:
     read = "跟您確認：西屯區福科路，噪音。資料正確嗎？"
-    assert starts_with_yes("是啦，不是那台貨車，是工廠") and starts_with_yes("yes, it is")
-    assert not denies_what_was_read("是啦，不是那台貨車，是工廠", read)
-    assert denies_what_was_read("對，不是福科路，是福雅路", read)
+    assert starts_with_yes("是啦，不是貨車，是工廠的機器") and starts_with_yes("yes, it is")
+    assert clarifies_only("是啦，不是貨車，是工廠的機器", read)
+    assert not clarifies_only("對，不是福科路，是福雅路", read)
+    # (which one or where: a correction, from the review)
+    for line in ("對，不是這支，是對面那支", "對，不是這台，是後面那台白色的", "對，不是在門口，是在巷子裡面那支"):
+        assert not clarifies_only(line, read), line
     assert not starts_with_yes("不對") and not starts_with_yes("對不起我說錯了")
 
 
@@ -599,3 +602,72 @@ def test_places_out_of_town_with_no_road_are_landmarks(text: str, landmark: str)
     place = find_place(text)
     assert place.district is not None and place.landmark is not None and \
         landmark in place.landmark
+
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # from the review: 鷹架 is scaffolding, not a hawk; a pig or a duck named does not make
+    # the line an animal's
+    ("鷹架整個倒下來，我爸被壓在下面出不來", "119"),
+    ("我爸從鷹架上摔下來，頭一直流血，叫不醒", "119"),
+])
+def test_scaffolding_is_no_animal(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and number in (found.number, found.also)
+
+
+@pytest.mark.parametrize("text", [
+    "My husband called me a fat pig and punched me, my nose won't stop bleeding",
+    "I ate roast duck and now my throat is closing up and I can't breathe",
+    "鄰居放鞭炮把我們家的窗簾燒起來了，現在整個客廳都是煙",
+    "颱風把招牌吹掉，砸到一個路過的阿姨，她滿頭都是血",
+])
+def test_an_animal_word_or_a_named_source_does_not_hide_danger(text: str) -> None:
+    assert detect(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "他拿一根棍子在趕那些野狗", "那個工人拿一把美工刀在刮牆上的廣告", "老闆要我把錢拿出來繳罰單",
+    "老師要我們把手機交出來", "媽媽叫我把錢拿出來繳學費",
+])
+def test_a_tool_in_hand_or_money_asked_for_is_no_robbery(text: str) -> None:
+    found = detect_by_rules(text)
+    assert found is None or found.kind != "crime"
+
+
+@pytest.mark.parametrize(("text", "human"), [
+    ("地址我不清楚，我叫先生來聽", False),
+    ("你等一下，我叫個人來聽好不好", False),
+    ("I want to ask whether there is someone who speaks Hakka at the Dongshi district office", False),
+    ("他們那邊有沒有懂台語的人可以去現場", False),
+])
+def test_fetching_family_or_asking_about_staff_is_no_request_for_a_person(text: str,
+                                                                          human: bool) -> None:
+    assert find_intents(text).human is human
+
+
+def test_a_taiwanese_yes_asked_is_no_yes() -> None:
+    assert not find_intents("按呢對嗎").yes
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("在霧峰台三線旁邊的中正路一百號", "中正路100號"),
+    ("台74線底下的文心路四段", "文心路四段"),
+    ("在公益路，抱歉，大墩路那個路口", "公益路"),
+])
+def test_a_highway_or_an_apology_does_not_replace_the_street(text: str, address: str) -> None:
+    assert find_place(text).address == address
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Cars sit in a long queue for ten minutes because the traffic light on Wenxin Road is too short",
+     "traffic_signal"),
+    ("Trucks idle on our street all night with their engines running and it's so loud we can't sleep",
+     "noise"),
+    ("路燈桿被撞到凹下去了", "streetlight"),
+    ("路邊的水溝蓋凹下去了", "drainage"),
+    ("公車站的椅子壞掉了", "bus"),
+    ("我在公車站等了一個小時，307都沒有來", "bus"),
+])
+def test_review_of_blind14_categories(text: str, category: str) -> None:
+    assert best_category(text)[0] == category

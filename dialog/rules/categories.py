@@ -23,7 +23,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # asphalt with a piece gone; a crack running across the carriageway
         (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落)了?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
          r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
-        (r"(馬路|路面|路|柏油|那段|整塊)[^。]{0,20}(陷下去|沉下去|凹下去|陷了下去)|"
+        (r"(馬路|路面|柏油|整段路|那段路)[^。]{0,20}(陷下去|沉下去|陷了下去)|"
          r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|(路上|路面|馬路|車道)[^，。]{0,6}(鐵板|鋼板)", 3),
         (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
@@ -53,7 +53,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(靠不了站|進不了站|進不來|進不去|過不去))", 2),
         (r"(轎車|汽車|機車|貨車|卡車|休旅車|砂石車|(?<![公客巴])車)[^，。]{0,6}停在[^，。]{0,4}(公車站|站牌|公車專用道|公車道)", 4),
         (r"\b(tour buses|coaches|cars|trucks|vans|scooters|taxis)\s+(always |often |keep )?(park|parks|are parked|"
-         r"sit|idle|wait)\s+(in|on|across|along)\b", 4),
+         r"are left)\s+(in|on|across|along)\b", 4),
         (r"(人行道|騎樓)[^，。]{0,6}(整排|都是|停滿|擺滿)[^，。]{0,4}(機車|汽車|車)", 3),
         (r"(擋住|擋到|堵住|卡住).{0,6}(車道|車庫|出入口|門口|出口|我家)", 2),
         # the way out named first, then the car in it (車庫門口被一台車擋住); a car that cannot get out
@@ -108,7 +108,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\bloud\b|\bmusic\b", 2),
     ],
     "sanitation": [
-        (r"檳榔(汁|渣)|吐檳榔|菸蒂|煙蒂|\bcigarette butts?\b|\bbetel\b", 3),
+        (r"檳榔(汁|渣)|吐檳榔|菸蒂|煙蒂|\bcigarette butts?\b|\bbetel (nut )?(juice|spit|stains?)\b", 3),
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
@@ -176,7 +176,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"公園|\bpark\b", 1),
     ],
     "bus": [
-        (r"公車(?!站|專用道|道)|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
+        (r"公車(?!站牌?(那邊|旁邊|前面|附近|對面|這邊|下面|後面))|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
         (r"站牌|公車站", 1),
         # the stop's own timetable or display is the bus service's (a stop said as a place is not)
         (r"(站牌|公車站)[^，。]{0,6}(時刻|班次|資訊|站名|公告|路線|動態|顯示|跑馬燈|看板)", 3),

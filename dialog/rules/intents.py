@@ -21,12 +21,14 @@ _HUMAN = re.compile(
     r"(我要|我想|我需要|讓我|請讓我|可以讓我)(找|跟|和)(你們)?(那邊|這邊)?的?(承辦人員?|承辦的人|專員|主管|負責人|"
     r"服務人員)[^，。]{0,2}(講話|說話|談一下|談談|講|說)(?!明|過|了|好)|"
     # 有沒有會曉講台語的人: someone who speaks the caller's language is a person asked for
-    r"(有沒有|有無|找|叫|要|換|轉給?)(一個|個|一位)?(會|會曉|懂|能)(講|說|聽)?(台語|臺語|閩南語|客家話|客語|原住民語)的"
-    r"(人|小姐|先生|專人|同仁)|叫(一個|個|一位)?(人|小姐|先生)來聽(電話|一下|好不好|好嗎|啦|$|[，,。])|"
+    r"(?<!那邊)(?<!他們)(有沒有|有無|找|叫|要|換|轉給?)(一個|個|一位)?(會|會曉|懂|能)(講|說|聽)?(台語|臺語|閩南語|客家話|客語|原住民語)的"
+    r"(人|小姐|先生|專人|同仁)(?![^，。]{0,6}(去|到|在)(現場|那邊|這邊|區公所))|"
+    r"(?<!我)叫(一個|一位)(人|小姐|專人)來聽(電話|一下|好不好|好嗎|啦|$|[，,。])|"
     r"(幫我|直接|趕快|快)轉(給)?(你們|妳們)?(那邊|這邊)?的?(一個|個|一位)?(小姐|專人|真人|人工|客服|服務人員|承辦人員?)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
     r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
     r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
-    r"\b(someone|somebody|anyone|a person) who (speaks|can speak) (taiwanese|hokkien|hakka)\b|"
+    r"\b(is there|i need|i want|get me|give me|put me through to|can i (speak|talk) (to|with)) (someone|somebody|"
+    r"anyone|a person) who (speaks|can speak) (taiwanese|hokkien|hakka)\b|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
     r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b|"
     r"\b(get|find|give|put) me (through to )?(someone|somebody|a (real |live |actual )?(person|human|lady|woman|man|"
@@ -52,7 +54,7 @@ _YES = re.compile(
     r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
     re.IGNORECASE)
 # "著啦", "就按呢": Taiwanese yes, said by elders in Mandarin calls.
-_YES_TAIGI = re.compile(r"^(著(啦|喔|呀|啊|ㄟ|囉)|就按呢|按呢(就)?(好|著|對)|無毋著|沒毋著|正是)")
+_YES_TAIGI = re.compile(r"^(著(啦|喔|呀|啊|ㄟ|囉)|就按呢|按呢(就)?(好|著|對)|無毋著|沒毋著)")
 _NO = re.compile(
     r"不對|不是|錯了|有錯|不正確|不要|不用|不需要|不必|沒有了|沒了|算了|"
     r"^(no|nope|nah)\b|\b(wrong|incorrect|not right|no thanks|that'?s not)\b|^不",
@@ -88,7 +90,8 @@ class Intents:
 def find_intents(text: str) -> Intents:
     no = bool(_NO.search(text))
     # 好/對 inside a sentence (我好害怕, 好幾天) is no answer to a yes/no question: only first.
-    yes = bool(_YES.match(text) or _YES_TAIGI.match(text))
+    yes = bool(_YES.match(text) or (_YES_TAIGI.match(text) and not _QUESTION.search(
+        text.replace("按呢", ""))))  # (按呢 holds 呢, which asks elsewhere)
     return Intents(
         human=bool(_HUMAN.search(text)),
         sensitive=bool(_SENSITIVE.search(text)),
@@ -103,8 +106,10 @@ def find_intents(text: str) -> Intents:
 
 _LEADING_YES = re.compile(r"^(對(?!不起)|是(的|啊|啦)?|嘿|沒錯|好)[啦啊呀喔耶的]?[，,\s]|"
                           r"^(yes|yeah|yep|right|correct)\b[,\s]", re.IGNORECASE)
-_DENIED = re.compile(r"不是([^，,。！？!?是]{2,8})|\bnot (?:the |a |an )?([a-z ]{3,20}?)(?=[,.;!?]|$| but\b)",
-                     re.IGNORECASE)
+# 不是X(，是Y): what the caller says it was not, and what it was.
+_CLARIFIED = re.compile(r"不是([^，,。！？!?是]{2,8})[，,、\s]*(?:而)?(?:是([^，,。！？!?]{1,12}))?")
+# Which one or where (這支, 對面那支, 在巷子裡面, 三號): a correction, not a clarification.
+_WHICH_ONE = re.compile(r"這|那|在|邊|號|路|街|巷|弄|區|對面|後面|前面|隔壁|樓|[0-9]")
 
 
 def starts_with_yes(text: str) -> bool:
@@ -112,14 +117,17 @@ def starts_with_yes(text: str) -> bool:
     return bool(_LEADING_YES.match(text.strip()))
 
 
-def denies_what_was_read(text: str, read: str) -> bool:
-    """Whether a "不是X" / "not X" in ``text`` denies something in the read-back ``read`` (or
-    says nothing of what it denies). "對，不是施工，是那台車子" denies only what was never read
-    back: a yes with a clarification. "對，不是中正路" after 中正路 was read: a correction."""
-    denied = [next(g for g in m.groups() if g) for m in _DENIED.finditer(text)]
-    if not denied:
-        return True
-    lowered = read.lower()
-    return any(d.strip().lower() in lowered or any(
-        d[i:i + 2] in read for i in range(len(d) - 1) if "\u4e00" <= d[i] <= "\u9fff")
-               for d in denied)
+def clarifies_only(text: str, read: str) -> bool:
+    """Whether every "不是X(，是Y)" in ``text`` says what the problem was not, naming nothing
+    read back in ``read`` and no place or which one: "對，不是施工，是那台車子" clarifies the
+    noise read back; "對，不是中正路" and "對，不是這支，是對面那支" correct it."""
+    said = list(_CLARIFIED.finditer(text))
+    if not said:
+        return False
+    for m in said:
+        denied, meant = m.group(1), m.group(2) or ""
+        if any(denied[i:i + 2] in read for i in range(len(denied) - 1)):
+            return False
+        if _WHICH_ONE.search(denied) or _WHICH_ONE.search(meant.replace("那台車", "車")):
+            return False
+    return True

@@ -141,8 +141,6 @@ def unknown_district(text: str) -> str | None:
 
 def _roads(text: str) -> list[re.Match[str]]:
     found = [m for m in _known_road_re().finditer(text) if not _a_thing_after(text, m)]
-    found += [m for m in _HIGHWAY_RE.finditer(text)
-              if not any(m.start() < f.end() and f.start() < m.end() for f in found)]
     known = [(m.start(), m.end()) for m in found]
     for m in _ROAD_RE.finditer(text):
         if any(m.start() < end and start < m.end() for start, end in known):
@@ -157,6 +155,8 @@ def _roads(text: str) -> list[re.Match[str]]:
         if _a_thing_after(text, m):
             continue
         found.append(m)
+    if not found:  # a highway is the place only where no street is named (台三線旁邊的中正路)
+        found = list(_HIGHWAY_RE.finditer(text))
     return sorted(found, key=lambda m: m.start())
 
 
@@ -192,8 +192,8 @@ _NOT_A_HOUSE_AFTER = re.compile(r"(出口|門|溜滑梯|月台|車廂|電梯|球
 # A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
 _CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s,，])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
                         r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
-_ROAD_PUT_RIGHT = re.compile(r"^[，,、\s…]*(喔|啊|呃|欸)?[，,、\s]*(不是(啦|喔|啊|耶)?|不對|說錯了?|講錯了?|我是說|應該是|"
-                             r"(歹勢|抱歉|不好意思))[，,、\s…]*(是|在)?[，,、\s]*$")
+_ROAD_PUT_RIGHT = re.compile(r"^[，,、\s…]*(喔|啊|呃|欸)?[，,、\s]*(不是(啦|喔|啊|耶)?|不對|說錯了?|講錯了?|我是說|應該是)"
+                             r"[，,、\s…]*(是|在)?[，,、\s]*$")
 _LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
 
 
