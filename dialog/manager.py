@@ -55,8 +55,8 @@ LOW_ASR_CONFIDENCE = 0.35
 
 
 # Talk about the call itself (等一下，我問一下我老婆; the line is bad): no detail of the problem.
-_FILLER = re.compile(r"等一下|等等|問一下|聽不(到|清楚)|收訊|訊號|斷斷續續|\b(sorry|hear|hold on|wait|"
-                     r"line is bad|bad line)\b", re.IGNORECASE)
+_FILLER = re.compile(r"等一下|等等|問一下|聽不(到|清楚)|收訊|訊號|斷斷續續|"
+                     r"\b(sorry|hear|hold on|wait|line is bad|bad line)\b", re.IGNORECASE)
 
 class CaseSink(Protocol):
     def file(self, draft: CaseDraft) -> Case: ...
@@ -551,9 +551,9 @@ class DialogManager:
         if st.stage is Stage.CONFIRM and st.category == "streetlight" and intents.dont_know:
             return self._file_case()  # "看不到編號": fine, the case stands without it
         other, _conf, other_score = best_category(text)
-        if not (intents.question or intents.dont_know or _FILLER.search(text)) and \
+        detail = describes_problem(text) or (has_content_beyond_place(text) and len(text) >= 6)
+        if not (intents.question or intents.dont_know or _FILLER.search(text)) and detail and \
                 text not in st.description and not (other_score >= 3 and other != st.category) \
-                and (describes_problem(text) or (has_content_beyond_place(text) and len(text) >= 6)) \
                 and st.failures.get("details", 0) < 2:
             # more about the problem (巷子變一半寬): noted, and the read-back asked again; the
             # caller has not failed to answer

@@ -558,7 +558,8 @@ def test_a_yes_that_denies_what_was_not_read_back() -> None:
     assert clarifies_only("是啦，不是貨車，是工廠的機器", read)
     assert not clarifies_only("對，不是福科路，是福雅路", read)
     # (which one or where: a correction, from the review)
-    for line in ("對，不是這支，是對面那支", "對，不是這台，是後面那台白色的", "對，不是在門口，是在巷子裡面那支"):
+    for line in ("對，不是這支，是對面那支", "對，不是這台，是後面那台白色的",
+                 "對，不是在門口，是在巷子裡面那支"):
         assert not clarifies_only(line, read), line
     assert not starts_with_yes("不對") and not starts_with_yes("對不起我說錯了")
 
@@ -638,7 +639,8 @@ def test_a_tool_in_hand_or_money_asked_for_is_no_robbery(text: str) -> None:
 @pytest.mark.parametrize(("text", "human"), [
     ("地址我不清楚，我叫先生來聽", False),
     ("你等一下，我叫個人來聽好不好", False),
-    ("I want to ask whether there is someone who speaks Hakka at the Dongshi district office", False),
+    ("I want to ask whether there is someone who speaks Hakka at the Dongshi district office",
+     False),
     ("他們那邊有沒有懂台語的人可以去現場", False),
 ])
 def test_fetching_family_or_asking_about_staff_is_no_request_for_a_person(text: str,
@@ -660,10 +662,10 @@ def test_a_highway_or_an_apology_does_not_replace_the_street(text: str, address:
 
 
 @pytest.mark.parametrize(("text", "category"), [
-    ("Cars sit in a long queue for ten minutes because the traffic light on Wenxin Road is too short",
-     "traffic_signal"),
-    ("Trucks idle on our street all night with their engines running and it's so loud we can't sleep",
-     "noise"),
+    ("Cars sit in a long queue for ten minutes because the traffic light on Wenxin Road is "
+     "too short", "traffic_signal"),
+    ("Trucks idle on our street all night with their engines running and it's so loud we "
+     "can't sleep", "noise"),
     ("路燈桿被撞到凹下去了", "streetlight"),
     ("路邊的水溝蓋凹下去了", "drainage"),
     ("公車站的椅子壞掉了", "bus"),
