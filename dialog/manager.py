@@ -54,6 +54,12 @@ MAX_TURN_CHARS = 2000  # a longer turn is cut: nobody reports a pothole in 10,00
 LOW_ASR_CONFIDENCE = 0.35
 
 
+# What sounded like danger, taken back with a reason (測過了沒問題, 原來是, 我不是要報那個).
+_RETRACTED = re.compile(r"不是要(報|講|說)(那個|這個)|我(要)?(報|講|說)的不是|"
+                        r"(測|檢查|看)過[^。]{0,12}(沒問題|正常|沒事)|都沒問題|原來是|結果(是|只是)|"
+                        r"才知道(是|只是)|開玩笑|假裝|假的|\b(just kidding|joking|it turned out|"
+                        r"false alarm|not (an|the) emergency)\b",
+                        re.IGNORECASE)
 # Talk about the call itself (等一下，我問一下我老婆; the line is bad): no detail of the problem.
 _FILLER = re.compile(r"等一下|等等|問一下|聽不(到|清楚)|收訊|訊號|斷斷續續|"
                      r"\b(sorry|hear|hold on|wait|line is bad|bad line)\b", re.IGNORECASE)
@@ -280,6 +286,13 @@ class DialogManager:
             st.lang = lang
 
         again = detect(text)
+        reported = describes_problem(text) or best_category(text)[2] >= 2
+        if st.stage is Stage.EMERGENCY and not (again and again.certain) and \
+                _RETRACTED.search(text) and reported:
+            # 瓦斯行測過了，管線沒問題，是水溝堵住: what sounded like danger was not; the caller
+            # has a report, and the call goes on with it
+            st.emergency, st.stage = None, Stage.OPEN
+            return self._route(text)
         if st.stage is Stage.EMERGENCY and not (again and (again.certain or (
                 again.kind != "possible" and again.number != st.emergency))):
             # redirected already: only a certain emergency, or signs that need another

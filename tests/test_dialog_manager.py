@@ -796,3 +796,16 @@ def test_filler_or_a_second_problem_after_the_read_back_is_not_the_description(m
         talk(m, "北屯區崇德路二段三百號的路燈不亮", aside, "看不到編號")
         assert m.state.case is not None and m.state.case.category == "streetlight"
         assert aside not in m.state.case.description
+
+
+def test_danger_taken_back_with_a_reason_lets_the_report_go_on(make: Make) -> None:
+    m = make()
+    replies = talk(m, "我們整條巷子都是瓦斯外洩的味道",
+                   "瓦斯公司來檢查過了，說管線都沒問題，是排水溝塞住在臭",
+                   "西區五權路一段五十巷", "對")
+    assert "119" in replies[0].text and "119" not in replies[1].text
+    assert m.state.outcome is Outcome.CASE_FILED and m.state.case is not None
+    assert m.state.case.category == "drainage"
+    m = make()
+    talk(m, "我們整條巷子都是瓦斯外洩的味道", "我不知道啦，好臭")
+    assert m.state.outcome is Outcome.EMERGENCY_REDIRECT  # no reason: the redirect stands

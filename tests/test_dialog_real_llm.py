@@ -21,7 +21,7 @@ FOLDERS = [HERE / "scenarios", HERE / "scenarios_heldout", HERE / "scenarios_bli
            HERE / "scenarios_blind5", HERE / "scenarios_blind6", HERE / "scenarios_blind7",
            HERE / "scenarios_blind8", HERE / "scenarios_blind9", HERE / "scenarios_blind10",
            HERE / "scenarios_blind11", HERE / "scenarios_blind12", HERE / "scenarios_blind13",
-           HERE / "scenarios_blind14",
+           HERE / "scenarios_blind14", HERE / "scenarios_blind15",
            HERE.parents[1] / "shared" / "scenarios" / "dev"]
 
 

@@ -673,3 +673,58 @@ def test_a_highway_or_an_apology_does_not_replace_the_street(text: str, address:
 ])
 def test_review_of_blind14_categories(text: str, category: str) -> None:
     assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("有個人拿硬硬的東西抵著我媽的背，逼她去提款機轉帳", "110"),
+    ("那個男的一直按我家電鈴，說今天一定要帶我走，我一個人在家", "110"),
+    ("藥我都存起來了，一整瓶，今晚睡了就不用再醒來了", "1925"),
+    ("隔壁的小男孩被關在鐵籠子裡一整天，一直哭", "113"),
+    ("浴室裡的清潔劑跟漂白水混在一起，我婆婆一直咳，眼睛睜不開", "119"),
+    ("我先生在田裡被龜殼花咬到手，現在整隻手腫起來，頭很暈", "119"),
+    ("後山那邊紅色的光一整片，劈哩啪啦的，灰一直飄過來", "119"),
+])
+def test_blind15_kinds_of_danger_in_other_words(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and number in (found.number, found.also)
+
+
+@pytest.mark.parametrize("text", [
+    "他每次違停我都氣到頭頂冒煙",
+    "我兒子說再不帶他去玩他就要殺了我，哈哈，開玩笑的",
+    "樓上養的八哥整天在陽台喊救命，吵得受不了",
+    "路口有人在拍影片，一個人假裝被車撞倒，拍完就走了",
+    "狗被綁在門口好幾天都沒看到主人，也沒有水喝",
+])
+def test_blind15_kinds_of_alarm_that_are_no_emergency(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("公園旁邊人行道的車阻被撞歪了", "park_facility"),
+    ("那個路口的綠燈倒數一直卡在十秒不動", "traffic_signal"),
+    ("鄰居溜狗都不撿狗大便，門口每天都有", "sanitation"),
+    ("有人偷偷把拆下來的廢棄家具丟在河邊", "sanitation"),
+    ("那間餐廳把騎樓拿來當廚房", "illegal_construction"),
+    ("The road in front of the school has sunk into a big dip", "road_damage"),
+    ("Someone built a tin shed out into the public alley behind our house", "illegal_construction"),
+    ("路邊死貓放了兩天都沒人清", "sanitation"),
+    ("有一頭牛跑到馬路上", "animal"),
+    ("The drain is completely blocked with leaves and branches", "drainage"),
+    ("There are loud bangs every night from the scrap yard", "noise"),
+])
+def test_blind15_categories_in_other_words(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("It's Lane 12 of Dadun Road, Nantun District", "Lane 12, Dadun Road"),
+    ("阮兜是大肚區沙田路一百號，門口彼條路有一個大洞", "沙田路100號"),
+])
+def test_a_lane_of_a_road_and_a_taiwanese_that_road(text: str, address: str) -> None:
+    assert find_place(text).address == address
+
+
+def test_put_me_through_to_an_officer_and_taiwanese_that_is_it() -> None:
+    assert find_intents("Could you put me through to an officer, please?").human
+    assert find_intents("嘿，就是這樣").yes

@@ -23,9 +23,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # asphalt with a piece gone; a crack running across the carriageway
         (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落)了?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
          r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
-        (r"(馬路|路面|柏油|整段路|那段路)[^。]{0,20}(陷下去|沉下去|陷了下去)|"
+        (r"(馬路|路面|柏油|整段路|那段路)[^。]{0,20}(陷下去|沉下去|陷了下去)|(馬路|路面|柏油)(?:(?!燈|蓋|車)[^。]){0,20}凹下去|"
          r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|(路上|路面|馬路|車道)[^，。]{0,6}(鐵板|鋼板)", 3),
-        (r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
+        (r"\broad (has )?(sunk|sunken|subsided|caved in)\b|\b(big|deep) dip\b|"
+         r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
     "streetlight": [
@@ -36,7 +37,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\b(too )?dark\b", 1),
     ],
     "traffic_signal": [
-        (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數", 3),
+        (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數|(紅燈|綠燈)[^，。]{0,2}倒數", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
         (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (green |red )?(light|signal)s?|"
          r"\b(left|right)[- ]turn (arrow|signal|light|phase)s?\b|\barrow\b[^.]{0,40}\b(green|red)\b|"
@@ -77,6 +78,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "noise": [
         (r"噪音|擴音器|大聲公|宣傳車|卡拉 ?OK|KTV|喇叭聲|音響|廣播車", 3),
+        (r"\b(huge|loud|big|massive) (bangs|booms|crashes|clangs)\b|\b(banging|clanging) (all night|every night|"
+         r"until|till)\b", 3),
         (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟|在轉)|敲鐵|(叫|吵)到.{0,8}(睡|休息)", 2),
         (r"(警報器?|警鈴|警笛|汽笛|鈴聲).{0,6}(響|叫|吵)|(砰|碰|轟|咚){2,}|(爆炸|槍|尖叫|煙火)聲|"
          r"(拍電影|拍片|拍戲|表演|晚會).{0,30}(聲|半夜|到.{0,4}點|沒停|不停)", 2),
@@ -108,6 +111,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\bloud\b|\bmusic\b", 2),
     ],
     "sanitation": [
+        # a dog's mess left, building rubble dumped at night
+        (r"(狗|貓)?(大便|糞便)[^，。]{0,6}(不撿|沒撿|沒清|到處)|(遛狗|溜狗)[^，。]{0,8}(不撿|沒撿|不清)", 5),
+        (r"(裝潢|拆下來|廢棄)[^，。]{0,10}(倒在|丟在|堆在)|(半夜|偷偷)[^，。]{0,10}(倒|丟)在(空地|路邊|河邊|田裡)", 3),
         (r"檳榔(汁|渣)|吐檳榔|菸蒂|煙蒂|\bcigarette butts?\b|\bbetel (nut )?(juice|spit|stains?)\b", 3),
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
@@ -132,7 +138,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "animal": [
         (r"流浪(狗|貓|犬|動物)|野狗|浪浪|動物.{0,4}(受傷|救援|屍體)|(狗|貓|犬|鳥|動物).{0,8}(受傷|被車撞|撞到|死掉|屍體|卡住|不會動|咬人|追人)", 3),
-        (r"(有|一隻|一條|好幾隻).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂)|蛇|猴子|蜂窩|虎頭蜂|鴿子|麻雀|松鼠|烏龜|白鷺鷥|野鳥", 3),
+        (r"(有|一隻|一條|好幾隻|一頭).{0,3}(狗|貓|蛇|猴子|鳥|蜂窩|虎頭蜂|山羊|羊|牛|豬|鵝)|蛇|猴子|蜂窩|虎頭蜂|鴿子|麻雀|松鼠|烏龜|白鷺鷥|野鳥", 3),
         (r"(狗|貓|犬).{0,12}(綁|關|餓|虐|沒水|沒有水|曬|鏈)|(關|鎖|困)(著|了|住)?[^，。]{0,6}(狗|貓|犬)", 3),
         (r"(狗|貓|犬|鳥|小狗|小貓).{0,8}(卡在|困在|掉進|跌進|爬不出來|出不來)|"
          r"(puppy|dog|cat|kitten|bird)s?\b.{0,20}(stuck|trapped|can'?t (climb|get) out)", 2),
@@ -144,8 +150,12 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
     ],
     "drainage": [
-        (r"水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
+        (r"溝仔|(溝|水溝)[^，。]{0,4}(滿出來|塞住|塞滿)|水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
         (r"(堵塞|阻塞|堵住|塞住)", 1),
+        (r"\b(canal|irrigation channel|creek|stream)\b", 2),
+        # what is caught in a canal is the canal's (branches, bags)
+        (r"\b(branches|leaves|rubbish|plastic bags|bags)\b[^.]{0,30}\b(in|blocking|clogging|across) the "
+         r"(\w+ )?(canal|drain|ditch|channel|creek)\b", 4),
         (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
         (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
         (r"drain\w*|sewer|gutter|ditch", 2),
@@ -164,6 +174,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(壞|斷|破|裂|鬆).{0,6}(遊具|溜滑梯|滑梯|鞦韆|翹翹板|搖搖馬|單槓|涼亭|健身器材)|步道.{0,4}(壞|破|翹)", 3),
         (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施", 1),
         (r"(公園|人行道|廣場)(?!旁|附近|前面|裡面有|裡有).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|(?<!死)掉)|"
+         r"(車阻|阻車柱|擋車柱|鐵柱子|路擋|矮柱)[^。]{0,12}(歪|倒|斷|壞|鬆)|"
          r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
         (r"\b(bench(es)?|seats?|railings?|handrails?|fences?|pavilion|see-?saw|climbing frame|"
          r"(fitness|exercise) (equipment|machines?))\b[^.]{0,40}\b(broken|snapped|damaged|loose|cracked|"
@@ -198,7 +209,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(桌子|椅子|貨|攤位).{0,6}(擺滿|占滿|佔滿)", 3),
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)|(棚子|棚架|帳篷|帆布棚)[^，。]{0,4}搭在[^，。]{0,6}(巷子|路|馬路|騎樓|人行道)", 3),
-        (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍)", 3),
+        (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍|拿來|當作|當成)", 3),
+        (r"\bbuilt (a|an) [^.]{0,30}\b(room|shed|wall|structure|extension|kitchen)\b[^.]{0,30}\b(into|onto|over|"
+         r"across) the (public )?(lane|road|sidewalk|alley|arcade|street)\b", 3),
         (r"把[^，。]{0,6}(路邊|路|巷子|巷道|人行道|空地)[^，。]{0,3}(圍起來|圍住|佔起來|占起來)|"
          r"當(作|成)(他|他們)?(自己|自家)(家)?的?(停車位|車位|倉庫|院子)", 3),
         # a fire lane or a shared passage built over or shut
@@ -229,7 +242,7 @@ _SUPPRESS = {
 # (environment protection); animal protection rescues the living.
 _ANIMAL_REMAINS = re.compile(
     r"(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)[^，。,.]{0,6}(屍體|(?<![快要])死(掉)?了|(已經)?被(帶走|載走|收走|清走))|"
-    r"(?<![快要])死(掉)?的(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)|屍體|"
+    r"(?<![快要])死(掉)?的?(狗|貓|犬|鳥|動物|老鼠|鴿子|蛇)|屍體|"
     r"\b(dead|roadkill|carcass(es)?)\b", re.IGNORECASE)
 # Still alive, killed by someone, or maybe diseased (bird flu, rabies): the animal protection
 # and epidemic prevention office after all.
@@ -290,7 +303,18 @@ def _scores(text: str) -> dict[str, int]:
         scores["sanitation"] = scores.get("sanitation", 0) + 3
     if "drainage" in scores and _TAP_WATER.search(text):
         del scores["drainage"]
+    if "tree" in scores and _BLOCKED_WATERWAY.search(text) and not _TREE_ITSELF.search(text):
+        # branches and leaves choking a channel: the channel is the case (水利局)
+        scores["drainage"] = max(scores.get("drainage", 0), scores.pop("tree") + 1)
     return scores
+
+
+_BLOCKED_WATERWAY = re.compile(
+    r"\b(channel|canal|ditch|drain|creek|gutter)s? (is |are )?(all |completely )?(blocked|clogged)\b|"
+    r"(水溝|排水溝|溝仔|溝渠|溝)[^，。]{0,6}(塞住|堵住|塞滿|堵塞)", re.IGNORECASE)
+# …unless a tree itself is the matter (a tree fallen across it, one to be trimmed)
+_TREE_ITSELF = re.compile(r"樹倒|倒樹|路樹|行道樹|整棵|\b(fallen tree|tree (has )?fall\w*|trees? (fell|down))\b",
+                          re.IGNORECASE)
 
 
 _DENIED = re.compile(r"(不是|並不是|而不是)[^，,。!?！？]{1,8}")

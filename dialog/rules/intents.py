@@ -32,7 +32,8 @@ _HUMAN = re.compile(
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
     r"speak (to|with) (a|some)(one|body| person)|talk (to|with) (a|some)(one|body| person))\b|"
     r"\b(get|find|give|put) me (through to )?(someone|somebody|a (real |live |actual )?(person|human|lady|woman|man|"
-    r"operator))\b|\b(speak|talk) (to|with) (a|an actual) (lady|woman|man|human being)\b",
+    r"operator))\b|\bput me through to (an?|the|your) (officer|staff member|member of staff|agent|person|"
+    r"human|operator|clerk)\b|\b(speak|talk) (to|with) (a|an actual) (lady|woman|man|human being)\b",
     re.IGNORECASE)
 _SENSITIVE = re.compile(
     r"貪污|貪汙|收賄|賄賂|行賄|紅包|回扣|關說|圖利|舞弊|"
@@ -49,7 +50,7 @@ _OUT_OF_SCOPE = re.compile(
     r"\b(weather|book (a|me)|ticket|taxi|uber|joke|stock|lottery|pizza|restaurant)\b",
     re.IGNORECASE)
 _YES = re.compile(
-    r"^(嘿(啦|呀|啊|嘿)|嘿[，,\s]*(對|是|好|沒錯)|對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
+    r"^(嘿(啦|呀|啊|嘿)|嘿[，,\s]*(對|是|好|沒錯|就是)|對(?!不起)|是|好|嗯|沒錯|正確|可以|要|麻煩|沒問題|ok|okay|yes|yeah|yep|yup|sure|correct|right|"
     r"that'?s (right|correct|it|the one)\b|exactly|please)|對(?!不起)(啊|呀|的|喔|耶|沒錯)?|是(的|啊)|沒錯|正確|可以|好(的|啊)?|"
     r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
     re.IGNORECASE)

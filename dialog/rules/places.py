@@ -36,7 +36,7 @@ _GENERIC_ROADS = {
 _HIGHWAY_RE = re.compile(r"(?P<road>[台臺](?:\d+|[一二三四五六七八九十]+)[甲乙丙]?線|國道(?:\d+|[一二三四五六七八九十]+)號|"
                          r"[縣市]道(?:\d+|[一二三四五六七八九十百]+)(?:號|線)?)"
                          r"(?P<section>)?(?P<lane>)?(?P<alley>)?(?P<number>)?(?P<floor>)?")
-_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這彼有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
               rf"(?:(?P<number>\d+)號)?(?:(?P<floor>\d+)樓)?")
@@ -64,7 +64,8 @@ _LANDMARK_RE = re.compile(
 _EN_ROAD_RE = re.compile(
     # Whisper capitalises the name but not always the kind of road ("Wenxin road")
     r"((?:[A-Z][a-z'’]+\s+){1,3}(?:\d+(?:st|nd|rd|th)\s+)?"
-    r"(?:[Rr]oad|Rd\.?|[Ss]treet|St\.?|[Bb]oulevard|Blvd\.?|[Aa]venue|Ave\.?|Lane)\b"
+    # ("Lane 56 of Chun'an Road" names a lane of that road, not a road called "That's Lane")
+    r"(?:[Rr]oad|Rd\.?|[Ss]treet|St\.?|[Bb]oulevard|Blvd\.?|[Aa]venue|Ave\.?|Lane(?!\s*\d))\b"
     r"(?:,?\s+(?:[Ss]ection|Sec\.?)\s*\d+)?)"
 )
 _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
