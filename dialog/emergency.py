@@ -45,18 +45,18 @@ _RULES: list[tuple[str, str, str]] = [
     ("suicide", "1925",
      r"想死|不想活|自殺|輕生|結束(自己的)?生命|活不下去|活著沒意思|去死一死|跳樓|跳河|"
      # pills saved up, "and not wake again"
-     r"(不用|不會|不想|不要)再醒(來|過來)|(安眠藥|藥)[^。]{0,12}(存起來|存了|攢了|一整罐|一整瓶|一整盒)[^。]{0,20}(今天|今晚|晚上|睡|醒)|"
+     r"(不用|不會|不想|不要)再醒(來|過來)|(安眠藥|藥)[^。]{0,12}(存起來|存了|攢了)[^。]{0,30}(今天|今晚|晚上|睡|醒)|"
      r"\b(kill (myself|himself|herself)|suicid\w*|end (my|his|her) life|don'?t want to live|"
      r"want to die|better off dead)\b"),
     ("fire", "119",
      r"失火|火災|著火|起火|燒起來|火燒|冒煙|濃煙|黑煙|火很大|火苗|"
      # a glow that crackles and drops ash: a fire however it is told
-     r"(橘紅色|橘色|紅色|紅紅)的?光[^。]{0,40}(劈哩啪啦|劈啪|啪啦|灰|燙|熱氣)|劈哩啪啦[^。]{0,30}(灰都|灰一直|燙|熱氣)|"
+     r"(橘紅色|橘色|紅色|紅紅)的?光[^。]{0,40}(劈哩啪啦|劈啪|啪啦)[^。]{0,40}(灰|燙|熱)|"
      r"\b(fire(?! (alarm|drill|lane|hydrant|exit|escape|station|truck|department|door|extinguisher))|on fire|"
      r"burning|smoke(?! (alarm|detector))|smoking building|flames?)\b"),
     ("gas", "119",
      r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|聞到瓦斯|瓦斯.{0,4}(臭|味道)|煤氣|"
-     r"(漂白水|氯|清潔劑|藥劑|鹽酸|硫酸|強酸)[^。]{0,40}(嗆|咳|眼睛[^，。]{0,4}(紅|腫|痛|睜不開)|喘|頭暈)|"
+
      r"\b(gas leak|leaking gas)\b|\bsmell\w*\b.{0,25}\bgas\b|\bgas\b.{0,15}\bsmell"),
     # A child left locked in a car is heatstroke in minutes: the fire brigade, not a report.
     ("trapped", "119",
@@ -69,7 +69,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"虐童|虐待.{0,6}(小孩|兒童|孩子|小朋友|嬰兒)|打.{0,3}(小孩|孩子|兒子|女兒|小朋友|嬰兒).{0,12}(哭|傷|流血|喊)|"
      r"(小孩|孩子|兒童|小朋友|嬰兒).{0,20}(哭喊|求饒|瘀青|傷痕|被打|被虐|被關|被餓|被性侵)|(哭喊|求饒).{0,20}(打他|打她|打小孩)|"
      r"(小孩|兒童|孩子|小朋友|嬰兒).{0,10}(被打|被虐|虐待|被關|被餓|被性侵)|"
-     r"(小妹妹|小弟弟|小女孩|小男孩|小孩|孩子|小朋友)[^。]{0,16}關在[^，。]{0,8}(籠子|狗籠|鐵籠)|"
+     r"(小妹妹|小弟弟|小女孩|小男孩|小孩|孩子|小朋友)(?:(?!狗|貓|鳥|兔|動物|寵物)[^。]){0,16}關在[^，。]{0,8}(籠子|狗籠|鐵籠)|"
      r"\b(child abuse|abus\w+ (a|the|his|her|their) (child|kid|baby)|(child|kid|baby) (is being|was) (beaten|abused|hit))\b"),
     ("violence", "110",
      r"家暴|家庭暴力|(先生|老公|太太|老婆|爸爸|媽媽|男友|女友|前夫|兒子|家人|他|她|鄰居).{0,6}(在打我|打我|要殺我|拿刀|動手打)|"
@@ -81,9 +81,9 @@ _RULES: list[tuple[str, str, str]] = [
      r"有人.{0,4}(打架|鬧事|偷東西|撬門)|"
      # a weapon held up, money demanded: 拿一把刀叫我把收銀機的錢拿出來
      r"拿(著|了)?(一)?(把|支|根)(刀|菜刀|水果刀|美工刀|槍|球棒|鐵棍|棍子)[^。]{0,20}(叫|逼|威脅|揮|對著|指著|衝|搶|錢|不准)|"
-     r"(頂著|抵著|架著|抵住|頂住)[^，。]{0,6}(腰|脖子|背|後腦)|"
-     r"逼(我|我們|他|她|阿伯|阿嬤|阿公|老人|店員)[^，。]{0,8}(領錢|提款|拿錢|交錢|匯款|轉帳|按密碼)|"
-     r"(一定要|要把我|說要)帶我走|(拍門|敲門|撞門|踹門)[^。]{0,12}叫我的名字|"
+     r"(拿|用)(?!手)[^，。]{0,8}(頂著|抵著|架著|抵住|頂住)[^，。]{0,6}(腰|脖子|背|後腦)|"
+     r"逼(我|我們|他|她|阿伯|阿嬤|阿公|老人|店員)[^，。]{0,8}(領錢|提款|按密碼)|"
+     r"(一定要|硬要)帶我走|要把我帶走|(拍門|敲門|撞門|踹門)[^。]{0,12}叫我的名字|"
      r"(逼|命令|威脅)(我|我們|店員|他|她)把[^，。]{0,8}(錢|收銀機|皮包|包包|手機)[^，。]{0,8}(拿出來|交出來|全部給)|"
      r"\b(robbery|robbing|burglar|break(ing)? in(to)?|broke in(to)?|knife|gun|shooting|kidnap\w*|stabb\w*|"
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
@@ -93,8 +93,14 @@ _RULES: list[tuple[str, str, str]] = [
      r"外公|外婆|同學|朋友|同事|鄰居|騎士|路人|他|她).{0,10}"
      r"(受傷|流血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒在地上|倒地|不省人事|骨折|抽搐|心臟病|中風|喘不過氣|被車撞|撞傷)|"
      r"(滿頭|滿臉|滿身|一身)(都是)?血|"
+     # fumes that make people cough and burn their eyes or take their voice
+     r"(嗆|刺鼻)[^。]{0,30}(同事|人|大家|他們|員工|工人|小孩|學生)[^。]{0,12}(一直咳|咳到|咳不停)[^。]{0,30}"
+     r"(眼睛|講不出話|喘)|"
+     # cleaners mixed, and people coughing with burning eyes
+     r"(漂白水|氯|清潔劑|藥劑|鹽酸|硫酸|強酸)[^。]{0,20}(混在一起|倒在一起|混到|混了)[^。]{0,40}"
+     r"(嗆|咳|眼睛[^，。]{0,4}(紅|腫|痛|睜不開)|喘|頭暈)|"
      # a bite or a sting, and the body answering (swelling, dizziness, vomiting)
-     r"(我|他|她|爸|媽|阿公|阿嬤|伯|小孩|孩子|先生|太太|老公|老婆|兒子|女兒|人)(?<!主人)[^，。狗貓]{0,20}(蛇|毒蛇|龜殼花|百步蛇|雨傘節|青竹絲|眼鏡蛇|虎頭蜂|蜂|蜈蚣)[^，。]{0,6}(咬|叮|螫)[^。]{0,30}(腫|暈|吐|喘|紫|麻|抽)|"
+     r"(我|他|她|爸|媽|阿公|阿嬤|伯|小孩|孩子|先生|太太|老公|老婆|兒子|女兒|人)(?<!主人)(?:(?!上個月|上禮拜|去年|小時候|以前)[^，。狗貓羊牛豬雞鴨鵝]){0,20}(蛇|毒蛇|龜殼花|百步蛇|雨傘節|青竹絲|眼鏡蛇|虎頭蜂|蜂|蜈蚣)[^，。]{0,6}(咬|叮|螫)[^。]{0,30}(腫|暈|吐|喘|紫|麻|抽)|"
      r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
@@ -580,7 +586,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(climb\w*|trying to (open|get in(to)?|force) (my|our|the) (\w+ )?(door|window|gate)|break\w* in)\b"),
     ("unseen", "119",
      r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)"
-     r"(?![^，。]{0,2}(主人|飼主|車主|屋主))|"
+     r"(?![^，。]{0,2}(主人|飼主))|"
      r"(敲門|按電鈴|按門鈴|叫門).{0,8}(都)?沒(有)?(人)?(應|開|回應)|(飄|傳)出.{0,6}(臭|怪)味|"
      r"\b(haven'?t seen (him|her|them) (for|in) (days|a week)|nobody answers the door)\b"),
 ]
@@ -604,7 +610,7 @@ _CRY = re.compile(r"救命|快來|help|\b(please )?hurry\b|\bcome quick(ly)?\b",
 _EXASPERATED = re.compile(r"(喔|哦|噢|耶|欸|唷|喲|咧)")
 
 # A past event (上禮拜失火, a fire two weeks ago) is no emergency unless it is still going on.
-_PAST = re.compile(r"上(個)?(禮拜|星期|週|月)|去年|前(幾|兩|三|一)?天|昨天|昨晚|之前|以前|那時候|上次|"
+_PAST = re.compile(r"上(個)?(禮拜|星期|週|月)|去年|小時候|前(幾|兩|三|一)?天|昨天|昨晚|之前|以前|那時候|上次|"
                    r"\b(last (week|month|year|night)|yesterday|ago|earlier this)\b", re.IGNORECASE)
 _FINE_NOW = re.compile(r"(現在|今天)[^，。]{0,4}(已經)?(好了|沒事|沒有事|康復|出院|平安)")
 _NOW = re.compile(r"現在|正在|還在(燒|冒|打|流|倒|躺)|剛剛|剛才|快(來|點)|馬上|今天|今早|今晚|到現在|"
@@ -640,7 +646,7 @@ _LIT_SIGN = re.compile(r"招牌|霓虹|燈箱|廣告燈|跑馬燈|\b(neon|billbo
 _FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me|us))( a| an)? $",
                         re.IGNORECASE)
 # A show being made or played, said before the shots and screams it explains: 在拍電影，有槍戰的戲.
-_STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|假裝|(槍戰|打鬥|爆破|追殺)的?(戲|場面)|"
+_STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|拍(影片|片|短片)[^。]{0,12}假裝|(槍戰|打鬥|爆破|追殺)的?(戲|場面)|"
                      r"\b(shooting a (film|movie|scene)|film shoot|(film|movie) (crew|set)\b[^.]{0,30}\b(shooting|filming|"
                      r"scene))\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"可是|但是|但|不過|結果|沒想到|才發現|竟然|\bbut\b", re.IGNORECASE)
@@ -689,8 +695,9 @@ _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞
 # Things dropped into water or a drain (not people): 手機, 落葉, keys.
 _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
                     r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
-_ANGER_SMOKE = re.compile(r"(氣|火大|生氣|氣得)[^，。]{0,6}$")
-_JOKE = re.compile(r"哈哈|開玩笑|說笑的|講好玩的|\b(ha|haha|just kidding|joking|lol)\b", re.IGNORECASE)
+_ANGER_SMOKE = re.compile(r"(氣到|氣得|火大)[^，。]{0,4}(頭頂|頭|腦袋|耳朵|七竅)[^，。]{0,3}冒煙")
+_JOKE = re.compile(r"(?<!不是在)(?<!不是)(?<!沒在)(?<!沒有在)開玩笑|哈哈(?!大笑|笑)|說笑的|講好玩的|"
+                   r"\b(ha|haha|just kidding|lol)\b|(?<!not )(?<!n't )\bjoking\b", re.IGNORECASE)
 _FIGURATIVE = re.compile(r"(臭|吵|煩|氣|熱|敲|裝潢)(到|得)")
 _AS_ILLNESS = re.compile(r"(氣|煩|累|嚇|吵|熱|笑|忙|餓|冷)(到|得)(我)?(快|要|都|快要)?(要)?$")
 # What fell over when the words do not say who (整段倒在地上 is a railing): no patient.
@@ -897,7 +904,7 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "co" and _FIGURATIVE.search(text[sentence_start:end]):
         return True
     # 氣到頭頂都冒煙: anger said as smoke
-    if kind == "fire" and _ANGER_SMOKE.search(text[max(0, start - 10):start]):
+    if kind == "fire" and _ANGER_SMOKE.search(text[max(0, start - 12):end]):
         return True
     # 她就要殺了我，哈哈，開玩笑的啦: a joke said with the threat
     if kind in _HEARD_KINDS and _JOKE.search(text[end:end + 40]):

@@ -43,7 +43,7 @@ _STOP = frozenset(
 _SINGLE = frozenset("水電稅狗貓蛇樹燈火蜂車票卡")
 # Words jieba would split that callers and the knowledge base use as one.
 _DOMAIN_WORDS = [
-    "垃圾車", "停水", "停電", "水壓", "禮拜", "這禮拜", "電表", "電線桿", "敬老卡", "敬老愛心卡",
+    "垃圾車", "停水", "停電", "水壓", "禮拜", "這禮拜", "電表", "敬老卡", "敬老愛心卡",
     "路邊停車",
     "停車費", "大型垃圾",
     "大型廢棄物",

@@ -60,6 +60,8 @@ _RETRACTED = re.compile(r"不是要(報|講|說)(那個|這個)|我(要)?(報|�
                         r"才知道(是|只是)|開玩笑|假裝|假的|\b(just kidding|joking|it turned out|"
                         r"false alarm|not (an|the) emergency)\b",
                         re.IGNORECASE)
+# …unless more follows it: 原來是熱水器在漏，可是味道一直很重
+_STILL_DANGER = re.compile(r"可是|但是?|不過|還是|還在|\bbut\b|\bstill\b", re.IGNORECASE)
 # Talk about the call itself (等一下，我問一下我老婆; the line is bad): no detail of the problem.
 _FILLER = re.compile(r"等一下|等等|問一下|聽不(到|清楚)|收訊|訊號|斷斷續續|"
                      r"\b(sorry|hear|hold on|wait|line is bad|bad line)\b", re.IGNORECASE)
@@ -286,9 +288,9 @@ class DialogManager:
             st.lang = lang
 
         again = detect(text)
-        reported = describes_problem(text) or best_category(text)[2] >= 2
-        if st.stage is Stage.EMERGENCY and not (again and again.certain) and \
-                _RETRACTED.search(text) and reported:
+        taken_back = _RETRACTED.search(text)
+        if st.stage is Stage.EMERGENCY and again is None and taken_back and \
+                not _STILL_DANGER.search(text, taken_back.end()) and best_category(text)[2] >= 3:
             # 瓦斯行測過了，管線沒問題，是水溝堵住: what sounded like danger was not; the caller
             # has a report, and the call goes on with it
             st.emergency, st.stage = None, Stage.OPEN

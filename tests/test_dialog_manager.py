@@ -809,3 +809,20 @@ def test_danger_taken_back_with_a_reason_lets_the_report_go_on(make: Make) -> No
     m = make()
     talk(m, "我們整條巷子都是瓦斯外洩的味道", "我不知道啦，好臭")
     assert m.state.outcome is Outcome.EMERGENCY_REDIRECT  # no reason: the redirect stands
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # (from the review: a reason given, and the danger still there)
+    ("我聞到很重的瓦斯味", "原來是熱水器在漏，味道一直很重，我有點頭暈"),
+    ("我家有一股很重的瓦斯味", "原來是隔壁，整條巷子都是，一直很臭"),
+    ("I smell gas in my apartment",
+     "It turned out the stove knob was left on and it is still leaking"),
+    ("隔壁在冒煙", "原來是他們在燒金紙，可是火一直燒到我們家的鐵皮了"),
+    ("我爸爸昏倒了", "原來是中暑，他現在一直吐，叫他都沒什麼反應"),
+    ("我兒子說他不想活了", "他說他是開玩笑的，可是他一直在陽台邊上坐著"),
+])
+def test_a_reason_with_the_danger_still_there_keeps_the_redirect(make: Make, first: str,
+                                                                 then: str) -> None:
+    m = make()
+    talk(m, first, then)
+    assert m.state.stage is Stage.EMERGENCY and m.state.emergency

@@ -683,6 +683,7 @@ def test_review_of_blind14_categories(text: str, category: str) -> None:
     ("浴室裡的清潔劑跟漂白水混在一起，我婆婆一直咳，眼睛睜不開", "119"),
     ("我先生在田裡被龜殼花咬到手，現在整隻手腫起來，頭很暈", "119"),
     ("後山那邊紅色的光一整片，劈哩啪啦的，灰一直飄過來", "119"),
+    ("工廠裡味道很刺鼻，三個工人一直咳，咳到喘不過來", "119"),
 ])
 def test_blind15_kinds_of_danger_in_other_words(text: str, number: str) -> None:
     found = detect(text)
@@ -728,3 +729,35 @@ def test_a_lane_of_a_road_and_a_taiwanese_that_road(text: str, address: str) -> 
 def test_put_me_through_to_an_officer_and_taiwanese_that_is_it() -> None:
     assert find_intents("Could you put me through to an officer, please?").human
     assert find_intents("嘿，就是這樣").yes
+
+
+@pytest.mark.parametrize("text", [
+    "冷氣機突然冒煙了", "他氣到把房子點火燒起來",
+    "有個男的假裝是送貨員，進來以後拿了一把刀逼我把錢拿出來",
+    "我爸一直假裝沒事，剛剛昏倒了", "他說要打死我，他不是在開玩笑",
+    "他拿著刀說要殺了我，還一直哈哈大笑",
+    "隔壁那戶好幾天沒看到屋主了",
+])
+def test_review_of_blind15_danger_still_heard(text: str) -> None:
+    assert detect(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "過期的藥品一整盒，晚上垃圾車會收嗎", "登革熱噴藥，藥劑味道很嗆，可以不要噴嗎",
+    "樓上劈哩啪啦在裝潢，灰都掉到我家陽台", "孕婦上公車沒位子，只能用手頂著腰站著",
+    "社區管委會逼我們交錢修電梯", "我兒子說要帶我走，去他台北的家住",
+    "小朋友看到鄰居把狗關在籠子裡，都沒給水", "阿公說他小時候被蛇咬過，腳都麻了，那邊草要除一除",
+    "我們家的羊被蛇咬，腳腫起來了", "隔壁燒垃圾很嗆，我一直咳，眼睛很痛",
+])
+def test_review_of_blind15_ordinary_lines_stay_ordinary(text: str) -> None:
+    found = detect(text)
+    assert found is None or not found.certain
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("這裡有豬腳店把騎樓都占滿了", "illegal_construction"),
+    ("There have been big crashes at this junction, we need a traffic light", "traffic_signal"),
+    ("化糞池的糞便到處溢出來，水溝都是", "drainage"),
+])
+def test_review_of_blind15_categories(text: str, category: str) -> None:
+    assert best_category(text)[0] == category

@@ -125,3 +125,10 @@ def test_low_water_pressure_said_with_small_talk_is_referred(kb: KnowledgeBase,
     # (出來, 是不是, 這星期: said in any question, they once ranked towing first)
     hit = kb.answer(question)
     assert hit is not None and hit.entry.id == "water-outage"
+
+
+@pytest.mark.parametrize("question", ["電線桿上貼了很多小廣告要找誰", "中華電信的電線桿歪了要找誰"])
+def test_a_pole_that_is_not_taipowers_is_not_sent_to_1911(kb: KnowledgeBase,
+                                                          question: str) -> None:
+    hit = kb.answer(question)
+    assert hit is None or hit.entry.id != "power-outage"
