@@ -632,11 +632,12 @@ _COULD_HURT = re.compile(r"(會|可能會?|容易|恐怕|怕|小心|以免)(受�
 _BY_CALLER = re.compile(r"(我|我們)(自己)?(就|只好|趕快|用力)?(把|將)[^，。]{0,4}$")
 _LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
 _LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
-_WHAT_IT_WAS = re.compile(r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|輪胎|氣球|電視|遊戲|電動|直播|拍戲|拍電影")
 # What made the bang or the glow, named: firecrackers, thunder, a show (not 輪胎: a tyre shop
 # is where people get crushed).
-_SOURCE_NAMED = re.compile(r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|電視|遊戲|電動|直播|拍戲|拍電影|"
-                           r"\b(fireworks?|firecrackers?|thunder)\b", re.IGNORECASE)
+_SOUND_SOURCES = r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|電視|遊戲|電動|直播|拍戲|拍電影"
+_SOURCE_NAMED = re.compile(_SOUND_SOURCES + r"|\b(fireworks?|firecrackers?|thunder)\b", re.IGNORECASE)
+# What a bang said as a likeness was (像輪胎爆掉, 跟氣球破掉一樣): the sources, a tyre or a balloon.
+_WHAT_IT_WAS = re.compile(_SOUND_SOURCES + r"|輪胎|氣球")
 # …unless it set something alight or struck someone (鞭炮把窗簾燒起來了, 招牌砸到人).
 _HARM = re.compile(r"燒|火|煙|砸|壓|卡在|血|倒在|跌|摔|\b(burn\w*|flames?|smoke|hit (a|an|the|some)\w*|"
                    r"fell|crush\w*|bleed\w*)\b", re.IGNORECASE)
@@ -748,6 +749,23 @@ _ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|牠|鸚鵡|八哥|鷺|鷥|鷹(?!�
 _PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
                      r"somebody|rider|driver|he|she|my (mother|father|wife|husband|son|daughter))\b",
                      re.IGNORECASE)
+
+
+# What sounded like danger, taken back with a reason (測過了沒問題, 原來是, 我不是要報那個).
+_TAKEN_BACK = re.compile(r"不是要(報|講|說)(那個|這個)|我(要)?(報|講|說)的不是|"
+                        r"(測|檢查|看)過[^。]{0,12}(沒問題|正常|沒事)|都沒問題|原來是|結果(是|只是)|"
+                        r"才知道(是|只是)|開玩笑|假裝|假的|\b(just kidding|joking|it turned out|"
+                        r"false alarm|not (an|the) emergency)\b",
+                        re.IGNORECASE)
+# …unless more follows it: 原來是熱水器在漏，可是味道一直很重
+_STILL_DANGER = re.compile(r"可是|但是?|不過|還是|還在|\bbut\b|\bstill\b", re.IGNORECASE)
+
+
+def taken_back(text: str) -> bool:
+    """The caller takes back what sounded like danger, with a reason, says nothing after it
+    that keeps it (可是味道一直很重), and has a report to make (score 3 or more)."""
+    said = _TAKEN_BACK.search(text)
+    return bool(said and not _STILL_DANGER.search(text, said.end()) and best_category(text)[2] >= 3)
 
 
 def detect(text: str) -> Emergency | None:

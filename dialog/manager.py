@@ -28,7 +28,7 @@ from dialog.cues import (
     the_matter,
 )
 from dialog.domain import EscalationReason
-from dialog.emergency import Emergency, detect
+from dialog.emergency import Emergency, detect, taken_back
 from dialog.handoff import Handoff, suggest_replies, summarise
 from dialog.knowledge import KnowledgeBase
 from dialog.nlu_llm import LLMReading, LLMUnderstanding
@@ -54,14 +54,6 @@ MAX_TURN_CHARS = 2000  # a longer turn is cut: nobody reports a pothole in 10,00
 LOW_ASR_CONFIDENCE = 0.35
 
 
-# What sounded like danger, taken back with a reason (測過了沒問題, 原來是, 我不是要報那個).
-_RETRACTED = re.compile(r"不是要(報|講|說)(那個|這個)|我(要)?(報|講|說)的不是|"
-                        r"(測|檢查|看)過[^。]{0,12}(沒問題|正常|沒事)|都沒問題|原來是|結果(是|只是)|"
-                        r"才知道(是|只是)|開玩笑|假裝|假的|\b(just kidding|joking|it turned out|"
-                        r"false alarm|not (an|the) emergency)\b",
-                        re.IGNORECASE)
-# …unless more follows it: 原來是熱水器在漏，可是味道一直很重
-_STILL_DANGER = re.compile(r"可是|但是?|不過|還是|還在|\bbut\b|\bstill\b", re.IGNORECASE)
 # Talk about the call itself (等一下，我問一下我老婆; the line is bad): no detail of the problem.
 _FILLER = re.compile(r"等一下|等等|問一下|聽不(到|清楚)|收訊|訊號|斷斷續續|"
                      r"\b(sorry|hear|hold on|wait|line is bad|bad line)\b", re.IGNORECASE)
@@ -288,9 +280,7 @@ class DialogManager:
             st.lang = lang
 
         again = detect(text)
-        taken_back = _RETRACTED.search(text)
-        if st.stage is Stage.EMERGENCY and again is None and taken_back and \
-                not _STILL_DANGER.search(text, taken_back.end()) and best_category(text)[2] >= 3:
+        if st.stage is Stage.EMERGENCY and again is None and taken_back(text):
             # 瓦斯行測過了，管線沒問題，是水溝堵住: what sounded like danger was not; the caller
             # has a report, and the call goes on with it
             st.emergency, st.stage = None, Stage.OPEN

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.emergency import detect, detect_by_rules
+from dialog.emergency import detect, detect_by_rules, taken_back
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -539,3 +539,15 @@ def test_signs_stay_possible_and_a_child_in_a_car_is_certain() -> None:
     assert sign is not None and not sign.certain and sign.kind == "followed"
     sure = detect("那台車裡面關著一個小朋友，車窗都關著")
     assert sure is not None and sure.certain and sure.number == "119"
+
+
+@pytest.mark.parametrize(("text", "back"), [
+    # a reason, nothing after it, and a report to make
+    ("消防隊來看過了，都沒問題，是路邊水溝的污泥在臭", True),
+    ("It turned out to be the water heater, but the smell is still strong in the hallway", False),
+    ("原來是隔壁在烤肉，可是那個味道還是一直飄進來", False),  # more follows the reason
+    ("原來是誤會", False),  # no report to make
+    ("我剛剛是開玩笑的，我要報的是路燈不亮", True),
+])
+def test_taken_back_needs_a_reason_nothing_after_it_and_a_report(text: str, back: bool) -> None:
+    assert taken_back(text) is back

@@ -32,7 +32,8 @@ _GENERIC_ROADS = {
     "來路", "岔路", "斷路", "回頭路", "冤枉路", "電路", "線路", "網路", "水路", "通路", "思路",
     "套路", "鐵路", "山路", "小巷路", "同路",
 }
-# Highways are roads too (台八線過谷關, 國道三號): numbered, not named.
+# Highways are roads too (台八線過谷關, 國道三號): numbered, not named. The empty groups give
+# its matches the street matches' shape, so one formatter reads both.
 _HIGHWAY_RE = re.compile(r"(?P<road>[台臺](?:\d+|[一二三四五六七八九十]+)[甲乙丙]?線|國道(?:\d+|[一二三四五六七八九十]+)號|"
                          r"[縣市]道(?:\d+|[一二三四五六七八九十百]+)(?:號|線)?)"
                          r"(?P<section>)?(?P<lane>)?(?P<alley>)?(?P<number>)?(?P<floor>)?")
