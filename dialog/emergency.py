@@ -264,6 +264,15 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(power|electric(al)?|live|high[- ]voltage) (line|wire|cable)s?\b.{0,30}\b(down|fell|fallen|"
      r"on the (ground|road|street|pavement)|snapped|hanging|dangling)\b|"
      r"\bdowned (power )?(line|wire|cable)s?\b"),
+    # an animal biting or mauling a person now (狗咬了我兒子; a pit bull won't let go of her arm)
+    ("medical", "119",
+     r"(狗|犬|猴|豬|牛)(?:(?!會|常|想|愛|怕|要|都)[^，。]){0,4}(咬|撲|攻擊)(了|到|住|傷)?(我|他|她)?(的)?(兒子|女兒|孫子|孫女|小孩|孩子|"
+     r"小朋友|阿公|阿嬤|阿伯|阿姨|爸|媽|先生|太太|老公|老婆|弟弟|妹妹|哥哥|姊姊|老人|路人|人)"
+     r"(?![^。]{0,20}(上個月|上禮拜|去年|以前|之前|疫苗|檢舉|罰))|"
+     r"\b(dogs?|pit ?bulls?|monkeys?|boars?)\b[^.]{0,12}\b(is |are |has |have |just )?(biting|attacking|"
+     r"mauling|bit|attacked|mauled|savaged)\b (my|a|the|his|her|our|some|an?) (\w+ )?(son|daughter|kid|"
+     r"child|boy|girl|baby|man|woman|grandma|grandpa|neighbou?r|wife|husband|mother|father|mum|mom|dad|"
+     r"person|rider|jogger|toddler)\b(?![^.]{0,30}\b(last|ago|vaccin\w*|report|fine)\b)"),
     # stung by hornets or bees and swelling or short of breath: anaphylaxis (not a beating)
     ("medical", "119",
      r"(蜂|蜂群|蜂窩)[^。]{0,20}(叮|螫|蟄|咬)[^。]{0,30}((臉|嘴唇|嘴巴|眼睛|全身|喉嚨)[^，。]{0,4}腫|喘|呼吸|昏|暈|發紫|起不來)|"

@@ -156,7 +156,7 @@ from dialog.emergency import detect, detect_by_rules, taken_back
     # blows and attacks that name their victim (a review found these lost to a set-aside)
     ("他用力推她撞到牆，她一直哭", "110"),
     ("他一直踢門說要進來", "110"),
-    ("救命啊，那隻狗在咬我弟弟", "110"),
+    ("救命啊，那隻狗在咬我弟弟", "119"),  # a bite: the wound first, as blind3 and blind10 expect
     ("My grandpa fell off his scooter and is lying on the road", "119"),
     # a head knocked, then vomiting or drowsy; lips gone grey; limp and unresponsive
     ("小孩從溜滑梯上跌下來後腦撞到地上，回家以後一直吐", "119"),
@@ -278,6 +278,11 @@ from dialog.emergency import detect, detect_by_rules, taken_back
     # a gas detector sounding is a sign (one wanted is not: see the near misses)
     ("家裡的瓦斯警報器一直在響", "119"),
     ("The gas alarm is beeping and I can smell gas", "119"),
+    # an animal biting or mauling a person now
+    ("流浪狗咬了我女兒的腳，一直在哭", "119"),
+    ("工地的狗衝出來咬了一個路人，他倒在地上", "119"),
+    ("Three stray dogs are mauling a kid in the park", "119"),
+    ("A pit bull attacked my neighbour and won't let go of her arm", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)
@@ -422,6 +427,12 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "公園的溜滑梯壞了，小孩子玩會受傷",
     "What is the number for the suicide prevention hotline",
     "How do I get a gas leak detector installed",
+    # a dog that bites, bit someone once, or is feared: animal protection's, nobody hurt now
+    "那隻狗會咬人，主人都不綁",
+    "這隻狗常常咬路人，請派人來抓",
+    "上個月被狗咬到，想檢舉那個狗主人",
+    "A dog bit a man last month and the owner still lets it roam, I want to report it",
+    "The monkeys at the temple keep snatching food and biting tourists",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     # the rules' near misses (the danger model, a second opinion, has its own tests)
