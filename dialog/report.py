@@ -43,7 +43,8 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
         # (崇德路二段 after 崇德路二段150號 says the same place, less exactly: kept)
         if not place.landmark:  # a landmark goes with the address it was said with
             st.slots.pop("landmark", None)
-        st.slots["address"] = place.address
+        st.slots["address"] = (_with_known_tail(place.address, known) if correcting
+                               else place.address)
     elif place.number and st.slots.get("address"):  # only the number was corrected
         address = st.slots["address"]
         if not re.search(r"[\u4e00-\u9fff]", address):  # said in English: "No. 15, Lane 88, …"
@@ -78,6 +79,15 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
     if phone:
         st.slots["phone"] = phone
     return (st.slots, st.category) != before
+
+
+def _with_known_tail(address: str, known: str) -> str:
+    """A section put right alone (是西屯路二段，不是三段) keeps the lane and number said before."""
+    new = re.fullmatch(r"(.+?[路街道])([一二三四五六七八九十]段)", address)
+    old = re.fullmatch(r"(.+?[路街道])([一二三四五六七八九十]段)?(\d+[巷弄號].*)", known)
+    if new and old and new.group(1) == old.group(1) and new.group(2) != old.group(2):
+        return address + old.group(3)
+    return address
 
 
 def next_question(st: CallState) -> str | None:

@@ -826,3 +826,24 @@ def test_a_reason_with_the_danger_still_there_keeps_the_redirect(make: Make, fir
     m = make()
     talk(m, first, then)
     assert m.state.stage is Stage.EMERGENCY and m.state.emergency
+
+
+def test_a_section_put_right_keeps_the_number_and_a_district_said_by_mistake_is_dropped(
+        make: Make) -> None:
+    m = make()
+    replies = talk(m, "北屯區文心路四段八十八號的路面有一個大洞", "等等，是文心路三段，不是四段",
+                   "對，三段八十八號")
+    assert "文心路三段88號" in replies[1].text
+    assert m.state.case is not None and m.state.case.address == "文心路三段88號"
+    m = make()
+    replies = talk(m, "水溝一直塞住，在西區忠明南路一百號", "不對，我家是在南區，剛剛說成西區了",
+                   "對")
+    assert "南區" in replies[1].text and "西區" not in replies[1].text
+    assert m.state.case is not None and m.state.case.district == "南區"
+
+
+def test_a_private_car_in_a_bus_bay_is_parking_and_not_wrong_is_a_yes(make: Make) -> None:
+    m = make()
+    replies = talk(m, "南屯區公益路二段的公車站，每天都有轎車停在公車彎裡面", "對，沒有錯")
+    assert replies[1].outcome is Outcome.CASE_FILED
+    assert m.state.case is not None and m.state.case.category == "illegal_parking"

@@ -761,3 +761,67 @@ def test_review_of_blind15_ordinary_lines_stay_ordinary(text: str) -> None:
 ])
 def test_review_of_blind15_categories(text: str, category: str) -> None:
     assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # a tree by its kind
+    ("颱風過後那棵榕樹斜一邊，快要倒在人行道上", "tree"),
+    ("社區門口的棕櫚葉子很大片，常常掉下來", "tree"),
+    # a crossing's push button, a light's times
+    ("過馬路的按鈕按了都沒反應", "traffic_signal"),
+    ("這個路口綠燈只有八秒，老人家根本走不過去", "traffic_signal"),
+    ("The push button at the crossing by the school does nothing", "traffic_signal"),
+    # a private car in a bus bay; a truck parked across a lane (en)
+    ("有一台計程車每天停在公車停靠區排班", "illegal_parking"),
+    ("A van parks right across our alley every night", "illegal_parking"),
+    # something dumped on a vacant lot
+    ("有人把一堆舊衣服丟在路邊草叢，都發臭了", "sanitation"),
+    ("Someone dumped old paint tins all over the vacant lot behind us", "sanitation"),
+    # reptiles; an animal down a channel (en)
+    ("公園的水池裡有一隻很大的蜥蜴，小朋友很怕", "animal"),
+    ("A kitten is stuck in the storm drain outside our shop and keeps crying", "animal"),
+    # a Taiwanese hole; a patch over a trench sinking
+    ("巷子口有一個大窟仔，機車常常跌倒", "road_damage"),
+    ("自來水公司挖完回填的地方又陷下去了", "road_damage"),
+    # building on a roof (en); a fence far from its damage (en)
+    ("Someone is putting up a metal shed on the roof of the building next door",
+     "illegal_construction"),
+    ("The railings along the riverside path near the children's playground are broken",
+     "park_facility"),
+])
+def test_categories_of_blind16_kinds(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("我們去椰子汁的店買飲料", None),  # a drink, not a tree
+    ("紅綠燈旁邊那根路燈不亮", "streetlight"),
+])
+def test_words_near_blind16_rules(text: str, category: str | None) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "yes", "no"), [
+    ("對，沒有錯", True, False), ("不會錯，就是那裡", True, False), ("錯不了", True, False),
+    ("有錯，地址不對", False, True), ("對，但是門牌有錯", False, True),
+])
+def test_not_wrong_is_a_yes(text: str, yes: bool, no: bool) -> None:
+    found = find_intents(text)
+    assert (found.yes, found.no) == (yes, no)
+
+
+@pytest.mark.parametrize(("text", "human", "sensitive"), [
+    ("你們這邊有沒有會講客語的人可以幫我", True, False),
+    ("這個機器處理不了啦，幫我轉給負責的人員", True, False),
+    ("The basketball court's fence has come loose", False, False),
+    ("I am going to take my neighbour to court over this", False, True),
+])
+def test_people_asked_for_and_a_court_that_is_no_lawsuit(text: str, human: bool,
+                                                         sensitive: bool) -> None:
+    found = find_intents(text)
+    assert (found.human, found.sensitive) == (human, sensitive)
+
+
+def test_a_district_said_by_mistake_is_not_the_one_meant() -> None:
+    assert find_district("是北屯區啦，我剛剛說成西屯區") == "北屯區"
+    assert find_district("我講錯成大里區了，是太平區") == "太平區"

@@ -283,6 +283,15 @@ from dialog.emergency import detect, detect_by_rules, taken_back
     ("工地的狗衝出來咬了一個路人，他倒在地上", "119"),
     ("Three stray dogs are mauling a kid in the park", "119"),
     ("A pit bull attacked my neighbour and won't let go of her arm", "119"),
+    # the caller's own wish stays one, though it opens with 以為
+    ("我本來以為我撐得過去，結果我還是想跳樓", "1925"),
+    # a scam's courier come for the money now
+    ("有個自稱法官的人說我爸帳戶被凍結，現在派了一個車手在巷口等著拿錢", "110"),
+    ("Someone pretending to be a prosecutor said my aunt's account is frozen and a man is outside "
+     "to pick up her cash", "110"),
+    # a pan's light leaping into an awning; water thrown making it flare
+    ("麵攤的鍋子冒出一大片紅光，上面的遮雨棚都黑掉捲起來，一直往隔壁延過去", "119"),
+    ("廚房爐子上的油鍋，我婆婆拿水去潑，轟一聲變更大", "119"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)
@@ -433,6 +442,11 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "上個月被狗咬到，想檢舉那個狗主人",
     "A dog bit a man last month and the owner still lets it roam, I want to report it",
     "The monkeys at the temple keep snatching food and biting tourists",
+    # a scam asked about or over; someone else's leap mistaken, a show
+    "我想問被詐騙的錢可以追回來嗎，上個月被假檢察官騙了",
+    "我還以為頂樓有人要跳樓，結果是在拍連續劇",
+    "我以為有人跳樓，原來是工人在吊掛看板",
+    "遮雨棚的帆布破掉了，下雨都漏水",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     # the rules' near misses (the danger model, a second opinion, has its own tests)
