@@ -290,9 +290,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"(swelling|swollen|puffing|puffed)( up)?\b.{0,60}\b(wheez\w*|can('?t| hardly| barely) (talk|speak|breathe|swallow))"),
     ("fire", "119",
      # a pan or fryer throwing light into an awning that blackens and spreads
-     r"(油鍋|炸鍋|鍋子|鍋裡|爐子|爐台)[^。]{0,8}(竄|冒|噴|衝)(出|上)[^，。]{0,6}(橘|紅|光|亮)|"
-     r"(帆布|棚子|遮雨棚|遮陽棚|窗簾|布幔)[^，。]{0,6}(黑掉|燒黑|焦黑|變黑|捲起來|熔掉|融掉)[^。]{0,20}(延|蔓延|擴散|燒過去|往隔壁)|"
-     r"(潑水|拿水去潑|用水潑)[^。]{0,10}(轟|更大|變大|噴起來)|"
+     r"(油鍋|炸鍋|鍋子|鍋裡|爐子|爐台)[^。]{0,8}(竄|冒|噴|衝)(出|上)[^，。]{0,6}(橘紅|橘色|紅光|火光|亮光|紅紅的光|一片光)|"
+     r"(帆布|棚子|遮雨棚|遮陽棚|窗簾|布幔)(?:(?!霉|黴)[^，。]){0,6}(黑掉|燒黑|焦黑|捲起來|熔掉|融掉)(?:(?!霉|黴)[^。]){0,20}"
+     r"(延過去|延燒|燒過去|往隔壁|蔓延到隔壁)|"
+     r"(油鍋|鍋|爐)[^。]{0,12}(潑水|拿水去潑|用水潑)[^。]{0,10}(轟|更大|變大)|"
      r"冒.{0,6}(煙|火花|火光)|(煙|火花).{0,6}(越來越|一直|不停|很)(多|大|冒|噴)|燒焦.{0,3}(味|的味)|"
      r"焦味|焦(掉|了)?的[^，。]{0,2}(臭)?味|電線.{0,6}(走火|燒|冒|火花)|火花|火光|"
      r"(黑黑|黑色|灰黑|黑灰|灰灰|灰色|濃濃)的?(一團|一大團|一片|東西|霧|氣)?[^，。水蟻蟲味油臭廢排]{0,3}(從|由)[^，。]{0,8}(窗|門縫|屋|房間|陽台|樓梯|地下室)[^，。]{0,4}((冒|竄|湧|飄|噴|跑)出|往上(衝|竄|冒))|"
@@ -599,10 +600,12 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(climb\w*|trying to (open|get in(to)?|force) (my|our|the) (\w+ )?(door|window|gate)|break\w* in)\b"),
     # a scam's courier come to collect the money now (a "prosecutor" froze the account)
     ("crime", "110",
-     r"(檢察官|法官|監管帳戶|帳戶[^，。]{0,3}凍結|洗錢|假(警察|檢察官|公務員)|詐騙)[^。]{0,90}"
-     r"(來收|要收|收錢|收款|來拿|拿錢|取款|面交|車手|拿下去給|拿去給|交給(他|她|對方))|"
-     r"\b(prosecutor|frozen account|money laundering|scam\w*|fraudster\w*)\b[^.]{0,120}\b(collect|pick up|"
-     r"picking up|collecting|hand(ing)? over)\b[^.]{0,20}\b(the )?(money|cash|savings|gold)\b"),
+     r"(檢察官|地檢署|法官|警察|監管帳戶|帳戶[^，。]{0,3}(凍結|盜用)|洗錢)[^。]{0,90}"
+     r"(等一下|現在|已經|正要|馬上|樓下|門口|巷口|派)[^。]{0,12}(來收|要收|收(現金|錢)|來拿|要拿|拿錢|取款|面交|車手|"
+     r"拿下去給|拿去給)|"
+     r"\b(prosecutor\w*|frozen|money laundering|investigators?)\b[^.]{0,120}\b(coming|on (his|her|their) way|"
+     r"outside|downstairs|waiting|at the door)\b[^.]{0,30}\b(collect|pick up|take|get)\b[^.]{0,20}"
+     r"\b(money|cash|savings|gold|bank ?books?|cards?)\b"),
     ("unseen", "119",
      r"(好幾天|幾天|很久|三四天|兩三天|一個禮拜|一個星期).{0,8}沒(有)?(看到|出門|出來|見到|應門|接電話)"
      r"(?![^，。]{0,2}(主人|飼主))|"
@@ -670,7 +673,7 @@ _STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|拍(偶像劇|連續劇|
                      r"\b(shooting a (film|movie|scene)|film shoot|(film|movie) (crew|set)\b[^.]{0,30}\b(shooting|filming|"
                      r"scene))\b", re.IGNORECASE)
 # 我以為我要跳下去了: the caller's own wish, never set aside
-_PERSON_IS_CALLER = re.compile(r"以為我|我以為我|\bI thought I\b", re.IGNORECASE)
+_PERSON_IS_CALLER = re.compile(r"以為(我|自己)|\bI thought I\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"可是|但是|但|不過|結果|沒想到|才發現|竟然|\bbut\b", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
 _EXPLAINED = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只是)?[^，。]{0,8}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
@@ -885,7 +888,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         after = text[end:end + 40]
         return bool(_MISTAKEN.search(text[clause_start:start]) and not _PERSON_IS_CALLER.search(
             text[clause_start:start]) and (_STAGED.search(after) or _EXPLAINED.search(after) or
-                                           _MISTAKEN_AFTER.search(after)))
+                                           _MISTAKEN_AFTER.search(after))
+                    and not _REALLY.search(after))
     # 萬一哪天火災: a hazard one day, not now (a threat said with 要是 stays a threat)
     if kind in _HAZARD_KINDS and (_HYPOTHETICAL_ZH.search(before) or (
             kind in _FIRE_KINDS and _HYPOTHETICAL_EN.search(text[max(0, start - 30):start]))):

@@ -43,8 +43,9 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
         # (崇德路二段 after 崇德路二段150號 says the same place, less exactly: kept)
         if not place.landmark:  # a landmark goes with the address it was said with
             st.slots.pop("landmark", None)
-        st.slots["address"] = (_with_known_tail(place.address, known) if correcting
-                               else place.address)
+        # (門牌我不確定: the number goes with the section put right)
+        keep = correcting and not re.search(r"門牌|號碼|幾號|\bnumber\b", text)
+        st.slots["address"] = _with_known_tail(place.address, known) if keep else place.address
     elif place.number and st.slots.get("address"):  # only the number was corrected
         address = st.slots["address"]
         if not re.search(r"[\u4e00-\u9fff]", address):  # said in English: "No. 15, Lane 88, …"

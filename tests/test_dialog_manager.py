@@ -847,3 +847,9 @@ def test_a_private_car_in_a_bus_bay_is_parking_and_not_wrong_is_a_yes(make: Make
     replies = talk(m, "南屯區公益路二段的公車站，每天都有轎車停在公車彎裡面", "對，沒有錯")
     assert replies[1].outcome is Outcome.CASE_FILED
     assert m.state.case is not None and m.state.case.category == "illegal_parking"
+
+
+def test_a_section_put_right_with_the_number_disowned_drops_the_number(make: Make) -> None:
+    m = make()
+    replies = talk(m, "北屯區文心路四段八十八號的路面有一個大洞", "是文心路三段，門牌號碼我不確定")
+    assert "文心路三段" in replies[1].text and "88號" not in replies[1].text

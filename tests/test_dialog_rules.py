@@ -825,3 +825,61 @@ def test_people_asked_for_and_a_court_that_is_no_lawsuit(text: str, human: bool,
 def test_a_district_said_by_mistake_is_not_the_one_meant() -> None:
     assert find_district("是北屯區啦，我剛剛說成西屯區") == "北屯區"
     assert find_district("我講錯成大里區了，是太平區") == "太平區"
+
+
+# From the review of the blind16 fixes: lines the first rules got wrong.
+@pytest.mark.parametrize("text", [
+    "隔壁餐廳每天爐子冒出紅燒的味道，很重，可以檢舉嗎", "遮雨棚的帆布發霉變黑，黴菌一直擴散到牆壁",
+    "樓上的遮陽棚被太陽曬到捲起來，叫他修一直拖延",
+    "早餐店老闆一直往馬路潑水，水噴起來濺到騎機車的人",
+    "最近詐騙電話很多，我想問資源回收車什麼時候來收", "里長辦公室辦防詐騙講座，參加要收錢嗎",
+    "新聞說詐騙集團的車手被抓了，我想問被騙的錢要去哪裡領回來",
+    "There is a scam going around where people pretend to be from the city and collect money "
+    "for garbage bags, is that real?",
+])
+def test_review_of_blind16_ordinary_lines_are_no_emergency(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("有一個自稱地檢署的人說我媽帳戶被盜用，等一下會有專員來家裡收現金", "110"),
+    ("Someone said my grandma's bank account is frozen and a courier is coming to collect her "
+     "gold bars", "110"),
+    ("我以為他要跳樓是開玩笑的，原來是真的，人現在還站在頂樓", "1925"),
+    ("我以為自己想自殺的念頭已經過去了，結果是沒有", "1925"),
+])
+def test_review_of_blind16_dangers_kept(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("電梯的按鈕按了都沒反應，大樓管委會不處理", None),
+    ("我汽車停好走去公車站等了半小時公車都沒來", "bus"),
+    ("The car park at the night market is flooded every time it rains", "drainage"),
+    ("颱風過後有一支路燈倒在路邊", "streetlight"),
+    ("The broken glass of the streetlight is hanging down", "streetlight"),
+    ("水溝裡有一隻很大的鱷魚", "animal"),
+    ("鄰居用竹子把防火巷圍起來，擋住逃生通道", "illegal_construction"),
+    ("夜市買的椰子果凍吃完拉肚子", None),
+    ("They were putting up solar panels on the roof of the school", None),
+    ("The seats on the number 300 bus are dirty and the air conditioning is broken", "bus"),
+])
+def test_review_of_blind16_categories(text: str, category: str | None) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "yes", "human", "sensitive"), [
+    ("不會錯嗎？我講的是三段", False, False, False),
+    ("好，那就幫我轉給負責的人員處理，不用回電給我", False, False, False),
+    ("停車場的繳費機器處理不了悠遊卡，車子出不去", False, False, False),
+    ("My landlord is taking me to small claims court over the deposit", False, False, True),
+    ("The lights in court 3 at the sports park are out", False, False, False),
+])
+def test_review_of_blind16_intents(text: str, yes: bool, human: bool, sensitive: bool) -> None:
+    found = find_intents(text)
+    assert (found.yes, found.human, found.sensitive) == (yes, human, sensitive)
+
+
+def test_review_of_blind16_the_district_written_as_asked_is_meant() -> None:
+    assert find_district("不是南區，你要寫成北區") == "北區"

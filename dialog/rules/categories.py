@@ -42,9 +42,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數|(紅燈|綠燈)[^，。]{0,2}倒數", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
         # a crossing's push button; a light's times said in minutes or seconds
-        (r"(行人|過馬路)?按鈕[^。]{0,16}(綠燈|紅燈|燈號|變燈|沒反應|沒有反應|不會變)|"
+        (r"(行人|過馬路|路口|斑馬線)[^，。]{0,6}按鈕[^。]{0,16}(綠燈|紅燈|燈號|變燈|沒反應|沒有反應|不會變)|"
          r"(紅燈|綠燈|黃燈)[^。]{0,8}([0-9]+|[一二三四五六七八九十兩幾多]+)(分|秒)|"
-         r"\b(push|crossing|pedestrian|walk) buttons?\b", 3),
+         r"\b(crossing|pedestrian|crosswalk|walk) (push )?buttons?\b|\bpush buttons? (at|by|on) the "
+         r"(crossing|crosswalk|junction|intersection)\b", 3),
         (r"traffic ?(lights?|signals?)|(pedestrian|crossing|walk|walking|crosswalk) (green |red )?(light|signal)s?|"
          r"\b(left|right)[- ]turn (arrow|signal|light|phase)s?\b|\barrow\b[^.]{0,40}\b(green|red)\b|"
          r"green man|stuck on (red|green)|green (light|signal|phase) for (pedestrians|walkers|people crossing)|"
@@ -60,10 +61,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(靠不了站|進不了站|進不來|進不去|過不去))", 2),
         (r"(轎車|汽車|機車|貨車|卡車|休旅車|砂石車|(?<![公客巴])車)[^，。]{0,6}停在[^，。]{0,4}(公車站|站牌|公車專用道|公車道)", 4),
         # a private car parked in a bus bay: the bus is only what it hinders
-        (r"(自小客|自用車|私家車|轎車|汽車|貨車|休旅車|計程車)[^，。]{0,6}(停|佔|占)[^，。]{0,4}(在)?[^，。]{0,3}"
+        (r"(自小客|自用車|私家車|轎車|汽車|貨車|休旅車|計程車)[^，。]{0,6}(停在|停進|佔用|占用|佔住|占住)[^，。]{0,3}"
          r"公車(彎|停靠區|站|專用道|道)", 6),
-        (r"\b(trucks?|cars?|vans?|lorr(y|ies)|vehicles?|taxis?|scooters?)\b[^.]{0,20}\bpark(s|ed|ing)? "
-         r"(right )?(across|in front of|on|in|at)\b", 3),
+        (r"\b(trucks?|cars?|vans?|lorr(y|ies)|vehicles?|taxis?|scooters?)\b (always |often |keeps? |usually )?"
+         r"(parks|parked|parking|is parked|are parked) (right )?(across|in front of|outside)\b", 3),
         (r"\b(tour buses|coaches|cars|trucks|vans|scooters|taxis)\s+(always |often |keep )?(park|parks|are parked|"
          r"are left)\s+(in|on|across|along)\b", 4),
         (r"(人行道|騎樓)[^，。]{0,6}(整排|都是|停滿|擺滿)[^，。]{0,4}(機車|汽車|車)", 3),
@@ -126,9 +127,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(狗|貓)的?(大便|糞便|屎)[^，。]{0,6}(不撿|沒撿|沒清|到處)|(遛狗|溜狗)[^，。]{0,8}(不撿|沒撿|不清)", 5),
         (r"(裝潢|拆下來|廢棄)[^，。]{0,10}(倒在|丟在|堆在)(?!騎樓|人行道|門口)|(半夜|偷偷)[^，。]{0,10}(倒|丟)在(空地|路邊|河邊|田裡)", 3),
         # something dumped on a vacant lot or by the road (壞掉的豬肉丟在空地)
-        (r"(丟|倒|堆|棄|扔)在[^，。]{0,4}(空地|路邊|河邊|田裡|草叢|溝邊)|"
+        (r"(丟|棄|扔)在[^，。]{0,4}(空地|路邊|河邊|田裡|草叢|溝邊)|(倒|堆)在[^，。]{0,4}(空地|河邊|田裡|草叢)|"
          r"\b(left|dumped|dumps?|abandoned|scattered)\b[^.]{0,40}\b(all over|on|in|across) (the|an|a) "
-         r"(empty|vacant|open) (lot|land|plot|field)\b|\bbroken glass\b", 3),
+         r"(empty|vacant|open) (lot|land|plot|field)\b", 3),
+        (r"\bbroken glass\b", 2),
         (r"檳榔(汁|渣)|吐檳榔|菸蒂|煙蒂|\bcigarette butts?\b|\bbetel (nut )?(juice|spit|stains?)\b", 3),
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
@@ -161,7 +163,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
          r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
         (r"(狗|貓|犬|鳥)", 1),
-        (r"鬣蜥|蜥蜴|鱷魚|外來種|巨蜥|\b(iguanas?|lizards?|crocodiles?|alligators?|monitor lizards?)\b", 3),
+        (r"鬣蜥|蜥蜴|鱷魚|外來種|巨蜥|\b(iguanas?|lizards?|crocodiles?|alligators?|monitor lizards?)\b", 4),
         (r"\b(dog|cat|puppy|kitten|animal|goat|bird)s?\b (is |are |has )?(been )?(down |stuck |trapped |"
          r"fallen )?(in|into|inside) (a|the|that|this) [^.]{0,30}\b(drain|drainage|channel|ditch|canal|gutter|"
          r"sewer|culvert)", 4),
@@ -186,8 +188,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(樹|樹枝|枝葉|樹葉).{0,12}(遮住|擋住|蓋住|遮到|擋到)", 3),
         (r"(?<![路行])樹", 1),
         # a tree by its kind (大王椰子, 木麻黃) falling, shedding or in the way
-        (r"(椰子|棕櫚|木麻黃|榕樹|樟樹|鳳凰木|黑板樹|欖仁|欒樹|阿勃勒|芒果樹|龍眼樹|竹子|竹林)(?!汁|水|油|糖|凍|筍)"
-         r"[^。]{0,16}(倒|斷|掉|壓|擋|垂|枯|砸|傾|歪)|(椰子|棕櫚)[^，。]{0,4}(葉|果)", 3),
+        (r"(椰子|棕櫚|木麻黃|榕樹|樟樹|鳳凰木|黑板樹|欖仁|欒樹|阿勃勒|芒果樹|龍眼樹|竹林)(?!汁|水|油|糖|凍|筍)"
+         r"[^。]{0,16}(倒|斷|掉|壓|擋|垂|枯|砸|傾|歪)|(椰子|棕櫚)(?!汁|水|油|糖|凍)[^，。]{0,4}(葉|果(?!凍))", 3),
         (r"(一|兩|幾|那|這|整)棵", 2),
         (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
     ],
@@ -200,9 +202,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(車阻|阻車柱|擋車柱|鐵柱子|路擋|矮柱)[^。]{0,12}(歪|倒|斷|壞|鬆)|"
          r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
         (r"\b(bench(es)?|seats?|railings?|handrails?|fences?|pavilion|see-?saw|climbing frame|"
-         r"(fitness|exercise) (equipment|machines?))\b[^.]{0,70}\b(broken|snapped|damaged|loose|cracked|"
+         r"(fitness|exercise) (equipment|machines?))\b[^.]{0,40}\b(broken|snapped|damaged|loose|cracked|"
          r"rusted|missing|collapsed|splintered)\b|\b(broken|snapped|damaged|loose|cracked) (bench(es)?|"
          r"railings?|handrails?|seats?)\b", 3),
+        (r"\bfences?\b[^.]{0,70}\b(come loose|loose|sagging|collapsed|fallen|broken)\b", 3),
         (r"\b(greenway|trail|footpath|riverside walk)\b|綠園道|綠廊|步道|河堤", 1),
         (r"playground|\bslide\b|\bswings?\b|park bench|"
          r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
@@ -241,8 +244,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(防火巷|逃生(通道|出口|梯)|樓梯間|公共(空間|通道|走道))[^，。]{0,8}(蓋|圍|封|佔|占|搭|加蓋)"
          r"(起來|住|掉|滿|成)", 3),
         (r"illegal(ly)? (construction|building|structure|extension|addition|built)|rooftop (addition|extension|structure)", 3),
-        (r"\b(build|builds|building|built|putting up|put up|adding|added)\b[^.]{0,30}\bon (the|our|his|her|their|"
-         r"my) (roof|rooftop)\b", 3),
+        (r"\b(build|builds|building|built|putting up|put up|adding|added)\b (an? |another |some )?(\w+ )?(rooms?|"
+         r"sheds?|structure|extension|addition|house|floor|storey|story|hut|cabin|shack|something)\b[^.]{0,20}"
+         r"\bon (the|our|his|her|their|my) (roof|rooftop)\b", 3),
         (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
         (r"\b(built|building|put up|erected|added) (an? )?(\w+ )?(extension|shed|structure|addition|"
          r"canopy|carport|enclosure)|\b(metal|tin|iron|corrugated) (roof|shed|sheeting|structure)|"

@@ -25,7 +25,8 @@ _HUMAN = re.compile(
     r"(人|小姐|先生|專人|同仁)(?![^，。]{0,6}(去|到|在)(現場|那邊|這邊|區公所))|"
     r"(?<!我)叫(一個|一位)(人|小姐|專人)來聽(電話|一下|好不好|好嗎|啦|$|[，,。])|"
     r"(幫我|直接|趕快|快)轉(給)?(你們|妳們)?(那邊|這邊)?的?(值班|上班|負責)?的?(一個|個|一位)?(小姐|專人|真人|人工|客服|"
-    r"服務人員|承辦人員?|同仁|人員)|(機器|電腦)(人)?[^，。]{0,3}(處理|解決|搞)不(了|來)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
+    r"服務人員|承辦人員?|同仁|人員)(?![^，。]{0,3}(處理|辦理|去|查))|"
+    r"你(這個|們)?(機器|電腦)(人)?[^，。]{0,3}(處理|解決|搞)不(了|來)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
     r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
     r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
     r"\b(is there|i need|i want|get me|give me|put me through to|can i (speak|talk) (to|with)) (someone|somebody|"
@@ -44,7 +45,9 @@ _SENSITIVE = re.compile(
     r"(態度|罵|兇|嗆|不理|刁難|擺爛|(?<!要)(?<!會)收錢(?!嗎)|騷擾|歧視|失職|投訴|檢舉|不處理)|"
     r"律師|訴訟|告我|提告|告他|告她|打官司|和解|調解|法院|法律|糾紛|押金|賠償|"
     r"\b(bribe|bribery|corrupt(ion)?|lawyer|lawsuit|sue|suing|legal (dispute|advice|action)|"
-    r"compensation)\b|\b((take|took|taking) (\w+ ){1,2}to|go(ing)? to|in) court\b|\bcourt (case|order|hearing|ruling)s?\b",
+    r"compensation)\b|\b((take|took|taking) (\w+ ){1,2}to|go(ing)? to|in) (small claims |the district |district )?"
+    r"court\b(?! ?\d)|\bcourt (case|order|hearing|ruling)s?\b|\bthe court (ruled|ordered|said|decided)\b|"
+    r"\b(district|small claims|civil|family) court\b",
     re.IGNORECASE)
 _OUT_OF_SCOPE = re.compile(
     r"訂票|訂位|高鐵|台鐵票|機票|計程車|叫車|天氣|股票|外送|笑話|唱歌給|彩券|樂透|算命|"
@@ -90,7 +93,9 @@ class Intents:
 
 
 # 沒有錯, 不會錯, 錯不了: "not wrong" is a yes, though it holds 有錯 and 不.
-_NOT_WRONG = re.compile(r"沒有?錯|不會(有)?錯|錯不了|\bnot wrong\b", re.IGNORECASE)
+# (不會錯嗎？ asks: a doubt, no yes)
+_NOT_WRONG = re.compile(r"(沒有?錯|不會(有)?錯|錯不了)(?![^，。]{0,2}(嗎|吧|\?|？))|\bnot wrong\b",
+                        re.IGNORECASE)
 
 
 def find_intents(text: str) -> Intents:
