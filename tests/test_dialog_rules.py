@@ -883,3 +883,39 @@ def test_review_of_blind16_intents(text: str, yes: bool, human: bool, sensitive:
 
 def test_review_of_blind16_the_district_written_as_asked_is_meant() -> None:
     assert find_district("不是南區，你要寫成北區") == "北區"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("巷口那段柏油崩了一角，旁邊就是大排", "road_damage"),
+    ("工程做完在路中間留一塊鋼板，一直叩叩叫", "road_damage"),
+    ("這個路口右轉的箭頭太短了，每次只能過兩台", "traffic_signal"),
+    ("A scooter is always parked on the yellow line by the school gate", "illegal_parking"),
+    ("燒烤店門口每天早上都是碎掉的玻璃跟嘔吐物", "sanitation"),
+    ("Monkeys keep raiding the bins behind the temple", "animal"),
+    ("隔壁在巷子裡砌了一個花台，佔到路一半", "illegal_construction"),
+])
+def test_categories_of_blind17_kinds(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize("text", ["嘿，著", "嘿，無毋著", "嗯，就按呢", "按呢無毋著", "這樣就對了",
+                                  "這樣子才對啦"])
+def test_taiwanese_yes_after_a_hey_and_that_is_it_now(text: str) -> None:
+    found = find_intents(text)
+    assert found.yes and not found.no
+
+
+@pytest.mark.parametrize(("text", "human"), [
+    ("你叫那個管路燈的先生來聽啦", True),
+    ("我要找處理我案子的承辦人，請你幫我轉", True),
+    ("Can I speak with one of your staff about this?", True),
+    ("Would you connect me, please?", True),
+    ("Could you connect me to the water company's number instead", False),
+    ("我叫我兒子來聽", False),
+])
+def test_a_person_asked_for_by_role_or_in_plain_english(text: str, human: bool) -> None:
+    assert find_intents(text).human is human
+
+
+def test_a_same_road_is_no_road_name() -> None:
+    assert find_place("It's Shengang District, not Daya. Same road, same number.").address is None

@@ -292,6 +292,15 @@ from dialog.emergency import detect, detect_by_rules, taken_back
     # a pan's light leaping into an awning; water thrown making it flare
     ("麵攤的鍋子冒出一大片紅光，上面的遮雨棚都黑掉捲起來，一直往隔壁延過去", "119"),
     ("廚房爐子上的油鍋，我婆婆拿水去潑，轟一聲變更大", "119"),
+    # food, then the face swelling with hives; no air, a hand at the throat
+    ("女兒吃了蝦子以後，臉跟嘴唇都腫起來，全身起疹子", "119"),
+    ("我先生一直抓著喉嚨，說沒辦法吸，講不出話", "119"),
+    # someone hauled off against their will
+    ("Two men are pulling a girl into a van outside the karaoke bar and she is screaming", "110"),
+    ("有個男的把一個女生拖進公園的廁所，女生一直哭喊不要", "110"),
+    # a car against the traffic on a fast road
+    ("快速道路上有一台車逆向開過來，大家都在閃", "110"),
+    ("Someone is driving the wrong way on the highway near the Fengyuan exit", "110"),
 ])
 def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     found = detect_by_rules(text)
@@ -447,6 +456,12 @@ def test_danger_in_other_words_by_class(text: str, number: str) -> None:
     "我還以為頂樓有人要跳樓，結果是在拍連續劇",
     "我以為有人跳樓，原來是工人在吊掛看板",
     "遮雨棚的帆布破掉了，下雨都漏水",
+    # a lane against the traffic named, a swelling from food; a shape that was a thing, a show
+    "國道三號那邊的逆向車道在施工，會塞車",
+    "我女兒吃了芒果，眼睛有點腫，要掛哪一科",
+    "路邊好像躺著一個人，走近一看才發現是一捆棉被，可以請清潔隊來收嗎",
+    "晚上一直聽到有人尖叫，後來才發現是隔壁鬼屋的音效，吵到我睡不著",
+    "I saw a man being handcuffed on our street, but it turned out they were filming a TV drama",
 ])
 def test_near_misses_are_no_emergency(text: str) -> None:
     # the rules' near misses (the danger model, a second opinion, has its own tests)

@@ -23,10 +23,11 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
          r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
         # asphalt with a piece gone; a crack running across the carriageway
-        (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落)了?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
+        (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落|崩)(了|下去)?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
+         r"(柏油|路面|馬路|路邊|路肩)[^，。]{0,6}崩[^，。]{0,4}(塊|下去|掉)|"
          r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
         (r"(馬路|路面|柏油|整段路|那段路)[^。]{0,20}(陷下去|沉下去|陷了下去)|(馬路|路面|柏油)(?:(?!燈|蓋|車)[^。]){0,20}凹下去|"
-         r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|(路上|路面|馬路|車道)[^，。]{0,6}(鐵板|鋼板)", 3),
+         r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|(路上|路面|馬路|車道|路中間)[^，。]{0,8}(鐵板|鋼板)", 3),
         (r"\broad (has )?(sunk|sunken|subsided|caved in)\b|\b(big|deep) dip\b|"
          r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
@@ -40,6 +41,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "traffic_signal": [
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數|(紅燈|綠燈)[^，。]{0,2}倒數", 3),
+        # a turn's own light, too short or too long
+        (r"(左轉|右轉)(的)?(燈|箭頭|綠燈|號誌)|(燈|號誌|綠燈|秒數)[^，。]{0,3}(太短|太長|太快)", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
         # a crossing's push button; a light's times said in minutes or seconds
         (r"(行人|過馬路|路口|斑馬線)[^，。]{0,6}按鈕[^。]{0,16}(綠燈|紅燈|燈號|變燈|沒反應|沒有反應|不會變)|"
@@ -55,6 +58,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "illegal_parking": [
         (r"(車道|車庫|出入口|家門口)[^，。]{0,4}(又|都|一直|常常)?被擋(住|到)?[^。]{0,20}(車|休旅車|轎車|機車|貨車)", 3),
         (r"違規停車|違停|亂停|併排|並排|臨停", 3),
+        (r"\b(on|along|over) the (red|yellow) (line|kerb|curb)s?\b|\bred[- ]line(d)?\b", 3),
         (r"(停|停放).{0,8}(紅線|黃線|門口|車庫|騎樓|人行道|路口|消防栓|出入口|車道)", 3),
         (r"(紅線|黃線|騎樓|人行道|路口|消防栓|車庫門口|斑馬線)(上|前|旁)?(面|邊)?.{0,3}停(?!電)", 3),
         (r"(公車|客運|巴士|救護車|消防車|垃圾車).{0,4}(都)?((沒辦法|無法|不能|開不)(靠站|進站|進來|過|通過|轉彎)|"
@@ -137,6 +141,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
         (r"滿地(都是)?|沒人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
         # what a gathering leaves: lunch boxes, leftovers, the ash of paper money
+        # what a night out leaves: broken bottles, vomit
+        (r"碎(掉)?的?(酒瓶|玻璃)|玻璃碎片|酒瓶碎片|嘔吐物|吐的東西|(吐|嘔吐)得?(滿地|一地)", 3),
         (r"便當盒|飲料杯|吃剩的|紙錢[^，。]{0,4}灰|香灰|燒完的灰|空瓶|"
          r"\b(piles? of ash(es)?|burnt paper|joss paper|lunch ?boxes|leftover food|litter(ed)?)\b", 3),
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
@@ -163,6 +169,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
          r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
         (r"(狗|貓|犬|鳥)", 1),
+        (r"\b(wild boars?|boars?|monkeys?|macaques?|deer|civets?)\b|山豬|野豬|獼猴", 4),
         (r"鬣蜥|蜥蜴|鱷魚|外來種|巨蜥|\b(iguanas?|lizards?|crocodiles?|alligators?|monitor lizards?)\b", 4),
         (r"\b(dog|cat|puppy|kitten|animal|goat|bird)s?\b (is |are |has )?(been )?(down |stuck |trapped |"
          r"fallen )?(in|into|inside) (a|the|that|this) [^.]{0,30}\b(drain|drainage|channel|ditch|canal|gutter|"
@@ -236,6 +243,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)|(棚子|棚架|帳篷|帆布棚)[^，。]{0,4}搭在[^，。]{0,6}(巷子|路|馬路|騎樓|人行道)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍|拿來|當作|當成)", 3),
+        # a ramp, planters or steps built out onto the road
+        (r"(在|往)(馬路|路上|路面|巷子|巷道|人行道|水溝)[^，。]{0,4}(灌|砌|蓋|搭|鋪)[^，。]{0,6}(斜坡|花台|花圃|台階|階梯|平台|水泥)|"
+         r"(斜坡|花台|花圃|台階|階梯|平台|鐵架|圍籬)[^。]{0,12}(凸出去|凸出來|往外凸|佔到|占到|蓋到)(馬路|路|巷)?", 3),
         (r"\bbuilt (a|an) [^.]{0,30}\b(room|shed|wall|structure|extension|kitchen)\b[^.]{0,30}\b(into|onto|over|"
          r"across) the (public )?(lane|road|sidewalk|alley|arcade|street)\b", 3),
         (r"把[^，。]{0,6}(路邊|路|巷子|巷道|人行道|空地)[^，。]{0,3}(圍起來|圍住|佔起來|占起來)|"

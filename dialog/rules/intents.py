@@ -24,11 +24,16 @@ _HUMAN = re.compile(
     r"(?<!(?<!你們)(?<!妳們)那邊)(?<!他們)(有沒有|有無|找|叫|要|換|轉給?)(一個|個|一位)?(會|會曉|懂|能)(講|說|聽)?(台語|臺語|閩南語|客家話|客語|原住民語)的"
     r"(人|小姐|先生|專人|同仁)(?![^，。]{0,6}(去|到|在)(現場|那邊|這邊|區公所))|"
     r"(?<!我)叫(一個|一位)(人|小姐|專人)來聽(電話|一下|好不好|好嗎|啦|$|[，,。])|"
+    # 你叫那個接電話的小姐來聽; 我想找負責的承辦人員，麻煩你幫我轉過去
+    r"(?<!我)叫(那個|那位)[^，。]{0,6}(小姐|先生|專人|人員|真人)來(聽|接|講)|"
+    r"(我要|我想|我需要)找[^，。]{0,10}(承辦人員?|承辦的人|專員|主管|負責人)[，,\s]*(麻煩|請)?(你)?幫我轉|"
     r"(幫我|直接|趕快|快)轉(給)?(你們|妳們)?(那邊|這邊)?的?(值班|上班|負責)?的?(一個|個|一位)?(小姐|專人|真人|人工|客服|"
     r"服務人員|承辦人員?|同仁|人員)(?![^，。]{0,3}(處理|辦理|去|查))|"
     r"你(這個|們)?(機器|電腦)(人)?[^，。]{0,3}(處理|解決|搞)不(了|來)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
     r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
     r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
+    r"\b(speak|talk) (to|with) (one of )?(your|the) (staff|staff members?|officers?|colleagues?|team)\b|"
+    r"\b(could|can|would) you (please )?(connect|transfer|put) me( through)?(,? please)?[.?!]?$|"
     r"\b(is there|i need|i want|get me|give me|put me through to|can i (speak|talk) (to|with)) (someone|somebody|"
     r"anyone|a person) who (speaks|can speak) (taiwanese|hokkien|hakka)\b|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
@@ -59,7 +64,10 @@ _YES = re.compile(
     r"\b(yes|yeah|correct|right|sure|okay|ok|please do|go ahead)\b",
     re.IGNORECASE)
 # "著啦", "就按呢": Taiwanese yes, said by elders in Mandarin calls.
-_YES_TAIGI = re.compile(r"^(著(啦|喔|呀|啊|ㄟ|囉)|就按呢|按呢(就)?(好|著|對)|無毋著|沒毋著)")
+_YES_TAIGI = re.compile(r"^(嘿|嗯|喔)?[，,\s]*(著(啦|喔|呀|啊|ㄟ|囉)|著(?=[。，,!！\s]|$)|就按呢|按呢(就)?(好|著|對)|"
+                        r"(按呢)?無毋著|沒毋著)")
+# 這樣就對了, 按呢就著: "that's it now", after a correction
+_YES_THAT_IS_IT = re.compile(r"^(這樣|那樣|按呢|安捏)(子)?(就|才)?(對|沒錯|正確|可以|著)(了|啦)?(?![^，。]{0,2}(嗎|吧|\?|？))")
 _NO = re.compile(
     r"不對|不是|錯了|有錯|不正確|不要|不用|不需要|不必|沒有了|沒了|算了|"
     r"^(no|nope|nah)\b|\b(wrong|incorrect|not right|no thanks|that'?s not)\b|^不",
@@ -101,7 +109,7 @@ _NOT_WRONG = re.compile(r"(沒有?錯|不會(有)?錯|錯不了)(?![^，。]{0,2
 def find_intents(text: str) -> Intents:
     no = bool(_NO.search(_NOT_WRONG.sub("對", text)))
     # 好/對 inside a sentence (我好害怕, 好幾天) is no answer to a yes/no question: only first.
-    yes = bool(_YES.match(text) or _NOT_WRONG.match(text) or (_YES_TAIGI.match(text) and not _QUESTION.search(
+    yes = bool(_YES.match(text) or _NOT_WRONG.match(text) or _YES_THAT_IS_IT.match(text) or (_YES_TAIGI.match(text) and not _QUESTION.search(
         text.replace("按呢", ""))))  # (按呢 holds 呢, which asks elsewhere)
     return Intents(
         human=bool(_HUMAN.search(text)),
