@@ -906,7 +906,7 @@ def test_taiwanese_yes_after_a_hey_and_that_is_it_now(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "human"), [
-    ("你叫那個管路燈的先生來聽啦", True),
+    ("你叫那個接電話的先生來聽啦", True),
     ("我要找處理我案子的承辦人，請你幫我轉", True),
     ("Can I speak with one of your staff about this?", True),
     ("Would you connect me, please?", True),
@@ -919,3 +919,66 @@ def test_a_person_asked_for_by_role_or_in_plain_english(text: str, human: bool) 
 
 def test_a_same_road_is_no_road_name() -> None:
     assert find_place("It's Shengang District, not Daya. Same road, same number.").address is None
+
+
+# From the review of the blind17 fixes: lines the first rules got wrong.
+@pytest.mark.parametrize("text", [
+    "我兒子吃了海鮮以後眼睛有點腫，癢癢的，要掛哪一科", "公車太擠了，吸不到空氣",
+    "The bus is so packed I can't get any air, can you add more buses",
+    "My husband is carrying the sleepy kid into the car, where is the nearest parking lot",
+    "警察把那個小偷押到車上，他一直叫，圍觀的人很多", "請問逆向行駛在國道要罰多少錢",
+    "Cars keep coming the wrong way down our one-way lane, please put up a sign",
+])
+def test_review_of_blind17_ordinary_lines_are_no_emergency(text: str) -> None:
+    assert detect_by_rules(text) is None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("我媽被我爸打，現在臉都腫了，要不要帶她去看醫生", "110"),
+    ("他吃完海鮮，臉腫起來全身紅紅的", "119"),
+    ("She ate shrimp and now her face is swollen and she's covered in hives", "119"),
+    ("Some guy just dragged her into the men's restroom and she's screaming", "110"),
+    ("國道上有一台車在逆向，快要撞到了", "110"),
+    ("我們樓下的阿嬤被她兒子拖到車上，一直哭喊不要", "110"),  # a grandma led off is no carer
+    ("There's a car driving against traffic on the freeway", "110"),
+    ("我阿公昏倒叫不醒，原來是穿太多衣服中暑了", "119"),
+    ("We're filming a music video and one of the dancers collapsed and isn't breathing", "119"),
+])
+def test_review_of_blind17_dangers_kept(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+def test_review_of_blind17_a_drama_shot_explains_the_cries() -> None:
+    assert detect("樓上有人喊救命，後來發現是在拍偶像劇") is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("路邊的排水溝崩掉一塊，水都流不過去", "drainage"),
+    ("馬路對面新開的那間鐵板燒油煙很大", "sanitation"),
+    ("那些機車左轉燈都不打就切過來", None),
+    ("烤山豬肉的攤販每天都擺在人行道上", "illegal_construction"),
+    ("工人在巷子裡灌了水泥，灌完都凹凸不平", "road_damage"),
+    ("There's a steel plate in the middle of the road that bangs when cars go over",
+     "road_damage"),
+    ("My neighbour built a concrete ramp out into the road for his car", "illegal_construction"),
+])
+def test_review_of_blind17_categories(text: str, category: str | None) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "yes", "human"), [
+    ("這樣對我們很不公平", False, False),
+    ("你們叫那個養狗的先生來接他的狗啦", False, False),
+    ("我要找那家工廠的負責人，請你幫我轉告他不要再排廢水", False, False),
+    ("The guard said I should speak to the staff at the park office", False, False),
+    ("Could you transfer me to your supervisor?", False, True),
+    ("Let me speak to a staff member", False, True),
+])
+def test_review_of_blind17_intents(text: str, yes: bool, human: bool) -> None:
+    found = find_intents(text)
+    assert (found.yes, found.human) == (yes, human)
+
+
+def test_review_of_blind17_another_road_is_no_road_name() -> None:
+    assert find_place("Another road nearby has the same problem").address is None

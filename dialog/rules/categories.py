@@ -24,11 +24,12 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"護欄.{0,8}(撞|歪|斷|倒|壞|變形)", 3),
         # asphalt with a piece gone; a crack running across the carriageway
         (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落|崩)(了|下去)?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
-         r"(柏油|路面|馬路|路邊|路肩)[^，。]{0,6}崩[^，。]{0,4}(塊|下去|掉)|"
+         r"(柏油|路面|馬路|路肩)(?:(?!溝)[^，。]){0,6}崩[^，。]{0,4}(塊|下去|掉)|"
          r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
         (r"(馬路|路面|柏油|整段路|那段路)[^。]{0,20}(陷下去|沉下去|陷了下去)|(馬路|路面|柏油)(?:(?!燈|蓋|車)[^。]){0,20}凹下去|"
-         r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|(路上|路面|馬路|車道|路中間)[^，。]{0,8}(鐵板|鋼板)", 3),
-        (r"\broad (has )?(sunk|sunken|subsided|caved in)\b|\b(big|deep) dip\b|"
+         r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|(路上|路面|馬路|車道|路中間)[^，。]{0,8}(鐵板|鋼板)(?!燒|麵)", 3),
+        (r"\bsteel plates?\b[^.]{0,40}\b(road|street|lane)\b|\b(road|street)\b[^.]{0,30}\bsteel plates?\b|"
+         r"\broad (has )?(sunk|sunken|subsided|caved in)\b|\b(big|deep) dip\b|"
          r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
         (r"\bcrack(s|ed)?\b|\bbumpy\b", 1),
     ],
@@ -42,7 +43,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "traffic_signal": [
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數|(紅燈|綠燈)[^，。]{0,2}倒數", 3),
         # a turn's own light, too short or too long
-        (r"(左轉|右轉)(的)?(燈|箭頭|綠燈|號誌)|(燈|號誌|綠燈|秒數)[^，。]{0,3}(太短|太長|太快)", 3),
+        (r"(左轉|右轉)(的)?(燈|箭頭|綠燈|號誌)(?![^，。]{0,3}(都不打|不打|沒打|標線|磨))|"
+         r"(?<!方向)(燈|號誌|綠燈|秒數)[^，。]{0,3}(太短|太長|太快)", 3),
         (r"(紅燈|綠燈|黃燈).{0,6}(壞|不動|一直|不會|卡|閃|太短|太長|只有)|行人(綠燈|燈)", 3),
         # a crossing's push button; a light's times said in minutes or seconds
         (r"(行人|過馬路|路口|斑馬線)[^，。]{0,6}按鈕[^。]{0,16}(綠燈|紅燈|燈號|變燈|沒反應|沒有反應|不會變)|"
@@ -142,7 +144,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"滿地(都是)?|沒人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
         # what a gathering leaves: lunch boxes, leftovers, the ash of paper money
         # what a night out leaves: broken bottles, vomit
-        (r"碎(掉)?的?(酒瓶|玻璃)|玻璃碎片|酒瓶碎片|嘔吐物|吐的東西|(吐|嘔吐)得?(滿地|一地)", 3),
+        (r"碎(掉)?的?酒瓶|(滿地|一地|地上)[^，。]{0,6}(碎玻璃|玻璃碎片|酒瓶)|酒瓶碎片|嘔吐物|吐的東西|(吐|嘔吐)得?(滿地|一地)|"
+         r"\b(broken bottles|vomit|puke)\b", 3),
         (r"便當盒|飲料杯|吃剩的|紙錢[^，。]{0,4}灰|香灰|燒完的灰|空瓶|"
          r"\b(piles? of ash(es)?|burnt paper|joss paper|lunch ?boxes|leftover food|litter(ed)?)\b", 3),
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
@@ -169,7 +172,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
          r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
         (r"(狗|貓|犬|鳥)", 1),
-        (r"\b(wild boars?|boars?|monkeys?|macaques?|deer|civets?)\b|山豬|野豬|獼猴", 4),
+        (r"\bwild (boars?|pigs?)\b|\bboars?\b|\bmacaques?\b|\bmonkeys\b(?! bar)|山豬(?!肉)|野豬(?!肉)|獼猴", 4),
         (r"鬣蜥|蜥蜴|鱷魚|外來種|巨蜥|\b(iguanas?|lizards?|crocodiles?|alligators?|monitor lizards?)\b", 4),
         (r"\b(dog|cat|puppy|kitten|animal|goat|bird)s?\b (is |are |has )?(been )?(down |stuck |trapped |"
          r"fallen )?(in|into|inside) (a|the|that|this) [^.]{0,30}\b(drain|drainage|channel|ditch|canal|gutter|"
@@ -244,7 +247,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"搭(了)?.{0,6}(棚|鐵架|違建)|(棚子|棚架|帳篷|帆布棚)[^，。]{0,4}搭在[^，。]{0,6}(巷子|路|馬路|騎樓|人行道)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍|拿來|當作|當成)", 3),
         # a ramp, planters or steps built out onto the road
-        (r"(在|往)(馬路|路上|路面|巷子|巷道|人行道|水溝)[^，。]{0,4}(灌|砌|蓋|搭|鋪)[^，。]{0,6}(斜坡|花台|花圃|台階|階梯|平台|水泥)|"
+        (r"(在|往)(馬路|路上|路面|巷子|巷道|人行道|水溝)[^，。]{0,4}(灌|砌|蓋|搭|鋪)[^，。]{0,6}(斜坡|花台|花圃|台階|階梯|平台)|"
+         r"\b(built|poured|put)\b[^.]{0,20}\b(ramp|planters?|steps)\b[^.]{0,20}\b(into|onto|out into|on) the (road|street|"
+         r"lane|sidewalk)\b|"
          r"(斜坡|花台|花圃|台階|階梯|平台|鐵架|圍籬)[^。]{0,12}(凸出去|凸出來|往外凸|佔到|占到|蓋到)(馬路|路|巷)?", 3),
         (r"\bbuilt (a|an) [^.]{0,30}\b(room|shed|wall|structure|extension|kitchen)\b[^.]{0,30}\b(into|onto|over|"
          r"across) the (public )?(lane|road|sidewalk|alley|arcade|street)\b", 3),

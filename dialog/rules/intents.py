@@ -25,15 +25,20 @@ _HUMAN = re.compile(
     r"(人|小姐|先生|專人|同仁)(?![^，。]{0,6}(去|到|在)(現場|那邊|這邊|區公所))|"
     r"(?<!我)叫(一個|一位)(人|小姐|專人)來聽(電話|一下|好不好|好嗎|啦|$|[，,。])|"
     # 你叫那個接電話的小姐來聽; 我想找負責的承辦人員，麻煩你幫我轉過去
-    r"(?<!我)叫(那個|那位)[^，。]{0,6}(小姐|先生|專人|人員|真人)來(聽|接|講)|"
-    r"(我要|我想|我需要)找[^，。]{0,10}(承辦人員?|承辦的人|專員|主管|負責人)[，,\s]*(麻煩|請)?(你)?幫我轉|"
+    r"(?<!我)(?<!媽)(?<!們)叫(那個|那位)(接電話|接線|值班|服務|客服)?的?(小姐|先生|專人|人員|真人)(來|過來)(聽|接|講)|"
+    r"(我要|我想|我需要)找[^，。]{0,10}(承辦(人員?|的人)?|專員|主管|負責人)[，,\s]*(麻煩|請)?(你)?幫我轉(?!告|達|交)|"
     r"(幫我|直接|趕快|快)轉(給)?(你們|妳們)?(那邊|這邊)?的?(值班|上班|負責)?的?(一個|個|一位)?(小姐|專人|真人|人工|客服|"
     r"服務人員|承辦人員?|同仁|人員)(?![^，。]{0,3}(處理|辦理|去|查))|"
     r"你(這個|們)?(機器|電腦)(人)?[^，。]{0,3}(處理|解決|搞)不(了|來)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
     r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
     r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
-    r"\b(speak|talk) (to|with) (one of )?(your|the) (staff|staff members?|officers?|colleagues?|team)\b|"
-    r"\b(could|can|would) you (please )?(connect|transfer|put) me( through)?(,? please)?[.?!]?$|"
+    r"\b(can|could|may) i (speak|talk) (to|with) (one of )?your (staff|staff members?|officers?|colleagues?|team)\b|"
+    r"\b(i'?d|i would) like to (speak|talk) (to|with) (one of )?your (staff|staff members?|officers?|colleagues?)\b|"
+    r"\blet me (speak|talk) (to|with) (a|one of your|your) (staff member|member of staff|staff|supervisor|officer)\b|"
+    r"\b(transfer|connect|put) me (through )?to (the person in charge|your supervisor|a supervisor|the supervisor|your "
+    r"manager|a manager|a staff member)\b|"
+    r"\b(could|can|would) you (please |just )?(connect|transfer|put) me( through)?(,? please)?[.?!]?$|"
+    r"^please (connect|transfer) me( through)?[.!]?$|"
     r"\b(is there|i need|i want|get me|give me|put me through to|can i (speak|talk) (to|with)) (someone|somebody|"
     r"anyone|a person) who (speaks|can speak) (taiwanese|hokkien|hakka)\b|"
     r"\b(human|real person|live person|operator|an agent|representative|someone real|a person|"
@@ -67,7 +72,7 @@ _YES = re.compile(
 _YES_TAIGI = re.compile(r"^(嘿|嗯|喔)?[，,\s]*(著(啦|喔|呀|啊|ㄟ|囉)|著(?=[。，,!！\s]|$)|就按呢|按呢(就)?(好|著|對)|"
                         r"(按呢)?無毋著|沒毋著)")
 # 這樣就對了, 按呢就著: "that's it now", after a correction
-_YES_THAT_IS_IT = re.compile(r"^(這樣|那樣|按呢|安捏)(子)?(就|才)?(對|沒錯|正確|可以|著)(了|啦)?(?![^，。]{0,2}(嗎|吧|\?|？))")
+_YES_THAT_IS_IT = re.compile(r"^(這樣|那樣|按呢|安捏)(子)?(就|才)?(對|沒錯|正確|可以|著)(了|啦)?(?=[。，,!！\s]|$)")
 _NO = re.compile(
     r"不對|不是|錯了|有錯|不正確|不要|不用|不需要|不必|沒有了|沒了|算了|"
     r"^(no|nope|nah)\b|\b(wrong|incorrect|not right|no thanks|that'?s not)\b|^不",

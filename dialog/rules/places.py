@@ -65,7 +65,8 @@ _LANDMARK_RE = re.compile(
 _EN_ROAD_RE = re.compile(
     # Whisper capitalises the name but not always the kind of road ("Wenxin road"); "Same road"
     # or "That street" names none
-    r"(?!(?:Same|That|This|Which|What|Other|Next|Wrong|Whole|Busy|Big|Small|Main)\s+(?:[Rr]oad|[Ss]treet|Lane|"
+    r"(?!(?:Same|That|This|Which|What|Other|Another|Opposite|Different|Nearby|Next|Wrong|Whole|Busy|Big|Small|Main)"
+    r"\s+(?:[Rr]oad|[Ss]treet|Lane|"
     r"[Aa]venue)\b)((?:[A-Z][a-z'’]+\s+){1,3}(?:\d+(?:st|nd|rd|th)\s+)?"
     # ("Lane 56 of Chun'an Road" names a lane of that road, not a road called "That's Lane")
     r"(?:[Rr]oad|Rd\.?|[Ss]treet|St\.?|[Bb]oulevard|Blvd\.?|[Aa]venue|Ave\.?|Lane(?!\s*\d))\b"
