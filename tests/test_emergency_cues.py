@@ -591,3 +591,12 @@ def test_signs_stay_possible_and_a_child_in_a_car_is_certain() -> None:
 ])
 def test_taken_back_needs_a_reason_nothing_after_it_and_a_report(text: str, back: bool) -> None:
     assert taken_back(text) is back
+
+
+def test_every_kind_of_danger_has_its_words_in_both_languages() -> None:
+    # (a kind added to the rules without its words would fail the caller at the worst moment)
+    from dialog import emergency, phrases
+    kinds = {kind for kind, _n, _p in emergency._RULES + emergency._CUES} | {"possible"}
+    for kind in kinds:
+        for lang in ("zh", "en"):
+            assert phrases.emergency_text(lang, kind, "110", "119")
