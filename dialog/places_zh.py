@@ -105,6 +105,13 @@ class MandarinPlaces:
             groups.setdefault((n.kind, len(n.text)), []).append(n)
         self._by_text = {n.text: n for n in self.names}
         self._districts = tuple(_plain(d) for d in districts)
+        # Taichung numbers the streets off a road (五權五街, 文心南二路, 大墩十一街): one the
+        # gazetteer lacks is still written as said, never put right to another name.
+        bases = sorted({t[:-1] for t in self.known if len(t) >= 3 and t[-1] in "路街"},
+                       key=len, reverse=True)
+        self._numbered = re.compile(
+            "(" + "|".join(map(re.escape, bases)) + ")[一二三四五六七八九十]{1,3}(路|街)") \
+            if bases else None
 
     @classmethod
     def default(cls) -> MandarinPlaces:
@@ -191,6 +198,8 @@ class MandarinPlaces:
             while at >= 0:
                 taken[at:at + len(name)] = [True] * len(name)
                 at = text.find(name, at + 1)
+        for m in self._numbered.finditer(text) if self._numbered else ():
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
         found = []
         for end in range(1, len(text) + 1):
             if not districts and text[end:end + 1] in _AFTER_ROAD_NOT_PLACE:

@@ -109,3 +109,9 @@ def test_the_district_of_a_road_or_a_crossing(places: MandarinPlaces) -> None:
 def test_long_turns_stay_cheap(places: MandarinPlaces) -> None:
     text = "我家門口有一個坑洞，在大牙區中青木四隊一百號。" * 80  # the longest turn taken
     assert places.correct(text).count("大雅區中清路四段") == 80
+
+
+@pytest.mark.parametrize("text", ["西區五權五街一百號對面", "南屯區文心南二路那一側", "西屯區大墩十一街口"])
+def test_a_numbered_street_off_a_known_road_is_left_as_said(places: MandarinPlaces,
+                                                             text: str) -> None:
+    assert places.correct(text) == text
