@@ -111,7 +111,8 @@ def test_long_turns_stay_cheap(places: MandarinPlaces) -> None:
     assert places.correct(text).count("大雅區中清路四段") == 80
 
 
-@pytest.mark.parametrize("text", ["西區五權五街一百號對面", "南屯區文心南二路那一側", "西屯區大墩十一街口"])
+@pytest.mark.parametrize("text", ["西區五權五街一百號對面", "南屯區文心南二路那一側",
+                                  "西屯區大墩十一街口"])
 def test_a_numbered_street_off_a_known_road_is_left_as_said(places: MandarinPlaces,
                                                              text: str) -> None:
     assert places.correct(text) == text
