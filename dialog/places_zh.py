@@ -198,8 +198,8 @@ class MandarinPlaces:
             while at >= 0:
                 taken[at:at + len(name)] = [True] * len(name)
                 at = text.find(name, at + 1)
-        for m in self._numbered.finditer(text) if self._numbered else ():
-            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+        for street in self._numbered.finditer(text) if self._numbered else ():
+            taken[street.start():street.end()] = [True] * (street.end() - street.start())
         found = []
         for end in range(1, len(text) + 1):
             if not districts and text[end:end + 1] in _AFTER_ROAD_NOT_PLACE:
