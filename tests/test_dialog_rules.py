@@ -982,3 +982,67 @@ def test_review_of_blind17_intents(text: str, yes: bool, human: bool) -> None:
 
 def test_review_of_blind17_another_road_is_no_road_name() -> None:
     assert find_place("Another road nearby has the same problem").address is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("橋頭那個伸縮縫的鐵板翹起來，機車騎過去會彈一下", "road_damage"),
+    ("這段柏油被砂石車壓得一條一條的，像洗衣板", "road_damage"),
+    ("馬路中間裂了一條很長的縫，機車輪子會卡進去", "road_damage"),
+    ("那個舊衣回收箱早就滿出來了，袋子堆到人行道上", "sanitation"),
+    ("有人牽狗在騎樓上大號都不撿", "sanitation"),
+    ("隔壁餐廳的抽風機整晚轟轟叫，吵到睡不著", "noise"),
+    ("巷口被人私自裝了一道柵欄，晚上就關起來", "illegal_construction"),
+    ("有台廂型車每天堵在我家鐵捲門前面", "illegal_parking"),
+    ("A delivery van parks in the bike lane outside the school every morning", "illegal_parking"),
+    ("Visitors leave takeaway boxes everywhere along the riverside path", "sanitation"),
+    ("公園有隻喜鵲一直俯衝下來啄路人的頭", "animal"),
+    ("河堤有人放毒餌，好幾隻流浪貓被毒死", "animal"),
+    ("路口的行人號誌一直嗶嗶叫，半夜也在響", "traffic_signal"),
+    ("人行道旁邊的欄杆歪掉倒在地上", "park_facility"),
+])
+def test_categories_of_blind18_kinds(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Someone is jabbing a blade into the old lady's back and making her withdraw cash", "110"),
+    ("I can hear a cane thwacking again and again next door and the little girl is screaming",
+     "113"),
+    ("那個小女孩被關在門外一整晚，一直在發抖哭", "113"),
+    ("對面鄰居出國了，可是他家裡有手電筒的光一直在晃", "110"),
+    ("變電箱被打開，有個小孩碰到，啪一聲整個人彈開", "119"),
+    ("倉庫屋頂冒出一大團黑色的東西，一直往上竄", "119"),
+])
+def test_dangers_of_blind18_kinds(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    "對面工廠的沖床一直打到晚上十點，吵得要命",
+    "機車行的鐵門被打開了，東西堆到騎樓",
+    "人行道的欄杆倒了一整排，平躺在地上，輪椅過不去",
+    "瓦斯公司來測過，說管線沒問題，不是瓦斯，是水溝的味道",
+    "聞起來像瓦斯的臭味，其實是水溝堵住在發臭",
+    "吵到我快要中風了，我是誇張啦，可是真的很吵",
+    "宣傳布條就綁在電線桿上面，風一吹就掉下來",
+    "水溝裡有小貓，我們叫人來救牠們，牠們叫到快沒聲音了",
+])
+def test_ordinary_lines_near_blind18_rules_are_no_emergency(text: str) -> None:
+    found = detect_by_rules(text)
+    assert found is None, found
+
+
+@pytest.mark.parametrize(("text", "yes", "no"), [("我講毋著，彼是龍井區", False, True),
+                                                ("嘿，無毋著", True, False)])
+def test_taiwanese_no_is_no_and_not_wrong_is_yes(text: str, yes: bool, no: bool) -> None:
+    found = find_intents(text)
+    assert (found.yes, found.no) == (yes, no)
+
+
+def test_a_person_asked_for_to_explain() -> None:
+    assert find_intents("可以換一位服務人員來跟我解釋嗎").human
+
+
+def test_a_district_denied_in_taiwanese_is_not_the_one_meant() -> None:
+    assert find_district("彼是龍井區，毋是大肚區") == "龍井區"

@@ -16,8 +16,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # a cavity under or in the road (路面空洞; also 坑洞 as Whisper often writes it)
         (r"(路面|馬路|路上|地下|地面)[^，。]{0,4}空洞|空洞[^。]{0,12}(騎|開車|經過|車子|機車|輪胎)", 3),
         # a road dug up and patched again and again, bumpy
-        # 窟仔 (Taiwanese: a hole); a patch over a dug trench sinking again
-        (r"窟仔|窟窿|回填[^。]{0,12}(凹|陷|沉|不平)", 3),
+        # 窟仔 (Taiwanese: a hole); a patch over a dug trench sinking again; a bridge's joint
+        (r"(路上|路面|馬路|柏油)[^，。]{0,4}裂(了|開)?[^，。]{0,6}(縫|痕)|伸縮縫|(鐵片|鐵板|鋼板)[^，。]{0,3}翹起來|(柏油|路面|馬路)[^。]{0,12}(一條一條|洗衣板)|窟仔|窟窿|回填[^。]{0,12}(凹|陷|沉|不平)", 3),
         (r"凹凹凸凸|凹凸不平|坑坑疤疤|(路|路面|馬路)[^，。]{0,4}(高高低低|高低不平)|挖了又補|補了又挖", 3),
         # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
@@ -42,6 +42,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "traffic_signal": [
         (r"紅綠燈|號誌|交通燈|行人燈|小綠人|秒數|(紅燈|綠燈)[^，。]{0,2}倒數", 3),
+        # a signal's sound for the blind, stuck or too loud
+        (r"(紅綠燈|號誌|行人(號誌|燈))[^。]{0,12}(嗶|叫|響|聲音)", 4),
         # a turn's own light, too short or too long
         (r"(左轉|右轉)(的)?(燈|箭頭|綠燈|號誌)(?![^，。]{0,3}(都不打|不打|沒打|標線|磨))|"
          r"(?<!方向)(燈|號誌|綠燈|秒數)[^，。]{0,3}(太短|太長|太快)", 3),
@@ -70,7 +72,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(自小客|自用車|私家車|轎車|汽車|貨車|休旅車|計程車)[^，。]{0,6}(停在|停進|佔用|占用|佔住|占住)[^，。]{0,3}"
          r"公車(彎|停靠區|站|專用道|道)", 6),
         (r"\b(trucks?|cars?|vans?|lorr(y|ies)|vehicles?|taxis?|scooters?)\b (always |often |keeps? |usually )?"
-         r"(parks|parked|parking|is parked|are parked) (right )?(across|in front of|outside)\b", 3),
+         r"(parks|parked|parking|is parked|are parked) (right )?(across|in front of|outside|in the (bike|bus|cycle) "
+         r"lane|on the (sidewalk|pavement))\b", 3),
         (r"\b(tour buses|coaches|cars|trucks|vans|scooters|taxis)\s+(always |often |keep )?(park|parks|are parked|"
          r"are left)\s+(in|on|across|along)\b", 4),
         (r"(人行道|騎樓)[^，。]{0,6}(整排|都是|停滿|擺滿)[^，。]{0,4}(機車|汽車|車)", 3),
@@ -82,6 +85,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"((?<![公客巴])車|轎車|汽車|機車|貨車|卡車|休旅車|廂型車)[^，。]{0,10}(擋|丟|停|放|卡)(在|住|到)[^，。]{0,10}"
          r"(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門)", 3),
         (r"(巷口|巷子口|路口)[^，。]{0,4}(卡死|堵死|擋住|堵住|擋死)", 2),
+        # one car said to block a door (not the traffic of an hour: 車都堵在大門口)
+        (r"(轎車|汽車|貨車|卡車|休旅車|廂型車|一台車)[^，。]{0,10}堵在[^，。]{0,10}(門口|鐵捲門|鐵門|大門|車庫|車道|出入口|後門)", 3),
         (r"(車|車子|機車)[^，。]{0,3}(都)?(出不去|出不來)|"
          r"(車|車子|機車)[^，。]{0,2}(開|騎|牽|倒)不出(去|來)|\b(driveway|garage|gate|exit|entrance)\b[^.]{0,20}"
          r"\b(blocked|obstructed) by (a|an|some|someone'?s|their|his|her) ", 2),
@@ -104,6 +109,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
+        # an air conditioner's outdoor units, fans or compressors droning
+        (r"(冷氣|室外機|壓縮機|抽風機|風扇)[^。]{0,20}(轟|嗡|吵|聲音|運轉)|\b(grinder|tile cutter|cutting tiles)\b", 3),
         # clanging said as it sounds; sleep lost; work going on late at night
         (r"(鏗|鏘|乒|乓|叮|噹|咚|隆|嗡|框|哐){4,}|(鏗鏘|乒乓|叮咚|轟隆)聲|"
          r"(晚上|半夜|深夜|凌晨)[^，。]{0,6}(還在|都在|一直在|還一直)[^，。]{0,4}(切|敲|鋸|磨|焊|鑽|施工|趕工|打樁)", 2),
@@ -130,7 +137,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "sanitation": [
         # a dog's mess left, building rubble dumped at night
-        (r"(狗|貓)的?(大便|糞便|屎)[^，。]{0,6}(不撿|沒撿|沒清|到處)|(遛狗|溜狗)[^，。]{0,8}(不撿|沒撿|不清)", 5),
+        (r"(上大號|大便|拉屎|便便)[^。]{0,10}(不撿|沒撿|不清|不收)|(狗|貓)的?(大便|糞便|屎)[^，。]{0,6}(不撿|沒撿|沒清|到處)|(遛狗|溜狗)[^，。]{0,8}(不撿|沒撿|不清)", 5),
         (r"(裝潢|拆下來|廢棄)[^，。]{0,10}(倒在|丟在|堆在)(?!騎樓|人行道|門口)|(半夜|偷偷)[^，。]{0,10}(倒|丟)在(空地|路邊|河邊|田裡)", 3),
         # something dumped on a vacant lot or by the road (壞掉的豬肉丟在空地)
         (r"(丟|棄|扔)在[^，。]{0,4}(空地|路邊|河邊|田裡|草叢|溝邊)|(倒|堆)在[^，。]{0,4}(空地|河邊|田裡|草叢)|"
@@ -158,6 +165,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(sofas?|couch(es)?|mattress(es)?|fridges?|furniture|wardrobes?)\b[^.]{0,60}\b(on|along|across) the "
          r"(pavement|sidewalk|street|road|lane|verge)\b|\b(on|along) the (pavement|sidewalk)\b[^.]{0,40}"
          r"\b(sofas?|couch(es)?|mattress(es)?|fridges?|furniture|wardrobes?)\b", 3),
+        (r"(回收箱|垃圾桶|垃圾箱|子母車)[^，。]{0,6}(滿出來|爆滿|塞滿)|丟在(那邊|這邊|路邊|地上)[^。]{0,12}(沒人|沒有人)(來)?(收|清|掃)|"
+         r"(空罐子?|空瓶|紙箱|封鎖線)[^。]{0,12}(丟|亂丟|散落)|"
+         r"\b(cups|food boxes|takeaway boxes|wrappers)\b[^.]{0,30}\b(left|leave|all over|everywhere|along)\b|"
+         r"\bbins? (has been |is |are )?overflowing\b", 4),
         (r"資源回收|回收(車|物|桶|場|日)|(垃圾車|回收車)[^，。]{0,6}(跳過|沒停|不停)|"
          r"(垃圾車|回收車)[^，。]{0,16}(沒來|不來|沒有來|漏收|沒收|不收)", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
@@ -172,6 +183,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
          r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
         (r"(狗|貓|犬|鳥)", 1),
+        (r"(烏秋|大卷尾|喜鵲|老鷹|(?<!路)鳥)[^。]{0,24}(攻擊|啄|俯衝|衝下來)|(毒餌|下毒|放毒|毒死)[^。]{0,12}(狗|貓|流浪)|"
+         r"(狗|貓|流浪)[^。]{0,12}(毒餌|被下毒|毒死)", 5),
         (r"\bwild (boars?|pigs?)\b|\bboars?\b|\bmacaques?\b|\bmonkeys\b(?! bar)|山豬(?!肉)|野豬(?!肉)|獼猴", 4),
         (r"鬣蜥|蜥蜴|鱷魚|外來種|巨蜥|\b(iguanas?|lizards?|crocodiles?|alligators?|monitor lizards?)\b", 4),
         (r"\b(dog|cat|puppy|kitten|animal|goat|bird)s?\b (is |are |has )?(been )?(down |stuck |trapped |"
@@ -187,7 +200,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # what is caught in a canal is the canal's (branches, bags)
         (r"\b(branches|leaves|rubbish|plastic bags|bags)\b[^.]{0,30}\b(in|blocking|clogging|across) the "
          r"(\w+ )?(canal|drain|ditch|channel|creek)\b", 4),
-        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,12}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
+        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,20}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
         (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
         (r"drain\w*|sewer|gutter|ditch", 2),
         (r"\bdrain\b[^.]{0,60}\b(blocked|clogged) with\b|\bstorm ?drains?\b[^.]{0,60}\b(blocked|clogged|"
@@ -211,11 +224,12 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(公園|人行道|廣場)(?!旁|附近|前面|裡面有|裡有).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|(?<!死)掉)|"
          r"(車阻|阻車柱|擋車柱|鐵柱子|路擋|矮柱)[^。]{0,12}(歪|倒|斷|壞|鬆)|"
          r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
+        (r"(人行道|公園|步道)[^，。]{0,6}(欄杆|扶手)[^，。]{0,4}(倒|斷|壞|歪)", 4),
         (r"\b(bench(es)?|seats?|railings?|handrails?|fences?|pavilion|see-?saw|climbing frame|"
          r"(fitness|exercise) (equipment|machines?))\b[^.]{0,40}\b(broken|snapped|damaged|loose|cracked|"
          r"rusted|missing|collapsed|splintered)\b|\b(broken|snapped|damaged|loose|cracked) (bench(es)?|"
          r"railings?|handrails?|seats?)\b", 3),
-        (r"\bfences?\b[^.]{0,70}\b(come loose|loose|sagging|collapsed|fallen|broken)\b", 3),
+        (r"\bfences?\b[^.]{0,70}\b(come loose|loose|sagging|collapsed|fallen|broken)\b|\bsprinklers?\b", 3),
         (r"\b(greenway|trail|footpath|riverside walk)\b|綠園道|綠廊|步道|河堤", 1),
         (r"playground|\bslide\b|\bswings?\b|park bench|"
          r"(sidewalk|pavement|paving).{0,25}(broken|cracked|uneven|damaged|loose|lifted)", 3),
@@ -246,6 +260,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)|(棚子|棚架|帳篷|帆布棚)[^，。]{0,4}搭在[^，。]{0,6}(巷子|路|馬路|騎樓|人行道)", 3),
         (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍|拿來|當作|當成)", 3),
+        # a gate put up across a public lane
+        (r"(私自|擅自|自己)[^，。]{0,4}(起|蓋|裝|搭|做)[^，。]{0,4}(鐵門|圍牆|柵欄|圍籬)|"
+         r"(鐵門|柵欄)[^。]{0,10}(鎖起來|關起來)[^。]{0,20}(公家|公共|大家)的?路", 3),
         # a ramp, planters or steps built out onto the road
         (r"(在|往)(馬路|路上|路面|巷子|巷道|人行道|水溝)[^，。]{0,4}(灌|砌|蓋|搭|鋪)[^，。]{0,6}(斜坡|花台|花圃|台階|階梯|平台)|"
          r"\b(built|poured|put)\b[^.]{0,20}\b(ramp|planters?|steps)\b[^.]{0,20}\b(into|onto|out into|on) the (road|street|"
@@ -290,7 +307,7 @@ _ANIMAL_REMAINS = re.compile(
     r"\b(dead|roadkill|carcass(es)?)\b", re.IGNORECASE)
 # Still alive, killed by someone, or maybe diseased (bird flu, rabies): the animal protection
 # and epidemic prevention office after all.
-_ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|虐|打死|禽流感|狂犬病|傳染|疫|病死|生病|"
+_ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|毒餌|下毒|放毒|虐|打死|禽流感|狂犬病|傳染|疫|病死|生病|"
                            r"\b(still alive|poison\w*|abus\w*|bird flu|avian|rabies|disease\w*)\b",
                            re.IGNORECASE)
 # A parked car named only as where something is (a cat under a parked car): no parking report.
