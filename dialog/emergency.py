@@ -73,7 +73,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"\b(child abuse|abus\w+ (a|the|his|her|their) (child|kid|baby)|(child|kid|baby) (is being|was) (beaten|abused|hit))\b"),
     ("violence", "110",
      r"家暴|家庭暴力|(先生|老公|太太|老婆|爸爸|媽媽|男友|女友|前夫|兒子|家人|他|她|鄰居).{0,6}(在打我|打我|要殺我|拿刀|動手打)|"
-     r"被打(?!開|掃|包|破|電話|卡|針|擾|斷|亂|翻|烊)|打我|打死我|殺死我|要殺|性侵|強暴|"
+     r"被打(?!開|掃|包|電話|卡|針|擾|亂|烊)|打我|打死我|殺死我|要殺|性侵|強暴|"
      r"\b(hitting me|beating me|beat me|domestic violence|wants to kill me|going to kill me|"
      r"attack(ed|ing) me|rap(e|ed)|screaming for help|(choking|strangling) (me|her|him))\b"),
     ("crime", "110",
@@ -260,7 +260,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"( \w+){0,2} (anymore|again|after (tonight|today))\b"),
     # A wire down on the ground: anyone who touches it is electrocuted (sparks: see fire).
     ("electric", "119",
-     r"(電箱|變電箱|配電箱|電表箱)[^。]{0,30}(啪|彈出來|彈開|被電|麻掉|黑黑|焦黑)|"
+     r"(電箱|變電箱|配電箱|電表箱)[^。]{0,30}(小孩|小男生|小女生|孩子|工人|人|他|她)[^。]{0,20}(啪|彈出來|彈開|被電|麻掉|手掌黑|手黑)|"
      r"電(線|纜)(?!桿)[^，。、]{0,6}(斷|掉|垂|落|倒|掛)(掉|下來|下|落|在|到)?[^，。、]{0,8}(地上|路上|馬路|地面|人行道|草地|水裡|積水|路中間|下來)|"
      r"\b(power|electric(al)?|live|high[- ]voltage) (line|wire|cable)s?\b.{0,30}\b(down|fell|fallen|"
      r"on the (ground|road|street|pavement)|snapped|hanging|dangling)\b|"
@@ -297,7 +297,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(face|lips|tongue|eyes)( and (her |his |their )?(face|lips|tongue|eyes|throat))? (is |are |'s |have |has )?"
      r"(swelling|swollen|puffing|puffed)( up)?\b.{0,60}\b(wheez\w*|can('?t| hardly| barely) (talk|speak|breathe|swallow))"),
     ("fire", "119",
-     r"(屋頂|窗戶|工廠|倉庫|廠房|屋裡)[^，。]{0,6}(衝出|冒出|竄出|噴出)[^，。]{0,8}(一團|一大團|一片)?[^，。]{0,3}(黑黑|黑色|灰黑|濃濃)|"
+     r"(?<!每天)(?<!每晚)(屋頂|窗戶|工廠|倉庫|廠房|屋裡)[^，。]{0,6}(衝出|冒出|竄出|噴出)[^，。]{0,8}(一團|一大團|一片)?[^，。]{0,3}"
+     r"(黑黑|黑色|灰黑|濃濃)(?![^，。]{0,3}(的)?(貓|狗|鳥|水|油))|"
      r"(塑膠|橡膠|電線)[^，。]{0,2}(融掉|融化|熔化|燒焦)的?(臭)?味|"
      # a pan or fryer throwing light into an awning that blackens and spreads
      r"(油鍋|炸鍋|鍋子|鍋裡|爐子|爐台)[^。]{0,8}(竄|冒|噴|衝)(出|上)[^，。]{0,6}(橘紅|橘色|紅光|火光|亮光|紅紅的光|一片光)|"
@@ -423,7 +424,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"掐[^，。]{0,3}(脖子|喉嚨)|推下樓梯|(抓|揪|扯)(著|住)[^，。]{0,6}(頭|頭髮)[^，。]{0,8}(甩|撞|摔|砸|往[^，。]{0,4}(撞|甩))|"
      r"\b(hitting|beating|whipping) (my|his|her|their|the) (\w+ )?(kids?|children|son|daughter|brother|sister|wife|"
      r"mum|mom)\b|\b(choking|strangling) (me|her|him)\b|\bpushed (me|her|him) down the stairs\b|"
-     r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!到(暗時|晚上|半夜|凌晨|天亮|[0-9一二三四五六七八九十]+點))(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮)|(你們的?)?(電話|手機)|噴嚏|嗝|瞌睡|呵欠|蚊子|給|來)|(掐|勒)(住|脖子)|"
+     r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮)|(你們的?)?(電話|手機)|噴嚏|嗝|瞌睡|呵欠|蚊子|給|來)|(掐|勒)(住|脖子)|"
      r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
@@ -435,7 +436,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(him|her|them|a man|a woman|someone)\b|\blocked (me|her|us|my \w+) (in|inside|up)\b|"
      r"\bfinish what (he|she) started\b"),
     ("child_danger", "110",
-     r"(?<!喇叭)(?<!布條)(?<!招牌)(?<!旗子)(?<!繩子)(綁|捆)(在|住|起來)(?![^，。]{0,3}(電線桿|樹上|欄杆|柱子))|被(綁|捆)|手腳.{0,4}(綁|捆)|嘴巴.{0,4}(貼|塞)|"
+     r"(綁|捆)(在|住|起來)|被(人)?(綁|捆)|手腳.{0,4}(綁|捆)|嘴巴.{0,4}(貼|塞)|"
      r"(關|鎖)在.{0,8}(車|房間|籠|廁所|陽台|裡面)|"
      r"(小孩|小朋友|孩子|嬰兒|小女生|小男生|女童|男童|女孩|男孩).{0,15}(硬拉|拉上|拖上|抱走|帶走|抓走|拖走|被拉)|"
      r"(硬拉|拉上|拖上|抱走|抓走|拖走).{0,10}(小孩|小朋友|孩子|小女生|小男生|女孩|男孩)|"
@@ -581,8 +582,9 @@ _CUES: list[tuple[str, str, str]] = [
     ("intruder", "110",
      r"(轉|扭|拉|試|開).{0,4}門把|撬.{0,8}(門|鎖|窗)|(剪|鋸|切)(斷|開).{0,4}(鐵窗|門鎖|鎖頭|鐵門)|(爬|翻)(進|過|上).{0,4}(窗|牆|陽台)|"
      r"一間一間.{0,8}(門|開|看)|不敢開門|躲(在)?(家裡|房間|廁所|浴室|衣櫃).{0,8}(不敢|怕)|"
-     r"(門|鎖|窗|門鎖|鐵門|窗戶|大門|後門|鐵窗)[^，。]{0,3}被(撬|破壞|打破|砸破|剪斷|剪開|弄壞|撞開|踹開|拆)|"
-     r"(出國|不在家|沒人在家|沒有人在|沒人住)[^。]{0,40}手電筒[^，。]{0,8}(晃|照|閃)|手電筒[^，。]{0,8}(晃|照|閃)[^。]{0,40}(出國|不在家|沒人在家|沒人住)|"
+     r"(門|鎖|窗|門鎖|鐵門|窗戶|大門|後門|鐵窗)[^，。]{0,3}被(撬|破壞|打破|砸破|剪斷|剪開|弄壞|撞開|踹開|拆)|(門鎖|鎖頭|大鎖)[^，。]{0,2}被打開|"
+     r"(出國|不在家|沒人在家|沒有人在|沒人住|空屋)[^。]{0,40}(?<!拿)(?<!帶)(手電筒|手機的燈)[^，。]{0,8}(晃|照|閃)|"
+     r"(?<!拿)(?<!帶)手電筒[^，。]{0,8}(晃|照|閃)[^。]{0,40}(出國|不在家|沒人在家|沒人住)|"
      r"撬[^，。]{0,12}(門|鎖|窗|車)|(剪|破壞|弄斷)[^，。]{0,8}(大鎖|鎖頭|車鎖|機車鎖|大門鎖)|"
      r"(裡面|屋裡|家裡|屋內|房間|樓上)[^，。]{0,6}有(人)?[^，。]{0,3}(翻東西|翻箱倒櫃)|(翻東西|翻箱倒櫃)的聲音|"
      r"我(們)?[^，。躲]{0,4}躲(?!雨|太陽)[^，。]{0,10}不敢|"
@@ -611,15 +613,21 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(climb\w*|trying to (open|get in(to)?|force) (my|our|the) (\w+ )?(door|window|gate)|break\w* in)\b"),
     # something sharp held to someone's side, cash forced out (en)
     ("crime", "110",
-     r"\b(holding|pressing|pointing|jabbing) (something|a \w+)( sharp)? (to|at|against|into) (his|her|their|my|the "
-     r"old \w+'s) (side|back|neck|throat|ribs)\b|\bmaking (him|her|them|me) (take out|withdraw|hand over) "
-     r"(the |all the |his |her )?(cash|money)\b"),
+     r"\b(holding|pressing|pointing|jabbing) (something sharp|something pointed|a (blade|knife|screwdriver|shard))"
+     r"( \w+)? (to|at|against|into) (his|her|their|my|the (\w+ )?(lady|man|woman|\w+)'s) (side|back|neck|throat|ribs)\b|"
+     r"\bsomething (sharp |pointed )?(pressed|held|jammed) (to|against|into) (his|her|the (\w+ )?\w+'s) "
+     r"(side|back|ribs|neck)\b|"
+     r"\b(at|by) the (atm|cash machine)\b[^.]{0,80}\bmaking (him|her|them) (take out|withdraw|hand over|empty)\b|"
+     r"\bmaking (him|her|them) (take out|withdraw|hand over|empty)\b[^.]{0,60}\b(atm|cash machine)\b"),
     # a child beaten with a belt now; a small child shut out in the cold, or threatened with a fall
     ("child_abuse", "113",
-     r"\b(belt|stick|cane|hanger|slipper)\b[^.]{0,30}\b(crack\w*|whip\w*|thwack\w*|again and again)\b[^.]{0,60}"
-     r"\b(boy|girl|child|kid|son|daughter)\b|"
-     r"(小孩|小男生|小女生|孩子|男孩|女孩|小朋友)[^。]{0,30}(關|鎖)在(外面|陽台|門外)[^。]{0,40}(發抖|哭|冷)|"
-     r"(小孩|小男生|小女生|孩子|男孩|女孩|小朋友)[^。]{0,60}(從陽台|從樓上|從窗戶)?(丟下去|丟下樓|摔下去)"),
+     r"\b(hitting|beating|whipping|thwacking|lashing) (his|her|their|the|a) (little )?(boy|girl|child|kid|son|"
+     r"daughter)\b[^.]{0,30}\b(belt|stick|cane|hanger|coat hanger)\b|"
+     r"\b(belt|cane|hanger)\b[^.]{0,30}\b(crack\w*|whip\w*|thwack\w*)\b[^.]{0,60}\b(boy|girl|child|kid|son|daughter)\b"
+     r"[^.]{0,30}\b(scream\w*|cry\w*|sorry|begging)\b|"
+     r"(小孩|小男生|小女生|孩子|男孩|女孩|小朋友)(?:(?!的)[^，。]){0,6}(關|鎖|趕|罰站)(在|到|出)(外面|陽台|門外|走廊|門)"
+     r"[^。]{0,40}(發抖|哭|冷)|"
+     r"(小孩|小男生|小女生|孩子|男孩|女孩|小朋友)[^。]{0,60}(說|要|吼|威脅)[^，。]{0,8}(從陽台|從樓上|從窗戶)(丟下去|丟下樓|摔下去)"),
     # a scam's courier come to collect the money now (a "prosecutor" froze the account)
     ("crime", "110",
      r"(檢察官|地檢署|法官|警察|監管帳戶|帳戶[^，。]{0,3}(凍結|盜用)|洗錢)[^。]{0,90}"
@@ -710,7 +718,7 @@ _STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|拍(偶像劇|連續劇|
                      r"scene))\b", re.IGNORECASE)
 # 我以為我要跳下去了: the caller's own wish, never set aside
 _PERSON_IS_CALLER = re.compile(r"以為(我|自己)|\bI thought I\b", re.IGNORECASE)
-_EXAGGERATED = re.compile(r"誇張|講講而已|說說而已|比喻|形容一下|\b(exaggerating|just a figure of speech)\b",
+_EXAGGERATED = re.compile(r"(?<!不是)(?<!沒有)(?<!不是在)(?<!沒)(?<!不)(誇張|比喻|形容一下)|講講而已|說說而已|\b(exaggerating|just a figure of speech)\b",
                           re.IGNORECASE)
 # A show being filmed (en): quiets only the model, for the rules name what happened on a set
 _FILMING = re.compile(r"\bfilming (a |an |the )?(\w+ )?(drama|film|movie|scene|series|show|commercial|music video)\b",
@@ -729,7 +737,9 @@ _EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|�
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
                         r"fireworks|special effects)",
                         re.IGNORECASE)
-_MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|(測|檢查|看)過[^。]{0,12}(沒問題|正常|沒事)|不是瓦斯|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
+_MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|不是瓦斯(?![^，。]{0,3}(爐|桶|管|表|的問題))|"
+                             r"(瓦斯公司|瓦斯行|師傅|技師|消防隊?)[^。]{0,16}(測|檢查|看)過[^。]{0,12}(沒問題|正常|沒事)"
+                             r"(?![^。]{0,12}(可是|但是?|還是|越來越))|(不過|但是?|可是).{0,20}(正常|沒事|不用擔心|處理好)|"
                              r"說(只是|沒事|沒有危險|是正常)|只是.{0,8}(蒸氣|水氣|霧氣|水霧|灰塵)|"
                              r"消防(隊|局|員).{0,10}(看|檢查|處理|確認)過|電池沒電|"
                              r"\b(low battery|batter(y|ies) (is |are )?(low|dead|flat|running out))\b|"
@@ -954,9 +964,22 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     if kind == "medical" and _FRIGHT_EN.search(text[max(0, start - 20):start]):
         return True
+    # 每天晚上從屋頂噴出黑煙，要檢舉空污: pollution reported, no fire now
+    if kind == "fire" and re.search("每天|每晚|天天|檢舉|空污|空氣污染", text[sentence_start:sentence_end]) and \
+            not _AGAIN.search(text[sentence_start:sentence_end]):
+        return True
+    # 沖床一直打到暗時: a machine pounding, not a beating; 布條綁在電線桿: a thing tied up
+    if kind == "violence" and re.match("(一直|用力)打", text[start:end]) and re.search(
+            "沖床|機器|機台|工廠|打樁|鐵工|施工|工地", text[clause_start:start]):
+        return True
+    if kind in ("violence", "child_danger") and re.search("綁|捆", text[start:end]) and re.search(
+            "布條|喇叭|招牌|旗子|看板|廣告|帆布|網子", text[clause_start:start]) and not _names_person(
+            text[clause_start:end]):
+        return True
     # 像瓦斯的臭味 from a blocked drain: a smell like gas, and where it comes from said
-    if kind == "gas" and text[max(0, start - 1):start] == "像" and _DRAIN_SMELL.search(
-            text[sentence_start:sentence_end]):
+    if kind == "gas" and text[max(0, start - 2):start].endswith("像") and \
+            text[max(0, start - 2):start] != "好像" and re.search(
+                r"(從|是)[^，。]{0,6}(水溝|排水溝|溝渠|下水道|化糞池)", text):
         return True
     # 快要中風了啦——好啦我是誇張一下: an illness said as a figure, and said to be one
     if kind == "medical" and _EXAGGERATED.search(text[end:end + 30]):
@@ -1030,7 +1053,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
-            _PERSON.search(_SENT_FOR.sub("", text[max(0, start - 12):end])) and not _ATTACKING.search(text):
+            _PERSON.search(re.sub(r"(派|請|叫|找)(個)?人來(救|處理|看|抓|幫)", "", text[max(0, start - 12):end])) \
+            and not _ATTACKING.search(text):
         return True  # (a dog that bit someone is their emergency: 我媽被狗咬傷)
     # 每次下雨水都淹到車窗: a flooded spot as it always is, nobody in the water now
     if kind == "trapped" and _HABITUAL.search(text[sentence_start:start]) and not _NOW.search(
@@ -1041,7 +1065,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             text[clause_start:end]):
         return True
     # 欄杆…整段倒在地上: a thing is what fell (the words just before say it), nobody named
-    if kind == "medical" and _FALLEN_THING.search(text[max(0, start - 20):start]) and not _names_person(
+    before = text[clause_start:start] if len(text[clause_start:start]) > 2 else text[max(0, start - 20):start]
+    if kind == "medical" and _FALLEN_THING.search(before) and not _names_person(
             text[clause_start:end]):
         return True
     # 排水溝一直有臭雞蛋的味道: a drain or rubbish smells, no gas named

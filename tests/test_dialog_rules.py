@@ -1046,3 +1046,50 @@ def test_a_person_asked_for_to_explain() -> None:
 
 def test_a_district_denied_in_taiwanese_is_not_the_one_meant() -> None:
     assert find_district("彼是龍井區，毋是大肚區") == "龍井區"
+
+
+# From the review of the blind18 fixes: dangers the first set-asides hid, and lines flagged.
+@pytest.mark.parametrize(("text", "number"), [
+    ("我出來倒垃圾，聞到隔壁好像瓦斯外洩，味道很重", "119"),
+    ("瓦斯味好重，不是瓦斯爐，是熱水器那邊", "119"),
+    ("廚房有瓦斯味，我剛剛看過爐子是關的，沒問題，可是味道越來越重", "119"),
+    ("我爸好像中風了，嘴巴歪一邊，不是誇張，快來", "119"),
+    ("我被打斷腿了，他還在打", "110"),
+    ("我回家發現門鎖被打開，聽到樓上有人在走動", "110"),
+    ("隔壁在打小孩，一直打到半夜", "110"),
+    ("有個阿伯被人綁在柱子上，全身是傷", "110"),
+    ("我阿公騎腳踏車，腳踏車倒了，躺在地上不會動", "119"),
+    ("My neighbour is hitting his little girl with a belt, I can hear her screaming", "113"),
+    ("Some guy has something pressed into the old man's ribs and is making him empty his "
+     "account", "110"),
+    ("隔壁把小孩趕出門外，下雨天在走廊一直哭", "113"),
+])
+def test_review_of_blind18_dangers_kept(text: str, number: str) -> None:
+    found = detect_by_rules(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    "巷子的路燈壞掉了，晚上都要拿手電筒照，老人家不在家都不敢出門",
+    "我家的電表箱跳電，開關一直彈出來，要找誰修", "小朋友的玩具丟下去了，樓下的人一直罵",
+    "我家小孩的腳踏車鎖在外面，下雨會冷",
+    "The stick keeps whipping against the window in the wind and it scares my daughter",
+    "The ATM ate my card and is making me withdraw cash again, can you fix it",
+    "窗戶外面衝出一隻黑色的貓", "隔壁工廠每天晚上從屋頂噴出黑色的煙，臭死了，要檢舉空污",
+])
+def test_review_of_blind18_ordinary_lines_are_no_emergency(text: str) -> None:
+    assert detect_by_rules(text) is None
+
+
+@pytest.mark.parametrize(("text", "yes", "no"), [("著啦，你講的攏無啥物毋著", True, False),
+                                                ("嘿啦，是毋是", True, False)])
+def test_review_of_blind18_taiwanese_questions_are_no_no(text: str, yes: bool, no: bool) -> None:
+    found = find_intents(text)
+    assert (found.yes, found.no) == (yes, no)
+
+
+def test_review_of_blind18_a_permit_asked_and_a_wall_joint_are_no_cases() -> None:
+    assert best_category("我想自己蓋一道圍牆，要申請什麼執照")[0] is None
+    assert best_category("大樓外牆的伸縮縫一直漏水到我家")[0] is None
+    assert find_district("地址是毋是大肚區的沙田路") == "大肚區"
+    assert find_intents("可以請一位承辦人員來解釋嗎").human

@@ -97,7 +97,7 @@ class Place:
 
 _ANY_DISTRICT_EN = re.compile(r"\b([A-Za-z']{3,})\s+district\b", re.IGNORECASE)
 # (剛剛講成南區了: the district said by mistake)
-_NOT_BEFORE = re.compile(r"(不是|毋是|不在|並非|錯了)[^，,。]{0,2}$|(講|說|唸|念|聽)(錯)?成$|\b(not|isn'?t|wasn'?t)\s+(in\s+)?$",
+_NOT_BEFORE = re.compile(r"(不是|(?<!是)毋是|不在|並非|錯了)[^，,。]{0,2}$|(講|說|唸|念|聽)(錯)?成$|\b(not|isn'?t|wasn'?t)\s+(in\s+)?$",
                          re.IGNORECASE)
 
 
