@@ -720,6 +720,16 @@ _STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|拍(偶像劇|連續劇|
 _PERSON_IS_CALLER = re.compile(r"以為(我|自己)|\bI thought I\b", re.IGNORECASE)
 _EXAGGERATED = re.compile(r"(?<!不是)(?<!沒有)(?<!不是在)(?<!沒)(?<!不)(誇張|比喻|形容一下)|講講而已|說說而已|\b(exaggerating|just a figure of speech)\b",
                           re.IGNORECASE)
+# Words that set a match aside in _set_aside: pollution reported (no fire now), a machine that
+# pounds, a thing tied up, a smell traced to a drain, a fine or a habit of driving the wrong way,
+# someone sent for to help (派人來救牠們: no person in danger).
+_REPORTED_POLLUTION = re.compile("每天|每晚|天天|檢舉|空污|空氣污染")
+_MACHINE = re.compile("沖床|機器|機台|工廠|打樁|鐵工|施工|工地")
+_THING_TIED = re.compile("布條|喇叭|招牌|旗子|看板|廣告|帆布|網子")
+_FROM_DRAIN = re.compile(r"(從|是)[^，。]{0,6}(水溝|排水溝|溝渠|下水道|化糞池)")
+_HABIT_OR_FINE = re.compile(r"罰|請問|常常|取締|每天|老是|\b(fine|always|often|keep|which exit|i think i)\b",
+                            re.IGNORECASE)
+_SENT_TO_HELP = re.compile(r"(派|請|叫|找)(個)?人來(救|處理|看|抓|幫)")
 # A show being filmed (en): quiets only the model, for the rules name what happened on a set
 _FILMING = re.compile(r"\bfilming (a |an |the )?(\w+ )?(drama|film|movie|scene|series|show|commercial|music video)\b",
                       re.IGNORECASE)
@@ -965,21 +975,20 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "medical" and _FRIGHT_EN.search(text[max(0, start - 20):start]):
         return True
     # 每天晚上從屋頂噴出黑煙，要檢舉空污: pollution reported, no fire now
-    if kind == "fire" and re.search("每天|每晚|天天|檢舉|空污|空氣污染", text[sentence_start:sentence_end]) and \
+    if kind == "fire" and _REPORTED_POLLUTION.search(text[sentence_start:sentence_end]) and \
             not _AGAIN.search(text[sentence_start:sentence_end]):
         return True
     # 沖床一直打到暗時: a machine pounding, not a beating; 布條綁在電線桿: a thing tied up
-    if kind == "violence" and re.match("(一直|用力)打", text[start:end]) and re.search(
-            "沖床|機器|機台|工廠|打樁|鐵工|施工|工地", text[clause_start:start]):
+    if kind == "violence" and re.match("(一直|用力)打", text[start:end]) and _MACHINE.search(
+            text[clause_start:start]):
         return True
-    if kind in ("violence", "child_danger") and re.search("綁|捆", text[start:end]) and re.search(
-            "布條|喇叭|招牌|旗子|看板|廣告|帆布|網子", text[clause_start:start]) and not _names_person(
+    if kind in ("violence", "child_danger") and re.search("綁|捆", text[start:end]) and \
+            _THING_TIED.search(text[clause_start:start]) and not _names_person(
             text[clause_start:end]):
         return True
     # 像瓦斯的臭味 from a blocked drain: a smell like gas, and where it comes from said
-    if kind == "gas" and text[max(0, start - 2):start].endswith("像") and \
-            text[max(0, start - 2):start] != "好像" and re.search(
-                r"(從|是)[^，。]{0,6}(水溝|排水溝|溝渠|下水道|化糞池)", text):
+    likeness = text[max(0, start - 2):start]
+    if kind == "gas" and likeness.endswith("像") and likeness != "好像" and _FROM_DRAIN.search(text):
         return True
     # 快要中風了啦——好啦我是誇張一下: an illness said as a figure, and said to be one
     if kind == "medical" and _EXAGGERATED.search(text[end:end + 30]):
@@ -1012,8 +1021,7 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "child_danger" and _CARER.search(text[clause_start:start]) and re.match(
             r"(拖|拉|扛|押|架|dragg|pull|forc|push|carr|haul)", text[start:end], re.IGNORECASE):
         return True
-    if kind == "wrong_way" and re.search(r"罰|請問|常常|取締|每天|老是|\b(fine|always|often|keep|"
-                                         r"which exit|i think i)\b", text, re.IGNORECASE):
+    if kind == "wrong_way" and _HABIT_OR_FINE.search(text):
         return True  # a fine asked about, a habit, or a lost driver: no car bearing down now
     # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
     again = bool(_AGAIN.search(text[clause_start:clause_end]))
@@ -1053,7 +1061,7 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
-            _PERSON.search(re.sub(r"(派|請|叫|找)(個)?人來(救|處理|看|抓|幫)", "", text[max(0, start - 12):end])) \
+            _PERSON.search(_SENT_TO_HELP.sub("", text[max(0, start - 12):end])) \
             and not _ATTACKING.search(text):
         return True  # (a dog that bit someone is their emergency: 我媽被狗咬傷)
     # 每次下雨水都淹到車窗: a flooded spot as it always is, nobody in the water now
