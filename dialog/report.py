@@ -21,6 +21,7 @@ from dialog.rules.details import (
 )
 from dialog.rules.places import find_place
 from dialog.state import CallState
+from dialog.text import spoken_numbers_to_digits
 
 
 def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
@@ -45,7 +46,10 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
             st.slots.pop("landmark", None)
         # (門牌我不確定: the number goes with the section put right)
         keep = correcting and not re.search(r"門牌|號碼|幾號|\bnumber\b", text)
-        st.slots["address"] = _with_known_tail(place.address, known) if keep else place.address
+        if correcting and _same_number_again(text, known):
+            st.slots["address"] = _with_known_number(place.address, known)
+        else:
+            st.slots["address"] = _with_known_tail(place.address, known) if keep else place.address
     elif place.number and st.slots.get("address"):  # only the number was corrected
         address = st.slots["address"]
         if not re.search(r"[\u4e00-\u9fff]", address):  # said in English: "No. 15, Lane 88, …"
@@ -80,6 +84,30 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
     if phone:
         st.slots["phone"] = phone
     return (st.slots, st.category) != before
+
+
+# The road put right and its number kept: 號碼一樣, 門牌沒變, 門牌號碼不變.
+_NUMBER_KEPT = re.compile(r"(號碼|門牌)[^，,。！？]{0,3}(一樣|相同|不變|沒變|沒有變|照舊)")
+
+
+def _same_number_again(text: str, known: str) -> bool:
+    """The road put right with its number said to stay, or said again (是進化北路，不是進化路，
+    號碼一樣是五百一十號)."""
+    old = re.search(r"(\d+[巷弄號].*)$", known)
+    if not old:
+        return False
+    if _NUMBER_KEPT.search(text):
+        return True
+    said = re.findall(r"(?<!\d)(?:\d+巷)?(?:\d+弄)?\d+號", spoken_numbers_to_digits(text))
+    return bool(said) and said[-1] == old.group(1)
+
+
+def _with_known_number(address: str, known: str) -> str:
+    """The new road with the lane and number said before (none said with it now)."""
+    if re.search(r"\d+[巷弄號]", address):
+        return address
+    old = re.search(r"(\d+[巷弄號].*)$", known)
+    return address + old.group(1) if old else address
 
 
 def _with_known_tail(address: str, known: str) -> str:

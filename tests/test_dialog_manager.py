@@ -853,3 +853,18 @@ def test_a_section_put_right_with_the_number_disowned_drops_the_number(make: Mak
     m = make()
     replies = talk(m, "北屯區文心路四段八十八號的路面有一個大洞", "是文心路三段，門牌號碼我不確定")
     assert "文心路三段" in replies[1].text and "88號" not in replies[1].text
+
+
+@pytest.mark.parametrize(("fix", "address"), [
+    ("不好意思，是五權西路，不是五權路，門牌一樣", "五權西路88號"),
+    ("我講錯了，應該是五權南路，號碼沒變", "五權南路88號"),
+    ("是五權西路啦，一樣是八十八號", "五權西路88號"),
+    ("是五權西路，八十六號才對", "五權西路86號"),  # a new number is the new number
+    ("是五權西路，門牌我不確定", "五權西路"),  # a number disowned is not kept
+])
+def test_a_road_put_right_keeps_its_number_when_the_caller_says_so(
+        make: Make, fix: str, address: str) -> None:
+    m = make()
+    replies = talk(m, "西區五權路八十八號前面的水溝蓋破了一個洞", fix)
+    assert "正確嗎" in replies[1].text and address in replies[1].text
+    assert not re.search(address + r"\d", replies[1].text)

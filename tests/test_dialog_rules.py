@@ -1093,3 +1093,13 @@ def test_review_of_blind18_a_permit_asked_and_a_wall_joint_are_no_cases() -> Non
     assert best_category("大樓外牆的伸縮縫一直漏水到我家")[0] is None
     assert find_district("地址是毋是大肚區的沙田路") == "大肚區"
     assert find_intents("可以請一位承辦人員來解釋嗎").human
+
+
+@pytest.mark.parametrize(("said", "address"), [
+    ("大雅區學府路，我家一百二十號門口的水溝蓋不見了", "學府路120號"),
+    ("東區旱溪街，他家五號門口每天都堆垃圾", "旱溪街5號"),
+    ("豐原區中正路，那邊二百四十一號門口路面裂開", "中正路241號"),
+    ("西屯區福星路，那個停車場的二號門口有坑洞", "福星路"),  # a gate, not a house
+])
+def test_a_house_door_after_its_number_is_the_house(said: str, address: str) -> None:
+    assert find_place(said).address == address

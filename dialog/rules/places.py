@@ -193,14 +193,24 @@ _LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄�
                            r"(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 # …not when the words between deny it (不是三百號) or count something else (第, 公車).
 _NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|寫|編號|捷運|車站|醫院|急診|遊戲區|\d")
-# …nor when the number names something else: 二號出口, 二號門口, 三號溜滑梯.
+# …nor when the number names something else: 二號出口, 二號門口, 三號溜滑梯; but a home's
+# door is the house (我家三百零三號門口), and so is a door numbered past a gate's count.
 _NOT_A_HOUSE_AFTER = re.compile(r"(出口|門|溜滑梯|月台|車廂|電梯|球場|教室|診間|櫃台|窗口)")
+_HOME_BEFORE = re.compile(r"(我|他|她|你|我們|他們|人|住)(家|厝)")
 # A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
 _CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s,，])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
                         r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 _ROAD_PUT_RIGHT = re.compile(r"^[，,、\s…]*(喔|啊|呃|欸)?[，,、\s]*(不是(啦|喔|啊|耶)?|不對|說錯了?|講錯了?|我是說|應該是)"
                              r"[，,、\s…]*(是|在)?[，,、\s]*$")
 _LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
+
+
+def _a_home_door(later: re.Match[str], after: str) -> bool:
+    """三百零三號門口 said of one's home, or a door whose number no gate has (門口 after 303號)."""
+    if not after.startswith("門口"):
+        return False
+    number = re.search(r"(\d+)號$", later.group("number"))
+    return bool(_HOME_BEFORE.search(later.group("between"))) or bool(number and int(number.group(1)) > 20)
 
 
 def _corrected(address: str, said: str) -> str:
@@ -319,8 +329,9 @@ def find_place(text: str) -> Place:
             # 中山路二段，差不多在三百號前面; 五權路，那間店是三百三十號; 中和街…呃…三十八號:
             # the number (or lane) said a little later, after a pause, a filler or a subject
             later = _LATER_NUMBER.search(digits[roads[0].end():])
-            if later and not _NOT_LATER.search(later.group("between")) and not \
-                    _NOT_A_HOUSE_AFTER.match(digits, roads[0].end() + later.end()):
+            if later and not _NOT_LATER.search(later.group("between")) and not (
+                    _NOT_A_HOUSE_AFTER.match(digits, roads[0].end() + later.end())
+                    and not _a_home_door(later, digits[roads[0].end() + later.end():])):
                 first += later.group("number")
         first = _corrected(first, digits[roads[0].end():roads[1].start() if len(roads) > 1 else None])
         if len(roads) > 1 and _INTERSECTION_RE.search(digits[roads[0].end():roads[1].start()]):
