@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from dialog.rules.places import find_place
+from dialog.rules.places import find_place, without_english_places
 from dialog.text import spoken_numbers_to_digits
 
 _PREAMBLE = re.compile(
@@ -70,16 +70,30 @@ def checks_the_line(text: str) -> bool:
     return bool(_LINE_CHECK.search(text)) and len(rest) < 4
 
 
+# Words that only say where (我家果園旁邊, "I'm in … outside No. 88 on …"): no matter to label.
+_WHERE_WORDS_ZH = re.compile(r"[\W\d\s]|[在是的這那邊裡附近旁前後面對住靠近]|我們?家?|一帶|"
+                             r"巷|弄|號|段|路口|這一?段|那一?段|果園|田|店|市場|社區|"
+                             r"產業道路|道路|馬路|農路")
+_WHERE_WORDS_EN = re.compile(
+    r"\b(i'?m|i am|we'?re|we are|it'?s|it is|that'?s|this is|i live|we live|located|"
+    r"calling from|in|at|on|of|outside|near|by|the|a|right|just|next to|in front of|opposite|"
+    r"across from|behind|beside|around|corner|district|road|street|lane|alley|avenue|boulevard|"
+    r"section|sec|no|number|here|there|area|so|um|uh|yes|well|and|my|our|house|home|building|"
+    r"place|it)\b|[\W\d_]", re.IGNORECASE)
+
+
 def has_content_beyond_place(text: str) -> bool:
     """Is there more than a place and pleasantries, worth asking the LLM about?"""
     place = find_place(text)
+    if not re.search(r"[\u4e00-\u9fff]", text):  # English: the place's own words taken out
+        rest = without_english_places(_PREAMBLE.sub(" ", text))
+        return len(_WHERE_WORDS_EN.sub("", rest)) >= 6
     # (the place is found with its numbers as digits: 一百五十五號 is 155號)
     rest = spoken_numbers_to_digits(_PREAMBLE.sub("", text), units="號巷弄")
     for part in (place.district, place.landmark, *(place.address or "").split("與")):
         if part:
             rest = rest.replace(part.removesuffix("口"), "")
-    rest = re.sub(r"[\d\s]|[在是的這那邊裡附近旁前後面對]|巷|弄|號|段|路口", "", rest)
-    return len(rest) >= 4
+    return len(_WHERE_WORDS_ZH.sub("", rest)) >= 4
 
 
 _ANNOUNCE = re.compile(

@@ -87,6 +87,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"(逼|命令|威脅)(我|我們|店員|他|她)把[^，。]{0,8}(錢|收銀機|皮包|包包|手機)[^，。]{0,8}(拿出來|交出來|全部給)|"
      r"\b(robbery|robbing|burglar|break(ing)? in(to)?|broke in(to)?|knife|gun|shooting|kidnap\w*|stabb\w*|"
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
+     r"\b(empty|open|hand over) (out )?(the|your) (till|register|cash register|cash drawer|safe)\b|"
      r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬"),
     ("medical", "119",
      r"(人|伯|阿姨|阿嬤|阿公|小孩|老人|先生|太太|媽媽|爸爸|爸|媽|哥|姊|姐|弟|妹|兒子|女兒|老公|老婆|爺爺|奶奶|"
@@ -100,7 +101,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"(漂白水|氯|清潔劑|藥劑|鹽酸|硫酸|強酸)[^。]{0,20}(混在一起|倒在一起|混到|混了)[^。]{0,40}"
      r"(嗆|咳|眼睛[^，。]{0,4}(紅|腫|痛|睜不開)|喘|頭暈)|"
      # a bite or a sting, and the body answering (swelling, dizziness, vomiting)
-     r"(我|他|她|爸|媽|阿公|阿嬤|伯|小孩|孩子|先生|太太|老公|老婆|兒子|女兒|人)(?<!主人)(?:(?!上個月|上禮拜|去年|小時候|以前)[^，。狗貓羊牛豬雞鴨鵝]){0,20}(蛇|毒蛇|龜殼花|百步蛇|雨傘節|青竹絲|眼鏡蛇|虎頭蜂|蜂|蜈蚣)[^，。]{0,6}(咬|叮|螫)[^。]{0,30}(腫|暈|吐|喘|紫|麻|抽)|"
+     r"(我|他|她|爸|媽|阿公|阿嬤|伯|小孩|孩子|先生|太太|老公|老婆|兒子|女兒|人)(?<!主人)(?:(?!上個月|上禮拜|去年|小時候|以前)[^。狗貓羊牛豬雞鴨鵝]){0,20}(蛇|毒蛇|龜殼花|百步蛇|雨傘節|青竹絲|眼鏡蛇|虎頭蜂|蜂|蜈蚣)[^，。]{0,6}(咬|叮|螫)[^。]{0,30}(腫|暈|吐|喘|紫|麻|抽|(幾十|好幾十|十幾|很多|一堆|滿身)[^，。]{0,3}包)|"
      r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
@@ -425,7 +426,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(hitting|beating|whipping) (my|his|her|their|the) (\w+ )?(kids?|children|son|daughter|brother|sister|wife|"
      r"mum|mom)\b|\b(choking|strangling) (me|her|him)\b|\bpushed (me|her|him) down the stairs\b|"
      r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮)|(你們的?)?(電話|手機)|噴嚏|嗝|瞌睡|呵欠|蚊子|給|來)|(掐|勒)(住|脖子)|"
-     r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
+     r"\b((swinging|waving) (a |an |the |his |her )?(knife|bat|bar|machete|hammer|crowbar|axe|pipe|wrench|cleaver)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
      r"(kill|hurt) (me|her|him|us|you|them)|make (me|her|him|us) pay)\b|"
@@ -700,7 +701,7 @@ _LIKE_BEFORE = re.compile(r"(好像|像是?|彷彿|跟)[^，。]{0,4}$")
 _LIKE_AFTER = re.compile(r"[^，。]{0,3}(一樣|似的)")
 # What made the bang or the glow, named: firecrackers, thunder, a show (not 輪胎: a tyre shop
 # is where people get crushed).
-_SOUND_SOURCES = r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|電視|遊戲|電動|直播|拍戲|拍電影"
+_SOUND_SOURCES = r"鞭炮|沖天炮|煙火|放炮|炮竹|打雷|電視|遊戲|電動|直播|拍戲|拍電影|(趕|驅)鳥|瓦斯炮|禮炮|鳴炮|空包彈"
 _SOURCE_NAMED = re.compile(_SOUND_SOURCES + r"|\b(fireworks?|firecrackers?|thunder)\b", re.IGNORECASE)
 # What a bang said as a likeness was (像輪胎爆掉, 跟氣球破掉一樣): the sources, a tyre or a balloon.
 _WHAT_IT_WAS = re.compile(_SOUND_SOURCES + r"|輪胎|氣球")
@@ -734,14 +735,16 @@ _SENT_TO_HELP = re.compile(r"(派|請|叫|找)(個)?人來(救|處理|看|抓|�
 _FILMING = re.compile(r"\bfilming (a |an |the )?(\w+ )?(drama|film|movie|scene|series|show|commercial|music video)\b",
                       re.IGNORECASE)
 # Swelling with no blow (food, a sting, a vaccine) and a carer or the police leading someone
-_NO_BLOW = re.compile(r"(?<!沒)吃(了|到|完|下去|太)|過敏|叮|被[^，。]{0,3}咬|疫苗|針眼|蚊子|海鮮|花生|太鹹")
+_NO_BLOW = re.compile(r"(?<!沒)吃(了|到|完|下去|太)|過敏|叮|被[^，。]{0,3}咬|疫苗|針眼|蚊子|海鮮|花生|太鹹|"
+                      r"喘|沙啞|咻咻|喉嚨")
 _BLOW = re.compile(r"打|揍|踢|動手|推|甩|巴掌|撞|捏|掐|虐")
 _CARER = re.compile(r"警察|員警|媽媽|爸爸|老公|老婆|\b(police|officers?|my (husband|wife|mum|mom|dad)|"
                     r"mum|mom|dad|parents?)\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"可是|但是|但|不過|結果|沒想到|才發現|竟然|\bbut\b", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
 _EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|只是)|走近一看|仔細一看)(是|只是)?[^，。]{0,10}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
-                        r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練|鬼屋|音效)|"
+                        r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練|鬼屋|音效|"
+                        r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場)|"
                         r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是[^，。]{0,6}(垃圾袋|塑膠袋|布袋|棉被|假人|模特兒|"
                         r"人形立牌|布偶|稻草人|紙箱)(?![^，。]{0,4}(纏|捲|壓|卡|店|機))|\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
@@ -800,6 +803,12 @@ _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|�
                            r"(整段|整排|整棵|整支|整個|都|也|就|又|被[^，。]{0,6}|掉下來|掉了下來|斷掉|斷了|"
                            r"吹斷|吹倒|倒了|倒|一整排|[，,]|平)*$")
 # A smell from a drain or rubbish (臭雞蛋味 of a blocked ditch): an environment case.
+# A button or a machine that does not answer (按鈕按了都沒反應): nobody unconscious.
+_DEAD_THING = re.compile(r"按鈕|開關|機器|機台|螢幕|面板|感應|刷卡|遙控|號誌|紅綠燈|(售票|提款|販賣|投幣|繳費|自助)機|"
+                         r"\b(button|switch|screen|machine|card reader|reader|vending|signal)s?\b", re.IGNORECASE)
+# Smashed glass or bottles left lying about ("beer bottles and smashed glass"): litter.
+_SMASHED_LITTER = re.compile(r"smashed (beer |wine )?(glass|bottles?)\b", re.IGNORECASE)
+_LITTER_BEFORE = re.compile(r"\b(and|with|of|leaving|left|the|some|all|full of)\s+$", re.IGNORECASE)
 _DRAIN_SMELL = re.compile(r"水溝|排水溝|溝渠|下水道|化糞池|垃圾|廚餘|豬舍|雞舍|\b(drain|sewer|garbage|"
                           r"rubbish|bins?)\b", re.IGNORECASE)
 # An animal attacking someone (a bite is the person's emergency).
@@ -822,7 +831,10 @@ _HANDED_OVER = re.compile(r"(交給|託給|拜託|帶來給|送給|留給)(我|�
 _STILL = re.compile(r"還有人|還在(裡面|水裡|車裡|車上|底下|上面)|(可是|但是?|不過)[^，。]{0,10}(孩子|小孩|裡面|人)|"
                     r"\bstill (inside|in|trapped|stuck|under|missing)\b", re.IGNORECASE)
 _SAFE_NOW = re.compile(r"(已經|都)(自己)?(走|爬|逃|跑|游)(出來|上來|出去)|已經(被)?救(出來|上來)|"
-                       r"\b(got|climbed|walked) out (safely|by (him|her)self|on (his|her) own)|\b(is|are) (safe|fine|okay|ok) now\b",
+                       r"(他|她|小孩|孩子|大家)(完全|都)?沒事(?![^，。]{0,3}(吧|嗎))|只是(受到)?(驚嚇|嚇到)|虛驚一場|"
+                       r"\b(got|climbed|walked) out (safely|by (him|her)self|on (his|her) own)|\b(is|are) (safe|fine|okay|ok) now\b|"
+                       r"\bwe got (him|her|them) out\b|\b(he|she|they)('s| is| are) (totally |completely |perfectly )?(fine|okay|ok|unhurt)\b|"
+                       r"\bjust (scared|shaken|a (bit )?shaken)\b",
                        re.IGNORECASE)
 _HAZARD_KINDS = _FIRE_KINDS | {"co", "electric", "medical", "trapped", "fall", "water_edge",
                                "pedestrian"}
@@ -836,10 +848,10 @@ _HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the ev
 _NEGATION_EN = re.compile(r"\b(no one|nobody|nothing|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗|貓|犬|動物|鳥|牠|鸚鵡|八哥|鷺|鷥|鷹(?!架)|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
-                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron)s?\b",
+_ANIMAL = re.compile(r"狗(?!籠)|貓|犬|動物|鳥(?!籠)|牠|鸚鵡|八哥|鷺|鷥|鷹(?!架)|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉|籠)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
+                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron)s?\b(?! ?(cage|crate|kennel))",
                      re.IGNORECASE)
-_PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|\b(person|man|woman|child|people|someone|"
+_PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|失智|長輩|老爸|老媽|\b(person|man|woman|child|people|someone|"
                      r"somebody|rider|driver|he|she|my (mother|father|wife|husband|son|daughter))\b",
                      re.IGNORECASE)
 
@@ -1076,6 +1088,15 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     before = text[clause_start:start] if len(text[clause_start:start]) > 2 else text[max(0, start - 20):start]
     if kind == "medical" and _FALLEN_THING.search(before) and not _names_person(
             text[clause_start:end]):
+        return True
+    # 按鈕壞了，按了都沒反應: a thing does not answer, nobody is named
+    if kind == "medical" and re.match(r"沒反應|not responding|unresponsive", text[start:end],
+                                      re.IGNORECASE) and _DEAD_THING.search(
+            text[sentence_start:start]) and not _names_person(text[clause_start:end]):
+        return True
+    # "leaving beer bottles and smashed glass all over the path": litter
+    if kind == "crime" and _SMASHED_LITTER.match(text, start) and _LITTER_BEFORE.search(
+            text[max(0, start - 12):start]):
         return True
     # 排水溝一直有臭雞蛋的味道: a drain or rubbish smells, no gas named
     if kind == "gas" and _DRAIN_SMELL.search(text[sentence_start:clause_end]) and not re.search(

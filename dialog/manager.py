@@ -417,16 +417,19 @@ class DialogManager:
         # The knowledge base answers questions; a report that happens to share words with an
         # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
         hit = self.kb.answer(text) if intents.question or score < 3 else None
+        # 廣場要搭棚子，臨時用電去哪裡申請: a question how to apply is answered, whatever it names
+        applying = intents.question and bool(_APPLYING.search(text)) and not _REPAIR.search(text)
         # (another agency's matter said as a problem, 一直跳電, every word of a phrasing and no
         # word of any category of ours: the referral is the answer, 1911)
         referral = hit is not None and bool(hit.entry.refer) and score == 0 and \
             hit.coverage >= 0.99
         if hit is not None and describes_problem(text) and (score >= 2 or not intents.question) \
-                and not referral:
+                and not referral and not applying:
             hit = None
-        if hit is not None and score >= 3 and category and category not in category_scores(
-                " ".join((hit.entry.title, hit.entry.title_en, *hit.entry.questions,
-                          *hit.entry.questions_en))):
+        if hit is not None and score >= 3 and not applying and category and \
+                category not in category_scores(" ".join((
+                    hit.entry.title, hit.entry.title_en, *hit.entry.questions,
+                    *hit.entry.questions_en))):
             # 行人綠燈只有十秒，老人家走不過去，可以調長嗎: a report said as a request; the
             # answer (113, for 老人家) is about something else than what the words report
             hit = None
@@ -713,6 +716,12 @@ _CALLBACK = re.compile(r"回電|回撥|打回來|打給我|再打來|\bcall (me 
                        r"\bring me\b", re.IGNORECASE)
 _NO_CALLBACK = re.compile(r"(不要|不用|不必|別)(再)?(回電|回撥|打回來|打給我)|"
                           r"\b(no|don'?t|do not) (need to )?call (me )?back\b", re.IGNORECASE)
+# A question how or where to apply for something (a permit, a connection): the knowledge
+# base's answer, not a report of what it names; asking for a repair is a report.
+_APPLYING = re.compile(r"(去|到|在)?哪(裡|邊)?(申請|辦理?)|怎麼(申請|辦理)|要申請|"
+                       r"申請[^，。]{0,4}(要|去|到)哪|找哪(個|一個)?單位(申請|辦)|"
+                       r"\b(how|where) (do|can) (i|we) apply\b", re.IGNORECASE)
+_REPAIR = re.compile(r"修|壞|\b(repair|fix|broken)\b", re.IGNORECASE)
 _TAKE_REPORT = re.compile(r"登記|幫我(處理|記|報|弄)|你(來|直接)?(處理|記|報)|直接|"
                           r"\b(file it|file (the|my) (report|case)|take (it|the report|my report)|"
                           r"you do it|report it)\b", re.IGNORECASE)

@@ -868,3 +868,11 @@ def test_a_road_put_right_keeps_its_number_when_the_caller_says_so(
     replies = talk(m, "西區五權路八十八號前面的水溝蓋破了一個洞", fix)
     assert "正確嗎" in replies[1].text and address in replies[1].text
     assert not re.search(address + r"\d", replies[1].text)
+
+
+def test_a_question_how_to_apply_is_answered_and_a_repair_asked_for_is_a_report(make: Make) -> None:
+    # (搭棚子 alone reads as an obstruction; asked how to apply, it is the knowledge base's)
+    reply = talk(make(), "社區中秋節要在空地搭棚子辦晚會，臨時用電要去哪裡申請？")[0]
+    assert "1911" in reply.text and reply.kb_ids == ("power-connection-temporary",)
+    reply = talk(make(), "巷口的路燈壞了，要去哪裡申請修理？")[0]
+    assert "1911" not in reply.text and not reply.kb_ids

@@ -1103,3 +1103,47 @@ def test_review_of_blind18_a_permit_asked_and_a_wall_joint_are_no_cases() -> Non
 ])
 def test_a_house_door_after_its_number_is_the_house(said: str, address: str) -> None:
     assert find_place(said).address == address
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # blind19's classes in other words
+    ("The lights at Wenxin Road and Henan Road go red, green, red every few seconds",
+     "traffic_signal"),
+    ("Their generators run until midnight every single night", "noise"),
+    ("He built a wooden platform over the sidewalk in front of his shop", "illegal_construction"),
+    ("The cafe puts tables and chairs out on the sidewalk every day", "illegal_construction"),
+    ("Someone put a metal frame for a billboard on the rooftop without a permit",
+     "illegal_construction"),
+    ("The fish truck left a trail of blood down the lane, now covered in flies", "sanitation"),
+    ("隔壁囤積一堆回收物跟廚餘，整條巷子都臭", "sanitation"),
+    ("騎樓堆滿雜物，輪椅過不去", "illegal_construction"),  # an arcade blocked, no rubbish named
+    ("夜市收攤以後，竹籤跟塑膠袋丟得滿地都是", "sanitation"),
+    ("There's a pigeon with fishing line tangled around its feet on our balcony", "animal"),
+    ("A kite is stuck in the branches of the tree outside our house", "tree"),
+    ("公園的地磚隆起來好幾塊", "park_facility"),
+    ("河濱公園的籃球場地面裂開翹起來", "park_facility"),
+    ("之前挖管線，補起來以後整條陷下去", "road_damage"),
+    ("The puddles by the bus stop never drain away", "drainage"),
+    ("I waited at the bus stop for forty minutes and nothing came", "bus"),
+    ("後面果園的瓦斯炮每天一直砰、砰地響", "noise"),
+    ("People leave beer bottles along the riverside path every weekend", "sanitation"),
+])
+def test_blind19_classes(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+def test_blind19_places_routes_and_requests_in_other_words() -> None:
+    from dialog.cues import has_content_beyond_place
+
+    assert find_place("我在霧峰區，頭汴坑溪旁邊").landmark == "頭汴坑溪"
+    assert find_place("西屯區捷運市政府站出口那邊").landmark == "捷運市政府站"
+    assert find_place("有人來剪路邊的樹，葉子都掃到水溝").address is None  # 剪路 is no road
+    assert find_place("我們走路都要繞到車道去").address is None
+    assert find_place("Sorry, the number is 45, not 54.").number == "45號"
+    assert find_place("The number 5 bus was late").number is None
+    assert not has_content_beyond_place("We're in Nantun District, near No. 20 on Gongyi Road.")
+    assert not has_content_beyond_place("我住西屯區，福科路那一段，我家田旁邊")
+    assert has_content_beyond_place("The bench outside No. 20 on Gongyi Road is broken")
+    said = "昨天早上我在科博館站上七十五路，司機一直滑手機"
+    assert find_route(said, bus_context=True) == "75" and find_stop(said) == "科博館"
+    assert find_intents("你是機器喔？叫一個活的人來聽").human

@@ -600,3 +600,36 @@ def test_every_kind_of_danger_has_its_words_in_both_languages() -> None:
     for kind in kinds:
         for lang in ("zh", "en"):
             assert phrases.emergency_text(lang, kind, "110", "119")
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # blind19's classes, in other words: a swarm's stings a clause after the person; a person
+    # shut in a cage; a robber telling a clerk to open the register; swelling with a tight
+    # throat and no blow
+    ("我媽在菜園除草，結果被一群虎頭蜂螫，手臂被叮了好幾十個包", "119"),
+    ("隔壁把失智的阿嬤關在鐵籠裡，一直在哭", "110"),
+    ("A guy with a crowbar is yelling at the cashier to open the register", "110"),
+    ("She is swinging a hammer at her husband in the car park", "110"),
+    ("她的臉腫起來，喉嚨好緊，一直喘", "119"),
+    # still dangers: a person who does not answer, a window smashed by someone now
+    ("阿公倒在地上，叫他都沒反應", "119"),
+    ("Someone smashed the window of the car next to mine and is inside it now", "110"),
+])
+def test_blind19_dangers_in_other_words(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    # a machine that does not answer; glass left as litter; a bird scarer's bangs explained;
+    # blades in a drill explained; a child freed and fine; a dog in a dog cage; stings long ago
+    "捷運站的售票機按了都沒反應，錢也吐不出來",
+    "They left smashed bottles all over the playground again",
+    "每天早上砰砰砰好像在開槍一樣，後來才知道是果園的趕鳥炮",
+    "遠遠看到一群人拿著劍在揮，走近才發現是在練太極劍",
+    "My son got his arm stuck in the gate, but we got him out and he's totally fine",
+    "鄰居把狗關在狗籠裡面，牠一直叫",
+    "我去年被蜜蜂叮了一個包",
+])
+def test_blind19_alarms_that_are_none(text: str) -> None:
+    assert detect(text) is None

@@ -137,3 +137,15 @@ def test_a_pole_that_is_not_taipowers_is_not_sent_to_1911(kb: KnowledgeBase,
                                                           question: str) -> None:
     hit = kb.answer(question)
     assert hit is None or hit.entry.id != "power-outage"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    # a connection or a meter asked about; a meter leaking; chlorine in the tap water
+    ("社區中秋晚會要接臨時用電，要去哪裡申請", "power-connection-temporary"),
+    ("新家要裝水表要去哪裡申請", "water-connection-meter"),
+    ("水錶那邊一直滲水", "water-outage"),
+    ("自來水聞起來都是漂白水的味道", "water-outage"),
+])
+def test_connections_meters_and_tap_water_go_to_their_company(text: str, entry: str) -> None:
+    hit = KnowledgeBase.load().answer(text)
+    assert hit is not None and hit.entry.id == entry

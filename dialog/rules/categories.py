@@ -18,7 +18,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # a road dug up and patched again and again, bumpy
         # 窟仔 (Taiwanese: a hole); a patch over a dug trench sinking again; a bridge's joint
         (r"(路上|路面|馬路|柏油)[^，。]{0,4}裂(了|開)?[^，。]{0,6}(縫|痕)|(橋|路面|馬路)[^。]{0,6}伸縮縫|伸縮縫[^。]{0,10}(鐵片|鐵板|翹|凸|跳)|(鐵片|鐵板|鋼板)[^，。]{0,3}翹起來|"
-         r"(柏油|路面|馬路)[^。]{0,12}一條一條[^。]{0,8}(凹|凸|不平|抖)|洗衣板|窟仔|窟窿|回填[^。]{0,12}(凹|陷|沉|不平)", 3),
+         r"(柏油|路面|馬路)[^。]{0,12}一條一條[^。]{0,8}(凹|凸|不平|抖)|洗衣板|窟仔|窟窿|回填[^。]{0,12}(凹|陷|沉|不平)|"
+         r"(挖|補|填)(完|好|起來)?(回去)?[^。]{0,14}(凹下去|陷下去|沉下去|下陷|凹陷)", 3),
         (r"凹凹凸凸|凹凸不平|坑坑疤疤|(路|路面|馬路)[^，。]{0,4}(高高低低|高低不平)|挖了又補|補了又挖", 3),
         # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
@@ -59,6 +60,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"green man|stuck on (red|green)|green (light|signal|phase) for (pedestrians|walkers|people crossing)|"
          r"\b(green|walk|pedestrian) (light|signal|phase)\b[^.]{0,40}\b(only )?(lasts?|gives?) (about |only )?\w+ seconds\b",
          3),
+        (r"\b(green|red|yellow|amber)\b,? (and |then |to )?\b(green|red|yellow|amber)\b|"
+         r"\bthe lights (at|on) [^.]{0,30}\b(road|street|avenue|boulevard)\b,? (and|at) [^.]{0,30}"
+         r"\b(road|street|avenue|boulevard)\b", 3),
     ],
     "illegal_parking": [
         (r"(車道|車庫|出入口|家門口)[^，。]{0,4}(又|都|一直|常常)?被擋(住|到)?[^。]{0,20}(車|休旅車|轎車|機車|貨車)", 3),
@@ -105,11 +109,13 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\b(huge|loud|big|massive) (bangs|booms|clangs)\b|\b(banging|clanging) (all night|every night|"
          r"until|till)\b", 3),
         (r"重播|放音樂|轟轟|機器.{0,8}(運轉|聲|轟|在轉)|敲鐵|(叫|吵)到.{0,8}(睡|休息)", 2),
-        (r"(警報器?|警鈴|警笛|汽笛|鈴聲).{0,6}(響|叫|吵)|(砰|碰|轟|咚){2,}|(爆炸|槍|尖叫|煙火)聲|"
+        (r"(警報器?|警鈴|警笛|汽笛|鈴聲).{0,6}(響|叫|吵)|(砰|碰|轟|咚)([、，,\s]?(砰|碰|轟|咚)){1,}|(爆炸|槍|尖叫|煙火|炮|砲)聲|"
          r"(拍電影|拍片|拍戲|表演|晚會).{0,30}(聲|半夜|到.{0,4}點|沒停|不停)", 2),
         (r"吵|很大聲|太大聲|施工.{0,6}(聲|吵)|敲敲打打|唱歌|轟隆|睡不著|睡不好|震動|運轉聲|打樁|在震|"
          r"鞭炮|樂器|打鼓|狗一直叫|叫個不停", 2),
         (r"工地", 1),
+        # a farm's bird scarer going off: a din, not an animal matter
+        (r"(趕|驅)鳥[^，。]{0,4}(炮|砲|器|槍)|瓦斯(炮|砲)|\b(bird scarers?|propane cannons?|gas cannons?)\b", 3),
         # an air conditioner's outdoor units, fans or compressors droning
         (r"(冷氣|室外機|壓縮機|抽風機|風扇)[^。]{0,20}(轟|嗡|吵|聲音|運轉)|\b(grinder|tile cutter|cutting tiles)\b", 3),
         # clanging said as it sounds; sleep lost; work going on late at night
@@ -122,7 +128,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # a television, films or games turned right up, late into the night
         (r"\b(full|max(imum)?|top) volume\b|\bvolume (all the way |right )?up\b|\bturn(s|ed|ing)? (it|the volume|the tv|"
          r"the television|the music|the bass) (all the way |right )?up\b|\bblast(s|ed|ing)? (\w+ ){0,2}(music|tv|television|"
-         r"movies?|films?|games?|speakers?|bass)\b|\b(tv|television|movies?|films?|games?|speakers?|subwoofer|bass)\b "
+         r"movies?|films?|games?|speakers?|bass|stereos?|radios?)\b|\b(tv|television|movies?|films?|games?|speakers?|subwoofer|bass)\b "
          r"(is |are |so |too |really |always )*(loud|blaring|booming|thumping)\b", 3),
         (r"\b(until|till|'?til|past) ([1-5]|one|two|three|four|five)( ?(a\.? ?m\.?|am|o'?clock)| in the morning)", 2),
         (r"(電視|電影|音樂|遊戲|電玩|喇叭)[^，。]{0,6}(開|轉|放)?(很大聲|超大聲|好大聲|最大聲|開很大|開超大)|"
@@ -130,6 +136,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(半夜|凌晨)[^，。]{0,4}([一二兩三四五]|[1-5])點(多)?(還|都)", 2),
         (r"(喊|吵|唱)到[^，。]{0,3}(半夜|凌晨|[一二兩三四五]{1,2}點)", 2),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
+        (r"\b(vacuums?|pressure washers?|compressors?|generators?|machines?|fans?|pumps?|engines?)\b[^.]{0,30}"
+         r"\b(run|running|roar\w*|drone|droning|whine|whining|going)\b[^.]{0,20}\b(until|till|past|all) "
+         r"(midnight|late|night|day|\d{1,2}|ten|eleven|twelve|one|two|three)\b", 3),
         (r"\b(drilling|hammering|banging|sawing)\b[^.]{0,40}\b(every (morning|night|day)|at (\d|five|six|seven)|"
          r"all (day|night)|sundays?|weekends?|early)\b", 3),
         (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
@@ -149,11 +158,14 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
-        (r"滿地(都是)?|沒人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
+        (r"滿地(都是)?|沒(有)?人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
+        (r"(撿|堆)[^，。]{0,3}回收(?!車)|(堆滿|堆了|堆積|囤積)[^，。]{0,6}(紙箱|寶特瓶|回收物?|垃圾|廚餘|瓶瓶罐罐)|"
+         r"(丟|散|倒|扔)得?(到處|滿地|一地)(都是)?|"
+         r"\b(trail|pool|puddle|stains?|streaks?) of blood\b|\b(covered|crawling|swarming) (in|with) flies\b", 2),
         # what a gathering leaves: lunch boxes, leftovers, the ash of paper money
         # what a night out leaves: broken bottles, vomit
         (r"碎(掉)?的?酒瓶|(滿地|一地|地上)[^，。]{0,6}(碎玻璃|玻璃碎片|酒瓶)|酒瓶碎片|嘔吐物|吐的東西|(吐|嘔吐)得?(滿地|一地)|"
-         r"\b(broken bottles|vomit|puke)\b", 3),
+         r"\b(smashed (glass|bottles)|broken bottles|beer bottles|vomit|puke)\b", 3),
         (r"便當盒|飲料杯|吃剩的|紙錢[^，。]{0,4}灰|香灰|燒完的灰|空瓶|"
          r"\b(piles? of ash(es)?|burnt paper|joss paper|lunch ?boxes|leftover food|litter(ed)?)\b", 3),
         (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
@@ -183,7 +195,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(狗|貓|犬|鳥)[^。]{0,15}(出不來|爬不出來|卡住|困住)|"
          r"\b(puppy|dog|cat|kitten|bird)s?\b[^.]{0,40}\b(stuck|trapped|can'?t (climb|get) out|"
          r"dying|screaming|crying|meowing|whimpering|yelping)\b", 2),
-        (r"(狗|貓|犬|鳥)", 1),
+        (r"(狗|貓|犬|(?<!趕)(?<!驅)鳥)", 1),
         (r"(烏秋|大卷尾|喜鵲|老鷹|(?<!路)鳥)[^。]{0,24}(攻擊|啄|俯衝|衝下來)|(毒餌|下毒|放毒|毒死)[^。]{0,12}(狗|貓|流浪)|"
          r"(狗|貓|流浪)[^。]{0,12}(毒餌|被下毒|毒死)", 5),
         (r"\bwild (boars?|pigs?)\b|\bboars?\b|\bmacaques?\b|\bmonkeys\b(?! bar)|山豬(?!肉)|野豬(?!肉)|獼猴", 4),
@@ -193,6 +205,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"sewer|culvert)", 4),
         (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
+        (r"\b(parrots?|mynas?|cockatoos?|budgies?|parakeets?|owls?|egrets?|herons?|pigeons?|crows?|sparrows?)\b", 3),
+        (r"\bcan'?t (fly|get free|get loose)\b|\b(wrapped|tangled|caught|snagged) (a?round|on|in) (its|the \w+'s) "
+         r"(foot|feet|leg|legs|wing|wings|neck|paw|beak)\b|\b(its|the \w+'s) (foot|feet|leg|legs|wing|wings|neck|paw|beak)\b"
+         r"[^.]{0,30}\b(tangled|snagged|caught|wrapped|stuck)\b", 3),
     ],
     "drainage": [
         (r"溝仔|(溝|水溝)[^，。]{0,4}(滿出來|塞住|塞滿)|水溝|排水溝|側溝|下水道|溝蓋|積水|淹水|水淹|淹起來|排水|水退不掉|退不掉|不退|水.{0,4}(冒|湧)出來|變成小河", 3),
@@ -201,7 +217,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # what is caught in a canal is the canal's (branches, bags)
         (r"\b(branches|leaves|rubbish|plastic bags|bags)\b[^.]{0,30}\b(in|blocking|clogging|across) the "
          r"(\w+ )?(canal|drain|ditch|channel|creek)\b", 4),
-        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,20}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling", 3),
+        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,20}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling|\bwater pools\b|\bpuddles?\b|\bpools? of water\b", 3),
         (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
         (r"drain\w*|sewer|gutter|ditch", 2),
         (r"\bdrain\b[^.]{0,60}\b(blocked|clogged) with\b|\bstorm ?drains?\b[^.]{0,60}\b(blocked|clogged|"
@@ -219,13 +235,14 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     ],
     "park_facility": [
         (r"(遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施|地磚)"
-         r".{0,12}(壞|損|斷|破|翹|裂|鬆|鏽|卡住|掉|凸|尖|不能|危險|歪)|"
+         r".{0,12}(壞|損|斷|破|翹|裂|鬆|鏽|卡住|掉|凸|尖|不能|危險|歪|拱|隆起|浮起)|"
          r"(壞|斷|破|裂|鬆).{0,6}(遊具|溜滑梯|滑梯|鞦韆|翹翹板|搖搖馬|單槓|涼亭|健身器材)|步道.{0,4}(壞|破|翹)", 3),
         (r"遊具|溜滑梯|滑梯|鞦韆|蹺蹺板|翹翹板|搖搖馬|沙坑|單槓|攀爬架|涼亭|健身器材|體健設施|遊樂設施", 1),
         (r"(公園|人行道|廣場)(?!旁|附近|前面|裡面有|裡有).{0,10}(壞|損|斷|破|翹|凸|不平|鬆|(?<!死)掉)|"
          r"(車阻|阻車柱|擋車柱|鐵柱子|路擋|矮柱)[^。]{0,12}(歪|倒|斷|壞|鬆)|"
          r"(椅子|座椅|欄杆|扶手).{0,4}(壞|斷|破|鬆)", 3),
         (r"(人行道|公園|步道)[^，。]{0,6}(欄杆|扶手)[^，。]{0,4}(倒|斷|壞|歪)", 4),
+        (r"(PU|ＰＵ)?(跑道|籃球場|球場|運動場|溜冰場)[^。]{0,12}(壞|破|裂|翹|凸|洞|不平|鬆|剝落)", 4),
         (r"\b(bench(es)?|seats?|railings?|handrails?|fences?|pavilion|see-?saw|climbing frame|"
          r"(fitness|exercise) (equipment|machines?))\b[^.]{0,40}\b(broken|snapped|damaged|loose|cracked|"
          r"rusted|missing|collapsed|splintered)\b|\b(broken|snapped|damaged|loose|cracked) (bench(es)?|"
@@ -250,7 +267,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"司機", 2),
         (r"([一二三四五六七八九十百零〇兩]{2,}|\d{1,4})路(公車)?的?司機|司機[^，。]{0,6}(態度|罵|兇|唸|不理|急煞|猛踩|開走|"
          r"開很快|沒停|不停|過站)", 3),
-        (r"\bbus(es)?\b|bus stop|bus driver", 3),
+        (r"\bbus(es)?\b(?! (stop|shelter))|bus driver|\bbus stop('s)? (sign|timetable|schedule|display|board)s?\b", 3),
+        (r"\bbus (stop|shelter)\b", 1),
+        (r"\bwait(ed|ing)?\b[^.]{0,30}\bbus stop\b|\bbus stop\b[^.]{0,60}\b(never (came|come|showed)|didn'?t (come|stop)|"
+         r"drove (past|by|off|straight)|went (past|by|straight)|waited|waiting)\b", 3),
         (r"\broute\s*\d{1,4}\b[^.]{0,40}\b(late|delayed|early|stop|skipped|driver|didn'?t (come|stop)|"
          r"never (came|showed)|timetable|schedule)", 3),
         (r"\bdriver\b", 1),
@@ -269,8 +289,12 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(built|poured|put)\b[^.]{0,20}\b(ramp|planters?|steps)\b[^.]{0,20}\b(into|onto|out into|on) the (road|street|"
          r"lane|sidewalk)\b|"
          r"(斜坡|花台|花圃|台階|階梯|平台|鐵架|圍籬)[^。]{0,12}(凸出去|凸出來|往外凸|佔到|占到|蓋到)(馬路|路|巷)?", 3),
-        (r"\bbuilt (a|an) [^.]{0,30}\b(room|shed|wall|structure|extension|kitchen)\b[^.]{0,30}\b(into|onto|over|"
-         r"across) the (public )?(lane|road|sidewalk|alley|arcade|street)\b", 3),
+        (r"\bbuilt (a|an) [^.]{0,30}\b(room|shed|wall|structure|extension|kitchen|deck|platform|terrace|canopy|"
+         r"awning|porch|counter)\b[^.]{0,30}\b(into|onto|over|across|on) the (public )?(lane|road|sidewalk|alley|arcade|"
+         r"street|pavement|walkway)\b|\b(tables|chairs|stalls?|goods|displays?)\b[^.]{0,30}\b(on|onto|across|over|"
+         r"along|out on) (the|a) (public )?(sidewalk|pavement|arcade|walkway|road)\b", 3),
+        (r"\b(steel|metal|iron) (frame|structure|scaffold)\b[^.]{0,40}\b(roof|rooftop|top of the building)\b|"
+         r"\bwithout (a |any )?(building |planning )?(permits?|licen[cs]e|permission)\b", 3),
         (r"把[^，。]{0,6}(路邊|路|巷子|巷道|人行道|空地)[^，。]{0,3}(圍起來|圍住|佔起來|占起來)|"
          r"當(作|成)(他|他們)?(自己|自家)(家)?的?(停車位|車位|倉庫|院子)", 3),
         # a fire lane or a shared passage built over or shut
@@ -314,6 +338,9 @@ _ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|毒餌|下�
 # A parked car named only as where something is (a cat under a parked car): no parking report.
 _BACKDROP = re.compile(r"\b(under|beneath|behind|between|next to|beside|on top of|in front of) (a|the|some|two) "
                        r"parked (cars?|vehicles?|trucks?|vans?|scooters?)\b|"
+                       # a tree only as where a sound came from ("from the tree outside my building")
+                       r"\b(from|in|up) (a|the|that|this) (big |tall )?tree\b(?= (outside|in front of|next to|by|"
+                       r"beside|across|near|behind|at))|"
                        r"(停著的|停在路邊的)(車|汽車|機車)(子)?(底下|下面|旁邊|後面|中間|上面)", re.IGNORECASE)
 # A burst tap-water pipe is the water company's (1910, a referral), not a drain.
 _TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線)破|\b(water main|burst (water )?pipe)\b",

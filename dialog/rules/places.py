@@ -37,7 +37,9 @@ _GENERIC_ROADS = {
 _HIGHWAY_RE = re.compile(r"(?P<road>[台臺](?:\d+|[一二三四五六七八九十]+)[甲乙丙]?線|國道(?:\d+|[一二三四五六七八九十]+)號|"
                          r"[縣市]道(?:\d+|[一二三四五六七八九十百]+)(?:號|線)?)"
                          r"(?P<section>)?(?P<lane>)?(?P<alley>)?(?P<number>)?(?P<floor>)?")
-_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這彼有個裡旁邊前後近對面附去帶看都也還說要想映講叫了]"
+_NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這彼有個裡旁邊前後近對面附去帶看都也還說要想映講叫了們]"
+# A name ending in a verb and 路 that no gazetteer knows is a deed, not a road (割路邊的草, 走路).
+_VERB_BEFORE_ROAD = re.compile(r"(割|走|掃|跑|剪|挖|掘|佔|占|擋|堵|騎|爬)路$")
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
               rf"(?:(?P<number>\d+)號)?(?:(?P<floor>\d+)樓)?")
@@ -60,7 +62,10 @@ _LANDMARK_RE = re.compile(
     r"圓環|交流道|賣場|家樂福|好市多|"
     # places out of town with no road name: a seawall, a riverside path, a harbour
     r"海堤|堤防|河堤|自行車道|腳踏車道|步道|綠園道|河濱|漁港|海灘|沙灘|登山口|水庫|濕地|廣場|隧道|"
-    r"地下道|高架橋|陸橋|涵洞)"
+    r"地下道|高架橋|陸橋|涵洞|"
+    # a creek or a canal by name (溫寮溪旁邊); a metro or rail station by name (捷運烏日站出口)
+    r"(?<=[\u4e00-\u9fff])(?:溪|圳|大排)(?=旁|邊|那|附近|對面|上|堤|橋|畔)|"
+    r"捷運[\u4e00-\u9fff]{1,5}?站|高鐵[\u4e00-\u9fff]{0,3}站|[\u4e00-\u9fff]{1,4}?火車站)"
 )
 _EN_ROAD_RE = re.compile(
     # Whisper capitalises the name but not always the kind of road ("Wenxin road"); "Same road"
@@ -72,6 +77,13 @@ _EN_ROAD_RE = re.compile(
     r"(?:[Rr]oad|Rd\.?|[Ss]treet|St\.?|[Bb]oulevard|Blvd\.?|[Aa]venue|Ave\.?|Lane(?!\s*\d))\b"
     r"(?:,?\s+(?:[Ss]ection|Sec\.?)\s*\d+)?)"
 )
+
+
+def without_english_places(text: str) -> str:
+    """``text`` with the districts and roads it names in English taken out."""
+    return _EN_ROAD_RE.sub(" ", _DISTRICT_EN.sub(" ", text))
+
+
 _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
 _EN_LANDMARK_RE = re.compile(
     r"\b((?:[A-Z][a-z'’]+\s+){1,3}(?i:bus stop|stop|station|park|school|night market|market|"
@@ -156,7 +168,7 @@ def _roads(text: str) -> list[re.Match[str]]:
             if d in road:
                 road = road.split(d, 1)[1]
         if (road in _GENERIC_ROADS or road.endswith("馬路") or len(road) < 2
-                or not re.search("[\u4e00-\u9fff]", road[:-1])):
+                or not re.search("[\u4e00-\u9fff]", road[:-1]) or _VERB_BEFORE_ROAD.search(road)):
             continue  # 55路 is a bus route, not a road
         if _a_thing_after(text, m):
             continue
@@ -229,7 +241,8 @@ _EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
 # A house number said alone: "No. 15" as Whisper writes it, or "number 15" said of a house;
 # not the No. 75 bus, a room, a gate or an exit, nor "no 24-hour pharmacy".
 _EN_HOUSE_NUMBER_RE = re.compile(r"\bNo\.\s*(\d{1,5})\b(?!\s*(?:bus|route))|"
-                                 r"\b(?:house|building|door|it'?s|it is) (?:number|No\.?)\s*(\d{1,5})\b")
+                                 r"\b(?:house|building|door|[Ii]t'?s|[Ii]t is|[Tt]he) (?:number|No\.?)(?:'s| is)?\s*(\d{1,5})\b"
+                                 r"(?!\s*(?:bus|route))")
 _NOT_A_HOUSE_EN = re.compile(r"\b(phone|mobile|cell|case|lamp|pole|post|route|bus|line|reference|room|gate|"
                              r"exit|platform|stall|bay|the|this|that)\s*$", re.IGNORECASE)
 _EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
