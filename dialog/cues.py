@@ -71,9 +71,11 @@ def checks_the_line(text: str) -> bool:
 
 
 # Words that only say where (我家果園旁邊, "I'm in … outside No. 88 on …"): no matter to label.
+# (a thing named only as where, 我家果園旁邊, 這邊的產業道路, is no matter either)
 _WHERE_WORDS_ZH = re.compile(r"[\W\d\s]|[在是的這那邊裡附近旁前後面對住靠近]|我們?家?|一帶|"
-                             r"巷|弄|號|段|路口|這一?段|那一?段|果園|田|店|市場|社區|"
-                             r"產業道路|道路|馬路|農路")
+                             r"巷|弄|號|段|路口|"
+                             r"[\u4e00-\u9fff]{0,4}(旁邊|附近|那邊|這邊|一帶|對面)(?=[，,。！!？?\s]|$)|"
+                             r"(產業道路|農路|道路|馬路)(?=[，,。！!？?\s]|$)")
 _WHERE_WORDS_EN = re.compile(
     r"\b(i'?m|i am|we'?re|we are|it'?s|it is|that'?s|this is|i live|we live|located|"
     r"calling from|in|at|on|of|outside|near|by|the|a|right|just|next to|in front of|opposite|"

@@ -47,7 +47,7 @@ _RULES: list[tuple[str, str, str]] = [
      # pills saved up, "and not wake again"
      r"(不用|不會|不想|不要)再醒(來|過來)|(安眠藥|藥)[^。]{0,12}(存起來|存了|攢了)[^。]{0,30}(今天|今晚|晚上|睡|醒)|"
      r"\b(kill (myself|himself|herself)|suicid\w*|end (my|his|her) life|don'?t want to live|"
-     r"want to die|better off dead)\b"),
+     r"want to die|better off dead|threaten\w* to (jump|end (it|his life|her life)))\b"),
     ("fire", "119",
      r"失火|火災|著火|起火|燒起來|火燒|冒煙|濃煙|黑煙|火很大|火苗|"
      # a glow that crackles and drops ash: a fire however it is told
@@ -55,7 +55,7 @@ _RULES: list[tuple[str, str, str]] = [
      r"\b(fire(?! (alarm|drill|lane|hydrant|exit|escape|station|truck|department|door|extinguisher))|on fire|"
      r"burning|smoke(?! (alarm|detector))|smoking building|flames?)\b"),
     ("gas", "119",
-     r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|聞到瓦斯|瓦斯.{0,4}(臭|味道)|煤氣|"
+     r"瓦斯味|瓦斯外洩|瓦斯漏|漏瓦斯|聞到瓦斯|瓦斯.{0,4}(臭|味道)|煤氣|瓦斯[^，。]{0,6}(在|一直|還在|還一直)漏(?!水)|"
 
      r"\b(gas leak|leaking gas)\b|\bsmell\w*\b.{0,25}\bgas\b|\bgas\b.{0,15}\bsmell"),
     # A child left locked in a car is heatstroke in minutes: the fire brigade, not a report.
@@ -87,8 +87,9 @@ _RULES: list[tuple[str, str, str]] = [
      r"(逼|命令|威脅)(我|我們|店員|他|她)把[^，。]{0,8}(錢|收銀機|皮包|包包|手機)[^，。]{0,8}(拿出來|交出來|全部給)|"
      r"\b(robbery|robbing|burglar|break(ing)? in(to)?|broke in(to)?|knife|gun|shooting|kidnap\w*|stabb\w*|"
      r"fight(ing)? (outside|now)|thief|thieves|smash\w*|steal(ing)?|grabbing|mugg\w*)\b|"
-     r"\b(empty|open|hand over) (out )?(the|your) (till|register|cash register|cash drawer|safe)\b|"
-     r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬"),
+     r"\b(telling|told|ordering|ordered|forcing|forced|making|made|demanding|shouting at|yelling at|screaming at)\b"
+     r"[^.]{0,30}\b(to )?(empty|open|hand over)\b[^.]{0,10}\b(till|register|cash drawer|safe)\b|"
+     r"砸(車|窗|玻璃)|偷車|撬開|在偷|正在偷|(正在|在)撬|被(人)?(刺|砍|捅)(傷|了|到|中)"),
     ("medical", "119",
      r"(人|伯|阿姨|阿嬤|阿公|小孩|老人|先生|太太|媽媽|爸爸|爸|媽|哥|姊|姐|弟|妹|兒子|女兒|老公|老婆|爺爺|奶奶|"
      r"外公|外婆|同學|朋友|同事|鄰居|騎士|路人|他|她).{0,10}"
@@ -101,7 +102,10 @@ _RULES: list[tuple[str, str, str]] = [
      r"(漂白水|氯|清潔劑|藥劑|鹽酸|硫酸|強酸)[^。]{0,20}(混在一起|倒在一起|混到|混了)[^。]{0,40}"
      r"(嗆|咳|眼睛[^，。]{0,4}(紅|腫|痛|睜不開)|喘|頭暈)|"
      # a bite or a sting, and the body answering (swelling, dizziness, vomiting)
-     r"(我|他|她|爸|媽|阿公|阿嬤|伯|小孩|孩子|先生|太太|老公|老婆|兒子|女兒|人)(?<!主人)(?:(?!上個月|上禮拜|去年|小時候|以前)[^。狗貓羊牛豬雞鴨鵝]){0,20}(蛇|毒蛇|龜殼花|百步蛇|雨傘節|青竹絲|眼鏡蛇|虎頭蜂|蜂|蜈蚣)[^，。]{0,6}(咬|叮|螫)[^。]{0,30}(腫|暈|吐|喘|紫|麻|抽|(幾十|好幾十|十幾|很多|一堆|滿身)[^，。]{0,3}包)|"
+     r"(我|他|她|爸|媽|阿公|阿嬤|伯|小孩|孩子|先生|太太|老公|老婆|兒子|女兒|人)(?<!主人)(?:(?!上個月|上禮拜|去年|小時候|以前)[^。狗貓羊牛豬雞鴨鵝]){0,20}(蛇|毒蛇|龜殼花|百步蛇|雨傘節|青竹絲|眼鏡蛇|虎頭蜂|蜂|蜈蚣)[^，。]{0,6}(咬|叮|螫)(?![^，。]{0,2}會)[^。]{0,30}(腫|暈|吐|喘|紫|麻|抽|(幾十|好幾十|十幾|滿身)[^，。]{0,3}包)|"
+     r"(虎頭蜂|蜂)[^。]{0,16}(叮|螫)(了|到)?[^，。]{0,4}(好)?(幾十|十幾|一百|[2-9]\d)(個|下|針)?(包)?|"
+     r"\b(swarmed|stung|attacked) by (a swarm of |a nest of )?(hornets|wasps|bees)\b[^.]{0,60}\b(dozens|swelling|"
+     r"swollen|can'?t breathe|dizzy|vomit\w*|collapsed)\b|\bdozens of (hornet |wasp |bee )?stings\b|"
      r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
@@ -111,7 +115,7 @@ _RULES: list[tuple[str, str, str]] = [
 _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _RULES]
 
 # Someone: signs that say a person, not a thing, is in trouble (a bench does not move either).
-_WHO = (r"((?<!有)(?<!被)(?<!沒)(?<!無)人(?!行道|孔|家|潮)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
+_WHO = (r"((?<!有)(?<!被)(?<!沒)(?<!無)人(?!行道|孔|家|潮|穿越道|號誌|專用)|他|她|阿伯|阿姨|阿嬤|阿公|阿婆|老人|老先生|老太太|小孩|"
         r"小朋友|孩子|嬰兒|寶寶|先生|太太|老公|老婆|媽|爸|爺爺|奶奶|哥|姊|姐|弟|妹|朋友|同事|鄰居|"
         r"騎士|路人|駕駛|司機|工人|師傅|男的|女的|男生|女生|騎.{0,3}的)")
 # "Everyone will be better off", "look after my wife from now on": a farewell, when said with
@@ -149,6 +153,12 @@ _WEARY_EN = (r"\b(roof|rooftop|bridge|ledge|it'?s time|goodbye|tonight|sorry|so 
              r"no point|can'?t go on)\b")
 # A young child, and the signs that a parked car has become an oven (windows shut, no adult).
 _CHILD = r"(小孩|小朋友|孩子|嬰兒|寶寶|幼兒|小男生|小女生|小男孩|小女孩)"
+# A person shut in (a cage may be a dog's: the person is named, so it is no animal's matter).
+_CAGED_ZH = (r"(老人|老先生|老太太|阿公|阿嬤|阿伯|老爸爸|老媽媽|爸爸|媽媽|失智|小孩|孩子|小朋友|男童|女童|兒子|女兒|"
+             r"(?<![狗貓鳥雞])[他她])[^。]{0,12}被?(關|鎖)在")
+_CAGED_EN = (r"\b(keep|keeps|kept|keeping|lock|locks|locked|locking|shut|shuts|put|puts)\b (a |the |their |his |"
+             r"her |my )?(little |young |old )?(boy|girl|child|kid|son|daughter|grandma|grandpa|granny|mother|"
+             r"father|man|woman)\b")
 _HEAT = (r"(車窗.{0,6}(關|緊閉|沒開|沒有開)|(沒有?|不見|找不到)大人|大人.{0,8}(不在|不見|不知道|跑去|沒回來)|"
          r"滿身.{0,2}汗|流汗|很熱|好熱|悶熱|熄火|引擎.{0,4}沒)")
 _CHILD_EN = r"\b(child|kid|baby|toddler|infant|little (boy|girl))\b"
@@ -192,7 +202,7 @@ _RISEN = r"水[^，。]{0,8}(淹|漲|滿|高|升)(到|過|至)[^，。]{0,6}(胸
 _RISEN_EN = (r"\bwater\b[^.]{0,40}\b(up to|reached|reaching|over|above|past) (my |his |her |their |our |the )?"
              r"(\w+'s )?(\w+ )?(chest|neck|chin|shoulders|windows|windscreen|windshield|roof)\b")
 # Every time it rains: a flooded spot described as it always is, not a person in it now.
-_HABITUAL = re.compile(r"每次|每逢|每當|常常|經常|老是|一下(大)?雨(就|都)|下雨(的時候|天)?(就|都)|"
+_HABITUAL = re.compile(r"每次|每逢|每當|每年|常常|經常|老是|一下(大)?雨(就|都)|下雨(的時候|天)?(就|都)|"
                        r"\b(every time|whenever|each time|always|usually)\b", re.IGNORECASE)
 # A cloud or gas let out just now, and what it does to the people breathing it.
 _RELEASED = (r"(轟|砰|碰)(的)?(一聲|好大聲)|爆炸|炸開|外洩|洩漏|漏出來|(一團|一大片|一大團)[^，。]{0,3}"
@@ -426,7 +436,10 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(hitting|beating|whipping) (my|his|her|their|the) (\w+ )?(kids?|children|son|daughter|brother|sister|wife|"
      r"mum|mom)\b|\b(choking|strangling) (me|her|him)\b|\bpushed (me|her|him) down the stairs\b|"
      r"(打|甩)巴掌|(一直|用力)(捏|踢|揍|掐|推)|(一直|用力)打(?!(到|在)?(我們?家?的?)?(窗|門|玻璃|牆|屋頂|鐵皮)|(你們的?)?(電話|手機)|噴嚏|嗝|瞌睡|呵欠|蚊子|給|來)|(掐|勒)(住|脖子)|"
-     r"\b((swinging|waving) (a |an |the |his |her )?(knife|bat|bar|machete|hammer|crowbar|axe|pipe|wrench|cleaver)|threw .{0,15} at (me|her|him)|smashing|"
+     r"\b(swinging|waving) (a |an |the |his |her )?(hammer|crowbar|axe|pipe|wrench|cleaver)\b[^.]{0,20}\b(at|toward|"
+     r"towards|around) (me|him|her|them|us|people|someone|everyone|the (staff|cashier|clerk|counter|driver|kids?|"
+     r"children|customers?))\b|"
+     r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
      r"(kill|hurt) (me|her|him|us|you|them)|make (me|her|him|us) pay)\b|"
@@ -437,6 +450,8 @@ _CUES: list[tuple[str, str, str]] = [
      r"(him|her|them|a man|a woman|someone)\b|\blocked (me|her|us|my \w+) (in|inside|up)\b|"
      r"\bfinish what (he|she) started\b"),
     ("child_danger", "110",
+     rf"{_CAGED_ZH}[^，。]{{0,8}}(籠|鐵籠|狗籠)|"
+     rf"{_CAGED_EN}[^.]{{0,20}}\b(in|inside|into) (a|the) (\w+ )?(crate|cage|kennel)\b|"
      r"(綁|捆)(在|住|起來)|被(人)?(綁|捆)|手腳.{0,4}(綁|捆)|嘴巴.{0,4}(貼|塞)|"
      r"(關|鎖)在.{0,8}(車|房間|籠|廁所|陽台|裡面)|"
      r"(小孩|小朋友|孩子|嬰兒|小女生|小男生|女童|男童|女孩|男孩).{0,15}(硬拉|拉上|拖上|抱走|帶走|抓走|拖走|被拉)|"
@@ -737,14 +752,14 @@ _FILMING = re.compile(r"\bfilming (a |an |the )?(\w+ )?(drama|film|movie|scene|s
 # Swelling with no blow (food, a sting, a vaccine) and a carer or the police leading someone
 _NO_BLOW = re.compile(r"(?<!沒)吃(了|到|完|下去|太)|過敏|叮|被[^，。]{0,3}咬|疫苗|針眼|蚊子|海鮮|花生|太鹹|"
                       r"喘|沙啞|咻咻|喉嚨")
-_BLOW = re.compile(r"打|揍|踢|動手|推|甩|巴掌|撞|捏|掐|虐")
+_BLOW = re.compile(r"打|揍|踢|動手|推|甩|摔|踹|巴掌|撞|捏|掐|虐|瘀青|瘀傷|烏青")
 _CARER = re.compile(r"警察|員警|媽媽|爸爸|老公|老婆|\b(police|officers?|my (husband|wife|mum|mom|dad)|"
                     r"mum|mom|dad|parents?)\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"可是|但是|但|不過|結果|沒想到|才發現|竟然|\bbut\b", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
-_EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|只是)|走近一看|仔細一看)(是|只是)?[^，。]{0,10}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
+_EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|只是)|走近一看|仔細一看)(?!不是|並不是|並非|沒有)(是|只是)?[^，。]{0,10}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
                         r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練|鬼屋|音效|"
-                        r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場)|"
+                        r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場(?![？?，,\s]*(不是|才怪|並不是)))|"
                         r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是[^，。]{0,6}(垃圾袋|塑膠袋|布袋|棉被|假人|模特兒|"
                         r"人形立牌|布偶|稻草人|紙箱)(?![^，。]{0,4}(纏|捲|壓|卡|店|機))|\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
@@ -802,13 +817,17 @@ _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|�
                            r"路燈|號誌|紅綠燈|圍籬|圍牆|鐵架|鷹架|機車|腳踏車|盆栽|冷氣|垃圾|牌子)"
                            r"(整段|整排|整棵|整支|整個|都|也|就|又|被[^，。]{0,6}|掉下來|掉了下來|斷掉|斷了|"
                            r"吹斷|吹倒|倒了|倒|一整排|[，,]|平)*$")
-# A smell from a drain or rubbish (臭雞蛋味 of a blocked ditch): an environment case.
 # A button or a machine that does not answer (按鈕按了都沒反應): nobody unconscious.
 _DEAD_THING = re.compile(r"按鈕|開關|機器|機台|螢幕|面板|感應|刷卡|遙控|號誌|紅綠燈|(售票|提款|販賣|投幣|繳費|自助)機|"
                          r"\b(button|switch|screen|machine|card reader|reader|vending|signal)s?\b", re.IGNORECASE)
 # Smashed glass or bottles left lying about ("beer bottles and smashed glass"): litter.
 _SMASHED_LITTER = re.compile(r"smashed (beer |wine )?(glass|bottles?)\b", re.IGNORECASE)
+# A person shut in a cage, the person named in the words matched (the cage may be a dog's).
+_CAGED = re.compile(f"{_CAGED_ZH}|{_CAGED_EN}", re.IGNORECASE)
+_ATTACK_EN = re.compile(r"\b(attack\w*|fight\w*|hit\w*|threat\w*|holding|wrist|die|kill\w*|cut\w*|"
+                        r"smashing|breaking|throw\w*|chas\w*|swing\w*|wav\w*|stab\w*)\b", re.IGNORECASE)
 _LITTER_BEFORE = re.compile(r"\b(and|with|of|leaving|left|the|some|all|full of)\s+$", re.IGNORECASE)
+# A smell from a drain or rubbish (臭雞蛋味 of a blocked ditch): an environment case.
 _DRAIN_SMELL = re.compile(r"水溝|排水溝|溝渠|下水道|化糞池|垃圾|廚餘|豬舍|雞舍|\b(drain|sewer|garbage|"
                           r"rubbish|bins?)\b", re.IGNORECASE)
 # An animal attacking someone (a bite is the person's emergency).
@@ -831,7 +850,7 @@ _HANDED_OVER = re.compile(r"(交給|託給|拜託|帶來給|送給|留給)(我|�
 _STILL = re.compile(r"還有人|還在(裡面|水裡|車裡|車上|底下|上面)|(可是|但是?|不過)[^，。]{0,10}(孩子|小孩|裡面|人)|"
                     r"\bstill (inside|in|trapped|stuck|under|missing)\b", re.IGNORECASE)
 _SAFE_NOW = re.compile(r"(已經|都)(自己)?(走|爬|逃|跑|游)(出來|上來|出去)|已經(被)?救(出來|上來)|"
-                       r"(他|她|小孩|孩子|大家)(完全|都)?沒事(?![^，。]{0,3}(吧|嗎))|只是(受到)?(驚嚇|嚇到)|虛驚一場|"
+                       r"只是(受到)?(驚嚇|嚇到)(了|而已)?[啦喔。!！\s]*$|虛驚一場(?![？?，,\s]*(不是|才怪|並不是))|"
                        r"\b(got|climbed|walked) out (safely|by (him|her)self|on (his|her) own)|\b(is|are) (safe|fine|okay|ok) now\b|"
                        r"\bwe got (him|her|them) out\b|\b(he|she|they)('s| is| are) (totally |completely |perfectly )?(fine|okay|ok|unhurt)\b|"
                        r"\bjust (scared|shaken|a (bit )?shaken)\b",
@@ -848,10 +867,10 @@ _HYPOTHETICAL_EN = re.compile(r"\b(if|in case( of)?|what if|god forbid|in the ev
 _NEGATION_EN = re.compile(r"\b(no one|nobody|nothing|no|not|isn'?t|wasn'?t|without|never)\b(\s+\w+){0,3}\s*$",
                           re.IGNORECASE)
 # Animals hurt are a case for the animal protection office, not an ambulance.
-_ANIMAL = re.compile(r"狗(?!籠)|貓|犬|動物|鳥(?!籠)|牠|鸚鵡|八哥|鷺|鷥|鷹(?!架)|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉|籠)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
-                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron)s?\b(?! ?(cage|crate|kennel))",
+_ANIMAL = re.compile(r"狗|貓|犬|動物|(?<!趕)(?<!驅)鳥|牠|鸚鵡|八哥|鷺|鷥|鷹(?!架)|雀|浪浪|鴿|麻雀|松鼠|烏龜|蛇|猴|鴨(?!肉|賞|蛋|血)|雞(?!蛋|排|肉)|牛(?!奶|肉|排)|羊(?!水)|豬(?!肉)|(?<!沙)鹿|"
+                     r"\b(dog|cat|animal|bird|puppy|kitten|pigeon|squirrel|turtle|snake|monkey|owl|egret|heron)s?\b",
                      re.IGNORECASE)
-_PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|失智|長輩|老爸|老媽|\b(person|man|woman|child|people|someone|"
+_PERSON = re.compile(r"(?<!有)(?<!被)(?<!沒)(?<!無)人(?!家|行道|穿越道|號誌|專用)|伯|阿姨|阿嬤|阿公|小孩|老人|騎士|路人|失智|\b(person|man|woman|child|people|someone|"
                      r"somebody|rider|driver|he|she|my (mother|father|wife|husband|son|daughter))\b",
                      re.IGNORECASE)
 
@@ -896,7 +915,7 @@ def possible_danger(text: str, model: DangerModel | None = None,
     # out already, or nothing now, or a show: unless something else follows (可是裡面還有人)
     for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED, _FILMING, _JOKE):
         said = guard.search(text)
-        if said and not _STILL.search(text[said.end():]):
+        if said and not _STILL.search(text[said.end():]) and not _CONTRAST.search(text[said.end():]):
             return False
     # what glowed or banged named (a lit sign, firecrackers), and nothing burnt or hit
     named = _SOURCE_NAMED.search(text) or _LIT_SIGN.search(text)
@@ -1016,8 +1035,10 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             re.match(r"(撬|破|踹|砸|撞)", text[start:end]):
         return True
     # 放沖天炮，砰砰砰好像在開槍一樣: a likeness, and the sentence says what it was
-    if _LIKE_BEFORE.search(text[clause_start:start]) and _LIKE_AFTER.match(text, end) and \
-            _WHAT_IT_WAS.search(text[sentence_start:sentence_end]):
+    was = _WHAT_IT_WAS.search(text[sentence_start:sentence_end])
+    if _LIKE_BEFORE.search(text[clause_start:start]) and _LIKE_AFTER.match(text, end) and was and \
+            not re.search(r"不是[^，。]{0,2}$", text[sentence_start:sentence_start + was.start()]) and \
+            not _REALLY.search(text[sentence_start:sentence_end]):
         return True
     # 我們巷子在拍電影，有槍戰的戲: the shots and screams of a show, said as such before
     staged = _STAGED.search(text[sentence_start:end])
@@ -1041,7 +1062,12 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind in _FIRE_KINDS and (_MISTAKEN_AFTER.search(text[end:end + 40]) or (
             harmless and not _BUT_DANGER.search(text[end + harmless.end():end + 140]))) and not again:
         return True  # 聞到燒焦味還以為是失火，才知道是在燒金紙
-    if (_EXPLAINED.search(text[end:end + (120 if kind in _FIRE_KINDS else 80)]) or (
+    # (the explanation in the same sentence, or for a fire the next one: "…flames shooting up.
+    # I was about to call the fire department, but it turned out to be pyrotechnics")
+    reach = 120 if kind in _FIRE_KINDS else 80
+    if kind in _FIRE_KINDS:
+        reach = max(reach, min(200, _next_sentence_end(text, sentence_end) - end))
+    if (_EXPLAINED.search(text[end:end + reach]) or (
             kind in _HEARD_KINDS and _GAME.search(
             text[end:end + 50]))) and not again:
         return True  # 喊救命、喊說要殺人…後來才知道是電視在演連續劇
@@ -1057,7 +1083,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # A dog beaten with a stick: the clause names an animal and no person (animal protection).
     said = text[start:next((m.start() + start for m in _CLAUSE.finditer(text[start:])), len(text))]
-    if kind in ("violence", "child_danger") and _ANIMAL.search(said) and not _VICTIM.search(said):
+    caged = kind == "child_danger" and bool(_CAGED.match(text[start:end]))
+    if kind in ("violence", "child_danger") and _ANIMAL.search(said) and not _VICTIM.search(said) \
+            and not caged:
         return True
     # 臭到我們全家都頭暈: a figure of speech for a stench or a din, not poisoning.
     if kind == "co" and _FIGURATIVE.search(text[sentence_start:end]):
@@ -1074,10 +1102,11 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     # An animal in the call and no person named near: a case for animal protection.
     if kind in ("medical", "trapped", "child_danger") and _ANIMAL.search(text) and not \
             _PERSON.search(_SENT_TO_HELP.sub("", text[max(0, start - 12):end])) \
-            and not _ATTACKING.search(text):
+            and not _ATTACKING.search(text) and not caged:
         return True  # (a dog that bit someone is their emergency: 我媽被狗咬傷)
     # 每次下雨水都淹到車窗: a flooded spot as it always is, nobody in the water now
-    if kind == "trapped" and _HABITUAL.search(text[sentence_start:start]) and not _NOW.search(
+    if (kind == "trapped" or (kind == "medical" and re.search("叮|螫|咬", text[start:end]))) and \
+            _HABITUAL.search(text[sentence_start:start]) and not _NOW.search(
             text[sentence_start:clause_end]):
         return True
     # 手機掉進水溝裡, my keys fell into the canal: a thing in the water, nobody in it.
@@ -1092,11 +1121,16 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     # 按鈕壞了，按了都沒反應: a thing does not answer, nobody is named
     if kind == "medical" and re.match(r"沒反應|not responding|unresponsive", text[start:end],
                                       re.IGNORECASE) and _DEAD_THING.search(
-            text[sentence_start:start]) and not _names_person(text[clause_start:end]):
+            text[sentence_start:start]) and not _names_person(text[sentence_start:end]):
+        return True
+    # flames, sparks or water "shooting up": no shots fired
+    if kind == "crime" and re.match(r"shooting", text[start:end], re.IGNORECASE) and re.search(
+            r"\b(flames?|sparks?|fireworks?|water|jets?|fountains?)\s+$", text[max(0, start - 12):start],
+            re.IGNORECASE):
         return True
     # "leaving beer bottles and smashed glass all over the path": litter
     if kind == "crime" and _SMASHED_LITTER.match(text, start) and _LITTER_BEFORE.search(
-            text[max(0, start - 12):start]):
+            text[max(0, start - 12):start]) and not _ATTACK_EN.search(text[sentence_start:sentence_end]):
         return True
     # 排水溝一直有臭雞蛋的味道: a drain or rubbish smells, no gas named
     if kind == "gas" and _DRAIN_SMELL.search(text[sentence_start:clause_end]) and not re.search(
@@ -1110,6 +1144,13 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.
     return kind in ("medical", "trapped") and bool(_NOBODY_HURT.search(text))
+
+
+def _next_sentence_end(text: str, sentence_end: int) -> int:
+    """Where the sentence after the one ending at ``sentence_end`` ends."""
+    after = next((m.end() + sentence_end for m in re.finditer(r"[。！!？?]|\.(\s|$)",
+                                                               text[sentence_end + 1:])), len(text))
+    return min(len(text), after + 1)
 
 
 def _by_sound(text: str) -> Emergency | None:

@@ -418,7 +418,11 @@ class DialogManager:
         # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
         hit = self.kb.answer(text) if intents.question or score < 3 else None
         # 廣場要搭棚子，臨時用電去哪裡申請: a question how to apply is answered, whatever it names
-        applying = intents.question and bool(_APPLYING.search(text)) and not _REPAIR.search(text)
+        # (a problem described and asked about, 溜滑梯壞了要去哪裡申請, stays a report)
+        applying = bool(_APPLYING.search(text)) and not describes_problem(text) and \
+            not _REPAIR.search(text)
+        if applying and hit is None:
+            hit = self.kb.answer(text)
         # (another agency's matter said as a problem, 一直跳電, every word of a phrasing and no
         # word of any category of ours: the referral is the answer, 1911)
         referral = hit is not None and bool(hit.entry.refer) and score == 0 and \
@@ -434,7 +438,7 @@ class DialogManager:
             # answer (113, for 老人家) is about something else than what the words report
             hit = None
         if hit is not None and not intents.question and score > 0 and not (
-                hit.score >= 5 and hit.coverage >= 0.5) and not referral:
+                hit.score >= 5 and hit.coverage >= 0.5) and not referral and not applying:
             hit = None  # only a clear match answers what was not asked as a question
         if hit is None and score >= 2 and category:
             return self._begin_report(category, score, text)

@@ -46,7 +46,7 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
             st.slots.pop("landmark", None)
         # (門牌我不確定: the number goes with the section put right)
         keep = correcting and not re.search(r"門牌|號碼|幾號|\bnumber\b", text)
-        if correcting and _same_number_again(text, known):
+        if _same_number_again(text, known):
             st.slots["address"] = _with_known_number(place.address, known)
         else:
             st.slots["address"] = _with_known_tail(place.address, known) if keep else place.address
@@ -87,7 +87,7 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
 
 
 # The road put right and its number kept: 號碼一樣, 門牌沒變, 門牌號碼不變.
-_NUMBER_KEPT = re.compile(r"(號碼|門牌)[^，,。！？]{0,3}(一樣|相同|不變|沒變|沒有變|照舊)")
+_NUMBER_KEPT = re.compile(r"(號碼|門牌)(號碼)?(都|也|還是|是)?(一樣|相同|不變|沒變|沒有變|照舊)")
 
 
 def _same_number_again(text: str, known: str) -> bool:
@@ -98,8 +98,10 @@ def _same_number_again(text: str, known: str) -> bool:
         return False
     if _NUMBER_KEPT.search(text):
         return True
-    said = re.findall(r"(?<!\d)(?:\d+巷)?(?:\d+弄)?\d+號", spoken_numbers_to_digits(text))
-    return bool(said) and said[-1] == old.group(1)
+    digits = spoken_numbers_to_digits(text)
+    said = [m for m in re.finditer(r"(?<!\d)(?:\d+巷)?(?:\d+弄)?\d+號", digits)
+            if not re.search(r"(不是|不在|沒有)$", digits[max(0, m.start() - 3):m.start()])]
+    return bool(said) and said[-1].group(0) == old.group(1)
 
 
 def _with_known_number(address: str, known: str) -> str:

@@ -876,3 +876,31 @@ def test_a_question_how_to_apply_is_answered_and_a_repair_asked_for_is_a_report(
     assert "1911" in reply.text and reply.kb_ids == ("power-connection-temporary",)
     reply = talk(make(), "巷口的路燈壞了，要去哪裡申請修理？")[0]
     assert "1911" not in reply.text and not reply.kb_ids
+
+
+@pytest.mark.parametrize(("fix", "address"), [
+    # the review: a number said to differ, or denied, is not kept; said without 不對 it is
+    ("是五權西路，號碼不一樣，是九十號", "五權西路90號"),
+    ("是五權西路，不是八十八號", "五權西路"),
+    ("是五權西路，號碼一樣", "五權西路88號"),
+])
+def test_review_of_a_road_put_right_with_its_number(make: Make, fix: str, address: str) -> None:
+    m = make()
+    replies = talk(m, "西區五權路八十八號前面的水溝蓋破了一個洞", fix)
+    assert address in replies[1].text and not re.search(address + r"\d", replies[1].text)
+
+
+@pytest.mark.parametrize("said", [
+    # problems asked "where to apply" are reports; an application said plainly is answered
+    "公園溜滑梯有鐵片翹起來，小孩會割到，要去哪裡申請？",
+    "有一隻流浪狗受傷了，要去哪裡申請救援？",
+    "公車站的站牌倒了，要去哪裡申請？",
+])
+def test_review_of_blind19_problems_asked_where_to_apply_are_reports(make: Make, said: str) -> None:
+    reply = talk(make(), said)[0]
+    assert not reply.kb_ids, reply.text
+
+
+def test_review_of_blind19_an_application_and_a_stolen_meter(make: Make) -> None:
+    assert "1911" in talk(make(), "工地要申請臨時用電")[0].text
+    assert "1910" in talk(make(), "水錶被偷了怎麼辦？")[0].text

@@ -1147,3 +1147,38 @@ def test_blind19_places_routes_and_requests_in_other_words() -> None:
     said = "昨天早上我在科博館站上七十五路，司機一直滑手機"
     assert find_route(said, bus_context=True) == "75" and find_stop(said) == "科博館"
     assert find_intents("你是機器喔？叫一個活的人來聽").human
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # the review of blind19's fixes
+    ("The bins are green and red and nobody empties them", "sanitation"),
+    ("A red and yellow car has been parked on the sidewalk for a week", "illegal_parking"),
+    ("A truck parks at the lights at Wenxin Road and Henan Road every morning", "illegal_parking"),
+    ("The pump at the car wash runs until midnight every night", "noise"),
+    ("The vacuum trucks run all day cleaning the drain", "drainage"),
+    ("People fish in the pond without a permit", None),
+    ("樹倒在路邊一個禮拜了，沒有人來清", "tree"),
+    ("Someone left a puddle of vomit at the bus stop", "sanitation"),
+    ("Fruit keeps falling from the tree outside my house and smashing on cars", "tree"),
+    ("The parrots next door are so loud all day", "noise"),
+    ("我家後院的土填起來以後陷下去", None),
+])
+def test_review_of_blind19_categories(text: str, category: str | None) -> None:
+    got, _conf, score = best_category(text)
+    assert (got if score >= 2 else None) == category
+
+
+def test_review_of_blind19_places() -> None:
+    from dialog.cues import has_content_beyond_place
+
+    assert find_place("我在火車站那邊").landmark == "火車站"
+    assert find_place("我住在溪旁邊").landmark is None
+    assert find_place("大里溪堤防那邊").landmark == "大里溪堤防"
+    assert find_place("The number is 0912 345 678").number is None
+    assert find_place("The No. 75 is always late").number is None
+    assert find_place("The number is 3 on the lamp post").number is None
+    assert find_place("The number is 201, on Wenxin Road").address == "No. 201, Wenxin Road"
+    for said in ("這一段的道路都是坑", "道路很黑", "我家果園被偷", "田裡有死狗"):
+        assert has_content_beyond_place(said), said
+    assert find_place("前面一直修路，很吵").address is None
+    assert find_place("那邊封路了").address is None

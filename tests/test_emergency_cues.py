@@ -633,3 +633,61 @@ def test_blind19_dangers_in_other_words(text: str, number: str) -> None:
 ])
 def test_blind19_alarms_that_are_none(text: str) -> None:
     assert detect(text) is None
+
+
+def test_a_fire_explained_in_the_next_sentence_and_flames_shooting_are_no_shots() -> None:
+    # (the explanation a sentence after the flames; "shooting" said of flames is no gunfire)
+    assert detect("Last night we saw flames shooting out of the stage and heard huge bangs. "
+                  "My husband nearly called the fire brigade, but it turned out to be special "
+                  "effects for a show.") is None
+    found = detect("Flames are shooting out of the flat upstairs and the family is still inside.")
+    assert found is not None and found.number == "119"
+    found = detect("Someone is shooting out of a car window at the market")
+    assert found is not None and found.number == "110"
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # the review of blind19's fixes: dangers the new set-asides hid, and ones left
+    ("There is someone lying next to the ticket machine, unresponsive", "119"),
+    ("售票機旁邊有一個人躺著，都沒反應", "119"),
+    ("A man is attacking cars in the car park, leaving smashed glass everywhere", "110"),
+    ("A drunk man is outside my door with the smashed bottles, threatening us", "110"),
+    ("好像開槍一樣砰一聲，不是禮炮，是真的槍，有人中彈", "110"),
+    ("有人拿刀在揮，原來不是表演，他真的砍傷人了", "110"),
+    ("我姐被她男朋友摔在地上，臉腫起來，一直喘", "110"),
+    ("隔壁阿嬤臉上都是瘀青，我問她，她喉嚨沙啞說不出話", "110"),
+    ("The neighbours keep a little boy in a dog crate", "110"),
+    ("She got swarmed by hornets, dozens of stings all over her arms", "119"),
+    ("我媽在菜園除草，蜂很多，她被叮了好幾十個包", "119"),
+    ("有人被刺傷了", "110"),
+    ("大家都沒事，可是廚房的瓦斯還一直在漏，味道很重", "119"),
+    ("He is threatening to jump off the roof", "1925"),
+    ("A guy with a crowbar is telling the cashier to empty the till", "110"),
+])
+def test_review_of_blind19_dangers(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    # …and alarms the new rules raised: a till, a tool at work, stings heard of or every year,
+    # a pet whose owner is named, a bird scarer by a field
+    "The cashier refused to open the register to give me change",
+    "I forgot the code and now I cannot open the safe",
+    "The construction workers next door are swinging a hammer against the tin roof at 5am",
+    "人家說被虎頭蜂叮會起一堆包，我們公園有一個蜂窩",
+    "阿公每年都被蜂叮一堆包，今年蜂窩又在屋簷下",
+    "我老爸養的狗被車撞，流很多血",
+    "長輩家的貓從樓上掉下來，流很多血",
+])
+def test_review_of_blind19_alarms(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    # a reassurance about one, or followed by "but", does not quiet the danger model
+    "虛驚一場？不是，那個男的在打他老婆",
+    "My son got his arm stuck in the gate, we got him out but his hand is turning blue",
+])
+def test_review_of_blind19_reassurances_that_reassure_nothing(text: str) -> None:
+    assert detect(text) is not None

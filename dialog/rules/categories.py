@@ -19,7 +19,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # 窟仔 (Taiwanese: a hole); a patch over a dug trench sinking again; a bridge's joint
         (r"(路上|路面|馬路|柏油)[^，。]{0,4}裂(了|開)?[^，。]{0,6}(縫|痕)|(橋|路面|馬路)[^。]{0,6}伸縮縫|伸縮縫[^。]{0,10}(鐵片|鐵板|翹|凸|跳)|(鐵片|鐵板|鋼板)[^，。]{0,3}翹起來|"
          r"(柏油|路面|馬路)[^。]{0,12}一條一條[^。]{0,8}(凹|凸|不平|抖)|洗衣板|窟仔|窟窿|回填[^。]{0,12}(凹|陷|沉|不平)|"
-         r"(挖|補|填)(完|好|起來)?(回去)?[^。]{0,14}(凹下去|陷下去|沉下去|下陷|凹陷)", 3),
+         r"(管線|管子|水管|電纜|馬路|路面|柏油|道路)[^。]{0,12}(挖|補|填)(完|好|起來)?(回去)?[^。]{0,14}"
+         r"(凹下去|陷下去|沉下去|下陷|凹陷)", 3),
         (r"凹凹凸凸|凹凸不平|坑坑疤疤|(路|路面|馬路)[^，。]{0,4}(高高低低|高低不平)|挖了又補|補了又挖", 3),
         # a road dug up and never resurfaced; a surface gouged; a guardrail knocked askew
         (r"(路面|柏油|馬路).{0,6}(沒|還沒|都沒)(有)?(鋪|補|修|填|回填)(好|平|回去)?|(路面|地上|馬路|柏油).{0,10}凹槽|"
@@ -60,9 +61,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"green man|stuck on (red|green)|green (light|signal|phase) for (pedestrians|walkers|people crossing)|"
          r"\b(green|walk|pedestrian) (light|signal|phase)\b[^.]{0,40}\b(only )?(lasts?|gives?) (about |only )?\w+ seconds\b",
          3),
-        (r"\b(green|red|yellow|amber)\b,? (and |then |to )?\b(green|red|yellow|amber)\b|"
-         r"\bthe lights (at|on) [^.]{0,30}\b(road|street|avenue|boulevard)\b,? (and|at) [^.]{0,30}"
-         r"\b(road|street|avenue|boulevard)\b", 3),
+        (r"\b(green|red|yellow|amber),? (and |then |to )?(green|red|yellow|amber),? (and |then |to )?"
+         r"(green|red|yellow|amber)\b", 3),
+        (r"\bthe lights (at|on) [^.]{0,30}\b(road|street|avenue|boulevard)\b,? (and|at) [^.]{0,30}"
+         r"\b(road|street|avenue|boulevard)\b", 2),
     ],
     "illegal_parking": [
         (r"(車道|車庫|出入口|家門口)[^，。]{0,4}(又|都|一直|常常)?被擋(住|到)?[^。]{0,20}(車|休旅車|轎車|機車|貨車)", 3),
@@ -99,7 +101,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(車|汽車|機車|貨車|卡車|砂石車).{0,8}停", 1),
         (r"illegal(ly)? park|double[- ]park|park(ed|ing) (car|vehicle|truck)|"
          r"(car|truck|van|vehicle).{0,30}block", 3),
-        (r"\b(someone|somebody|a car|a truck|a van|a scooter|they|people|cars|trucks)\s+(has |have |is |are |keeps? )?(been )?(parked|parking)\b|blocking (my|the) (driveway|garage|gate|exit)", 3),
+        (r"\b(someone|somebody|a car|a truck|a van|a scooter|they|people|cars|trucks)\s+(has |have |is |are |keeps? )?(been )?(parked|parking|parks)\b|blocking (my|the) (driveway|garage|gate|exit)", 3),
         (r"\bparked\b", 2),
         (r"\bparks? (their|his|her|a|the) (car|scooter|motorbike|truck|van)|"
          r"(car|scooter|truck|van)s? on the (sidewalk|pavement)", 3),
@@ -137,8 +139,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(喊|吵|唱)到[^，。]{0,3}(半夜|凌晨|[一二兩三四五]{1,2}點)", 2),
         (r"\bdrilling\b|construction (site|work)|\b(after midnight|all night|at (4|5|6) ?am)\b", 2),
         (r"\b(vacuums?|pressure washers?|compressors?|generators?|machines?|fans?|pumps?|engines?)\b[^.]{0,30}"
-         r"\b(run|running|roar\w*|drone|droning|whine|whining|going)\b[^.]{0,20}\b(until|till|past|all) "
-         r"(midnight|late|night|day|\d{1,2}|ten|eleven|twelve|one|two|three)\b", 3),
+         r"(?<!not )\b(run|runs|running|roar\w*|drone|droning|whine|whining|going)\b[^.]{0,20}\b(until|till|past|all) "
+         r"(midnight|late|night|\d{1,2}|ten|eleven|twelve|one|two|three)\b", 3),
         (r"\b(drilling|hammering|banging|sawing)\b[^.]{0,40}\b(every (morning|night|day)|at (\d|five|six|seven)|"
          r"all (day|night)|sundays?|weekends?|early)\b", 3),
         (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
@@ -168,7 +170,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(smashed (glass|bottles)|broken bottles|beer bottles|vomit|puke)\b", 3),
         (r"便當盒|飲料杯|吃剩的|紙錢[^，。]{0,4}灰|香灰|燒完的灰|空瓶|"
          r"\b(piles? of ash(es)?|burnt paper|joss paper|lunch ?boxes|leftover food|litter(ed)?)\b", 3),
-        (r"菜葉|內臟|蒼蠅|(丟|倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
+        (r"菜葉|內臟|蒼蠅|(丟|(?<!樹)倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
         (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b|\brecycl\w+|\bjunk\b|"
@@ -185,6 +187,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"資源回收|回收(車|物|桶|場|日)|(垃圾車|回收車)[^，。]{0,6}(跳過|沒停|不停)|"
          r"(垃圾車|回收車)[^，。]{0,16}(沒來|不來|沒有來|漏收|沒收|不收)", 3),
         (r"\bsmell|\bstink|\bdirty\b|\brats?\b", 2),
+        (r"\b(bins?|rubbish|garbage|trash)\b[^.]{0,40}\b(nobody|no one|never|not)\b[^.]{0,15}"
+         r"\b(empt\w*|collect\w*|clear\w*)", 3),
     ],
     "animal": [
         (r"流浪(狗|貓|犬|動物)|野狗|浪浪|動物.{0,4}(受傷|救援|屍體)|(狗|貓|犬|鳥|動物).{0,8}(受傷|被車撞|撞到|死掉|屍體|卡住|不會動|咬人|追人)", 3),
@@ -205,7 +209,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"sewer|culvert)", 4),
         (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
-        (r"\b(parrots?|mynas?|cockatoos?|budgies?|parakeets?|owls?|egrets?|herons?|pigeons?|crows?|sparrows?)\b", 3),
+        (r"\b(parrots?|mynas?|cockatoos?|budgies?|parakeets?|owls?|egrets?|herons?|pigeons?|crows?|sparrows?)\b", 1),
         (r"\bcan'?t (fly|get free|get loose)\b|\b(wrapped|tangled|caught|snagged) (a?round|on|in) (its|the \w+'s) "
          r"(foot|feet|leg|legs|wing|wings|neck|paw|beak)\b|\b(its|the \w+'s) (foot|feet|leg|legs|wing|wings|neck|paw|beak)\b"
          r"[^.]{0,30}\b(tangled|snagged|caught|wrapped|stuck)\b", 3),
@@ -217,7 +221,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # what is caught in a canal is the canal's (branches, bags)
         (r"\b(branches|leaves|rubbish|plastic bags|bags)\b[^.]{0,30}\b(in|blocking|clogging|across) the "
          r"(\w+ )?(canal|drain|ditch|channel|creek)\b", 4),
-        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,20}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling|\bwater pools\b|\bpuddles?\b|\bpools? of water\b", 3),
+        (r"(blocked|clogged|overflow\w*).{0,12}(drain|gutter|sewer)|(drain|gutter|sewer).{0,20}(blocked|clogged|overflow\w*)|\bflood(ing|ed|s)?\b|standing water|water (is )?pooling|\bwater pools\b|\bpuddles?\b(?! of (?!water\b))|\bpools? of water\b", 3),
         (r"淹(到|了|過|得)|排不掉|排不出去|水排不", 3),
         (r"drain\w*|sewer|gutter|ditch", 2),
         (r"\bdrain\b[^.]{0,60}\b(blocked|clogged) with\b|\bstorm ?drains?\b[^.]{0,60}\b(blocked|clogged|"
@@ -293,8 +297,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"awning|porch|counter)\b[^.]{0,30}\b(into|onto|over|across|on) the (public )?(lane|road|sidewalk|alley|arcade|"
          r"street|pavement|walkway)\b|\b(tables|chairs|stalls?|goods|displays?)\b[^.]{0,30}\b(on|onto|across|over|"
          r"along|out on) (the|a) (public )?(sidewalk|pavement|arcade|walkway|road)\b", 3),
-        (r"\b(steel|metal|iron) (frame|structure|scaffold)\b[^.]{0,40}\b(roof|rooftop|top of the building)\b|"
-         r"\bwithout (a |any )?(building |planning )?(permits?|licen[cs]e|permission)\b", 3),
+        (r"\b(built|put up|erected|added|set up|installed)\b[^.]{0,30}\b(steel|metal|iron) (frame|structure|scaffold)"
+         r"\b[^.]{0,40}\b(roof|rooftop|top of the building)\b", 3),
+        (r"\bwithout (a |any )?(building |planning )?(permits?|licen[cs]e|permission)\b", 1),
         (r"把[^，。]{0,6}(路邊|路|巷子|巷道|人行道|空地)[^，。]{0,3}(圍起來|圍住|佔起來|占起來)|"
          r"當(作|成)(他|他們)?(自己|自家)(家)?的?(停車位|車位|倉庫|院子)", 3),
         # a fire lane or a shared passage built over or shut
@@ -339,8 +344,7 @@ _ANIMAL_ALIVE = re.compile(r"還活著|還在動|還有呼吸|毒死|毒餌|下�
 _BACKDROP = re.compile(r"\b(under|beneath|behind|between|next to|beside|on top of|in front of) (a|the|some|two) "
                        r"parked (cars?|vehicles?|trucks?|vans?|scooters?)\b|"
                        # a tree only as where a sound came from ("from the tree outside my building")
-                       r"\b(from|in|up) (a|the|that|this) (big |tall )?tree\b(?= (outside|in front of|next to|by|"
-                       r"beside|across|near|behind|at))|"
+                       r"\b(heard|hear|hearing|hears)\b[^.]{0,60}\bfrom (a|the|that|this) (big |tall )?tree\b|"
                        r"(停著的|停在路邊的)(車|汽車|機車)(子)?(底下|下面|旁邊|後面|中間|上面)", re.IGNORECASE)
 # A burst tap-water pipe is the water company's (1910, a referral), not a drain.
 _TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線)破|\b(water main|burst (water )?pipe)\b",

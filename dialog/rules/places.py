@@ -39,7 +39,7 @@ _HIGHWAY_RE = re.compile(r"(?P<road>[台臺](?:\d+|[一二三四五六七八九�
                          r"(?P<section>)?(?P<lane>)?(?P<alley>)?(?P<number>)?(?P<floor>)?")
 _NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這彼有個裡旁邊前後近對面附去帶看都也還說要想映講叫了們]"
 # A name ending in a verb and 路 that no gazetteer knows is a deed, not a road (割路邊的草, 走路).
-_VERB_BEFORE_ROAD = re.compile(r"(割|走|掃|跑|剪|挖|掘|佔|占|擋|堵|騎|爬)路$")
+_VERB_BEFORE_ROAD = re.compile(r"(割|走|掃|跑|剪|挖|掘|佔|占|擋|堵|騎|爬|修|封|鋪|繞|讓)路$")
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
               rf"(?:(?P<number>\d+)號)?(?:(?P<floor>\d+)樓)?")
@@ -64,9 +64,10 @@ _LANDMARK_RE = re.compile(
     r"海堤|堤防|河堤|自行車道|腳踏車道|步道|綠園道|河濱|漁港|海灘|沙灘|登山口|水庫|濕地|廣場|隧道|"
     r"地下道|高架橋|陸橋|涵洞|"
     # a creek or a canal by name (溫寮溪旁邊); a metro or rail station by name (捷運烏日站出口)
-    r"(?<=[\u4e00-\u9fff])(?:溪|圳|大排)(?=旁|邊|那|附近|對面|上|堤|橋|畔)|"
-    r"捷運[\u4e00-\u9fff]{1,5}?站|高鐵[\u4e00-\u9fff]{0,3}站|[\u4e00-\u9fff]{1,4}?火車站)"
+    r"(?<=[\u4e00-\u9fff])(?:溪|圳|大排)(?=旁|邊|那|附近|對面|上|橋|畔)|"
+    r"捷運[\u4e00-\u9fff]{1,5}?站|高鐵[\u4e00-\u9fff]{0,3}站)"
 )
+_WATERCOURSES = ("溪", "圳", "大排")
 _EN_ROAD_RE = re.compile(
     # Whisper capitalises the name but not always the kind of road ("Wenxin road"); "Same road"
     # or "That street" names none
@@ -84,7 +85,7 @@ def without_english_places(text: str) -> str:
     return _EN_ROAD_RE.sub(" ", _DISTRICT_EN.sub(" ", text))
 
 
-_EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number)\s*(\d+)\b", re.IGNORECASE)
+_EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number(?:'s| is)?)\s*(\d+)\b(?![\s-]*\d)", re.IGNORECASE)
 _EN_LANDMARK_RE = re.compile(
     r"\b((?:[A-Z][a-z'’]+\s+){1,3}(?i:bus stop|stop|station|park|school|night market|market|"
     r"temple|hospital|mall|bridge|library|plaza|square|university))\b|"
@@ -201,7 +202,7 @@ def _format_road(m: re.Match[str]) -> str:
 
 
 # After a road said without its number: a few words (no other road, no sentence end), then it.
-_LATER_NUMBER = re.compile(r"^(?P<between>[^\d。！？!?；;路街道段巷弄號樓]{0,12}?)(?<!\d)"
+_LATER_NUMBER = re.compile(r"^(?P<between>(?:[^\d。！？!?；;路街道段巷弄號樓]|號碼|門牌){0,12}?)(?<!\d)"
                            r"(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
 # …not when the words between deny it (不是三百號) or count something else (第, 公車).
 _NOT_LATER = re.compile(r"不是|不在|沒有|錯|第|公車|寫|編號|捷運|車站|醫院|急診|遊戲區|\d")
@@ -241,8 +242,10 @@ _EN_SECTION_RE = re.compile(r"\b(?:section|sec\.?)\s*(\d+)\b", re.IGNORECASE)
 # A house number said alone: "No. 15" as Whisper writes it, or "number 15" said of a house;
 # not the No. 75 bus, a room, a gate or an exit, nor "no 24-hour pharmacy".
 _EN_HOUSE_NUMBER_RE = re.compile(r"\bNo\.\s*(\d{1,5})\b(?!\s*(?:bus|route))|"
-                                 r"\b(?:house|building|door|[Ii]t'?s|[Ii]t is|[Tt]he) (?:number|No\.?)(?:'s| is)?\s*(\d{1,5})\b"
-                                 r"(?!\s*(?:bus|route))")
+                                 r"\b(?:house|building|door|it'?s|it is) (?:number|No\.?)\s*(\d{1,5})\b|"
+                                 # "The number is 201, not 210" (not a phone's, a bus's or a lamp's)
+                                 r"\b(?:[Tt]he|[Mm]y|[Oo]ur) (?:house |door )?number(?:'s| is)\s*([1-9]\d{0,4})\b"
+                                 r"(?![\s-]*\d)(?!\s*(?:bus|route|on the (?:lamp|light|pole|post|bus)))")
 _NOT_A_HOUSE_EN = re.compile(r"\b(phone|mobile|cell|case|lamp|pole|post|route|bus|line|reference|room|gate|"
                              r"exit|platform|stall|bay|the|this|that)\s*$", re.IGNORECASE)
 _EN_LANE_RE = re.compile(r"\blane\s*(\d+)\b", re.IGNORECASE)
@@ -364,7 +367,7 @@ def find_place(text: str) -> Place:
             # "It's No. 251, not 215"; "the one in front of No. 15"; "No. 150, sorry, No. 105"
             fixed = len(said) > 1 and _EN_CORRECTION.search(text[said[0].end():said[-1].start()])
             chosen = said[-1] if fixed else said[0]
-            place.number = f"{chosen.group(1) or chosen.group(2)}號"
+            place.number = f"{next(g for g in chosen.groups() if g)}號"
     en_landmark = _EN_LANDMARK_RE.search(text)
     if en_landmark:
         place.landmark = (en_landmark.group(1) or en_landmark.group(2) or "").strip()
@@ -377,5 +380,6 @@ def find_place(text: str) -> Place:
         phrase = (prefix.group(0) if prefix else "") + landmark.group(1)
         for d in DISTRICTS:
             phrase = phrase.replace(d, "")
-        place.landmark = phrase or landmark.group(1)
+        if phrase not in _WATERCOURSES:  # (a creek only by its name: 溫寮溪, not 溪)
+            place.landmark = phrase or landmark.group(1)
     return place
