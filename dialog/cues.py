@@ -75,7 +75,8 @@ def checks_the_line(text: str) -> bool:
 _WHERE_WORDS_ZH = re.compile(r"[\W\d\s]|[在是的這那邊裡附近旁前後面對住靠近]|我們?家?|一帶|"
                              r"巷|弄|號|段|路口|"
                              r"[\u4e00-\u9fff]{0,4}(旁邊|附近|那邊|這邊|一帶|對面)(?=[，,。！!？?\s]|$)|"
-                             r"(產業道路|農路|道路|馬路)(?=[，,。！!？?\s]|$)")
+                             r"(產業道路|農路|道路|馬路)(?=[，,。！!？?\s]|$)|人(?=在)|"
+                             r"(快到|靠近|往|過了?)?[\u4e00-\u9fff]{0,4}(的)?(那一段|這一段|那段|這段)(?=[，,。！!？?\s]|$)")
 _WHERE_WORDS_EN = re.compile(
     r"\b(i'?m|i am|we'?re|we are|it'?s|it is|that'?s|this is|i live|we live|located|"
     r"calling from|in|at|on|of|outside|near|by|the|a|right|just|next to|in front of|opposite|"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from dialog.danger_model import THRESHOLD, DangerModel, default_model
 from dialog.rules.categories import best_category
+from dialog.rules.intents import find_intents
 from dialog.sounds import heard_as
 
 
@@ -108,6 +109,8 @@ _RULES: list[tuple[str, str, str]] = [
      r"swollen|can'?t breathe|dizzy|vomit\w*|collapsed)\b|\bdozens of (hornet |wasp |bee )?stings\b|"
      r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
+     r"(人孔|下水道|化糞池|水塔|儲水槽|水槽|槽車|水井|井裡|地窖|涵洞)[^。]{0,24}(沒(有)?(聲音|反應|動靜)|倒在|倒下|不動|"
+     r"昏|叫不醒)|(倒|躺)在(底下|下面|裡面)[^，。]{0,4}不動|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
      r"can'?t get up|not moving|not responding|unresponsive|choking(?! (me|her|him))|overdos(e|ed|ing))\b"),
@@ -253,6 +256,9 @@ _CUES: list[tuple[str, str, str]] = [
      rf"({_READY}).{{0,40}}({_WEARY})|({_WEARY}).{{0,40}}({_READY})|"
      r"(過了|過完|今天|今晚|明天)[^。]{0,10}不(會|用)(再)?(麻煩|拖累|連累|打擾)(到)?(任何人|大家|家人|別人)|"
      rf"({_RELIEVED}).{{0,60}}({_LAST_PLACE})|({_LAST_PLACE}).{{0,60}}({_RELIEVED})|"
+     r"(等一下|今晚|今天晚上|天黑|待會|晚一點)[^。]{0,20}(去|到)[^，。]{0,12}(橋上|橋邊|河邊|溪邊|海邊|堤防|鐵軌|頂樓|樓頂)"
+     r"[^，。]{0,4}(去)?(找|陪|見)(她|他)(?!們)|"
+     rf"({_LAST_PLACE})[^。]{{0,30}}(不用|不要|別)(再)?勸我|(不用|不要|別)(再)?勸我[^。]{{0,30}}({_LAST_PLACE})|"
      r"(去|到)(一個)?(比較好|更好)的地方|(以後)?(不用|不要)(再)?找(我|她|他|我們|她們|他們)|"
      r"\b(this is (my )?goodbye|sorry for everything|won'?t see (me|him|her) again|"
      r"locked (him|her|them)sel(f|ves) in)\b|"
@@ -761,7 +767,8 @@ _EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|�
                         r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練|鬼屋|音效|"
                         r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場(?![？?，,\s]*(不是|才怪|並不是)))|"
                         r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是[^，。]{0,6}(垃圾袋|塑膠袋|布袋|棉被|假人|模特兒|"
-                        r"人形立牌|布偶|稻草人|紙箱)(?![^，。]{0,4}(纏|捲|壓|卡|店|機))|\b(turned out|it was (just|only))"
+                        r"人形立牌|布偶|稻草人|紙箱|(一群|幾隻|一隻)?(流浪)?(貓|狗|野貓|野狗|猴子|鳥))"
+                        r"(?![^，。]{0,4}(纏|捲|壓|卡|店|機|咬|攻擊|抓))|\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
                         r"fireworks|special effects)",
                         re.IGNORECASE)
@@ -803,7 +810,7 @@ _OPEN_BURNING = re.compile(r"燒(垃圾|稻草|雜草|廢棄物|落葉|廢料|�
                            r"leaves|waste)\b", re.IGNORECASE)
 _SAYS_FIRE = re.compile(r"失火|火災|著火|起火|燒起來|火燒|火很大|\b(fire|flames?)\b", re.IGNORECASE)
 _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞到)|(人|大家)(都)?(沒事|平安|沒受傷)|"
-                          r"\b(no one|nobody) (was |is |got )?(hurt|injured)\b", re.IGNORECASE)
+                          r"\b(no one|nobody)('s| was| is| got)? (hurt|injured)\b", re.IGNORECASE)
 # Things dropped into water or a drain (not people): 手機, 落葉, keys.
 _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
                     r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
@@ -819,6 +826,7 @@ _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|�
                            r"吹斷|吹倒|倒了|倒|一整排|[，,]|平)*$")
 # A button or a machine that does not answer (按鈕按了都沒反應): nobody unconscious.
 _DEAD_THING = re.compile(r"按鈕|開關|機器|機台|螢幕|面板|感應|刷卡|遙控|號誌|紅綠燈|(售票|提款|販賣|投幣|繳費|自助)機|"
+                         r"按(零|0|\d|[一二三四五六七八九]|井字|米字)(號|鍵)?|按鍵|"
                          r"\b(button|switch|screen|machine|card reader|reader|vending|signal)s?\b", re.IGNORECASE)
 # Smashed glass or bottles left lying about ("beer bottles and smashed glass"): litter.
 _SMASHED_LITTER = re.compile(r"smashed (beer |wine )?(glass|bottles?)\b", re.IGNORECASE)
@@ -907,6 +915,9 @@ def possible_danger(text: str, model: DangerModel | None = None,
     """The danger model hears danger; the rules do not read the turn as a plain report (頂樓
     加蓋鐵皮屋: score 3 or more, unless the model is twice as sure); it is not about an animal;
     and the caller does not say it is over, was nothing or a show (unless more follows)."""
+    cry = re.search("救命", text)
+    if cry and _EXASPERATED.match(text, cry.end()) and find_intents(text).human:
+        return False  # 救命喔，我講不出來，幫我轉一個人: exasperation, and a person asked for
     odds = (model or default_model()).odds(text)
     if odds <= threshold or (best_category(text)[2] >= 3 and odds <= 2 * threshold):
         return False
@@ -936,8 +947,9 @@ def detect_by_rules(text: str) -> Emergency | None:
         if specific is not None:
             return Emergency(specific.number, specific.kind, specific.also, certain=True)
         cry = re.search("救命", text)
-        if cry and _EXASPERATED.match(text, cry.end()) and best_category(text)[2] >= 3:
-            return None  # 救命喔，這條路坑坑洞洞的: exasperation at a problem, not a cry
+        if cry and _EXASPERATED.match(text, cry.end()) and (
+                best_category(text)[2] >= 3 or find_intents(text).human):
+            return None  # 救命喔，這條路坑坑洞洞的 / 轉一個人來聽: exasperation, not a cry
         if cry and _animal_only(text):
             return None  # 救命啊，有一隻貓被車撞到: animal protection's, nobody in danger
         if cry and not _set_aside(text, "violence", cry.start(), cry.end()):
@@ -1125,7 +1137,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
         return True
     # flames, sparks or water "shooting up": no shots fired
     if kind == "crime" and re.match(r"shooting", text[start:end], re.IGNORECASE) and re.search(
-            r"\b(flames?|sparks?|fireworks?|water|jets?|fountains?)\s+$", text[max(0, start - 12):start],
+            r"\b(flames?|sparks?|fireworks?|water|jets?|fountains?)\s+((is|are|was|were|keeps?|kept) )?$",
+            text[max(0, start - 20):start],
             re.IGNORECASE):
         return True
     # "leaving beer bottles and smashed glass all over the path": litter

@@ -86,7 +86,7 @@ class Hit:
 # Everyday words for the same thing, folded onto the knowledge base's word.
 _SYNONYMS = (("沒電", "停電"), ("斷電", "停電"), ("沒水", "停水"), ("斷水", "停水"),
              ("拖走", "拖吊"), ("吊走", "拖吊"), ("老人卡", "敬老卡"), ("大型家具", "大型垃圾"),
-             ("水錶", "水表"), ("滲水", "漏水"))
+             ("水錶", "水表"), ("滲水", "漏水"), ("超小", "很小"), ("好小", "很小"))
 
 
 def tokens(text: str) -> list[str]:

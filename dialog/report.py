@@ -56,6 +56,11 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
             if place.number.endswith("號"):
                 number = place.number.removesuffix("號")
                 st.slots["address"] = f"No. {number}, " + re.sub(r"^No\. \d+, ", "", address)
+            elif place.number.endswith("巷"):  # "near Lane 150": after the number, before the road
+                lane = place.number.removesuffix("巷")
+                house = re.match(r"^No\. \d+, ", address)
+                rest = re.sub(r"^(No\. \d+, )?(Lane \d+, )?", "", address)
+                st.slots["address"] = (house.group(0) if house else "") + f"Lane {lane}, " + rest
         else:
             tail = r"(\d+巷)?(\d+弄)?\d+號$" if place.number.endswith("號") else r"\d+巷.*$"
             st.slots["address"] = re.sub(tail, "", address) + place.number

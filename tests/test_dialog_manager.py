@@ -904,3 +904,22 @@ def test_review_of_blind19_problems_asked_where_to_apply_are_reports(make: Make,
 def test_review_of_blind19_an_application_and_a_stolen_meter(make: Make) -> None:
     assert "1911" in talk(make(), "工地要申請臨時用電")[0].text
     assert "1910" in talk(make(), "水錶被偷了怎麼辦？")[0].text
+
+
+def test_blind20_a_place_or_a_report_announced_gets_no_answer_and_a_no_can_start_a_report(
+        make: Make) -> None:
+    # (the place said first named a sidewalk, and the knowledge base answered how to report it)
+    reply = talk(make(), "南屯區，公益路二段，差不多兩百號附近的人行道")[0]
+    assert not reply.kb_ids
+    reply = talk(make(), "西區美村路一百號，我要檢舉一間瓦斯行")[0]
+    assert not reply.kb_ids
+    m = make()
+    replies = talk(m, "請問垃圾車幾點會來？", "沒有漏水啦，是我家前面的水溝一直塞住，水都退不掉")
+    assert replies[0].kb_ids and "哪" in replies[1].text and not replies[1].end_call
+
+
+def test_blind20_an_english_lane_said_after_the_road(make: Make) -> None:
+    m = make()
+    replies = talk(m, "The drain on Gongyi Road in Nantun District is blocked with leaves",
+                   "It's near Lane 32.")
+    assert "Lane 32, Gongyi Road" in replies[1].text

@@ -23,6 +23,7 @@ FOLDERS = [HERE / "scenarios", HERE / "scenarios_heldout", HERE / "scenarios_bli
            HERE / "scenarios_blind11", HERE / "scenarios_blind12", HERE / "scenarios_blind13",
            HERE / "scenarios_blind14", HERE / "scenarios_blind15", HERE / "scenarios_blind16",
            HERE / "scenarios_blind17", HERE / "scenarios_blind18", HERE / "scenarios_blind19",
+           HERE / "scenarios_blind20",
            HERE.parents[1] / "shared" / "scenarios" / "dev"]
 
 

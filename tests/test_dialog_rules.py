@@ -1182,3 +1182,32 @@ def test_review_of_blind19_places() -> None:
         assert has_content_beyond_place(said), said
     assert find_place("前面一直修路，很吵").address is None
     assert find_place("那邊封路了").address is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # blind20's classes in other words
+    ("颱風過後路肩被水沖走一大片，柏油下面都掏空了", "road_damage"),
+    ("砂石車從工地開出來都沒洗輪胎，馬路上都是泥巴", "sanitation"),
+    ("The trucks from the quarry leave mud all over the road", "sanitation"),
+    ("The pub downstairs has a live band every night until one", "noise"),
+    ("Someone has put up a tin booth on the sidewalk to sell lottery tickets",
+     "illegal_construction"),
+    ("巷口連續好幾個坑，機車騎過去很危險", "road_damage"),
+    ("之前施工留下的鋼板移位了，車子壓過去一直哐啷響", "road_damage"),
+    ("每天早上六點我在市政府站搭上七十三路，司機都提早開走", "bus"),
+])
+def test_blind20_classes(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+def test_blind20_places_routes_and_requests_in_other_words() -> None:
+    from dialog.cues import has_content_beyond_place
+
+    assert find_place("啊我講錯路了，不是五權路，是五權西路").address == "五權西路"
+    assert find_place("整條街都停電了").address is None
+    assert not has_content_beyond_place("我人在新社區，中興嶺，快到水井的那一段")
+    assert find_route("不好意思，路線是八十六路，不是六十八路", bus_context=True) == "86"
+    assert find_route("不是六十八路，是八十六路", bus_context=True) == "86"
+    assert find_place("It's near Lane 32.").number == "32巷"
+    assert find_intents("我要找一位承辦人員來跟我確認一下").human
+    assert find_intents("我想直接跟你們承辦的小姐說，麻煩幫我轉過去").human

@@ -691,3 +691,27 @@ def test_review_of_blind19_alarms(text: str) -> None:
 ])
 def test_review_of_blind19_reassurances_that_reassure_nothing(text: str) -> None:
     assert detect(text) is not None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # blind20's classes in other words: a worker silent down a tank or a well; on the way to a
+    # river tonight to join the dead; don't talk me out of it by a bridge
+    ("清化糞池的師傅下去以後就沒有動靜了，叫他都不回", "119"),
+    ("我先生走了以後我一直撐著，今晚我就要到大甲溪的河邊去陪他", "1925"),
+    ("我已經在橋上了，你不要勸我", "1925"),
+])
+def test_blind20_dangers_in_other_words(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    # a phone's keys that do nothing; 救命 said at the machine while asking for a person; cries
+    # that were cats; water shooting from a pipe, nobody hurt (en)
+    "我按一也沒反應，按零也沒反應，到底要怎麼轉",
+    "救命喔，我講半天你都聽不懂，拜託幫我轉一個人來聽",
+    "半夜一直聽到像嬰兒在哭的聲音，出去看才發現是兩隻野貓在打架",
+    "Water keeps shooting out of a broken pipe by the road. Nobody's hurt, it's flooding the lane.",
+])
+def test_blind20_alarms_that_are_none(text: str) -> None:
+    assert detect(text) is None

@@ -25,6 +25,7 @@ _DISTRICT_EN = re.compile(
 _GENERIC_ROADS = {
     "馬路", "道路", "小路", "大路", "公路", "走路", "一路", "這條路", "那條路", "整條路",
     "巷路", "產業道路", "路", "過馬路", "那邊的路", "這邊的路", "條路", "農路", "大馬路",
+    "整條街", "這條街", "那條街", "條街", "街",
     "柏油路", "水泥路", "石子路",
     # a verb or a thing with 路 (機車都要繞路, 網路): no road
     "繞路", "讓路", "帶路", "問路", "迷路", "趕路", "順路", "半路", "上路", "開路", "擋路",
@@ -39,7 +40,7 @@ _HIGHWAY_RE = re.compile(r"(?P<road>[台臺](?:\d+|[一二三四五六七八九�
                          r"(?P<section>)?(?P<lane>)?(?P<alley>)?(?P<number>)?(?P<floor>)?")
 _NAME = r"[^\s,，。、；;：:！!？?在是的區和跟與及到從往向我家住址就那這彼有個裡旁邊前後近對面附去帶看都也還說要想映講叫了們]"
 # A name ending in a verb and 路 that no gazetteer knows is a deed, not a road (割路邊的草, 走路).
-_VERB_BEFORE_ROAD = re.compile(r"(割|走|掃|跑|剪|挖|掘|佔|占|擋|堵|騎|爬|修|封|鋪|繞|讓)路$")
+_VERB_BEFORE_ROAD = re.compile(r"(割|走|掃|跑|剪|挖|掘|佔|占|擋|堵|騎|爬|修|封|鋪|繞|讓|錯)路$")
 _SECTION = r"[一二三四五六七八九十]段"
 _ROAD_TAIL = (rf"(?P<section>{_SECTION})?(?:(?P<lane>\d+)巷)?(?:(?P<alley>\d+)弄)?"
               rf"(?:(?P<number>\d+)號)?(?:(?P<floor>\d+)樓)?")
@@ -89,7 +90,7 @@ _EN_NUMBER_RE = re.compile(r"\b(?:No\.?|number(?:'s| is)?)\s*(\d+)\b(?![\s-]*\d)
 _EN_LANDMARK_RE = re.compile(
     r"\b((?:[A-Z][a-z'’]+\s+){1,3}(?i:bus stop|stop|station|park|school|night market|market|"
     r"temple|hospital|mall|bridge|library|plaza|square|university))\b|"
-    r"\b(?:near|outside|in front of|next to|behind)\s+(?:the\s+)?(?!(?:No\.?|number)\s*\d)((?:[A-Z0-9][\w'’-]*\s*){1,4}"
+    r"\b(?:near|outside|in front of|next to|behind)\s+(?:the\s+)?(?!(?:No\.?|number|Lane|Alley)\s*\d)((?:[A-Z0-9][\w'’-]*\s*){1,4}"
     r"(?i:night market|market|station|stop|park|temple|school)?)")
 
 
@@ -368,6 +369,8 @@ def find_place(text: str) -> Place:
             fixed = len(said) > 1 and _EN_CORRECTION.search(text[said[0].end():said[-1].start()])
             chosen = said[-1] if fixed else said[0]
             place.number = f"{next(g for g in chosen.groups() if g)}號"
+        elif lane := _EN_LANE_RE.search(text):  # "It's near Lane 150": the lane of the road said
+            place.number = f"{lane.group(1)}巷"
     en_landmark = _EN_LANDMARK_RE.search(text)
     if en_landmark:
         place.landmark = (en_landmark.group(1) or en_landmark.group(2) or "").strip()
