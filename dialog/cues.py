@@ -73,10 +73,11 @@ def checks_the_line(text: str) -> bool:
 # Words that only say where (我家果園旁邊, "I'm in … outside No. 88 on …"): no matter to label.
 # (a thing named only as where, 我家果園旁邊, 這邊的產業道路, is no matter either)
 _WHERE_WORDS_ZH = re.compile(r"[\W\d\s]|[在是的這那邊裡附近旁前後面對住靠近]|我們?家?|一帶|"
+                             r"差不多|大概|大約|左右|"
                              r"巷|弄|號|段|路口|"
                              r"[\u4e00-\u9fff]{0,4}(旁邊|附近|那邊|這邊|一帶|對面)(?=[，,。！!？?\s]|$)|"
-                             r"(產業道路|農路|道路|馬路)(?=[，,。！!？?\s]|$)|人(?=在)|"
-                             r"(快到|靠近|往|過了?)?[\u4e00-\u9fff]{0,4}(的)?(那一段|這一段|那段|這段)(?=[，,。！!？?\s]|$)")
+                             r"(產業道路|農路|道路|馬路)(?=[，,。！!？?\s]|$)|(?<=我)人(?=在)|"
+                             r"(快到|靠近|往|過了?)[\u4e00-\u9fff]{0,4}(的)?(那一段|這一段|那段|這段)(?=[，,。！!？?\s]|$)")
 _WHERE_WORDS_EN = re.compile(
     r"\b(i'?m|i am|we'?re|we are|it'?s|it is|that'?s|this is|i live|we live|located|"
     r"calling from|in|at|on|of|outside|near|by|the|a|right|just|next to|in front of|opposite|"
@@ -93,7 +94,9 @@ def has_content_beyond_place(text: str) -> bool:
         return len(_WHERE_WORDS_EN.sub("", rest)) >= 6
     # (the place is found with its numbers as digits: 一百五十五號 is 155號)
     rest = spoken_numbers_to_digits(_PREAMBLE.sub("", text), units="號巷弄")
-    for part in (place.district, place.landmark, *(place.address or "").split("與")):
+    # (the road and its number may be said apart: 梅川東路四段，差不多一百號)
+    pieces = re.findall(r"[^\d與]+|\d+[巷弄號樓]", place.address or "")
+    for part in (place.district, place.landmark, *pieces):
         if part:
             rest = rest.replace(part.removesuffix("口"), "")
     return len(_WHERE_WORDS_ZH.sub("", rest)) >= 4

@@ -109,8 +109,9 @@ _RULES: list[tuple[str, str, str]] = [
      r"swollen|can'?t breathe|dizzy|vomit\w*|collapsed)\b|\bdozens of (hornet |wasp |bee )?stings\b|"
      r"(受傷|流血|流很多血|昏倒|昏迷|沒有呼吸|沒呼吸|沒意識|倒地不起|不省人事|骨折|抽搐|心臟病發|中風|叫不醒|沒反應|吐白沫|爬不起來|躺在地上|倒在地上|暈倒)|"
      r"車禍.{0,8}(受傷|流血|有人)|"
-     r"(人孔|下水道|化糞池|水塔|儲水槽|水槽|槽車|水井|井裡|地窖|涵洞)[^。]{0,24}(沒(有)?(聲音|反應|動靜)|倒在|倒下|不動|"
-     r"昏|叫不醒)|(倒|躺)在(底下|下面|裡面)[^，。]{0,4}不動|"
+     r"(爬|下|掉|跳|跌|進)(下去|去|進去|進)?[^，。]{0,6}(人孔|下水道|化糞池|水塔|儲水槽|槽車|水井|井裡|地窖)[^。]{0,24}"
+     r"(沒(有)?(聲音|反應|動靜)|倒在|倒下|昏|叫不醒)|"
+     r"(他|她|工人|師傅|另一個|兩個人|同事|人)[^，。]{0,6}(倒|躺)在(底下|下面|裡面)[^，。]{0,4}不動|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
      r"can'?t get up|not moving|not responding|unresponsive|choking(?! (me|her|him))|overdos(e|ed|ing))\b"),
@@ -236,7 +237,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"(爬|站|坐|跨)(到|在|出).{0,8}((欄杆|橋|頂樓|樓頂|屋頂).{0,6}(外|邊|上)|"
      r"(陽台|窗).{0,6}(外|邊緣|欄杆))|"
      r"(太太|先生|老婆|老公|媽媽|爸爸|兒子|女兒|老伴|另一半)[^，。]{0,3}(走了|過世|不在了|往生)[^。]{0,40}"
-     r"(今晚|今天晚上|今天|明天|現在|等一下)[^，。]{0,4}(就)?(要)?(去找|去陪|去見)(她|他)(?!們)|"
+     r"(今晚|今天晚上|今天|明天|現在|等一下)[^，。]{0,16}(去找|去陪|去見)(她|他)(?!們)|"
      r"我(一個人|活著)[^，。]{0,4}(也)?(沒什麼|沒)意思|往下一跳(就|，|,)|(想|要)(找(個|一個)?人)?(講|說)最後一次話|"
      r"什麼都不用再(煩|想|痛)|"
      r"腳懸空|(是|成為).{0,4}(大家的|家人的|別人的)?負擔|最後一次.{0,6}(聽到|打給|跟你)|"
@@ -256,9 +257,9 @@ _CUES: list[tuple[str, str, str]] = [
      rf"({_READY}).{{0,40}}({_WEARY})|({_WEARY}).{{0,40}}({_READY})|"
      r"(過了|過完|今天|今晚|明天)[^。]{0,10}不(會|用)(再)?(麻煩|拖累|連累|打擾)(到)?(任何人|大家|家人|別人)|"
      rf"({_RELIEVED}).{{0,60}}({_LAST_PLACE})|({_LAST_PLACE}).{{0,60}}({_RELIEVED})|"
-     r"(等一下|今晚|今天晚上|天黑|待會|晚一點)[^。]{0,20}(去|到)[^，。]{0,12}(橋上|橋邊|河邊|溪邊|海邊|堤防|鐵軌|頂樓|樓頂)"
-     r"[^，。]{0,4}(去)?(找|陪|見)(她|他)(?!們)|"
-     rf"({_LAST_PLACE})[^。]{{0,30}}(不用|不要|別)(再)?勸我|(不用|不要|別)(再)?勸我[^。]{{0,30}}({_LAST_PLACE})|"
+     r"(橋上|橋邊|河邊|溪邊|海邊|堤防|鐵軌|頂樓|樓頂)(?![^。]{0,30}(釣魚|掃墓|拍|看|吃|玩|散步|運動|曬|約))"
+     r"[^。]{0,30}(不用|不要|別)(再)?勸我|(不用|不要|別)(再)?勸我(?![^。]{0,30}(釣魚|掃墓|拍|看|吃|玩|散步|運動|曬|約))"
+     r"[^。]{0,30}(橋上|橋邊|河邊|溪邊|海邊|堤防|鐵軌|頂樓|樓頂)|"
      r"(去|到)(一個)?(比較好|更好)的地方|(以後)?(不用|不要)(再)?找(我|她|他|我們|她們|他們)|"
      r"\b(this is (my )?goodbye|sorry for everything|won'?t see (me|him|her) again|"
      r"locked (him|her|them)sel(f|ves) in)\b|"
@@ -695,6 +696,8 @@ _SOUND_NOT = re.compile(r"火(鍋|車|腿|柴|龍|星|紅|熱|力)|^瓦斯(費|�
 # A cry for help says how urgent, the words after it say which service.
 _CRY = re.compile(r"救命|快來|help|\b(please )?hurry\b|\bcome quick(ly)?\b", re.IGNORECASE)
 # 救命喔, 救命耶: said with these particles, an exclamation of exasperation (救命啊 is a cry).
+# Frustration with the bot itself: 聽不懂, 講不出來, 你這個機器.
+_AT_THE_MACHINE = re.compile(r"聽不懂|講不出來|講不清楚|說不清楚|說不出來|機器|電腦|語音")
 _EXASPERATED = re.compile(r"(喔|哦|噢|耶|欸|唷|喲|咧)")
 
 # A past event (上禮拜失火, a fire two weeks ago) is no emergency unless it is still going on.
@@ -767,8 +770,10 @@ _EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|�
                         r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練|鬼屋|音效|"
                         r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場(?![？?，,\s]*(不是|才怪|並不是)))|"
                         r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是[^，。]{0,6}(垃圾袋|塑膠袋|布袋|棉被|假人|模特兒|"
-                        r"人形立牌|布偶|稻草人|紙箱|(一群|幾隻|一隻)?(流浪)?(貓|狗|野貓|野狗|猴子|鳥))"
-                        r"(?![^，。]{0,4}(纏|捲|壓|卡|店|機|咬|攻擊|抓))|\b(turned out|it was (just|only))"
+                        r"人形立牌|布偶|稻草人|紙箱)(?![^，。]{0,4}(纏|捲|壓|卡|店|機))|"
+                        r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是(一群|幾隻|兩隻|一隻)?(流浪)?(貓|狗|野貓|野狗|猴子|鳥)"
+                        r"[^，。]{0,8}(在)?(叫|打架|吵|哭|叫春|發情)(?![^。]{0,30}(可是|但是?|不過|現在|又))|"
+                        r"\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
                         r"fireworks|special effects)",
                         re.IGNORECASE)
@@ -810,7 +815,7 @@ _OPEN_BURNING = re.compile(r"燒(垃圾|稻草|雜草|廢棄物|落葉|廢料|�
                            r"leaves|waste)\b", re.IGNORECASE)
 _SAYS_FIRE = re.compile(r"失火|火災|著火|起火|燒起來|火燒|火很大|\b(fire|flames?)\b", re.IGNORECASE)
 _NOBODY_HURT = re.compile(r"沒(有)?(人|任何人)(受傷|怎樣|出事|被撞到)|(人|大家)(都)?(沒事|平安|沒受傷)|"
-                          r"\b(no one|nobody)('s| was| is| got)? (hurt|injured)\b", re.IGNORECASE)
+                          r"\b(no one|nobody) (was |is |got )?(hurt|injured)\b", re.IGNORECASE)
 # Things dropped into water or a drain (not people): 手機, 落葉, keys.
 _THING = re.compile(r"手機|鑰匙|錢包|皮夾|東西|垃圾|樹葉|落葉|葉子|球|帽子|輪胎|安全帽|包包|"
                     r"\b(phone|keys?|wallet|purse|ball|bag|rubbish|trash|leaves|hat|helmet)\b", re.IGNORECASE)
@@ -826,7 +831,7 @@ _FALLEN_THING = re.compile(r"(整段|整排|整棵|整支|整根|整片|整面|�
                            r"吹斷|吹倒|倒了|倒|一整排|[，,]|平)*$")
 # A button or a machine that does not answer (按鈕按了都沒反應): nobody unconscious.
 _DEAD_THING = re.compile(r"按鈕|開關|機器|機台|螢幕|面板|感應|刷卡|遙控|號誌|紅綠燈|(售票|提款|販賣|投幣|繳費|自助)機|"
-                         r"按(零|0|\d|[一二三四五六七八九]|井字|米字)(號|鍵)?|按鍵|"
+                         r"按(零|0|\d|[一二三四五六七八九]|井字|米字)(?!下|按)(號|鍵)?|按鍵|"
                          r"\b(button|switch|screen|machine|card reader|reader|vending|signal)s?\b", re.IGNORECASE)
 # Smashed glass or bottles left lying about ("beer bottles and smashed glass"): litter.
 _SMASHED_LITTER = re.compile(r"smashed (beer |wine )?(glass|bottles?)\b", re.IGNORECASE)
@@ -916,7 +921,8 @@ def possible_danger(text: str, model: DangerModel | None = None,
     加蓋鐵皮屋: score 3 or more, unless the model is twice as sure); it is not about an animal;
     and the caller does not say it is over, was nothing or a show (unless more follows)."""
     cry = re.search("救命", text)
-    if cry and _EXASPERATED.match(text, cry.end()) and find_intents(text).human:
+    if cry and _EXASPERATED.match(text, cry.end()) and _AT_THE_MACHINE.search(text) and \
+            find_intents(text).human:
         return False  # 救命喔，我講不出來，幫我轉一個人: exasperation, and a person asked for
     odds = (model or default_model()).odds(text)
     if odds <= threshold or (best_category(text)[2] >= 3 and odds <= 2 * threshold):
@@ -948,7 +954,7 @@ def detect_by_rules(text: str) -> Emergency | None:
             return Emergency(specific.number, specific.kind, specific.also, certain=True)
         cry = re.search("救命", text)
         if cry and _EXASPERATED.match(text, cry.end()) and (
-                best_category(text)[2] >= 3 or find_intents(text).human):
+                best_category(text)[2] >= 3 or (_AT_THE_MACHINE.search(text) and find_intents(text).human)):
             return None  # 救命喔，這條路坑坑洞洞的 / 轉一個人來聽: exasperation, not a cry
         if cry and _animal_only(text):
             return None  # 救命啊，有一隻貓被車撞到: animal protection's, nobody in danger
@@ -1138,8 +1144,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     # flames, sparks or water "shooting up": no shots fired
     if kind == "crime" and re.match(r"shooting", text[start:end], re.IGNORECASE) and re.search(
             r"\b(flames?|sparks?|fireworks?|water|jets?|fountains?)\s+((is|are|was|were|keeps?|kept) )?$",
-            text[max(0, start - 20):start],
-            re.IGNORECASE):
+            text[max(0, start - 20):start], re.IGNORECASE) and re.match(
+            r"\s+(up|out|into|from|over|high|across|everywhere)\b", text[end:], re.IGNORECASE):
         return True
     # "leaving beer bottles and smashed glass all over the path": litter
     if kind == "crime" and _SMASHED_LITTER.match(text, start) and _LITTER_BEFORE.search(

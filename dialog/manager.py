@@ -43,7 +43,7 @@ from dialog.report import (
 from dialog.rules.categories import CHOSE_OTHER, best_category, category_scores, chosen_category
 from dialog.rules.details import find_phone
 from dialog.rules.intents import Intents, clarifies_only, find_intents, starts_with_yes
-from dialog.rules.places import find_place, written_address
+from dialog.rules.places import written_address
 from dialog.state import CallState, DangerCheck, Reply, Stage
 from dialog.text import language_of, mask_pii, normalise
 from dialog.transcript import TranscriptLine
@@ -386,7 +386,7 @@ class DialogManager:
         if st.stage is Stage.AFTER:
             # (「沒有漏氣啦，是騎樓被佔掉了」: a no inside a new report is the report)
             if (intents.no or intents.done) and not (
-                    describes_problem(text) or best_category(text)[2] >= 2):
+                    best_category(text)[2] >= 3 and not _DONE_ANYWAY.search(text)):
                 st.stage = Stage.ENDED
                 return self._reply([phrases.say(st.lang, "goodbye")], end=True)
             self._new_request()
@@ -443,9 +443,10 @@ class DialogManager:
                 hit.score >= 5 and hit.coverage >= 0.5) and not referral and not applying:
             hit = None  # only a clear match answers what was not asked as a question
         if hit is not None and not intents.question and not applying and not describes_problem(
-                text) and (_REPORTING.search(text) or find_place(text).address):
-            # 北區梅川東路四段一百號附近的人行道 / 我要檢舉那邊一間瓦斯行: a place, or a report
-            # announced; what it is about comes next, and no entry answers it yet
+                text) and ((_REPORTING.search(text) and hit.coverage < 0.99) or (
+                    not hit.entry.refer and not has_content_beyond_place(text))):
+            # 北區梅川東路四段一百號附近的人行道 / 我要檢舉那邊一間瓦斯行: only a place, or a
+            # report announced; what it is about comes next, and no entry answers it yet
             hit = None
         if hit is None and score >= 2 and category:
             return self._begin_report(category, score, text)
@@ -732,6 +733,9 @@ _NO_CALLBACK = re.compile(r"(不要|不用|不必|別)(再)?(回電|回撥|打�
 _APPLYING = re.compile(r"(去|到|在)?哪(裡|邊)?(申請|辦理?)|怎麼(申請|辦理)|要申請|"
                        r"申請[^，。]{0,4}(要|去|到)哪|找哪(個|一個)?單位(申請|辦)|"
                        r"\b(how|where) (do|can) (i|we) apply\b", re.IGNORECASE)
+# A no that names a matter already dealt with: 路燈上禮拜已經修好了, "that's all".
+_DONE_ANYWAY = re.compile(r"修好|報過|處理好|已經好了|\b(that'?s all|that is all|nothing else)\b",
+                          re.IGNORECASE)
 _REPORTING = re.compile(r"檢舉|投訴|舉報|\b(complain about|report(ing)? (a|an|the|some))\b",
                         re.IGNORECASE)
 _REPAIR = re.compile(r"修|壞|\b(repair|fix|broken)\b", re.IGNORECASE)

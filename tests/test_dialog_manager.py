@@ -923,3 +923,24 @@ def test_blind20_an_english_lane_said_after_the_road(make: Make) -> None:
     replies = talk(m, "The drain on Gongyi Road in Nantun District is blocked with leaves",
                    "It's near Lane 32.")
     assert "Lane 32, Gongyi Road" in replies[1].text
+
+
+@pytest.mark.parametrize(("said", "refer"), [
+    # the review of blind20's fixes: a place said with a matter another company answers
+    ("北屯區崇德路二段停水了", "1910"),
+    ("西屯區漢口路整條都沒電", "1911"),
+    ("我要檢舉台電，我們這邊常常停電", "1911"),
+])
+def test_review_of_blind20_a_place_with_a_referral_is_answered(make: Make, said: str,
+                                                                refer: str) -> None:
+    assert refer in talk(make(), said)[0].text
+
+
+@pytest.mark.parametrize("no", [
+    "不用了，一直麻煩你不好意思，謝謝",
+    "沒有了，我家前面的路燈上禮拜已經修好了，謝謝",
+    "No, that's all. I only wanted to know when the garbage truck comes.",
+])
+def test_review_of_blind20_a_no_after_an_answer_still_ends(make: Make, no: str) -> None:
+    replies = talk(make(), "請問垃圾車幾點會來？", no)
+    assert replies[1].end_call

@@ -1211,3 +1211,30 @@ def test_blind20_places_routes_and_requests_in_other_words() -> None:
     assert find_place("It's near Lane 32.").number == "32巷"
     assert find_intents("我要找一位承辦人員來跟我確認一下").human
     assert find_intents("我想直接跟你們承辦的小姐說，麻煩幫我轉過去").human
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # the review of blind20's fixes
+    ("我被那家車行連續坑了兩次", None),
+    ("我家後院有好幾個坑，狗挖的", None),
+    ("我家鐵板屋頂被颱風吹歪掉了", None),
+    ("我的車子沒洗輪胎，要去哪裡洗", None),
+    ("Where can my son take drum lessons in Taichung?", None),
+    ("他騎車載我，我坐上一路顛到家，路上好多坑洞", "road_damage"),
+])
+def test_review_of_blind20_categories(text: str, category: str | None) -> None:
+    got, _conf, score = best_category(text)
+    assert (got if score >= 2 else None) == category
+
+
+def test_review_of_blind20_places_routes_and_requests() -> None:
+    from dialog.cues import has_content_beyond_place
+
+    for said in ("美村路有人在吵架", "崇德路路燈不亮的那一段", "中山路坑坑洞洞的那一段"):
+        assert has_content_beyond_place(said), said
+    assert not has_content_beyond_place("北區，梅川東路四段，差不多一百號附近的人行道")
+    assert find_route("那天是十五號早上八點", bus_context=True) is None
+    assert find_route("司機是一路都開很快", bus_context=True) is None
+    for said in ("等一下，我轉一個人來聽，我女兒比較清楚", "我先生在旁邊，換人來接好了",
+                 "水管你幫我接過去那邊就好"):
+        assert not find_intents(said).human, said

@@ -715,3 +715,33 @@ def test_blind20_dangers_in_other_words(text: str, number: str) -> None:
 ])
 def test_blind20_alarms_that_are_none(text: str) -> None:
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # the review of blind20's fixes: dangers the new set-asides hid
+    ("Nobody's hurt but my dad is not breathing", "119"),
+    ("Nobody's hurt in the car, but the cyclist they hit is unconscious on the road", "119"),
+    ("救命喔，叫人來跟我說，我被關在屋子裡出不去", "110"),
+    ("救命喔，換個人來跟我說，我老公拿菜刀在客廳", "110"),
+    ("我阿公跌倒流血，原來是被一隻狗絆倒的", "119"),
+    ("我聽到隔壁有人喊救命，原來是貓在叫，可是後來又聽到女生在哭喊", "110"),
+    ("A man standing by the water is shooting at people", "110"),
+    ("我用力按一下都沒反應，他整個臉發白", "119"),
+])
+def test_review_of_blind20_dangers(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    # …and alarms its new rules raised: a tank's motor, a tank blown over, furniture down
+    # below, an evening at the river, "don't talk me out of" fishing
+    "我們大樓的水塔馬達壞了，都沒聲音",
+    "颱風把我們家的水塔吹倒下來了",
+    "那個櫃子倒在下面不動了，搬不起來",
+    "今晚要去河邊陪他釣魚",
+    "等一下要去頂樓找他，他在上面曬衣服",
+    "不要勸我啦，我今天一定要去海邊釣魚",
+])
+def test_review_of_blind20_alarms(text: str) -> None:
+    assert detect(text) is None

@@ -12,7 +12,8 @@ from dialog.sounds import heard_as
 _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
     "road_damage": [
         (r"坑洞|破洞|大洞|凹洞|路面.{0,4}(破|裂|凹|凸|坑|洞|不平|塌|陷)|柏油.{0,4}(裂|破|掀|翹|坑)", 3),
-        (r"(那個|一個|大|幾個|好幾個|很多|一堆|一排|連續)[^，。]{0,2}坑(?!人|害|殺)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
+        (r"(那個|一個|大)坑(?!人|害)|(馬路|路上|路面|巷|街|柏油|車道|路口)[^。]{0,8}(幾個|好幾個|很多|一堆|一排|連續)"
+         r"[^，。]{0,2}坑(?!人|害|殺|錢|了|我)|坑坑洞洞|人孔蓋|孔蓋|塌陷|下陷|龜裂|路基|路.{0,2}(凹下去|凸起來|不平)|路.{0,12}(一個|個|有)洞|洞.{0,6}(馬路|路上|路面)", 3),
         # a cavity under or in the road (路面空洞; also 坑洞 as Whisper often writes it)
         (r"(路面|馬路|路上|地下|地面)[^，。]{0,4}空洞|空洞[^。]{0,12}(騎|開車|經過|車子|機車|輪胎)", 3),
         # a road dug up and patched again and again, bumpy
@@ -28,11 +29,11 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         # asphalt with a piece gone; a crack running across the carriageway
         (r"(柏油|路面|馬路|車道)[^，。]{0,6}(缺|少|掉|剝落|崩)(了|下去)?一?(大)?(塊|角|片)(?![\u4e00-\u9fff])|"
          r"(柏油|路面|馬路|路肩)(?:(?!溝)[^，。]){0,6}崩[^，。]{0,4}(塊|下去|掉)|"
-         r"(路肩|路基|柏油|路面|馬路|邊坡)[^。]{0,10}(沖掉|沖走|沖毀|沖垮|掏空|空掉)|"
+         r"(路肩|路基|柏油|路面|邊坡)[^，。]{0,2}被?[^，。]{0,8}(沖掉|沖毀|沖垮|掏空|空掉)|"
          r"裂(痕|縫|開)[^，。]{0,10}(車道|路面|馬路|路中間|柏油)|(車道|路面|馬路|柏油)[^，。]{0,6}裂(痕|縫)", 3),
         (r"(馬路|路面|柏油|整段路|那段路)[^。]{0,20}(陷下去|沉下去|陷了下去)|(馬路|路面|柏油)(?:(?!燈|蓋|車)[^。]){0,20}凹下去|"
          r"(鐵板|鋼板)[^，。]{0,8}(在)?(路上|路面|馬路|車道|路中間)|"
-         r"(鐵板|鋼板)[^。]{0,10}(跑位|移位|位移|滑開|歪掉|露出[^，。]{0,3}縫|哐啷|匡啷|哐噹)|(路上|路面|馬路|車道|路中間)[^，。]{0,8}(鐵板|鋼板)(?!燒|麵)", 3),
+         r"(鐵板|鋼板)(?!屋|燒|麵)[^。]{0,10}(跑位|移位|位移|滑開|露出[^，。]{0,3}縫|哐啷|匡啷|哐噹)|(路上|路面|馬路|車道|路中間)[^，。]{0,8}(鐵板|鋼板)(?!燒|麵)", 3),
         (r"\bsteel plates?\b[^.]{0,40}\b(road|street|lane)\b|\b(road|street)\b[^.]{0,30}\bsteel plates?\b|"
          r"\broad (has )?(sunk|sunken|subsided|caved in)\b|\b(big|deep) dip\b|"
          r"\bpot ?holes?\b|\bsink ?hole\b|\bmanhole\b|holes? in the (road|asphalt|street|lane)|big hole|road (is )?(damaged|broken|cracked)|asphalt", 3),
@@ -148,7 +149,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"\b(siren|alarm)s? .{0,20}(going off|goes off|blaring|ringing|sounding) .{0,20}"
          r"(hours?|all (day|morning|night))|\b(bangs|booming|explosions)\b", 2),
         (r"\bloud\b|\bmusic\b", 2),
-        (r"\b(live (band|music)|drums?|drumming|bands? (plays?|playing))\b", 3),
+        (r"\blive band\b", 2),
+        (r"\b(drums?|drumming|bass)\b[^.]{0,40}\b(through (our|the|my) (walls?|windows?|floor|ceiling)|all night|"
+         r"every night|until|till|so loud|too loud)\b", 3),
     ],
     "sanitation": [
         # a dog's mess left, building rubble dumped at night
@@ -176,8 +179,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"菜葉|內臟|蒼蠅|(丟|(?<!樹)倒|堆)在路邊|紙灰|油煙|烤肉.{0,8}煙|煙.{0,6}(飄進|燻|嗆)|"
          r"燒(金紙|紙錢|垃圾|稻草|廢棄物)|空氣(污染|很差)|排放.{0,2}(黑煙|廢氣)", 3),
         (r"很臭|惡臭|臭味|異味|老鼠|蟑螂|蚊蠅|髒", 2),
-        (r"(泥巴|泥土|砂土|沙土|塵土)[^。]{0,12}(整條路|滿地|路上|馬路|路面)|(整條路|路上|馬路|路面)[^。]{0,8}"
-         r"(都是|全是|滿滿)(泥巴|泥土|砂土|沙土|塵土)|沒(有)?洗(輪子|車輪|輪胎)|"
+        (r"(泥巴|泥土|砂土|沙土|塵土)[^。]{0,12}(整條路|路上|馬路|路面)|(整條路|路上|馬路|路面)[^。]{0,8}"
+         r"(都是|全是|滿滿)(泥巴|泥土|砂土|沙土|塵土)|"
          r"\bmud\b[^.]{0,30}\b(all over|on|across) the (road|street)\b|\b(tracking|tracked) mud\b", 3),
         (r"garbage|trash|rubbish|litter|dump(ed|ing)|dog (poop|mess)|\bfilthy\b|\brecycl\w+|\bjunk\b|"
          r"\bbulky (waste|items|rubbish)|\b(furniture|mattress(es)?|sofas?|couch(es)?|fridges?|appliances|"
@@ -265,7 +268,8 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"公園|\bpark\b", 1),
     ],
     "bus": [
-        (r"公車(?!站牌?(那邊|旁邊|前面|附近|對面|這邊|下面|後面))|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)上?[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)", 3),
+        (r"公車(?!站牌?(那邊|旁邊|前面|附近|對面|這邊|下面|後面))|巴士|客運|過站不停|跳站|誤點|班次|時刻表|(搭|坐)[一二三四五六七八九十百\d]+路(?![一二三四五六七八九十]+段)|"
+         r"(搭|坐)上([一二三四五六七八九十百]{2,}|\d{1,4})路(?![一二三四五六七八九十]+段)", 3),
         (r"站牌|公車站", 1),
         # the stop's own timetable or display is the bus service's (a stop said as a place is not)
         (r"(站牌|公車站)[^，。]{0,6}(時刻|班次|資訊|站名|公告|路線|動態|顯示|跑馬燈|看板)", 3),
@@ -300,7 +304,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"lane|sidewalk)\b|"
          r"(斜坡|花台|花圃|台階|階梯|平台|鐵架|圍籬)[^。]{0,12}(凸出去|凸出來|往外凸|佔到|占到|蓋到)(馬路|路|巷)?", 3),
         (r"\bbuilt (a|an) [^.]{0,30}\b(room|shed|wall|structure|extension|kitchen|deck|platform|terrace|canopy|"
-         r"awning|porch|counter|shack|hut|booth|kiosk|cabin|container|stall)\b[^.]{0,30}\b(into|onto|over|across|on) the (public )?(lane|road|sidewalk|alley|arcade|"
+         r"awning|porch|counter|shack|hut|booth|cabin|container|stall)\b[^.]{0,30}\b(into|onto|over|across|on) the (public )?(lane|road|sidewalk|alley|arcade|"
          r"street|pavement|walkway)\b|\b(tables|chairs|stalls?|goods|displays?)\b[^.]{0,30}\b(on|onto|across|over|"
          r"along|out on) (the|a) (public )?(sidewalk|pavement|arcade|walkway|road)\b", 3),
         (r"\b(built|put up|erected|added|set up|installed)\b[^.]{0,30}\b(steel|metal|iron) (frame|structure|scaffold)"
@@ -317,7 +321,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\bon (the|our|his|her|their|my) (roof|rooftop)\b", 3),
         (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
         (r"\b(built|building|put up|erected|added) (an? )?(\w+ )?(extension|shed|structure|addition|"
-         r"canopy|carport|enclosure|booth|shack|kiosk|hut|stall)|\b(metal|tin|iron|corrugated) (roof|shed|sheeting|structure|booth|shack)|"
+         r"canopy|carport|enclosure|booth|shack|hut|stall)|\b(metal|tin|iron|corrugated) (roof|shed|sheeting|structure|booth|shack)|"
          r"\b(covers?|covering|blocks?|blocking|takes? up|occupies|occupying) the (whole |entire )?"
          r"(alley|lane|arcade|walkway)\b", 2),
     ],
