@@ -112,6 +112,9 @@ _RULES: list[tuple[str, str, str]] = [
      r"(爬|下|掉|跳|跌|進)(下去|去|進去|進)?[^，。]{0,6}(人孔|下水道|化糞池|水塔|儲水槽|槽車|水井|井裡|地窖)[^。]{0,24}"
      r"(沒(有)?(聲音|反應|動靜)|倒在|倒下|昏|叫不醒)|"
      r"(他|她|工人|師傅|另一個|兩個人|同事|人)[^，。]{0,6}(倒|躺)在(底下|下面|裡面)[^，。]{0,4}不動|"
+     r"\b(went|gone|climbed|fell) (down into|down|into) (a|the) (manhole|sewer|well|water tank|septic tank|pit)\b"
+     r"[^.]{0,40}"
+     r"\b(isn'?t|is not|not|stopped|hasn'?t been) (answering|responding|moving|breathing)\b|"
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
      r"can'?t get up|not moving|not responding|unresponsive|choking(?! (me|her|him))|overdos(e|ed|ing))\b"),
@@ -771,7 +774,8 @@ _EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|�
                         r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場(?![？?，,\s]*(不是|才怪|並不是)))|"
                         r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是[^，。]{0,6}(垃圾袋|塑膠袋|布袋|棉被|假人|模特兒|"
                         r"人形立牌|布偶|稻草人|紙箱)(?![^，。]{0,4}(纏|捲|壓|卡|店|機))|"
-                        r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是(一群|幾隻|兩隻|一隻)?(流浪)?(貓|狗|野貓|野狗|猴子|鳥)"
+                        r"(才發現|原來|走近一看|仔細一看)(?![^，。]{0,2}不是)[^，。]{0,3}(只)?是(一群|幾隻|兩隻|一隻)?(流浪)?"
+                        r"(貓|狗|野貓|野狗|猴子|鳥)"
                         r"[^，。]{0,8}(在)?(叫|打架|吵|哭|叫春|發情)(?![^。]{0,30}(可是|但是?|不過|現在|又))|"
                         r"\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
@@ -799,7 +803,7 @@ _BUT_DANGER = re.compile(r"\bbut\b[^.]{0,40}\b(nobody|no one|not|hot|scream\w*|c
 # "It's only incense", said a sentence after the smoke.
 _ONLY_HARMLESS_EN = re.compile(r"\b(it'?s|it is) (only|just) (\w+ )?(incense|steam|a barbecue|bbq|cooking|mist|fog|"
                                r"dust|a drill|a test|joss)\b", re.IGNORECASE)
-_AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有火|聞到)|"
+_AGAIN = re.compile(r"(現在|又|再)(開始)?(又)?(冒|燒|起火|有煙|有火|聞到)|(火|煙)[^，。]{0,3}越來越(大|旺|濃)|越燒越|蔓延|延燒|"
                     r"\b(smok\w*|burn\w*|flames?)\b.{0,30}\b(again|still)\b|"
                     r"\b(again|still)\b.{0,20}\b(smok\w*|burn\w*)", re.IGNORECASE)
 # Something of a home alight (鞭炮把窗簾燒起來了): a fire, whatever lit it.
@@ -1075,7 +1079,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "wrong_way" and _HABIT_OR_FINE.search(text):
         return True  # a fine asked about, a habit, or a lost driver: no car bearing down now
     # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
-    again = bool(_AGAIN.search(text[clause_start:clause_end]))
+    # (for a fire, anything later in the turn: 原來是貓踩到電暖器，現在燒到窗簾)
+    again = bool(_AGAIN.search(text[clause_start:clause_end]) or (
+        kind in _FIRE_KINDS and _AGAIN.search(text[end:])))
     harmless = _ONLY_HARMLESS_EN.search(text[end:end + 90])
     if kind in _FIRE_KINDS and (_MISTAKEN_AFTER.search(text[end:end + 40]) or (
             harmless and not _BUT_DANGER.search(text[end + harmless.end():end + 140]))) and not again:
@@ -1162,7 +1168,9 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
                          text[clause_start:clause_end], re.IGNORECASE)):
         return True
     # 路樹倒在路中間，沒有人受傷: said in the same turn, nobody is hurt.
-    return kind in ("medical", "trapped") and bool(_NOBODY_HURT.search(text))
+    nobody = _NOBODY_HURT.search(text)
+    return kind in ("medical", "trapped") and nobody is not None and not _CONTRAST.search(
+        text[nobody.end():])
 
 
 def _next_sentence_end(text: str, sentence_end: int) -> int:

@@ -745,3 +745,19 @@ def test_review_of_blind20_dangers(text: str, number: str) -> None:
 ])
 def test_review_of_blind20_alarms(text: str) -> None:
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # gaps the review of blind20 found in older rules: a fire whose cause is explained but which
+    # grows; "nobody is hurt, but…"; a worker down a manhole (en)
+    ("陽台起火了，原來是鞭炮掉進去，火越燒越大", "119"),
+    ("沒有人受傷，可是我阿嬤倒在地上叫不醒", "119"),
+    ("My colleague climbed down into the septic tank and isn't responding", "119"),
+])
+def test_older_gaps_found_by_the_review_of_blind20(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+def test_a_fire_explained_and_over_is_none() -> None:
+    assert detect("聞到燒焦味還以為是失火，原來是在燒金紙") is None
