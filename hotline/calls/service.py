@@ -546,8 +546,11 @@ class CallService:
     async def close(self) -> None:
         """End every call (each record is saved) and stop the recogniser's threads."""
         self.draining = True
-        await asyncio.gather(*(self.end(call) for call in list(self.calls.values())),
-                             return_exceptions=True)
+        calls = list(self.calls.values())
+        ended = await asyncio.gather(*(self.end(call) for call in calls), return_exceptions=True)
+        for call, result in zip(calls, ended, strict=True):
+            if isinstance(result, BaseException):  # (its record may be lost: say so, and why)
+                log.error("call %s could not be ended at shutdown: %r", call.call_id, result)
         if self._keeping is not None:
             self._keeping.cancel()
         self.asr_pool.shutdown(wait=False, cancel_futures=True)
