@@ -88,10 +88,10 @@ _WHERE_WORDS_EN = re.compile(
 
 def has_content_beyond_place(text: str) -> bool:
     """Is there more than a place and pleasantries, worth asking the LLM about?"""
-    place = find_place(text)
     if not re.search(r"[\u4e00-\u9fff]", text):  # English: the place's own words taken out
         rest = without_english_places(_PREAMBLE.sub(" ", text))
         return len(_WHERE_WORDS_EN.sub("", rest)) >= 6
+    place = find_place(text)
     # (the place is found with its numbers as digits: 一百五十五號 is 155號)
     rest = spoken_numbers_to_digits(_PREAMBLE.sub("", text), units="號巷弄")
     # (the road and its number may be said apart: 梅川東路四段，差不多一百號)

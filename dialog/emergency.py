@@ -924,9 +924,7 @@ def possible_danger(text: str, model: DangerModel | None = None,
     """The danger model hears danger; the rules do not read the turn as a plain report (頂樓
     加蓋鐵皮屋: score 3 or more, unless the model is twice as sure); it is not about an animal;
     and the caller does not say it is over, was nothing or a show (unless more follows)."""
-    cry = re.search("救命", text)
-    if cry and _EXASPERATED.match(text, cry.end()) and _AT_THE_MACHINE.search(text) and \
-            find_intents(text).human:
+    if _cried_at_the_machine(text):
         return False  # 救命喔，我講不出來，幫我轉一個人: exasperation, and a person asked for
     odds = (model or default_model()).odds(text)
     if odds <= threshold or (best_category(text)[2] >= 3 and odds <= 2 * threshold):
@@ -957,14 +955,21 @@ def detect_by_rules(text: str) -> Emergency | None:
         if specific is not None:
             return Emergency(specific.number, specific.kind, specific.also, certain=True)
         cry = re.search("救命", text)
-        if cry and _EXASPERATED.match(text, cry.end()) and (
-                best_category(text)[2] >= 3 or (_AT_THE_MACHINE.search(text) and find_intents(text).human)):
+        if (cry and _EXASPERATED.match(text, cry.end()) and best_category(text)[2] >= 3) or \
+                _cried_at_the_machine(text):
             return None  # 救命喔，這條路坑坑洞洞的 / 轉一個人來聽: exasperation, not a cry
         if cry and _animal_only(text):
             return None  # 救命啊，有一隻貓被車撞到: animal protection's, nobody in danger
         if cry and not _set_aside(text, "violence", cry.start(), cry.end()):
             return Emergency("110", "violence", "113", certain=True)
     return cue or heard
+
+
+def _cried_at_the_machine(text: str) -> bool:
+    """救命喔 said at the bot itself (聽不懂, 講不出來) while asking for a person: exasperation."""
+    cry = re.search("救命", text)
+    return bool(cry and _EXASPERATED.match(text, cry.end()) and _AT_THE_MACHINE.search(text)
+                and find_intents(text).human)
 
 
 def _animal_only(text: str) -> bool:

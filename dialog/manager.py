@@ -418,18 +418,16 @@ class DialogManager:
         category, _conf, score = best_category(text)
         # The knowledge base answers questions; a report that happens to share words with an
         # entry (水淹起來 ~ 停水) must not get an answer instead of a case.
-        hit = self.kb.answer(text) if intents.question or score < 3 else None
+        problem = describes_problem(text)
         # 廣場要搭棚子，臨時用電去哪裡申請: a question how to apply is answered, whatever it names
         # (a problem described and asked about, 溜滑梯壞了要去哪裡申請, stays a report)
-        applying = bool(_APPLYING.search(text)) and not describes_problem(text) and \
-            not _REPAIR.search(text)
-        if applying and hit is None:
-            hit = self.kb.answer(text)
+        applying = bool(_APPLYING.search(text)) and not problem and not _REPAIR.search(text)
+        hit = self.kb.answer(text) if intents.question or score < 3 or applying else None
         # (another agency's matter said as a problem, 一直跳電, every word of a phrasing and no
         # word of any category of ours: the referral is the answer, 1911)
         referral = hit is not None and bool(hit.entry.refer) and score == 0 and \
             hit.coverage >= 0.99
-        if hit is not None and describes_problem(text) and (score >= 2 or not intents.question) \
+        if hit is not None and problem and (score >= 2 or not intents.question) \
                 and not referral and not applying:
             hit = None
         if hit is not None and score >= 3 and not applying and category and \
@@ -442,8 +440,8 @@ class DialogManager:
         if hit is not None and not intents.question and score > 0 and not (
                 hit.score >= 5 and hit.coverage >= 0.5) and not referral and not applying:
             hit = None  # only a clear match answers what was not asked as a question
-        if hit is not None and not intents.question and not applying and not describes_problem(
-                text) and ((_REPORTING.search(text) and hit.coverage < 0.99) or (
+        if hit is not None and not intents.question and not applying and not problem and (
+                (_REPORTING.search(text) and hit.coverage < 0.99) or (
                     not hit.entry.refer and not has_content_beyond_place(text))):
             # 北區梅川東路四段一百號附近的人行道 / 我要檢舉那邊一間瓦斯行: only a place, or a
             # report announced; what it is about comes next, and no entry answers it yet

@@ -46,8 +46,10 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
             st.slots.pop("landmark", None)
         # (門牌我不確定: the number goes with the section put right)
         keep = correcting and not re.search(r"門牌|號碼|幾號|\bnumber\b", text)
-        if _same_number_again(text, known):
-            st.slots["address"] = _with_known_number(place.address, known)
+        kept = _number_kept(text, known)
+        if kept is not None:  # (one said with the new road stands)
+            has_number = re.search(r"\d+[巷弄號]", place.address)
+            st.slots["address"] = place.address if has_number else place.address + kept
         else:
             st.slots["address"] = _with_known_tail(place.address, known) if keep else place.address
     elif place.number and st.slots.get("address"):  # only the number was corrected
@@ -95,26 +97,18 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
 _NUMBER_KEPT = re.compile(r"(號碼|門牌)(號碼)?(都|也|還是|是)?(一樣|相同|不變|沒變|沒有變|照舊)")
 
 
-def _same_number_again(text: str, known: str) -> bool:
-    """The road put right with its number said to stay, or said again (是進化北路，不是進化路，
-    號碼一樣是五百一十號)."""
+def _number_kept(text: str, known: str) -> str | None:
+    """The lane and number said before, where the road is put right with them said to stay, or
+    said again (是進化北路，不是進化路，號碼一樣是五百一十號); else None."""
     old = re.search(r"(\d+[巷弄號].*)$", known)
     if not old:
-        return False
+        return None
     if _NUMBER_KEPT.search(text):
-        return True
+        return old.group(1)
     digits = spoken_numbers_to_digits(text)
     said = [m for m in re.finditer(r"(?<!\d)(?:\d+巷)?(?:\d+弄)?\d+號", digits)
             if not re.search(r"(不是|不在|沒有)$", digits[max(0, m.start() - 3):m.start()])]
-    return bool(said) and said[-1].group(0) == old.group(1)
-
-
-def _with_known_number(address: str, known: str) -> str:
-    """The new road with the lane and number said before (none said with it now)."""
-    if re.search(r"\d+[巷弄號]", address):
-        return address
-    old = re.search(r"(\d+[巷弄號].*)$", known)
-    return address + old.group(1) if old else address
+    return old.group(1) if said and said[-1].group(0) == old.group(1) else None
 
 
 def _with_known_tail(address: str, known: str) -> str:
