@@ -50,14 +50,20 @@ _LINE_CHECK = re.compile(r"聽得到|聽到嗎|聽得見|有人嗎|有沒有人|
 # "我要問的是…", "the reason I'm calling is…": what comes after is the matter of the call
 _SWITCH = re.compile(r"(我們?|其實)?(真正|其實)?(是)?(要|想)(問|反映|報|講|說)的(是|事情是|事是)|"
                      r"我打來是(要|想)|其實我是(要|想)|"
+                     # 可是問題是…: the matter is what follows (the drill before it was not)
                      r"\b(what I (actually |really )?(want|wanted|need|meant) to "
                      r"(ask|report|say|tell you)( about)? is|the reason I'?m calling is|"
                      r"(actually|really),? I'?m calling (about|because))\b", re.IGNORECASE)
+# 可是問題是… at the start of a turn: the matter follows, before any place is taken (once a
+# place is, it adds a reason to the report: 但問題是那邊晚上路燈也不亮)
+_SWITCH_PROBLEM = re.compile(r"^((可是|但是?|不過)[，,\s]?(真正的|我要講的)?(問題|重點)(是|在於)|"
+                             r"but the (real |actual )?(problem|issue) is\b)", re.IGNORECASE)
 
 
-def switched_matter(text: str) -> str | None:
-    """What follows "what I really want to ask is…", or None where no such thing is said."""
-    m = _SWITCH.search(text)
+def switched_matter(text: str, problem_is: bool = False) -> str | None:
+    """What follows "what I really want to ask is…" (and, with ``problem_is``, "可是問題是…"),
+    or None where no such thing is said."""
+    m = _SWITCH.search(text) or (_SWITCH_PROBLEM.search(text) if problem_is else None)
     rest = text[m.end():].lstrip("，,：: 。") if m else ""
     return rest or None
 

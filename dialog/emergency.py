@@ -33,7 +33,32 @@ _PILLS_EN = (r"(pills|tablets|meds|medications?|medicines?|capsules|painkillers|
              r"tylenol|panadol|aspirin|insulin|sleeping (pills|tablets)|sedatives)\b"
              r"(?! (to|back|out|away|into|in|off|along|with me)\b)")
 # (kind, number, pattern). Order matters: the first kind found wins.
+# A driver who is drunk (or cannot keep his head up) and a car all over the road, now.
+_ERRATIC_ZH = r"(蛇行|(開|騎)得?(歪七扭八|東倒西歪|搖搖晃晃|左搖右晃|亂七八糟)|(開|衝)(上|到)人行道(?![^，,。]{0,3}停))"
+# (喝醉的人躺在路中間 is someone in the road, and 沒有喝酒 no drink at all)
+_DRUNK_ZH = (r"(?<!沒有)(?<!不是)(?<!沒)(酒駕|喝醉(?!的人)|喝得很醉|喝很醉|喝茫|酒醉|醉醺醺(?!的人)|一身酒味|滿身酒味|"
+             r"(一股|好重的|很重的)?酒味(?![^，,。]{0,4}(都沒有|沒有))|喝了(很多|一堆)?酒|醉了)")
+_ERRATIC_EN = (r"\b(weaving|swerving|zigzagging|veering)\b[^.]{0,30}\b(all over|across|between|into|onto)\b|"
+               r"\bdr(o|i)ve(s|n)? (up )?(onto|on to|up on) the (sidewalk|pavement|kerb|curb)\b(?!( \w+)? (to park|and parked))")
+_DRUNK_EN = (r"(?<!not )\b(drunk|wasted|intoxicated|hammered|plastered|tipsy|been drinking)\b|\b(smell|smelt|smelled|reek\w*|stink\w*) (of )?"
+             r"(\w+ )?(alcohol|liquor|beer|booze|wine|whisky|whiskey|spirits)\b|"
+             r"\b(can|could)(n'?t| not| barely| hardly) (even )?keep (his|her|their) (head|eyes) (up|open)\b")
+# A rope tied up with a loop and someone standing under it, or a head put through it.
+_NOOSE_ZH = (r"(繩子?|繩索|麻繩|尼龍繩|童軍繩|電線|皮帶)[^。]{0,16}(綁|掛|吊|繞)(在|到|上)[^。]{0,12}"
+             r"(樹|樹枝|橫樑|樑|梁|欄杆|門框|吊扇|鐵架|鐵窗|窗框|單槓|水管)[^。]{0,40}"
+             r"(打(了)?(一)?(個)?(圈|套|活結|繩圈)|套(在|住|進)?[^，。]{0,3}(脖子|頸|頭)|"
+             r"站(在|上|到)[^，。]{0,8}(椅子|凳子|板凳|座墊|坐墊|機車|桶子|箱子|車頂))|"
+             r"(頭|脖子)(伸|套|鑽)(進|入)(去)?[^，,。]{0,3}(繩|圈|套)")
+_NOOSE_EN = (r"\b(he|she|someone|somebody|a man|a woman|my \w+|they)\b[^.]{0,20}"
+             r"(\b(rope|cord|belt|cable)\b[^.]{0,40}\b(tied|hung|looped|knotted)\b|"
+             r"\b(tied|hung|looped|knotted)\b[^.]{0,20}\b(rope|cord|belt|cable)\b)[^.]{0,40}\b(branch|beam|"
+             r"railing|rail|ceiling fan|door ?frame|pipe|tree)\b[^.]{0,60}\b(loop|noose|head (in|into|through)|"
+             r"round (his|her) neck)\b|"
+             r"\b(put|putting|puts|slipped|slipping|has) (his|her|their) (head|neck) (in|into|through) (the|a) "
+             r"(loop|noose)\b")
+
 _RULES: list[tuple[str, str, str]] = [
+    ("suicide_attempt", "119", f"{_NOOSE_ZH}|{_NOOSE_EN}"),
     ("suicide_attempt", "119",
      r"(吃了|吞了).{0,6}(很多|一堆|整罐|整瓶).{0,4}(藥|安眠藥)|割腕|燒炭|(站在|爬到|在).{0,6}(頂樓|樓頂|橋上|陽台).{0,8}(跳|想死|不想活)|"
      r"\b(took|swallowed) (a lot of|many|all) .{0,10}(pills|tablets)|\bcut (my|his|her) wrists?\b|"
@@ -118,6 +143,10 @@ _RULES: list[tuple[str, str, str]] = [
      r"\b(injured|bleeding|unconscious|not breathing|collapsed|heart attack|stroke|seizure|"
      r"hit by a car|badly hurt|is hurt|lying on the (ground|floor|road)|passed out|fainted|"
      r"can'?t get up|not moving|not responding|unresponsive|choking(?! (me|her|him))|overdos(e|ed|ing))\b"),
+    # (last: a rider hurt by a drunk driver is the ambulance's first)
+    ("drunk_driver", "110",
+     rf"{_ERRATIC_ZH}[^。]{{0,24}}{_DRUNK_ZH}|{_DRUNK_ZH}[^。]{{0,24}}{_ERRATIC_ZH}|"
+     rf"({_ERRATIC_EN})[^.]{{0,120}}({_DRUNK_EN})|({_DRUNK_EN})[^.]{{0,120}}({_ERRATIC_EN})"),
 ]
 _COMPILED = [(kind, number, re.compile(p, re.IGNORECASE)) for kind, number, p in _RULES]
 
@@ -449,7 +478,7 @@ _CUES: list[tuple[str, str, str]] = [
      r"\b(swinging|waving) (a |an |the |his |her )?(hammer|crowbar|axe|pipe|wrench|cleaver)\b[^.]{0,20}\b(at|toward|"
      r"towards|around) (me|him|her|them|us|people|someone|everyone|the (staff|cashier|clerk|counter|driver|kids?|"
      r"children|customers?))\b|"
-     r"\b((swinging|waving) (a )?(knife|bat|bar|machete)|threw .{0,15} at (me|her|him)|smashing|"
+     r"\b((swinging|waving) (a |an )?(metal |iron |steel |wooden |long |big )?(knife|bat|bar|machete|pipe|crowbar)|threw .{0,15} at (me|her|him)|smashing|"
      r"screaming .{0,25}(stop|don'?t|help)|threaten\w* to (kill|hurt|burn))\b|"
      r"\b(he|she|they)('ll| will|'s going to| is going to|'s gonna| is gonna)( \w+){0,2} (break (it|the door|in)|"
      r"(kill|hurt) (me|her|him|us|you|them)|make (me|her|him|us) pay)\b|"
@@ -744,6 +773,16 @@ _FRIGHT_EN = re.compile(r"\b((i|we) (nearly|almost) had|(nearly|almost) gave (me
 _STAGED = re.compile(r"在拍(電影|戲)|拍戲|演戲|拍(偶像劇|連續劇|電視劇|短劇|微電影|MV|廣告|劇)|拍(影片|片|短片)[^。]{0,12}假裝|(槍戰|打鬥|爆破|追殺)的?(戲|場面)|"
                      r"\b(shooting a (film|movie|scene)|film shoot|(film|movie) (crew|set)\b[^.]{0,30}\b(shooting|filming|"
                      r"scene))\b", re.IGNORECASE)
+# A rope tied up for something else: laundry, a lantern or banner, a swing, a dog, a tent.
+_ROPE_FOR_SOMETHING = re.compile(r"(用來|要|拿來|準備)?(曬|晾)(衣|棉被|被子|東西)|掛(燈|旗|布條|招牌|帆布)|當(作|成)?(鞦韆|曬衣)|盪鞦韆|"
+                                 r"練習?(繩結|打結)|繩結|接線|綁狗|吊床|帳篷|"
+                                 r"\bto hang (up )?(the |some )?(\w+ )?(washing|laundry|lights|lanterns?|banner|flag|sign)|"
+                                 r"\bas a swing\b|\brope swing\b|\bpractis\w* (his |her |their )?knots\b|\b(dog|puppy) is tied\b|"
+                                 r"\b(swings?|laundry|washing|lantern|"
+                                 r"banner|hammock|flag|dogs?|tent|tarp|clothes ?line)\b", re.IGNORECASE)
+# The one who fell on a film set got up again and went on (an actor).
+_UP_AGAIN = re.compile(r"(演員|臨演)[^。]{0,10}(就|又|馬上)?(爬|站)起來(了)?[^，,。]{0,6}(揮手|笑|繼續(拍|演))|"
+                       r"\b(actor|actress|extra)\b[^.]{0,20}\b(got|gets|stood|jumped) (back )?up\b", re.IGNORECASE)
 # 我以為我要跳下去了: the caller's own wish, never set aside
 _PERSON_IS_CALLER = re.compile(r"以為(我|自己)|\bI thought I\b", re.IGNORECASE)
 _EXAGGERATED = re.compile(r"(?<!不是)(?<!沒有)(?<!不是在)(?<!沒)(?<!不)(誇張|比喻|形容一下)|講講而已|說說而已|\b(exaggerating|just a figure of speech)\b",
@@ -753,10 +792,26 @@ _EXAGGERATED = re.compile(r"(?<!不是)(?<!沒有)(?<!不是在)(?<!沒)(?<!不)
 # someone sent for to help (派人來救牠們: no person in danger).
 _REPORTED_POLLUTION = re.compile("每天|每晚|天天|檢舉|空污|空氣污染")
 _MACHINE = re.compile("沖床|機器|機台|工廠|打樁|鐵工|施工|工地")
-_THING_TIED = re.compile("布條|喇叭|招牌|旗子|看板|廣告|帆布|網子")
+_THING_TIED = re.compile("布條|喇叭|招牌|旗子|看板|廣告|帆布|網子|水管|竹竿")
+# 把繩子綁在樹上: the thing tied said just before, whoever tied it; "a rope tied to a branch"
+# …unless someone, or a body, is what it is tied to (綁住小孩的手, tied to his wrists, their son)
+_BODY_AFTER = re.compile(r"手|腳|腰|身上|脖子|頭|嘴|小孩|孩子|孫|兒子|女兒|女生|男生|老人|阿公|阿嬤|人|\b(hands?|wrists?|"
+                         r"ankles?|legs?|feet|neck|waist|him|her|them|he'?s|she'?s|son|daughter|child|kid|boy|girl|baby|"
+                         r"bed|chair)\b", re.IGNORECASE)
+_THING_TIED_HERE = re.compile(r"把(這|那)?(一)?(條|根|個|塊|片|捆)?(尼龍|童軍|麻|曬衣|塑膠)?(布條|喇叭|招牌|旗子|看板|廣告|帆布|網子|繩|"
+                              r"水管|竹竿)[^，,。]{0,2}$|"
+                              r"\b(rope|cord|string|banner|sign|flag|tarp|hammock|bikes?|bicycles?|scooters?|"
+                              r"boats?|balloons?)\b( \w+)?\s+(is |was |are |were )?$", re.IGNORECASE)
 _FROM_DRAIN = re.compile(r"(從|是)[^，。]{0,6}(水溝|排水溝|溝渠|下水道|化糞池)")
 _HABIT_OR_FINE = re.compile(r"罰|請問|常常|取締|每天|老是|\b(fine|always|often|keep|which exit|i think i)\b",
                             re.IGNORECASE)
+# A habit reported (常有人蛇行, every Friday night), more patrols asked for: no car bearing down now
+# …or the police have the driver already
+_STOPPED = re.compile(r"被警察(攔|抓|帶)|警察(已經)?(來了|到了|攔|抓)|\bpolice (have |had |already )*(stopped|caught|pulled)",
+                      re.IGNORECASE)
+_DRIVES_SO_OFTEN = re.compile(r"常常|常有|經常|取締|每天|老是|每次|每到|巡邏|很多年輕人|"
+                              r"\b(\w+s|they|people) keep \w+ing|\b(fine|always|often|every "
+                              r"(\w+ )?(day|night|morning|evening|weekend|week)s?|usually|patrols?)\b", re.IGNORECASE)
 _SENT_TO_HELP = re.compile(r"(派|請|叫|找)(個)?人來(救|處理|看|抓|幫)")
 # A show being filmed (en): quiets only the model, for the rules name what happened on a set
 _FILMING = re.compile(r"\bfilming (a |an |the )?(\w+ )?(drama|film|movie|scene|series|show|commercial|music video)\b",
@@ -767,11 +822,32 @@ _NO_BLOW = re.compile(r"(?<!沒)吃(了|到|完|下去|太)|過敏|叮|被[^，�
 _BLOW = re.compile(r"打|揍|踢|動手|推|甩|摔|踹|巴掌|撞|捏|掐|虐|瘀青|瘀傷|烏青")
 _CARER = re.compile(r"警察|員警|媽媽|爸爸|老公|老婆|\b(police|officers?|my (husband|wife|mum|mom|dad)|"
                     r"mum|mom|dad|parents?)\b", re.IGNORECASE)
+# "…it's just the TV, but now she is screaming for real", 我覺得怪怪的, "I'm not so sure": the
+# explanation doubted or taken back after it is given
+_DOUBTED = re.compile(r"(可是|但是?|不過|\bbut\b)[^。.]{0,40}(真的(有人|在|被|砍|打|流)|(聽到|有人)[^，,。]{0,8}(哭|喊|尖叫|打)|"
+                      r"血|受傷|看到[^，,。]{0,8}(被|打|推|拖|抓)|沒(有)?看到[^，,。]{0,6}(攝影機|劇組|鏡頭)|"
+                      r"\b(for real|blood|bleeding|hurt|injured|saw (him|her|them)|still (screaming|crying|"
+                      r"hear\w*|yelling)|no cameras?)\b)|"
+                      r"(覺得|感覺)[^，,。]{0,3}(怪怪|不對勁|不太對)|不太相信|不相信|擔心|不放心|這次|這一次|"
+                      r"\b(not so sure|not sure (it|that)|don'?t believe|doubt|won'?t let (me|us) in|worried|"
+                      r"this time|but now|and now)\b", re.IGNORECASE)
+# "his dad told me it's just the TV": the excuse of whoever may be doing it, not what was found
+_REPORTED = re.compile(r"\b(says?|said|saying|told (me|us)|swore|claims?|claimed|insists?|insisted|explained)\b"
+                       r"[^.]{0,30}$|(他|她|那個男的|那個女的|那個人|老公|老婆|先生|太太|爸爸|媽媽|家長|鄰居)"
+                       r"[^，,。]{0,4}(跟我|跟我們)?(說|講|表示)[^，,。]{0,2}$", re.IGNORECASE)
+_FOUND_BY_WHOM = re.compile(r"police|officers?|guards?|firefighters?|警察|管理員|警衛|消防|上去看|過去看|去看了|去敲門|"
+                            r"我老公|我先生|我太太|我老婆|我媽|我爸|\bwent (up|over|to look)|\bchecked|\bknocked|"
+                            r"\bmy (husband|wife|mum|mom|dad|son|daughter|brother|sister)\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"可是|但是|但|不過|結果|沒想到|才發現|竟然|\bbut\b", re.IGNORECASE)
 # Shouts and screams explained, later in the same turn, as a show, a game or a rehearsal.
-_EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|只是)|走近一看|仔細一看)(?!不是|並不是|並非|沒有)(是|只是)?[^，。]{0,10}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
-                        r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|排練|鬼屋|音效|"
-                        r"(在)?練(習)?[^，。]{0,3}(刀|劍|拳|功|武|舞|陣頭)|表演|(?<!以為)虛驚一場(?![？?，,\s]*(不是|才怪|並不是)))|"
+_EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|只是)|走近一看|仔細一看)(?!不是|並不是|並非|沒有)(是|只是)?"
+                        # (nothing denied on the way: 才發現那把刀不是道具 is no explanation)
+                        r"(?:(?!不是|並不是|並非|沒有)[^，。]){0,10}((電視|電影)[^，。]{0,4}(在)?(演|播|放|開|的?聲音)|"
+                        r"連續劇|電視劇|偶像劇|八點檔|演戲|拍片|拍戲|拍電影|開玩笑|玩笑|假的|演習|演練|彩排|排練|鬼屋|音效|"
+                        r"(在)?練(習)?[^，。]{0,5}(刀|劍|拳|功|武|舞|陣頭)|表演(?!完)|(?<!以為)虛驚一場(?![？?，,\s]*(不是|才怪|並不是)))|"
+                        # 結果他們是在練吼叫功: a group found practising (not 結果他們是假的警察)
+                        r"結果(他們|那些人|那群人)(是|只是)(?:(?!不是|沒有)[^，,。]){0,4}((在)?練(習)?[^，,。]{0,5}(刀|劍|拳|功|武|舞|陣頭)|"
+                        r"排練|演練|彩排|拍戲|拍片|拍電影|演戲)(?!完)|"
                         r"(才發現|原來|走近一看|仔細一看)[^，。]{0,3}(只)?是[^，。]{0,6}(垃圾袋|塑膠袋|布袋|棉被|假人|模特兒|"
                         r"人形立牌|布偶|稻草人|紙箱)(?![^，。]{0,4}(纏|捲|壓|卡|店|機))|"
                         r"(才發現|原來|走近一看|仔細一看)(?![^，。]{0,2}不是)[^，。]{0,3}(只)?是(一群|幾隻|兩隻|一隻)?(流浪)?"
@@ -779,7 +855,10 @@ _EXPLAINED = re.compile(r"(才知道|才發現|原來|後來發現|結果(是|�
                         r"[^，。]{0,8}(在)?(叫|打架|吵|哭|叫春|發情)(?![^。]{0,30}(可是|但是?|不過|現在|又))|"
                         r"\b(turned out|it was (just|only))"
                         r" (to be )?(the |a )?(tv|television|movie|film|game|joke|prank|rehearsal|drill|pyrotechnics|"
-                        r"fireworks|special effects)",
+                        r"fireworks|special effects)|"
+                        # "it's just the old man upstairs watching crime dramas with the TV up loud"
+                        r"\b(it'?s|it is|it was) (just|only) [^.]{0,30}\b(watching|playing)\b[^.]{0,20}"
+                        r"\b(tv|television|dramas?|movies?|films?|shows?|video games?)\b",
                         re.IGNORECASE)
 _MISTAKEN_AFTER = re.compile(r"以為|才知道|原來是|結果是|不是瓦斯(?![^，。]{0,3}(爐|桶|管|表|的問題))|"
                              r"(瓦斯公司|瓦斯行|師傅|技師|消防隊?)[^。]{0,16}(測|檢查|看)過[^。]{0,12}(沒問題|正常|沒事)"
@@ -848,7 +927,8 @@ _LITTER_BEFORE = re.compile(r"\b(and|with|of|leaving|left|the|some|all|full of)\
 _DRAIN_SMELL = re.compile(r"水溝|排水溝|溝渠|下水道|化糞池|垃圾|廚餘|豬舍|雞舍|\b(drain|sewer|garbage|"
                           r"rubbish|bins?)\b", re.IGNORECASE)
 # An animal attacking someone (a bite is the person's emergency).
-_ATTACKING = re.compile(r"咬|追|攻擊|衝(進|過|向)|撲|\b(bit|bites?|biting|attack\w*|chas\w*|maul\w*)\b",
+_ATTACKING = re.compile(r"咬|追|攻擊|衝(進|過|向)|撲|(?<!\ba )(?<!little )\bbit\b|\b(bites?|biting|attack\w*|"
+                        r"chas\w*|maul\w*)\b",
                         re.IGNORECASE)
 # Someone sent for, not someone in danger: 派人來, 找人來處理.
 _SENT_FOR = re.compile(r"(派|找|叫|請)(個)?人")
@@ -863,7 +943,7 @@ _GAME = re.compile(r"(才知道|原來|後來發現|結果(是|只是))(是|只�
 # Said of the person in the turn: out, safe, on their feet (the driver already walked out).
 # A pet given to someone to keep: a farewell, not an animal case.
 _HANDED_OVER = re.compile(r"(交給|託給|拜託|帶來給|送給|留給)(我|我們)|\b(gave|left|handed) (me|us)\b|"
-                          r"\b(look after|take care of|keep)\b", re.IGNORECASE)
+                          r"\b(look after|take care of)\b|\bkeep (it|him|her|them)\b", re.IGNORECASE)
 _STILL = re.compile(r"還有人|還在(裡面|水裡|車裡|車上|底下|上面)|(可是|但是?|不過)[^，。]{0,10}(孩子|小孩|裡面|人)|"
                     r"\bstill (inside|in|trapped|stuck|under|missing)\b", re.IGNORECASE)
 _SAFE_NOW = re.compile(r"(已經|都)(自己)?(走|爬|逃|跑|游)(出來|上來|出去)|已經(被)?救(出來|上來)|"
@@ -934,7 +1014,9 @@ def possible_danger(text: str, model: DangerModel | None = None,
     # out already, or nothing now, or a show: unless something else follows (可是裡面還有人)
     for guard in (_SAFE_NOW, _FINE_NOW, _NOBODY_HURT, _EXPLAINED, _GAME, _STAGED, _FILMING, _JOKE):
         said = guard.search(text)
-        if said and not _STILL.search(text[said.end():]) and not _CONTRAST.search(text[said.end():]):
+        if said and not _STILL.search(text[said.end():]) and not _CONTRAST.search(text[said.end():]) \
+                and not _doubted(text, said.end()) and not (
+                    guard in (_EXPLAINED, _GAME) and _reported(text, said.start())):
             return False
     # what glowed or banged named (a lit sign, firecrackers), and nothing burnt or hit
     named = _SOURCE_NAMED.search(text) or _LIT_SIGN.search(text)
@@ -975,8 +1057,19 @@ def _cried_at_the_machine(text: str) -> bool:
 def _animal_only(text: str) -> bool:
     """The call is about an animal: none attacks anyone, and no person is named."""
     rest = _SENT_FOR.sub("", text).replace("八哥", "鳥")  # (a myna, not a brother)
-    return bool(_ANIMAL.search(text) or "牠" in text) and not (
+    return bool(_animal_named(text) or "牠" in text) and not (
         _ATTACKING.search(text) or _names_person(rest) or re.search(r"我|\b(me|us|I)\b", text))
+
+
+# 原來不是貓 / it wasn't a cat: the animal is ruled out, and the cry is a person's.
+_NOT_THE_ANIMAL = re.compile(r"(不是|並不是|哪是|才不是)(一隻|隻|一群|什麼)?$|\bnot (a |an |the |some )?$",
+                             re.IGNORECASE)
+
+
+def _animal_named(text: str) -> bool:
+    """An animal is named, and not to say it was not one."""
+    return any(not _NOT_THE_ANIMAL.search(text[max(0, m.start() - 6):m.start()])
+               for m in _ANIMAL.finditer(text))
 
 
 def _names_person(span: str) -> bool:
@@ -1001,7 +1094,8 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12):start]
     if _NEGATION_ZH.search(before) or _NEGATION_EN.search(before):
         return True
-    if kind == "suicide_attempt":  # my dog ate a whole bottle of my pills: the vet's, not 119
+    if kind == "suicide_attempt" and not re.search(r"繩|\b(rope|cord|belt)\b", text[start:end], re.IGNORECASE):
+        # my dog ate a whole bottle of my pills: the vet's, not 119
         clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
         who = text[clause_start:start]
         if _ANIMAL.search(who) and not _PERSON.search(who):
@@ -1009,6 +1103,11 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     # the suicide prevention line asked about; a gas or smoke detector wanted
     if _SERVICE_NAMED.match(text, end):
         return True
+    if kind == "suicide_attempt" and re.search(r"繩|皮帶|電線|\b(rope|cord|belt|cable)\b", text[start:end],
+                                               re.IGNORECASE) and not re.search(
+            r"脖子|頸|頭|\b(noose|head|neck)\b", text[start:end + 20], re.IGNORECASE) and \
+            _ROPE_FOR_SOMETHING.search(text[max(0, start - 30):end + 40]):
+        return True  # 繩子綁在樹上打個圈，用來曬棉被 / a rope swing: a rope for something else
     if kind.startswith("suicide"):
         # 我還以為有人跳樓，結果是在拍戲: someone else, mistaken, and what it was said after
         clause_start = max((m.end() for m in _CLAUSE.finditer(text[:start])), default=0)
@@ -1040,9 +1139,13 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "violence" and re.match("(一直|用力)打", text[start:end]) and _MACHINE.search(
             text[clause_start:start]):
         return True
-    if kind in ("violence", "child_danger") and re.search("綁|捆", text[start:end]) and \
-            _THING_TIED.search(text[clause_start:start]) and not _names_person(
-            text[clause_start:end]):
+    if kind in ("violence", "child_danger") and re.search("綁|捆|tied", text[start:end]) and (
+            (_THING_TIED_HERE.search(text[max(0, start - 24):start])
+             and not re.search(_PERSON_EN, text[clause_start:start], re.IGNORECASE)
+             and not _BODY_AFTER.search(text[end:next((m.start() + end for m in re.finditer(
+                 r"[。.！!？?]", text[end:])), len(text))])) or (
+                _THING_TIED.search(text[clause_start:start]) and not _names_person(
+                    text[clause_start:end]))):
         return True
     # 像瓦斯的臭味 from a blocked drain: a smell like gas, and where it comes from said
     likeness = text[max(0, start - 2):start]
@@ -1073,6 +1176,15 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             text[sentence_start + staged.end():start]) and not _REALLY.search(
             text[clause_start:clause_end]):
         return True
+    # …or a fall on a film set said after it, and the one who fell up again: 結果是在拍電影，
+    # 那個演員等一下就爬起來跟大家揮手了 (an actor taken ill there stays a patient)
+    staged = _STAGED.search(text, end, end + 120)
+    if kind == "medical" and staged and not re.search(r"(不是|沒有|沒|以為)[^，,。]{0,3}$",
+                                                      text[max(0, staged.start() - 6):staged.start()]) \
+            and (up := _UP_AGAIN.search(text, staged.end())) and not _DOUBTED.search(text, end) \
+            and not re.search(r"沒反應|叫不醒|沒醒|昏|又倒|倒下|\b(unresponsive|not breathing|collapsed)\b",
+                              text[up.end():], re.IGNORECASE):
+        return True
     # 吃了海鮮眼睛腫起來: a swelling with no blow; 媽媽把小孩拉到車上: a carer, not an abductor
     if kind == "violence" and re.search("腫|瘀青", text[start:end]) and \
             _NO_BLOW.search(text[sentence_start:sentence_end]) and not _BLOW.search(
@@ -1081,7 +1193,12 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     if kind == "child_danger" and _CARER.search(text[clause_start:start]) and re.match(
             r"(拖|拉|扛|押|架|dragg|pull|forc|push|carr|haul)", text[start:end], re.IGNORECASE):
         return True
-    if kind == "wrong_way" and _HABIT_OR_FINE.search(text):
+    if (kind == "wrong_way" and _HABIT_OR_FINE.search(text)) or (
+            kind == "drunk_driver" and _DRIVES_SO_OFTEN.search(text[clause_start:clause_end])
+            and not _NOW.search(text[clause_start:clause_end])) or (
+            kind == "drunk_driver" and (_STOPPED.search(text[max(0, start - 30):end + 30]) or re.search(
+                r"閃|坑|不平|\b(bumps?|bumpy|potholes?|uneven)\b", text[sentence_start:sentence_end],
+                re.IGNORECASE))):
         return True  # a fine asked about, a habit, or a lost driver: no car bearing down now
     # 消防隊來看過了，可是現在又冒煙了: whatever was explained before, it is happening now
     # (for a fire, anything later in the turn: 原來是貓踩到電暖器，現在燒到窗簾)
@@ -1096,10 +1213,18 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     reach = 120 if kind in _FIRE_KINDS else 80
     if kind in _FIRE_KINDS:
         reach = max(reach, min(200, _next_sentence_end(text, sentence_end) - end))
-    if (_EXPLAINED.search(text[end:end + reach]) or (
-            kind in _HEARD_KINDS and _GAME.search(
-            text[end:end + 50]))) and not again:
-        return True  # 喊救命、喊說要殺人…後來才知道是電視在演連續劇
+    told = _explained(text, end, end + reach)
+    game = _GAME.search(text, end, end + 50) if kind in _HEARD_KINDS else None
+    if game and (_doubted(text, game.end()) or _reported(text, game.start())):
+        game = None
+    if (told or game) and not again:
+        return True  # 喊救命、喊說要殺人…後來才知道是電視在演連續劇 (…可是現在真的: not)
+    # (screams heard, and a later sentence says what they were: "…I went up and knocked, and
+    # it's just the old man watching crime dramas", with nothing after it to the contrary)
+    if kind in _HEARD_KINDS:
+        told = _explained(text, end, end + 240)
+        if told and not _CONTRAST.search(text[told.end():]) and not _REALLY.search(text[told.end():]):
+            return True
     # (symptoms that go on: 昨天跌倒撞到頭，今天早上開始一直吐 is now)
     now_scope = text[clause_start:sentence_end if kind == "medical" else clause_end]
     if _PAST.search(text[sentence_start:clause_end]) and not (
@@ -1158,6 +1283,13 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
             text[max(0, start - 20):start], re.IGNORECASE) and re.match(
             r"\s+(up|out|into|from|over|high|across|everywhere)\b", text[end:], re.IGNORECASE):
         return True
+    # "a broken sofa and a pile of smashed tiles": rubbish dumped
+    if kind == "crime" and re.match(r"smash", text[start:end], re.IGNORECASE) and re.match(
+            r"\s*(\w+ ){0,2}(tiles?|pumpkins?|bricks?|pots?|plates?|eggs?|concrete|pavers?|paving|furniture|"
+            r"sofas?|chairs?|mirrors?|tvs?|junk|rubbish|crates?|boxes)\b", text[end:], re.IGNORECASE) and \
+            re.search(r"\b(pile|heap|bunch|load|lot|lots) of\s+$|\b(and|with|some)\s+$", text[max(0, start - 12):start],
+                      re.IGNORECASE):
+        return True
     # "leaving beer bottles and smashed glass all over the path": litter
     if kind == "crime" and _SMASHED_LITTER.match(text, start) and _LITTER_BEFORE.search(
             text[max(0, start - 12):start]) and not _ATTACK_EN.search(text[sentence_start:sentence_end]):
@@ -1176,6 +1308,35 @@ def _set_aside(text: str, kind: str, start: int, end: int) -> bool:
     nobody = _NOBODY_HURT.search(text)
     return kind in ("medical", "trapped") and nobody is not None and not _CONTRAST.search(
         text[nobody.end():])
+
+
+def _explained(text: str, start: int, stop: int) -> re.Match[str] | None:
+    """What the danger turned out to be, said between ``start`` and ``stop``: not the excuse of
+    whoever may be doing it ("his dad told me it's just video games"), and not doubted after."""
+    told = _EXPLAINED.search(text, start, stop)
+    if told is None or _reported(text, told.start()):
+        return None
+    if _doubted(text, told.end()):
+        return None
+    # 原來是彩排的時候被燈架砸到: how someone got hurt, not that nothing happened
+    if "時候" in told.group(0) or re.match(r"[^，,。]{0,3}(的時候|時候|時(?!間))", text[told.end():]) or re.search(
+            r"被[^，,。]{0,4}(砸|割|撞|打|燒|夾|刺)|受傷|流血|吸到|昏倒", text[told.end():told.end() + 20]):
+        return None
+    return told
+
+
+def _doubted(text: str, at: int) -> bool:
+    """What was said to explain it is doubted after ``at`` (and not affirmed again: 可是有人在哭，
+    我覺得是小孩輸了在哭)."""
+    doubt = _DOUBTED.search(text, at)
+    return bool(doubt and not re.search(r"應該是|我覺得是|應該只是|應該也是", text[doubt.end():doubt.end() + 20]))
+
+
+def _reported(text: str, at: int) -> bool:
+    """The words at ``at`` are what someone said (他說 / "his dad says") who is not the police
+    or a guard: the excuse of whoever may be doing it."""
+    said = _REPORTED.search(text[max(0, at - 40):at])
+    return bool(said and not _FOUND_BY_WHOM.search(text[max(0, at - 60):at]))
 
 
 def _next_sentence_end(text: str, sentence_end: int) -> int:

@@ -486,7 +486,8 @@ class DialogManager:
     def _switched(self, text: str) -> Reply | None:
         """"我要問的是…" in the middle of a report: a matter of its own (another category, or a
         question the knowledge base answers) starts afresh; the same matter goes on."""
-        rest = switched_matter(text)
+        placed = any(self.state.slots.get(k) for k in ("address", "landmark", "district"))
+        rest = switched_matter(text, problem_is=not placed)
         if rest is None:
             return None
         category, _conf, score = best_category(rest)

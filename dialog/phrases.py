@@ -193,6 +193,7 @@ _EMERGENCY_WHY = {
         "followed": "有人在跟著您，需要警察馬上保護您；請往有人的地方走，例如便利商店。",
         "pedestrian": "有人在車道上，隨時可能被撞，需要警察馬上處理。",
         "wrong_way": "有車子在快速道路上逆向行駛，隨時可能出事，需要警察馬上攔下。",
+        "drunk_driver": "有駕駛可能酒後開車，隨時可能撞到人，需要警察馬上攔下。",
         "electric": "掉落的電線可能有電，碰到會觸電，請大家遠離，需要消防隊馬上處理。",
         "water_edge": "小孩獨自在水邊，隨時可能落水，需要消防隊馬上過去；請先把孩子帶離水邊。",
         "possible": "有人現在有危險，需要消防救護或警察馬上處理。",
@@ -220,6 +221,8 @@ _EMERGENCY_WHY = {
                       "need to come now. ",
         "wrong_way": "A car driving the wrong way on a fast road may hit someone at any moment; "
                      "the police need to stop it now. ",
+        "drunk_driver": "A driver who may be drunk can hit someone at any moment; the police need "
+                        "to stop the car now. ",
         "electric": "A fallen wire may be live and can electrocute anyone who touches it: keep "
                     "everyone away; the fire brigade needs to come now. ",
         "water_edge": "A young child alone at the water may fall in at any moment; the fire "

@@ -42,7 +42,8 @@ def take_slots(st: CallState, text: str, correcting: bool = False) -> bool:
     known = st.slots.get("address") or ""
     if place.address and not (known.startswith(place.address) and known != place.address):
         # (崇德路二段 after 崇德路二段150號 says the same place, less exactly: kept)
-        if not place.landmark:  # a landmark goes with the address it was said with
+        if not place.landmark and place.address != known:  # a landmark goes with the address it
+            # was said with (the same road said again, 對，是南村路, keeps it)
             st.slots.pop("landmark", None)
         # (門牌我不確定: the number goes with the section put right)
         keep = correcting and not re.search(r"門牌|號碼|幾號|\bnumber\b", text)

@@ -13,8 +13,9 @@ CN_DIGITS = "零〇一二兩三四五六七八九十百千"
 _CN_NUM = f"[{CN_DIGITS}]+"
 
 # Characters that OpenCC's s2t changes although Taiwan writes them as they are
-# (台灣, 大里區, 后里區, 了解, 系統, 只有, 干擾 …): not evidence of Simplified text.
-_TRADITIONAL_TOO = frozenset("台里干了后系面只余周范松冲征准制斗谷卷出占克布才朴咸借托于峰群床吃雇")
+# (台灣, 大里區, 后里區, 了解, 系統, 只有, 干擾, 北屯區后庄路 …): not evidence of Simplified text.
+_TRADITIONAL_TOO = frozenset("台里干了后系面只余周范松冲征准制斗谷卷出占克布才朴咸借托于峰群床吃雇"
+                             "庄")
 
 
 @cache

@@ -392,6 +392,35 @@ def test_the_matter_of_the_call_said_midway_starts_afresh(make: Make) -> None:
     m = make()
     talk(m, "路燈壞了", "我要反映的是那支路燈，在北屯區崇德路二段100號")
     assert m.state.category == "streetlight" and m.state.slots.get("district") == "北屯區"
+    # "可是問題是…": a din that was a drill, and the matter is the mess it left
+    m = make()
+    talk(m, "今天早上那邊的工廠廣播一直響，吵得要命，原來是在做防災演練",
+         "不過問題是，他們演練完把一堆空的滅火器丟在路邊都沒收走")
+    assert m.state.category == "sanitation"
+    m = make()
+    talk(m, "Someone's car alarm went off for an hour last night",
+         "But the real problem is the pile of rubbish bags they dumped on the corner")
+    assert m.state.category == "sanitation"
+
+
+def test_a_reason_added_midway_with_but_the_problem_is_keeps_the_report(make: Make) -> None:
+    m = make()
+    talk(m, "中山路上有一個很大的坑洞，機車騎過去很危險",
+         "在北屯區中山路一百號前面，可是問題是那邊晚上路燈也不亮，所以更容易摔車")
+    assert m.state.category == "road_damage" and m.state.slots.get("address") == "中山路100號"
+
+
+def test_but_the_problem_is_after_the_place_adds_to_the_report(make: Make) -> None:
+    m = make()
+    talk(m, "中山路上有一個很大的坑洞，機車騎過去很危險", "在北屯區中山路一百號前面",
+         "但問題是那邊晚上路燈也不亮，所以更容易摔車")
+    assert m.state.category == "road_damage" and m.state.slots.get("address") == "中山路100號"
+
+
+def test_the_same_road_said_again_at_the_read_back_keeps_its_landmark(make: Make) -> None:
+    m = make()
+    replies = talk(m, "有一隻狗被車撞到，躺在路邊", "后里區南村路，靠近一間宮廟", "對，是南村路")
+    assert m.state.case is not None and m.state.slots.get("landmark") == "宮廟", replies[-1].text
 
 
 def test_a_number_put_right_with_an_apology_is_the_one_kept(make: Make) -> None:

@@ -14,7 +14,7 @@ from hotline.simulate import Scenario, check_run, run_text, summary
 pytestmark = pytest.mark.models
 
 HERE = Path(__file__).resolve().parent
-# scenarios_blind2..18: written by helpers who never saw the code (their first-sight figures
+# scenarios_blind2..21: written by helpers who never saw the code (their first-sight figures
 # are in docs/understanding.md); kept here so that what was fixed stays fixed.
 FOLDERS = [HERE / "scenarios", HERE / "scenarios_heldout", HERE / "scenarios_blind",
            HERE / "scenarios_blind2", HERE / "scenarios_blind3", HERE / "scenarios_blind4",
@@ -23,7 +23,7 @@ FOLDERS = [HERE / "scenarios", HERE / "scenarios_heldout", HERE / "scenarios_bli
            HERE / "scenarios_blind11", HERE / "scenarios_blind12", HERE / "scenarios_blind13",
            HERE / "scenarios_blind14", HERE / "scenarios_blind15", HERE / "scenarios_blind16",
            HERE / "scenarios_blind17", HERE / "scenarios_blind18", HERE / "scenarios_blind19",
-           HERE / "scenarios_blind20",
+           HERE / "scenarios_blind20", HERE / "scenarios_blind21",
            HERE.parents[1] / "shared" / "scenarios" / "dev"]
 
 

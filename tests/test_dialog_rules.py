@@ -361,6 +361,7 @@ def test_certain_words_are_certain_and_signs_are_possible() -> None:
 def test_text_helpers() -> None:
     assert simplified_chars("路灯坏了") == {"灯", "坏"}
     assert simplified_chars("台灣大道、后里區、霧峰區") == set()
+    assert simplified_chars("北屯區后庄路") == set()  # (the road's own name, as Taiwan writes it)
     assert language_of("我家門口的 street light 壞了") == "zh"
     assert language_of("The street light is out") == "en"
     assert language_of("😀😀!!") is None
@@ -1238,3 +1239,79 @@ def test_review_of_blind20_places_routes_and_requests() -> None:
     for said in ("等一下，我轉一個人來聽，我女兒比較清楚", "我先生在旁邊，換人來接好了",
                  "水管你幫我接過去那邊就好"):
         assert not find_intents(said).human, said
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    # blind21's classes in other words
+    ("那家早餐店把騎樓用玻璃隔起來，變成他們的內用區", "illegal_construction"),
+    ("隔壁把整個騎樓用鐵捲門封起來當倉庫", "illegal_construction"),
+    ("產業道路旁邊的竹子整叢壓到路中間，車子過不去", "tree"),
+    ("我們這條巷子，最後一戶自己加裝了柵欄，晚上鎖起來，大家都過不去", "illegal_construction"),
+    ("Someone installed an iron gate across our alley and locks it at night "
+     "", "illegal_construction"),
+    ("有人把貨櫃屋放在公園旁邊的綠地上，還住在裡面", "illegal_construction"),
+    ("A man has parked a container on the sidewalk and is using it as a shop "
+     "", "illegal_construction"),
+    ("電線桿跟配電箱上面貼滿了借錢的小廣告", "sanitation"),
+    ("The bus shelter is plastered with flyers for moving companies", "sanitation"),
+    ("路口的舊衣回收箱滿出來了，衣服堆在人行道上", "sanitation"),
+    ("A snake is coiled up on the bench by the pond and people are scared", "animal"),
+    ("There's a tortoise walking along the riverside path", "animal"),
+    ("The park's pavilion has a big crack in one of its beams", "park_facility"),
+    ("The slide in the playground is broken", "park_facility"),
+])
+def test_blind21_classes(text: str, category: str) -> None:
+    assert best_category(text)[0] == category
+
+
+def test_blind21_places_routes_and_requests_in_other_words() -> None:
+    # a road put right twice over, and the same road then said with its number
+    assert find_place("中清路…啊不是不是，是中平路，中平路三百號那邊").address == "中平路300號"
+    # a lane and its number after pauses
+    assert find_place("南屯區大墩路，一百二十巷，五號").address == "大墩路120巷5號"
+    # a known road that crosses something (過), and no one passing by
+    assert find_place("烏日區中山路過筏子溪那座橋").address == "中山路"
+    assert find_place("我每天路過那邊").address is None
+    # a landmark counted (一間) is named without the count
+    assert find_place("南屯區公益路，靠近一間宮廟").landmark == "宮廟"
+    assert find_route("我在等兩百零一路，等了半個小時", bus_context=True) == "201"
+    for said in ("請問你們那邊有沒有人在上班？有人的話叫她來接一下",
+                 "上次一位姓陳的先生幫我處理的，他今天在嗎？",
+                 "Could one of your colleagues call me so I can explain it?",
+                 "This is honestly too complicated for a machine."):
+        assert find_intents(said).human, said
+    for said in ("公園裡有沒有人在上班打掃", "那個姓陳的先生每天都把車停在紅線上",
+                 "請幫我轉告他們的主管"):
+        assert not find_intents(said).human, said
+    assert not find_intents("What bothers me is the driver never says sorry.").question
+    assert find_intents("What bothers you about the bus?").question
+
+
+def test_review_of_blind21_categories_places_and_requests() -> None:
+    # a person sat on what broke; a fence along a lane; flyers plastered
+    for said in ("I was sitting on a bench in the park and it collapsed under me.",
+                 "My kid was sitting on the see-saw and a bolt came loose, it's really dangerous."):
+        assert best_category(said)[0] == "park_facility", said
+    assert best_category("They put up a fence along the lane to keep the dogs out of their "
+                         "garden.")[0] != "illegal_construction"
+    assert best_category("Someone has plastered flyers all over the electricity box on my "
+                         "corner.")[0] == "sanitation"
+    # a bus stop or an exit numbered after a lane; a name that starts with 過; two routes
+    assert find_place("路燈壞掉是在中山路三十巷，二號公車站牌旁邊").address == "中山路30巷"
+    assert find_place("在中山路十巷，二號出口旁邊").address == "中山路10巷"
+    assert find_place("在過溝國小旁邊").landmark == "過溝國小"
+    assert find_route("這兩路公車都不停靠這一站", bus_context=True) is None
+    for said in ("請問區公所那邊星期六有沒有人在上班？我要去辦戶籍謄本",
+                 "清潔隊那邊晚上有沒有人在值班？垃圾車今天都沒來",
+                 "我鄰居姓陳的先生，每天把車停在我家門口擋住出入，我有跟他講過很多次了",
+                 "The street light outside my house is broken. One of your staff came to talk to "
+                 "me last week and said it would be fixed.",
+                 "我們里長說這種事找你們就對了，你可以幫我轉給他，讓他知道嗎",
+                 "Could any of your people talk to the landlord next door about the noise?",
+                 "姓陳的先生那間違建還在嗎？我上個月有檢舉",
+                 "That pothole is too much for a machine to fill, you need to send a crew.",
+                 "姓陳的先生家門口的樹倒了，可以轉給他處理嗎",
+                 "Could one of your officers come and talk to us residents about the flooding?"):
+        assert not find_intents(said).human, said
+    assert find_place("在中山路三十巷，二號柱子旁邊").address == "中山路30巷"
+    assert find_place("在過港橋旁邊").landmark == "過港橋"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from dialog.emergency import detect, detect_by_rules, taken_back
+from dialog.text import normalise
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -759,5 +760,291 @@ def test_older_gaps_found_by_the_review_of_blind20(text: str, number: str) -> No
     assert found is not None and found.number == number
 
 
+@pytest.mark.parametrize(("text", "danger"), [
+    # a cry first taken for an animal's, then said not to be one; and the animal's own cry
+    ("原來不是貓，是真的有人在喊救命", True),
+    ("我以為是貓在叫，結果不是貓，真的有人在喊救命", True),
+    ("It's not a cat, someone is really screaming help", True),
+    ("救命啊，有一隻貓被車撞到", False),
+    ("隔壁的鸚鵡每天都在大叫救命啊", False),
+])
+def test_a_cry_said_not_to_be_an_animals(text: str, danger: bool) -> None:
+    assert (detect(text) is not None) == danger
+
+
 def test_a_fire_explained_and_over_is_none() -> None:
     assert detect("聞到燒焦味還以為是失火，原來是在燒金紙") is None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # blind21's dangers in other words: a drunk driver on the road now; a rope made ready
+    ("有一台白色轎車在中清路上一直蛇行，司機看起來喝醉了", "110"),
+    ("A car is swerving across lanes on Taiwan Boulevard and the driver is clearly drunk", "110"),
+    ("The driver reeks of alcohol and just drove onto the sidewalk", "110"),
+    ("我爸把繩子綁在陽台的鐵架上，打了一個圈", "119"),
+    ("She tied a cord to the ceiling fan and made a loop", "119"),
+    ("他剛剛把頭伸進繩圈裡了", "119"),
+    ("There's a man swinging an iron bar at the shop window and he's still here", "110"),
+])
+def test_blind21_dangers_in_other_words(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and found.number == number
+
+
+@pytest.mark.parametrize("text", [
+    # …and alarms that were none: a drill, a film shoot, a shouting exercise, the TV (en),
+    # an animal "a bit" odd (en), a pile of smashed tiles (en), a habit of drink-driving
+    "警報一直響，有人喊失火了，後來才知道是大樓在做消防演練",
+    "剛剛看到有人倒在地上，結果是在拍戲，那個演員馬上就爬起來繼續拍",
+    "公園有人大吼大叫，我以為在打架，結果他們是在練什麼氣功",
+    "I heard a man yelling he would kill her. I went and knocked, and it's just my neighbour "
+    "watching action movies with the volume up.",
+    "This is a bit strange, a snake is lying on the path and I'm worried someone steps on it",
+    "Someone dumped a broken sofa and a pile of smashed tiles by the river",
+    "我要檢舉鄰居常常酒駕，開得歪七扭八",
+    "He was weaving through traffic on his scooter to get to work on time",
+    "我把繩子綁在樹上，拉起來當曬衣繩",
+])
+def test_blind21_alarms_that_are_none(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_an_explanation_does_not_quiet_what_follows_it() -> None:
+    found = detect("I heard a woman screaming don't kill me. It's just my neighbour watching TV, I "
+                   "thought, but now she is screaming for real")
+    assert found is not None
+    found = detect("隔壁有人一直喊救命，後來才知道是電視在演連續劇，可是現在真的有人在喊救命")
+    assert found is not None
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # the review of blind21's fixes: dangers the new set-asides hid (a suspect's own excuse, a
+    # denial read as an explanation, a fake knife, a habit word anywhere in the turn, the lock
+    # smashed) and dangers the new rules must keep ("any": a number of either service)
+    ('請問一下，我前面有一台白色轎車一直蛇行，駕駛好像喝醉了，現在在五權路上',
+     '110'),
+    ('我要檢舉，這種酒駕的應該重罰，我前面這台車現在一直蛇行，開得歪七扭八',
+     '110'),
+    ('前面有台車一直蛇行，駕駛喝得很醉，每次紅燈都會衝過去，現在在台灣大道上',
+     '110'),
+    ('有個男的把一個女生拖上車，她一直喊救命，結果那個男的跟我說是在拍電影，但我沒看到任何攝影機',
+     '110'),
+    ('隔壁有人拿刀砍人，我過去看，結果他跟我說是在拍電影，叫我不要管，地上都是血',
+     '110'),
+    ('樓上一直有女生在尖叫救命，結果管理員跟我說他們不是在拍戲，我好怕',
+     '110'),
+    ('超商門口有人拿刀砍人，走近一看才發現那把刀不是道具',
+     '110'),
+    ('有人拿刀架在店員脖子上，結果那個人是拿假的刀，現在還在店裡',
+     '110'),
+    ('後面巷子有人在打架，拿球棒互毆，結果他們是在練武的，但是已經有人頭破血流',
+     'any'),
+    ('樓上一直傳來小孩哭喊救命的聲音，還有打東西的聲音，結果他們跟我說是在練功，我覺得怪怪的',
+     'any'),
+    ('有兩個男的說是警察，硬要把我女兒帶走，結果他們是假的警察',
+     'any'),
+    ("I can hear a woman screaming for help next door and things breaking. My husband says "
+     "it's just the neighbours watching TV, I'm not so sure.",
+     '110'),
+    ("I can hear the boy next door crying and screaming stop, and something hitting him. His "
+     "dad told me it was just his son playing video games and won't let me in.",
+     'any'),
+    ("Someone smashed the padlock on my neighbour's gate and is wheeling his scooter away "
+     "right now.",
+     '110'),
+    ('Some guys smashed their way into the jewellery shop downstairs just now.',
+     '110'),
+    ("Someone smashed the lock on my neighbour's door and he's inside the flat now.",
+     '110'),
+    ("There's smashed glass all over the road and cars are swerving across into the other "
+     "lane to avoid it.",
+     'any'),
+    ('有一個喝醉的人躺在路中間，車子經過都要蛇行閃他',
+     'any'),
+    ("There is a car weaving all over the road in front of me right now, I think the driver "
+     "is drunk.",
+     '110'),
+    ('有個阿伯騎腳踏車騎得東倒西歪，一身酒味，現在在大馬路上',
+     '110'),
+    ('剛剛有一台車衝上人行道撞到人，司機好像喝醉了',
+     'any'),
+    ('我哥把皮帶綁在門框上，打了一個圈，一直說不想活了',
+     'any'),
+    ('My brother tied a belt to the ceiling fan and he has put his head in the loop',
+     '119'),
+    ('有一個男的把繩子綁在樹枝上，打了一個圈，現在站在他的機車座墊上面',
+     '119'),
+    ('他剛剛把頭伸進繩圈裡了',
+     '119'),
+    ('He tied a rope to the beam in the garage, made a loop and is standing on a chair',
+     '119'),
+    ("There's a silver pickup truck weaving all over Fengshi Road in Shigang, the driver can "
+     "barely keep his head up",
+     '110'),
+    ("Two guys just smashed the shop's shutter and are inside.",
+     '110'),
+    ('A man is swinging a metal pipe at people outside the 7-Eleven.',
+     '110'),
+    ('隔壁有人拿刀砍人，結果他說是拍電影，可是真的有人流血了',
+     '110'),
+    ('公園有人拿刀在揮，結果他們是在練刀，旁邊有個人被砍到在流血',
+     'any'),
+])
+def test_review_of_blind21_dangers(text: str, number: str) -> None:
+    found = detect(text)
+    assert found is not None and (number == "any" or number in (found.number, found.also))
+
+
+@pytest.mark.parametrize("text", [
+    # …and the alarms they raised: patrols asked for, drink denied, bikes parked on the sidewalk,
+    # ropes for laundry, lanterns and swings, heads put into fridges and drains, a bat in a park
+    '我要檢舉。剛剛我們那條街突然砰砰砰好幾聲，還有一個人倒在地上，地上紅紅的一片，我嚇到手都在抖，結果旁邊的人跟我說是在拍電影啦，那是道具跟化妝，那個演員等一下就爬起來跟大家揮手了。',
+    '每天早上五點，公園就有一群人在那邊「啊——！」大吼大叫，我第一次聽到以為有人在吵架要打起來了，還想說要不要去叫人，結果他們是在練什麼吼叫功，說大叫可以排毒啦',
+    '我們這邊晚上常有年輕人騎車蛇行，旁邊那間熱炒店喝酒的人很多，希望警察多巡邏',
+    '那台車剛剛蛇行了一下，應該是在閃坑洞，駕駛沒有喝酒啦，我是要報坑洞',
+    '那台車一直蛇行，但不是酒駕，駕駛是在看手機',
+    '那間熱炒店的客人都把機車騎上人行道停，喝酒喝到半夜很吵',
+    "Scooters keep weaving between the cars on this road at night, I think some of them are "
+    "drunk students from the bar.",
+    "Every Friday night the scooters are weaving all over the road outside the bar and the "
+    "riders are drunk, can you send more patrols?",
+    "The bar customers drove onto the pavement to park again tonight, and drunk guys were "
+    "shouting until 2 a.m.",
+    '我鄰居把繩子綁在樹上，打了一個圈，用來曬棉被',
+    '我老公把尼龍繩綁在鐵窗上要曬衣服，他站在椅子上綁',
+    '我媽把繩子綁在欄杆上掛燈籠，站在椅子上弄',
+    '公園裡有人把童軍繩綁在樹枝上打了一個繩圈，給小朋友盪鞦韆',
+    "There's a rope tied to a tree branch with a loop at the end, the kids use it as a swing.",
+    "Someone left a rope tied to the railing with a loop on it, and a dog is tied to it all "
+    "day with no water.",
+    '工人把頭伸進去水溝蓋下面看，好像在找東西',
+    '那個人把頭伸進去計程車車窗裡跟司機吵架',
+    '她把頭伸進去冰箱找飲料',
+    "Kids keep swinging a baseball bat in the tiny park near the playground, can you put up a "
+    "sign?",
+    '我爸以前喝醉騎車騎得歪七扭八，後來被抓到，我想問酒駕要罰多少錢',
+    '上禮拜有一台車喝醉蛇行撞到我家圍牆，現在圍牆還沒修',
+    'The old men in the park do their exercises swinging a long wooden bar every morning.',
+    "I heard screaming upstairs, so I went up and knocked, and it's just the old man watching "
+    "crime dramas with the TV up loud.",
+])
+def test_review_of_blind21_alarms(text: str) -> None:
+    assert detect(text) is None
+
+@pytest.mark.parametrize(("text", "number"), [
+    # the second review of blind21's fixes: a child tied up after 把繩子綁; doubt, denial and a
+    # suspect's excuse after a film shoot; a prop gun; a fight after the show; a noose by a dog
+    # or a drying rack; the caller's own habits; drink said otherwise; an ATM smashed; a rider
+    # hurt by a drunk driver (119 first)
+    ("隔壁的人把繩子綁住小孩的手，一直拖著走", "110"),
+    ("The neighbours keep their son with a rope tied to the bed all day.", "any"),
+    ("隔壁阿伯把繩子綁在他孫子的腳上，拴在門口一整天，孫子一直哭", "any"),
+    ("有個男的把童軍繩綁住那個女生的手，把她拉走", "110"),
+    ("有人拿刀砍人，他們說是在拍戲，攝影機什麼的都沒看到", "110"),
+    ("有人拿刀砍人，那個男的說在拍戲，我看那把刀根本不像道具", "110"),
+    ("有個男的把一個女生拖上車，她一直喊救命，那個男的說他們在拍戲，還說攝影機在對面", "110"),
+    ("有人拿刀砍人，旁邊的人說這不是在拍戲，是演員跟導演吵架，真的砍下去了", "110"),
+    ("超商門口有個男的拿刀砍人，路人都以為是在拍戲，還在找攝影機", "110"),
+    ("巷子裡有人倒在地上，旁邊在拍戲，那個演員中暑昏倒了，叫不醒", "119"),
+    ("路口有人倒在地上沒反應，好像是在拍戲的劇組，有個臨演突然倒下去", "119"),
+    ("超商門口有人拿刀砍人，走近一看才發現那把道具刀是真的", "110"),
+    ("有人拿槍進超商搶劫，結果是道具槍，現在人還在店裡", "110"),
+    ("廟口有人拿刀在打架，結果他們是陣頭表演完喝酒起衝突", "110"),
+    ("I can hear a woman screaming for help next door. Her husband answered the door and "
+     "said don't worry, it's just the kids watching a horror movie.", "any"),
+    ("The boy next door is screaming help, his dad says it was just a video game.", "any"),
+    ("隔壁一直有人喊救命，結果是在打電動，可是我明明聽到有人在哭，還有打東西的聲音", "any"),
+    ("樓上一直有女生尖叫救命，還有摔東西的聲音，她老公跟我說原來是電視在演", "any"),
+    ("我先生拿遛狗的繩子綁在樓梯欄杆上，打了一個圈，站在椅子上", "119"),
+    ("My brother tied a rope to the railing and put his head in the loop, he took the "
+     "dog's lead to do it.", "119"),
+    ("我媽在陽台晾衣服的地方把繩子綁在鐵窗上，打了一個圈，脖子套進去", "119"),
+    ("The car in front of me keeps swerving into the other lane and the driver looks "
+     "drunk.", "110"),
+    ("I drive this road every day and I've never seen anything like it, the car in front "
+     "is weaving all over the road and the driver is clearly drunk.", "110"),
+    ("我每天走這條路上班，前面這台白色轎車一直蛇行，司機好像喝醉了，車號是ABC-1234", "110"),
+    ("前面那台車一直蛇行，司機好像喝茫了，現在在五權路上", "110"),
+    ("The pickup in front is swerving all over the road right now, the driver has clearly "
+     "been drinking.", "110"),
+    ("Two men just smashed the ATM at the bank on my corner with a sledgehammer.", "110"),
+    ("Two men smashed the display cabinets in the jewellery store downstairs with hammers "
+     "and ran off with the gold.", "110"),
+    ("剛剛有一台車蛇行撞到一個騎士，駕駛喝醉了，騎士倒在地上流血", "119"),
+    ("超商門口有人拿刀砍人，走近一看，那個人手上拿的道具刀是真的", "110"),
+])
+def test_second_review_of_blind21_dangers(text: str, number: str) -> None:
+    found = detect(normalise(text))
+    assert found is not None and (number == "any" or number in (found.number, found.also))
+
+
+@pytest.mark.parametrize("text", [
+    # …and the alarms: a din complained about after a show; what the police found; ropes for
+    # lights and knots; a driver the police stopped or parked; no smell of drink
+    "我們巷子晚上一直有人尖叫救命，結果是在拍電影，可是拍到半夜還一直喊，很吵，我要檢舉噪音",
+    "樓上一直有人大叫救命，原來是電視在演，但是開得超大聲，還是很吵",
+    "樓上一直有人大叫救命，原來是電視在演，我覺得很奇怪他們怎麼可以開那麼大聲",
+    "有人一直喊救命，原來是在拍戲，不過我還是想問拍片需要申請嗎",
+    "I heard screaming for help upstairs. The police came and said it was just a TV show.",
+    "我們社區中秋節要把繩子綁在欄杆上，站在椅子上掛燈",
+    "學校童軍課教小朋友把繩子綁在樹上打一個圈，練習繩結",
+    "He tied the rope to the railing and made a loop to hang the Christmas lights.",
+    "My son is practising knots, he tied a rope to a tree branch and made a loop.",
+    "你們不要管我啦，我已經想好了，明天就去議員那邊陳情",
+    "那個酒駕的人剛剛被警察攔下來了，車子還停在人行道上，之前蛇行很嚴重，我想問一下後續",
+    "The drunk guys from the bar drove onto the pavement and parked there again, blocking the way.",
+    "那台車一直蛇行，我靠近看，駕駛身上一點酒味都沒有，好像是身體不舒服",
+    "巷子有人拿刀砍人，原來是在拍電影，那是道具跟化妝，演員後來就爬起來了",
+    "我要檢舉。剛剛我們那條街突然砰砰砰好幾聲，還有一個人倒在地上，地上紅紅的一片，我嚇到手都在抖，結果旁邊的人跟我說是在拍電影啦，那是道具跟化妝，那個演員等一下就爬起來跟大家揮手了。",
+])
+def test_second_review_of_blind21_alarms(text: str) -> None:
+    assert detect(normalise(text)) is None
+
+@pytest.mark.parametrize(("text", "number"), [
+    # the third review: another actor getting up; how someone was hurt at a rehearsal; last
+    # month's explanation; a child the object of 把; a child named before "a rope tied"; a
+    # person smashed; a pet handed over; a worried caller
+    ("阿伯在路邊昏倒了，旁邊剛好在拍戲，演員就站起來走過去看他，阿伯都沒反應", "119"),
+    ("一個臨演昏倒了，是在拍戲的現場，其他演員都站起來走過去幫忙，他還沒醒", "119"),
+    ("有人頭一直流血，原來是彩排的時候被燈架砸到", "119"),
+    ("有人倒在地上抽搐，原來是演練的時候吸到煙", "119"),
+    ("有人流很多血，原來是練習的時候被刀割到", "119"),
+    ("Someone next door is screaming for help and I hear things breaking. Last month the "
+     "same thing happened and the guard went up and it was just the TV. This time it "
+     "sounds much worse and it has been going for half an hour.", "110"),
+    ("隔壁把孫子用繩子綁在床上，已經一整天了", "any"),
+    ("那個男的把女兒用繩子綁起來打", "any"),
+    ("有個男的把她用繩子綁起來，塞進車裡", "any"),
+    ("The neighbours left their little boy with a rope tied to a pole in the yard all day.", "any"),
+    ("Someone has their kid with a cord tied to the fence outside the shop, he's been "
+     "crying for an hour.", "any"),
+    ("Someone smashed him over the head with a brick right outside my house.", "110"),
+    ("They smashed into the house next door and are dragging the old man out.", "110"),
+    ("Two guys smashed their way through the back window of the pharmacy.", "110"),
+    ("Please take care of my dog for me, I won't be around after tonight.", "any"),
+    ("樓上一直傳出小孩哭喊救命的聲音，結果他們是在練功，我還是很擔心", "any"),
+    ("A guy just smashed a bottle over someone's head outside the bar", "110"),
+])
+def test_third_review_of_blind21_dangers(text: str, number: str) -> None:
+    found = detect(normalise(text))
+    assert found is not None and (number == "any" or number in (found.number, found.also))
+
+
+@pytest.mark.parametrize("text", [
+    # …and alarms: the caller's own husband went and looked; a doubt taken back; a permit
+    # asked about; swerving round potholes; smashed tiles dumped
+    "樓上一直有女生尖叫救命，我老公上去看了，他說原來是電視開太大聲",
+    "I heard screaming for help upstairs, my husband went up and said it turned out to be the TV.",
+    "樓上一直有人喊救命，原來是電視在演，但是我聽到有人在哭，應該是電視的聲音太大",
+    "隔壁一直有人喊救命，原來是在打電動，可是有人一直在哭，我覺得是小孩輸了在哭",
+    "I heard screaming for help next door, it turned out to be a movie shoot, I'm not sure if "
+    "they have a permit.",
+    "那條路坑坑洞洞，機車騎過去都要蛇行，旁邊那間酒吧的客人晚上喝醉了很吵",
+    "The road is so bumpy that scooters are swerving all over the place. The bar next door has "
+    "drunk customers shouting at night too.",
+    "There's a bomb by the canal! Okay, not a real one, relax. It's a big rusty tank that looks "
+    "exactly like a bomb, but it's just an old water heater somebody dumped there, together with "
+    "a broken sofa and a pile of smashed tiles.",
+])
+def test_third_review_of_blind21_alarms(text: str) -> None:
+    assert detect(normalise(text)) is None

@@ -145,6 +145,8 @@ def test_a_pole_that_is_not_taipowers_is_not_sent_to_1911(kb: KnowledgeBase,
     ("新家要裝水表要去哪裡申請", "1910"),
     ("水錶那邊一直滲水", "1910"),
     ("自來水聞起來都是漂白水的味道", "1910"),
+    # tap water come out red, taken for rust (blind21: the words 水龍頭 and 生鏽 were lost)
+    ("水龍頭打開流出來都是紅色的水，是不是水管生鏽，這樣要找誰", "1910"),
 ])
 def test_connections_meters_and_tap_water_go_to_their_company(text: str, refer: str) -> None:
     hit = KnowledgeBase.load().answer(text)

@@ -162,11 +162,19 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"\b(left|dumped|dumps?|abandoned|scattered)\b[^.]{0,40}\b(all over|on|in|across) (the|an|a) "
          r"(empty|vacant|open) (lot|land|plot|field)\b", 3),
         (r"\bbroken glass\b", 2),
+        # small ads pasted on poles, boxes and walls (the environment bureau tears them down)
+        (r"小廣告|牛皮癬|(廣告|傳單|廣告單|貼紙)[^。]{0,10}(亂貼|貼滿|貼得|貼在)|(亂貼|貼滿)[^。]{0,10}(廣告|傳單|貼紙)|"
+         r"\b(flyers?|fliers?|posters?|paper ads?|little ads?|ads|stickers?|leaflets?|notices)\b[^.]{0,40}"
+         r"\b(plastered|pasted|stuck|glued|peel\w*)\b|\b(covered|plastered) (in|with) (\w+ ){0,3}(flyers?|fliers?|posters?|"
+         r"ads|stickers?|leaflets?)\b|\b(plastered|pasted|stuck|glued|put up) (\w+ ){0,2}(flyers?|fliers?|posters?|ads|"
+         r"stickers?|leaflets?)\b[^.]{0,30}\b(all over|on|onto)\b", 3),
         (r"檳榔(汁|渣)|吐檳榔|菸蒂|煙蒂|\bcigarette butts?\b|\bbetel (nut )?(juice|spit|stains?)\b", 3),
         (r"(?<!垃圾)垃圾(?!車)|髒亂|廢棄物|廢棄.{0,3}(家具|沙發|床墊|冰箱)|亂丟|堆積|狗大便|排泄物|廚餘|棄置", 3),
         (r"(沙發|床墊|家具|冰箱|櫃子|電視|垃圾袋|雜物|舊衣|輪胎|建材|廢土).{0,8}(丟|放|堆|棄|倒)", 3),
         (r"偷倒|倒廢土|廢土|廢料|裝潢垃圾|營建廢棄物|垃圾山|(炮|紙)屑|煙火.{0,3}(紙殼|殘骸)", 3),
         (r"滿地(都是)?|沒(有)?人(來)?(掃|清)|血跡|(地上|路上|路面|滿地)(都是)?血(?!壓)", 2),
+        (r"(回收箱|垃圾桶|子母車|舊衣回收)[^，。]{0,6}(塞爆|爆滿|滿出來|塞滿|滿了)|"
+         r"(堆滿|堆了|堆積|囤積)[^，。]{0,6}(舊衣|衣服|鞋子|棉被|雜物)", 3),
         (r"(撿|堆)[^，。]{0,3}回收(?!車)|(堆滿|堆了|堆積|囤積)[^，。]{0,6}(紙箱|寶特瓶|回收物?|垃圾|廚餘|瓶瓶罐罐)|"
          r"(丟|散|倒|扔)得?(到處|滿地|一地)(都是)?|"
          r"\b(trail|pool|puddle|stains?|streaks?) of blood\b|\b(covered|crawling|swarming) (in|with) flies\b", 2),
@@ -217,6 +225,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"fallen )?(in|into|inside) (a|the|that|this) [^.]{0,30}\b(drain|drainage|channel|ditch|canal|gutter|"
          r"sewer|culvert)", 4),
         (r"stray (dog|cat|animal)s?|injured (dog|cat|animal|bird)|(dog|cat|animal|bird|pigeon).{0,20}(hit|injured|hurt|dead|chained|starv|no water|no shade|abuse|neglect)|snake|beehive|hornet|pigeon", 3),
+        (r"\b(turtles?|tortoises?|terrapins?|snakes?|pythons?|cobras?)\b(?! plants?)", 3),
         (r"\b(dogs?|cats?|animals?|puppy|kitten)\b", 1),
         (r"\b(parrots?|mynas?|cockatoos?|budgies?|parakeets?|owls?|egrets?|herons?|pigeons?|crows?|sparrows?)\b", 1),
         (r"\bcan'?t (fly|get free|get loose)\b|\b(wrapped|tangled|caught|snagged) (a?round|on|in) (its|the \w+'s) "
@@ -242,7 +251,9 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(?<![路行])樹", 1),
         # a tree by its kind (大王椰子, 木麻黃) falling, shedding or in the way
         (r"(椰子|棕櫚|木麻黃|榕樹|樟樹|鳳凰木|黑板樹|欖仁|欒樹|阿勃勒|芒果樹|龍眼樹|竹林)(?!汁|水|油|糖|凍|筍)"
-         r"[^。]{0,16}(倒|斷|掉|壓|擋|垂|枯|砸|傾|歪)|(椰子|棕櫚)(?!汁|水|油|糖|凍)[^，。]{0,4}(葉|果(?!凍))", 3),
+         r"[^。]{0,16}(倒|斷|掉|壓|擋|垂|枯|砸|傾|歪)|"
+         # bamboo bending or fallen over a road (not bamboo used to fence something in)
+         r"(?<!用)(?<!拿)(竹子|竹叢|一叢竹)(?!筍)[^，。]{0,16}(倒|斷|壓到|垂|彎|傾|歪|擋到|擋住(馬路|路))|(椰子|棕櫚)(?!汁|水|油|糖|凍)[^，。]{0,4}(葉|果(?!凍))", 3),
         (r"(一|兩|幾|那|這|整)棵", 2),
         (r"fallen tree|tree (has )?fall|tree branch|branch(es)?|overgrown tree|trees?\b", 3),
     ],
@@ -258,7 +269,7 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
         (r"(PU|ＰＵ)?(跑道|籃球場|球場|運動場|溜冰場)[^。]{0,12}(壞|破|裂|翹|凸|洞|不平|鬆|剝落)", 4),
         (r"\b(bench(es)?|seats?|railings?|handrails?|fences?|pavilion|see-?saw|climbing frame|"
          r"(fitness|exercise) (equipment|machines?))\b[^.]{0,40}\b(broken|snapped|damaged|loose|cracked|"
-         r"rusted|missing|collapsed|splintered)\b|\b(broken|snapped|damaged|loose|cracked) (bench(es)?|"
+         r"rusted|missing|collapsed|splintered|crack|cracks|tiles?)\b|\b(broken|snapped|damaged|loose|cracked) (bench(es)?|"
          r"railings?|handrails?|seats?)\b", 3),
         (r"\bfences?\b[^.]{0,70}\b(come loose|loose|sagging|collapsed|fallen|broken)\b|\bsprinklers?\b", 3),
         (r"\b(greenway|trail|footpath|riverside walk)\b|綠園道|綠廊|步道|河堤", 1),
@@ -294,10 +305,15 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"(桌子|椅子|貨|攤位).{0,6}(擺滿|占滿|佔滿)", 3),
         (r"蓋到(馬路|路上|騎樓|人行道|巷子)|(圍牆|牆|棚子|鐵架|招牌|鐵皮).{0,8}(往外|推出|蓋到|佔|占)|"
          r"搭(了)?.{0,6}(棚|鐵架|違建)|(棚子|棚架|帳篷|帆布棚)[^，。]{0,4}搭在[^，。]{0,6}(巷子|路|馬路|騎樓|人行道)", 3),
-        (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍|拿來|當作|當成)", 3),
+        (r"騎樓.{0,10}(堆|擺|放|占|佔|擋|圍|封|隔|包|拿來|當作|當成)|"
+         r"(鋁門窗|鐵窗|鐵捲門|隔板|木板|玻璃)[^，。]{0,6}(封|圍|隔|包)(起來|住)[^。]{0,20}(騎樓|人行道|走廊|巷)", 3),
         # a gate put up across a public lane
         (r"(私自|擅自)[^，。]{0,4}(起|蓋|裝|搭|做)[^，。]{0,4}(鐵門|圍牆|柵欄|圍籬)|"
-         r"(鐵門|柵欄)[^。]{0,10}(鎖起來|關起來)[^。]{0,20}(公家|公共|大家)的?路", 3),
+         r"(鐵門|柵欄)[^。]{0,10}(鎖起來|關起來)[^。]{0,20}(公家|公共|大家)的?路|"
+         r"(巷子|巷道|通道|走道|路)[^。]{0,30}(自己|私自|擅自)?(裝|蓋|做|搭|架|加)(了)?(一)?(道|個|扇|片)?(鐵門|柵欄|圍籬|大門)"
+         r"[^。]{0,30}(鎖|關|擋|繞|出不去|進不去|過不去)|"
+         r"\b(put up|installed|built|added) (a|an) (\w+ )?(gate|fence|barrier)\b[^.]{0,20}\bacross\b[^.]{0,20}"
+         r"\b(lane|alley|passage|path|road)\b", 3),
         # a ramp, planters or steps built out onto the road
         (r"(在|往)(馬路|路上|路面|巷子|巷道|人行道|水溝)[^，。]{0,4}(灌|砌|蓋|搭|鋪)[^，。]{0,6}(斜坡|花台|花圃|台階|階梯|平台)|"
          r"\b(built|poured|put)\b[^.]{0,20}\b(ramp|planters?|steps)\b[^.]{0,20}\b(into|onto|out into|on) the (road|street|"
@@ -320,6 +336,10 @@ _CATEGORY_PATTERNS: dict[str, list[tuple[str, int]]] = {
          r"sheds?|structure|extension|addition|house|floor|storey|story|hut|cabin|shack|something)\b[^.]{0,20}"
          r"\bon (the|our|his|her|their|my) (roof|rooftop)\b", 3),
         (r"(arcade|walkway|sidewalk).{0,20}(blocked|occupied)|\brooftop\b", 1),
+        # a container or a shack set on public land and lived in or used as a shop
+        (r"(貨櫃屋|貨櫃|組合屋)[^。]{0,20}(放在|擺在|佔|占|住|當)|"
+         r"\b(shipping )?containers?\b[^.]{0,80}\b(green (strip|belt)|public (land|green)|verge|sidewalk|"
+         r"using it (like|as))\b", 3),
         (r"\b(built|building|put up|erected|added) (an? )?(\w+ )?(extension|shed|structure|addition|"
          r"canopy|carport|enclosure|booth|shack|hut|stall)|\b(metal|tin|iron|corrugated) (roof|shed|sheeting|structure|booth|shack)|"
          r"\b(covers?|covering|blocks?|blocking|takes? up|occupies|occupying) the (whole |entire )?"
@@ -355,6 +375,10 @@ _BACKDROP = re.compile(r"\b(under|beneath|behind|between|next to|beside|on top o
                        r"parked (cars?|vehicles?|trucks?|vans?|scooters?)\b|"
                        # a tree only as where a sound came from ("from the tree outside my building")
                        r"\b(heard|hear|hearing|hears)\b[^.]{0,60}\bfrom (a|the|that|this) (big |tall )?tree\b|"
+                       # a playground thing only as where an animal lies ("lying on top of the slide")
+                       r"\b(it'?s|it is|it was|they'?re|they are|they were)\s+(lying|sitting|sleeping|perched|curled up|"
+                       r"hiding|basking|coiled)\b (on top of|on|under|in|beside|behind) (the|a) (\w+ )?(slide|swings?|bench|"
+                       r"see-?saw|climbing frame)\b|"
                        r"(停著的|停在路邊的)(車|汽車|機車)(子)?(底下|下面|旁邊|後面|中間|上面)", re.IGNORECASE)
 # A burst tap-water pipe is the water company's (1910, a referral), not a drain.
 _TAP_WATER = re.compile(r"自來水|水管.{0,3}(破|裂|爆|漏)|(水管|管線)破|\b(water main|burst (water )?pipe)\b",

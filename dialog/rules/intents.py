@@ -36,6 +36,15 @@ _HUMAN = re.compile(
     r"你(這個|們)?(機器|電腦)(人)?[^，。]{0,3}(處理|解決|搞)不(了|來)|(幫我|直接|趕快)接(給)?(專人|真人|人工|客服)|"
     r"(跟|和|對)機器(人)?[^，。]{0,3}(講不來|講不通|說不清|說不通|講不清|溝通不來)|"
     r"(不用|不要|不想)(讓|跟|和)?機器(人)?(幫我|來)?(處理|回答|講|說|服務)|"
+    # 你們那邊現在有沒有人在上班？有人的話叫他來聽: a person asked for without 轉 or 真人
+    r"(有人的話|有的話)[^，。]{0,3}叫(他|她)(過)?來(聽|接)|"
+    # 上次那位姓林的小姐今天有在嗎？可以幫我轉給她嗎: one agent asked for by name
+    r"(上次|之前|上禮拜|上個月|那位|一位|找)[^。]{0,10}姓[\u4e00-\u9fff]的?(小姐|先生|專員|同仁)[^。]{0,40}"
+    r"(有在嗎|(?<!還)在嗎|轉給?(她|他)(?!們|處理))|"
+    r"\b(is there|are there|can|could) (one|any) of your (colleagues|staff|officers|team|people)\b[^.?]{0,30}"
+    r"(\b(explain|talk|speak)\b (it |this |things )?(to|with) (me|us)(?=[?.!,]|$| (on|over) the (phone|line)| "
+    r"about)|\bI (could|can) (explain|talk|speak)\b)|"
+    r"\btoo (complicated|much) for (an? )?(automated system|machine|computer|bot|robot)\b(?! to)|"
     r"\b(can|could|may) i (speak|talk) (to|with) (one of )?your (staff|staff members?|officers?|colleagues?|team)\b|"
     r"\b(i'?d|i would) like to (speak|talk) (to|with) (one of )?your (staff|staff members?|officers?|colleagues?)\b|"
     r"\blet me (speak|talk) (to|with) (a|one of your|your) (staff member|member of staff|staff|supervisor|officer)\b|"
@@ -89,7 +98,10 @@ _QUESTION = re.compile(
     re.IGNORECASE)
 # "What I want to report is…", "where I live": the words of a question, none asked
 _NOT_ASKING = re.compile(r"\bwhat (i|we) (actually |really )?(want|wanted|need|meant|'d like|would like) to "
-                         r"(report|say|tell you|ask about)\b|\b(where|when) (i|we) (live|work|was|were)\b",
+                         r"(report|say|tell you|ask about)\b|\b(where|when) (i|we) (live|work|was|were)\b|"
+                         # "what upsets me is…": a complaint said, nothing asked
+                         r"\bwhat (really )?(upsets|bothers|annoys|worries|angers|frustrates|gets to|scares|"
+                         r"shocked|upset|bothered|annoyed) (me|us)\b",
                          re.IGNORECASE)
 _DONT_KNOW = re.compile(r"不知道|不清楚|不確定|忘了|看不到|看不清楚|沒看到|不記得|"
                         r"\b(don'?t know|not sure|no idea|can'?t see|don'?t remember)\b",

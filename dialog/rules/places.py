@@ -58,7 +58,7 @@ def _known_road_re() -> re.Pattern[str]:
 _AFTER_ROAD_NOT_PLACE = re.compile(r"^(燈|樹|面|況|人|過|段時間|線|霸|權|邊攤)")
 _INTERSECTION_RE = re.compile(r"(跟|和|與|及|、)")
 _LANDMARK_RE = re.compile(
-    r"(公園|國小|國中|高中|大學|學校|市場|車站|火車站|捷運站|公車站|醫院|廟|宮|教會|圖書館|"
+    r"(公園|國小|國中|高中|大學|學校|市場|車站|火車站|捷運站|公車站|醫院|宮廟|廟|宮|教會|圖書館|"
     r"便利商店|7-?11|全家|萊爾富|加油站|區公所|派出所|停車場|運動中心|夜市|百貨|社區|大樓|橋|"
     r"圓環|交流道|賣場|家樂福|好市多|"
     # places out of town with no road name: a seawall, a riverside path, a harbour
@@ -160,7 +160,7 @@ def unknown_district(text: str) -> str | None:
 
 
 def _roads(text: str) -> list[re.Match[str]]:
-    found = [m for m in _known_road_re().finditer(text) if not _a_thing_after(text, m)]
+    found = [m for m in _known_road_re().finditer(text) if not _a_thing_after(text, m, known=True)]
     known = [(m.start(), m.end()) for m in found]
     for m in _ROAD_RE.finditer(text):
         if any(m.start() < end and start < m.end() for start, end in known):
@@ -180,10 +180,12 @@ def _roads(text: str) -> list[re.Match[str]]:
     return sorted(found, key=lambda m: m.start())
 
 
-def _a_thing_after(text: str, m: re.Match[str]) -> bool:
-    """中山路燈 is a lamp: a road named alone and followed by 燈, 樹, 面 … is a thing."""
+def _a_thing_after(text: str, m: re.Match[str], known: bool = False) -> bool:
+    """中山路燈 is a lamp: a road named alone and followed by 燈, 樹, 面 … is a thing. (A road
+    of the gazetteer before 過 crosses something, 塗城路過大里溪那座橋: no one 路過 there.)"""
+    after = _AFTER_ROAD_NOT_PLACE.match(text[m.end():])
     return not (m.group("section") or m.group("number") or m.group("lane")) and bool(
-        _AFTER_ROAD_NOT_PLACE.match(text[m.end():]))
+        after and not (known and after.group(0) == "過" and len(m.group("road")) >= 3))
 
 
 def _road_name(m: re.Match[str]) -> str:
@@ -214,8 +216,8 @@ _HOME_BEFORE = re.compile(r"(我|他|她|你|我們|他們|人|住)(家|厝)")
 # A number put right in the same breath: 一百五十號…不對，一百零五號; 不是三十巷，是三十三巷.
 _CORRECTED = re.compile(r"(不對|說錯|記錯|講錯|錯了|更正|應該是|我是說|是說|(歹勢|抱歉|不好意思)[，,、\s]*是|不是[^，,。\d]{0,3}\d+[巷弄號][，,、\s]*(而)?是|(?<=[號巷弄….\s,，])[喔啊呃欸]?不是[，,、….\s]+(是)?)"
                         r"[^\d。！？!?路街道段]{0,8}?(?<!\d)(?P<number>(?:\d+巷)?(?:\d+弄)?\d+號|\d+巷(?:\d+弄)?)")
-_ROAD_PUT_RIGHT = re.compile(r"^[，,、\s…]*(喔|啊|呃|欸)?[，,、\s]*(不是(啦|喔|啊|耶)?|不對|說錯了?|講錯了?|我是說|應該是)"
-                             r"[，,、\s…]*(是|在)?[，,、\s]*$")
+_ROAD_PUT_RIGHT = re.compile(r"^[，,、\s….]*(喔|啊|呃|欸)?[，,、\s.]*((不是|不對|(我)?說錯了?|(我)?講錯了?|我是說|應該是)"
+                             r"(啦|喔|啊|耶)?[，,、\s….]*){1,3}(是|在)?[，,、\s.]*$")
 _LEVEL_TAIL = {"巷": r"(\d+巷)?(\d+弄)?(\d+號)?$", "弄": r"(\d+弄)?(\d+號)?$", "號": r"(\d+號)?$"}
 
 
@@ -327,19 +329,22 @@ def find_place(text: str) -> Place:
     digits = spoken_numbers_to_digits(text)
     # 文心路四段，255巷 → 文心路四段255巷
     digits = re.sub(r"(段|路|街|大道)[，,、\s]+(?=\d+[巷弄號])", r"\1", digits)
+    # (only where a house number ends there: 二號柱子, 二號出口 are other things)
+    digits = re.sub(r"(?<=\d)(巷|弄)[，,、\s]+(?=\d+[弄號](?:$|[，,。、\s!?？！]|旁|前面|對面|附近|門口|那|這|樓))",
+                    r"\1", digits)
     place = Place(district=find_district(digits))
     if place.district is None:
         place.district_heard = unknown_district(digits)
     roads = [r for r in _roads(digits)
              if not _NOT_BEFORE.search(digits[max(0, r.start() - 4):r.start()])]
+    while len(roads) > 1 and _ROAD_PUT_RIGHT.match(digits[roads[0].end():roads[1].start()]):
+        roads = roads[1:]  # 社口街，不是啦，是社南街: the road put right in the same breath
     if roads and not (roads[0].group("number") or roads[0].group("lane")):
         # 石岡區明德路，我家是明德路八十六號: the same road again, with its number
         fuller = next((r for r in roads[1:] if _road_name(r) == _road_name(roads[0])
                        and (r.group("number") or r.group("lane"))), None)
         if fuller is not None:
             roads = [fuller, *(r for r in roads[1:] if r is not fuller and r.start() > fuller.end())]
-    while len(roads) > 1 and _ROAD_PUT_RIGHT.match(digits[roads[0].end():roads[1].start()]):
-        roads = roads[1:]  # 社口街，不是啦，是社南街: the road put right in the same breath
     if roads:
         first = _format_road(roads[0])
         if not (roads[0].group("number") or roads[0].group("lane")):
@@ -383,6 +388,11 @@ def find_place(text: str) -> Place:
         phrase = (prefix.group(0) if prefix else "") + landmark.group(1)
         for d in DISTRICTS:
             phrase = phrase.replace(d, "")
+        # 過大里溪, 一間宮廟: what leads up to the name (crossing it, counting it) is not its name
+        if prefix and any(r.end() == landmark.start() - len(prefix.group(0)) for r in roads):
+            # (the road crosses it: 塗城路過大里溪)
+            phrase = re.sub(r"^(經過|過)", "", phrase)
+        phrase = re.sub(r"^[一這那][間座個家棟條所]", "", phrase)
         if phrase not in _WATERCOURSES:  # (a creek only by its name: 溫寮溪, not 溪)
             place.landmark = phrase or landmark.group(1)
     return place
