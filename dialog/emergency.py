@@ -70,9 +70,12 @@ _RULES: list[tuple[str, str, str]] = [
      rf"{_PILLS_EN}"),
     ("suicide", "1925",
      r"想死|不想活|自殺|輕生|結束(自己的)?生命|活不下去|活著沒意思|去死一死|跳樓|跳河|"
+     # (眼睛往上吊 is a seizure's eyes, 卡在樹上吊著 a branch)
+     r"(要|想|想要|說要|準備|打算|跑去|已經|正在|在)上吊(?!著)|上吊(自殺|了)|"
      # pills saved up, "and not wake again"
      r"(不用|不會|不想|不要)再醒(來|過來)|(安眠藥|藥)[^。]{0,12}(存起來|存了|攢了)[^。]{0,30}(今天|今晚|晚上|睡|醒)|"
-     r"\b(kill (myself|himself|herself)|suicid\w*|end (my|his|her) life|don'?t want to live|"
+     r"\b(kill (myself|himself|herself)|hang (myself|himself|herself)|suicid\w*|end (my|his|her) life|"
+     r"don'?t want to live|"
      r"want to die|better off dead|threaten\w* to (jump|end (it|his life|her life)))\b"),
     ("fire", "119",
      r"失火|火災|著火|起火|燒起來|火燒|冒煙|濃煙|黑煙|火很大|火苗|"

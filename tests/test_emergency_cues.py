@@ -1048,3 +1048,18 @@ def test_third_review_of_blind21_dangers(text: str, number: str) -> None:
 ])
 def test_third_review_of_blind21_alarms(text: str) -> None:
     assert detect(normalise(text)) is None
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    # hanging said plainly had no rule (the third review of blind21 found it, older than it)
+    ("我先生說要上吊，拿著繩子在陽台，狗一直叫", True),
+    ("My dad has a rope and says he wants to hang himself, the dog keeps barking.", True),
+    ("他沒有要上吊啦，他只是在綁曬衣繩", False),
+    ("I hang my laundry on the balcony every morning", False),
+    ("他眼睛突然往上吊，手腳一直抽", True),  # (a seizure: 119, not 1925)
+    ("一根樹枝斷掉了，整根卡在樹上吊著", False),
+])
+def test_hanging_said_plainly(text: str, danger: bool) -> None:
+    found = detect(normalise(text))
+    assert (found is not None) == danger
+    assert found is None or "往上吊" not in text or found.number == "119"
