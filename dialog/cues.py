@@ -50,7 +50,6 @@ _LINE_CHECK = re.compile(r"聽得到|聽到嗎|聽得見|有人嗎|有沒有人|
 # "我要問的是…", "the reason I'm calling is…": what comes after is the matter of the call
 _SWITCH = re.compile(r"(我們?|其實)?(真正|其實)?(是)?(要|想)(問|反映|報|講|說)的(是|事情是|事是)|"
                      r"我打來是(要|想)|其實我是(要|想)|"
-                     # 可是問題是…: the matter is what follows (the drill before it was not)
                      r"\b(what I (actually |really )?(want|wanted|need|meant) to "
                      r"(ask|report|say|tell you)( about)? is|the reason I'?m calling is|"
                      r"(actually|really),? I'?m calling (about|because))\b", re.IGNORECASE)

@@ -808,10 +808,10 @@ _THING_TIED_HERE = re.compile(r"把(這|那)?(一)?(條|根|個|塊|片|捆)?(�
 _FROM_DRAIN = re.compile(r"(從|是)[^，。]{0,6}(水溝|排水溝|溝渠|下水道|化糞池)")
 _HABIT_OR_FINE = re.compile(r"罰|請問|常常|取締|每天|老是|\b(fine|always|often|keep|which exit|i think i)\b",
                             re.IGNORECASE)
-# A habit reported (常有人蛇行, every Friday night), more patrols asked for: no car bearing down now
-# …or the police have the driver already
+# The police have the drunk driver already: no car bearing down now
 _STOPPED = re.compile(r"被警察(攔|抓|帶)|警察(已經)?(來了|到了|攔|抓)|\bpolice (have |had |already )*(stopped|caught|pulled)",
                       re.IGNORECASE)
+# …nor where a habit is reported (常有人蛇行, every Friday night) or more patrols asked for
 _DRIVES_SO_OFTEN = re.compile(r"常常|常有|經常|取締|每天|老是|每次|每到|巡邏|很多年輕人|"
                               r"\b(\w+s|they|people) keep \w+ing|\b(fine|always|often|every "
                               r"(\w+ )?(day|night|morning|evening|weekend|week)s?|usually|patrols?)\b", re.IGNORECASE)
